@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    """A person: a citizen (identified by national code and a verified mobile) or staff.
+
+    Citizens sign in by an SMS code and have no usable password; staff sign in with a password.
+    """
+
+    national_code = models.CharField(_("کد ملی"), max_length=10, unique=True, null=True, blank=True)
+    mobile = models.CharField(_("تلفن همراه"), max_length=13, blank=True, db_index=True)
+    mobile_verified_at = models.DateTimeField(_("تأیید تلفن همراه"), null=True, blank=True)
+    failed_logins = models.PositiveSmallIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("کاربر")
+        verbose_name_plural = _("کاربران")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def is_locked(self) -> bool:
+        return self.locked_until is not None and self.locked_until > timezone.now()
+
+
+class OneTimeCode(models.Model):
+    """An SMS sign-in code. Only an HMAC of the code is stored."""
+
+    mobile = models.CharField(max_length=13)
+    national_code = models.CharField(max_length=10)
+    code_hash = models.CharField(max_length=64)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["mobile", "created_at"], name="otp_mobile_created"),
+            models.Index(fields=["ip", "created_at"], name="otp_ip_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mobile} @ {self.created_at:%Y-%m-%d %H:%M}"

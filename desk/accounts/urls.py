@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from desk.accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("login/", views.citizen_login, name="citizen_login"),
+    path("login/code/", views.citizen_verify, name="citizen_verify"),
+    path("staff/login/", views.staff_login, name="staff_login"),
+    path("logout/", views.sign_out, name="logout"),
+]

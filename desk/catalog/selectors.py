@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from desk.agencies.models import Agency
+from desk.catalog.models import Category, Service
+from desk.lib.persian import search_key
+
+
+def services_published() -> QuerySet[Service]:
+    return Service.objects.filter(is_published=True, agency__is_active=True).select_related(
+        "agency", "category"
+    )
+
+
+def services_search(
+    *, query: str = "", agency: Agency | None = None, category: Category | None = None
+) -> QuerySet[Service]:
+    """Published services whose card contains every word of `query`, in either letter form."""
+    qs = services_published()
+    if agency is not None:
+        qs = qs.filter(agency=agency)
+    if category is not None:
+        qs = qs.filter(category=category)
+    for word in search_key(query).split():
+        qs = qs.filter(search_text__contains=word)
+    return qs.order_by("title")
+
+
+def service_for_public(slug: str) -> Service | None:
+    return (
+        services_published()
+        .prefetch_related("steps", "documents", "regulations", "faqs", "form_fields")
+        .filter(slug=slug)
+        .first()
+    )
+
+
+def agencies_with_counts() -> QuerySet[Agency]:
+    return Agency.objects.filter(is_active=True).annotate(
+        service_count=Count("services", filter=Q(services__is_published=True))
+    )
+
+
+def categories_with_counts() -> QuerySet[Category]:
+    return Category.objects.annotate(
+        service_count=Count(
+            "services",
+            filter=Q(services__is_published=True, services__agency__is_active=True),
+        )
+    ).filter(service_count__gt=0)
+
+
+def agency_with_services(slug: str) -> Agency | None:
+    return (
+        Agency.objects.filter(slug=slug, is_active=True)
+        .prefetch_related(
+            Prefetch(
+                "services",
+                queryset=Service.objects.filter(is_published=True).select_related("category"),
+                to_attr="published_services",
+            )
+        )
+        .first()
+    )

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from desk.catalog import selectors
+from desk.catalog.models import Category
+from desk.lib.persian import normalize
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    context = {
+        "agencies": selectors.agencies_with_counts(),
+        "categories": selectors.categories_with_counts(),
+    }
+    return render(request, "catalog/home.html", context)
+
+
+def service_list(request: HttpRequest) -> HttpResponse:
+    query = normalize(request.GET.get("q", ""))[:100]
+    services = selectors.services_search(query=query)
+    template = "catalog/_results.html" if request.headers.get("HX-Request") else "catalog/list.html"
+    return render(request, template, {"services": services, "query": query})
+
+
+def agency_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    agency = selectors.agency_with_services(slug)
+    if agency is None:
+        raise Http404
+    return render(request, "catalog/agency.html", {"agency": agency})
+
+
+def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    category = get_object_or_404(Category, slug=slug)
+    services = selectors.services_search(category=category)
+    return render(request, "catalog/category.html", {"category": category, "services": services})
+
+
+def service_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    service = selectors.service_for_public(slug)
+    if service is None:
+        raise Http404
+    return render(request, "catalog/service.html", {"service": service})

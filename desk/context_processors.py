@@ -1,0 +1,9 @@
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from desk.agencies.selectors import staff_for_user
+
+
+def desk(request: HttpRequest) -> dict[str, object]:
+    return {"current_staff": staff_for_user(getattr(request, "user", None))}

@@ -1,0 +1,147 @@
+"""Form fields for the numbers people type: they accept Persian and Arabic-Indic digits, spaces
+and dashes, and answer in Persian."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import filetype
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
+
+from desk.lib import jalali, validators
+from desk.lib.persian import normalize, to_ascii_digits, to_persian_digits
+
+NUMERIC_ATTRS = {"inputmode": "numeric", "dir": "ltr", "autocomplete": "off"}
+
+
+class NormalizedCharField(forms.CharField):
+    def to_python(self, value: Any) -> str:
+        return normalize(super().to_python(value) or "")
+
+
+class NationalCodeField(forms.CharField):
+    widget = forms.TextInput(attrs={**NUMERIC_ATTRS, "maxlength": 12})
+
+    def to_python(self, value: Any) -> str:
+        value = super().to_python(value)
+        return validators.normalize_national_code(value) if value else value
+
+
+class MobileField(forms.CharField):
+    widget = forms.TextInput(attrs={**NUMERIC_ATTRS, "type": "tel", "maxlength": 16})
+
+    def to_python(self, value: Any) -> str:
+        value = super().to_python(value)
+        return validators.normalize_mobile(value) if value else value
+
+
+class PostalCodeField(forms.CharField):
+    widget = forms.TextInput(attrs={**NUMERIC_ATTRS, "maxlength": 12})
+
+    def to_python(self, value: Any) -> str:
+        value = super().to_python(value)
+        return validators.normalize_postal_code(value) if value else value
+
+
+class PersianIntegerField(forms.IntegerField):
+    widget = forms.TextInput(attrs=NUMERIC_ATTRS)
+    default_error_messages = {"invalid": _("یک عدد درست وارد کنید.")}
+
+    def to_python(self, value: Any) -> int | None:
+        if isinstance(value, str):
+            value = to_ascii_digits(value).replace(",", "").replace("٬", "").strip()
+        return super().to_python(value)
+
+
+class JalaliDateField(forms.CharField):
+    """A Jalali date typed as ۱۴۰۴/۰۱/۱۰; cleaned to a Gregorian `date`."""
+
+    widget = forms.TextInput(attrs={**NUMERIC_ATTRS, "placeholder": "۱۴۰۴/۰۱/۱۰"})
+
+    def to_python(self, value: Any) -> date | None:  # type: ignore[override]
+        text = super().to_python(value)
+        if not text:
+            return None
+        try:
+            return jalali.parse_date(text)
+        except ValueError as exc:
+            raise ValidationError(str(exc), code="invalid_date") from exc
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, date):
+            return jalali.format_date(value)
+        return value
+
+
+class DocumentField(forms.FileField):
+    """An uploaded document, checked by its content (magic bytes) and size, never its name."""
+
+    ALLOWED = {
+        "application/pdf": "PDF",
+        "image/jpeg": "JPEG",
+        "image/png": "PNG",
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "widget", forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"})
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        upload = super().clean(data, initial)
+        if upload:
+            check_document(upload)
+        return upload
+
+
+def check_document(upload: UploadedFile) -> None:
+    limit = settings.UPLOAD_MAX_BYTES
+    if upload.size is not None and upload.size > limit:
+        raise ValidationError(
+            _("حجم پرونده بیش از %(mb)s مگابایت است.")
+            % {"mb": to_persian_digits(limit // (1024 * 1024))},
+            code="too_big",
+        )
+    head = upload.read(2048)
+    upload.seek(0)
+    kind = filetype.guess(head)
+    if kind is None or kind.mime not in DocumentField.ALLOWED:
+        raise ValidationError(
+            _("فقط پرونده PDF یا تصویر JPEG و PNG پذیرفته می‌شود."), code="bad_type"
+        )
+    upload.sniffed_type = kind.mime  # type: ignore[attr-defined]
+
+
+class StyledForm(forms.Form):
+    """Adds Bootstrap classes and marks invalid fields, so templates stay plain."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.style_fields()
+
+    def style_fields(self) -> None:
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.RadioSelect | forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            elif isinstance(widget, forms.HiddenInput):
+                continue
+            else:
+                css = "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+                widget.attrs["aria-invalid"] = "true"

@@ -1,0 +1,39 @@
+"""Small request helpers shared by the views."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    # Behind a proxy the real address is set into REMOTE_ADDR by the proxy configuration
+    # (see docs/deployment.md); trusting X-Forwarded-For here would let anyone pick their IP.
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def safe_next(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def staff_login_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Send strangers to the staff sign-in page; signed-in non-staff get 404 from the selectors."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), reverse("accounts:staff_login"))
+        return view(request, *args, **kwargs)
+
+    return wrapper

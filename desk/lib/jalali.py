@@ -1,0 +1,101 @@
+"""Jalali (Solar Hijri) dates for the edges: screens, SMS, receipts, reports.
+
+The database holds aware UTC datetimes and Gregorian dates; this module converts them to the
+Jalali calendar in Tehran time, writes them with Persian digits, and parses what users type.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from zoneinfo import ZoneInfo
+
+import jdatetime
+from django.utils.translation import gettext as _
+
+from desk.lib.persian import normalize, to_persian_digits
+
+TEHRAN = ZoneInfo("Asia/Tehran")
+
+MONTH_NAMES = (
+    "فروردین",
+    "اردیبهشت",
+    "خرداد",
+    "تیر",
+    "مرداد",
+    "شهریور",
+    "مهر",
+    "آبان",
+    "آذر",
+    "دی",
+    "بهمن",
+    "اسفند",
+)
+
+# Indexed by Python's weekday(): Monday = 0.
+WEEKDAY_NAMES = ("دوشنبه", "سه‌شنبه", "چهارشنبه", "پنجشنبه", "جمعه", "شنبه", "یکشنبه")
+
+_DATE_INPUT = re.compile(r"^(\d{4})\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*(\d{1,2})$")
+
+
+def _local(value: datetime.datetime) -> datetime.datetime:
+    """Aware datetimes in Tehran time; naive ones are taken as already local."""
+    if value.tzinfo is not None and value.utcoffset() is not None:
+        return value.astimezone(TEHRAN)
+    return value
+
+
+def to_jalali(value: datetime.date | datetime.datetime) -> jdatetime.date:
+    """The Jalali date of ``value``; aware datetimes are first converted to Tehran time."""
+    if isinstance(value, datetime.datetime):
+        value = _local(value).date()
+    return jdatetime.date.fromgregorian(date=value)
+
+
+def format_date(value: datetime.date | datetime.datetime | None) -> str:
+    """``۱۴۰۴/۰۱/۱۰``; empty string for ``None``."""
+    if value is None:
+        return ""
+    j = to_jalali(value)
+    return to_persian_digits(f"{j.year:04d}/{j.month:02d}/{j.day:02d}")
+
+
+def format_date_long(value: datetime.date | datetime.datetime | None) -> str:
+    """``یکشنبه ۱۰ فروردین ۱۴۰۴``; empty string for ``None``."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = _local(value).date()
+    j = to_jalali(value)
+    day, month, year = to_persian_digits(j.day), MONTH_NAMES[j.month - 1], to_persian_digits(j.year)
+    return f"{WEEKDAY_NAMES[value.weekday()]} {day} {month} {year}"
+
+
+def format_datetime(value: datetime.datetime | None) -> str:
+    """``۱۴۰۴/۰۱/۱۰ ساعت ۱۴:۰۵`` in Tehran time; empty string for ``None``."""
+    if value is None:
+        return ""
+    local = _local(value)
+    time = to_persian_digits(f"{local.hour:02d}:{local.minute:02d}")
+    return f"{format_date(local)} ساعت {time}"
+
+
+def parse_date(text: str) -> datetime.date:
+    """Parse a typed Jalali date (``1404/1/10``, ``۱۴۰۴/۰۱/۱۰``, ``1404-01-10``).
+
+    Returns the Gregorian date. Raises ``ValueError`` with a Persian message when the text is
+    not a date or the date does not exist (month 13, Esfand 30 of a common year).
+    """
+    match = _DATE_INPUT.match(normalize(text))
+    if match is None:
+        raise ValueError(_("تاریخ را به شکل ۱۴۰۴/۰۱/۱۰ وارد کنید."))
+    year, month, day = (int(part) for part in match.groups())
+    try:
+        return jdatetime.date(year, month, day).togregorian()
+    except (ValueError, OverflowError):
+        raise ValueError(_("این تاریخ در تقویم وجود ندارد.")) from None
+
+
+def today_tehran() -> datetime.date:
+    """Today's (Gregorian) date in Tehran, whatever the server's time zone."""
+    return datetime.datetime.now(TEHRAN).date()

@@ -1,0 +1,66 @@
+"""Persian text normaliser: one place for digits, letter forms and search keys.
+
+Iranian input mixes Arabic and Persian letter forms (ي/ی, ك/ک) and three digit sets (ASCII,
+Persian, Arabic-Indic). Every lookup, search and validation goes through this module so that
+«ميز خدمت» and «میز خدمت» are the same text. Keep the original for display.
+"""
+
+from __future__ import annotations
+
+import re
+
+_PERSIAN_DIGITS = "۰۱۲۳۴۵۶۷۸۹"
+_ARABIC_INDIC_DIGITS = "٠١٢٣٤٥٦٧٨٩"
+_ASCII_DIGITS = "0123456789"
+
+_TO_ASCII = str.maketrans(_PERSIAN_DIGITS + _ARABIC_INDIC_DIGITS, _ASCII_DIGITS * 2)
+_TO_PERSIAN = str.maketrans(_ASCII_DIGITS, _PERSIAN_DIGITS)
+
+_TATWEEL = "\u0640"
+_DIACRITICS = "".join(chr(c) for c in range(0x064B, 0x0660)) + "\u0670"
+
+_NORMALIZE = str.maketrans(
+    {
+        "\u064a": "\u06cc",  # ي Arabic yeh -> ی Persian yeh
+        "\u0649": "\u06cc",  # ى alef maksura -> ی
+        "\u0643": "\u06a9",  # ك Arabic kaf -> ک Persian keheh
+        **dict.fromkeys(_TATWEEL + _DIACRITICS),
+    }
+)
+
+_WHITESPACE_RUN = re.compile(r"\s+")
+
+# Zero-width and bidi formatting characters. In search they separate words like a space does:
+# «میز‌خدمت» (with ZWNJ) must match «میز خدمت».
+_ZERO_WIDTH = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+def to_ascii_digits(text: str) -> str:
+    """Replace Persian (۰-۹) and Arabic-Indic (٠-٩) digits with ASCII digits."""
+    return text.translate(_TO_ASCII)
+
+
+def to_persian_digits(value: object) -> str:
+    """Return ``str(value)`` with its ASCII digits written as Persian digits."""
+    return str(value).translate(_TO_PERSIAN)
+
+
+def normalize(text: str) -> str:
+    """Canonical form for stored and validated values.
+
+    Maps Arabic ي ى ك to Persian ی ک, digits to ASCII, drops tatweel and Arabic diacritics,
+    collapses whitespace runs to one space and strips. ZWNJ is kept: it is part of correct
+    Persian spelling («می‌شود»).
+    """
+    text = to_ascii_digits(text).translate(_NORMALIZE)
+    return _WHITESPACE_RUN.sub(" ", text).strip()
+
+
+def search_key(text: str) -> str:
+    """Key for search and matching: :func:`normalize`, zero-width chars as spaces, casefolded.
+
+    Both the stored text and the query go through this function, then a substring test on the
+    keys finds «میز‌خدمت» (ZWNJ) from «ميز خدمت» (Arabic yeh, space).
+    """
+    text = _ZERO_WIDTH.sub(" ", normalize(text))
+    return _WHITESPACE_RUN.sub(" ", text).strip().casefold()

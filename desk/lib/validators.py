@@ -1,0 +1,102 @@
+"""Validators for identifiers citizens type: national code, legal id, mobile, postal code, IBAN.
+
+Each ``normalize_*`` takes the raw text as typed (any digit set, spaces, dashes) and returns
+the canonical value to store, or raises ``ValidationError`` with a Persian message.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from desk.lib.persian import normalize
+
+# Typed numbers arrive with spaces, dashes, dots and, when pasted, invisible bidi marks.
+_SEPARATORS = re.compile("[\\s\\-.\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+_MOBILE = re.compile(r"^(?:\+98|0098|98|0)?(9\d{9})$")
+_LEGAL_ID_WEIGHTS = (29, 27, 23, 19, 17)
+
+
+def _compact(value: str) -> str:
+    return _SEPARATORS.sub("", normalize(value))
+
+
+def _national_code_error(value: str) -> ValidationError | None:
+    """The reason a compacted national code is invalid, or ``None``."""
+    if not value.isascii() or not value.isdigit() or not 8 <= len(value) <= 10:
+        return ValidationError(_("کد ملی باید ۱۰ رقم باشد."), code="national_code_format")
+    code = value.zfill(10)
+    digits = [int(c) for c in code]
+    if len(set(code)) == 1 or code[3:9] == "000000":
+        return ValidationError(_("کد ملی واردشده معتبر نیست."), code="national_code_invalid")
+    r = sum(d * (10 - i) for i, d in enumerate(digits[:9])) % 11
+    if digits[9] != (r if r < 2 else 11 - r):
+        return ValidationError(_("کد ملی واردشده معتبر نیست."), code="national_code_invalid")
+    return None
+
+
+def normalize_national_code(value: str) -> str:
+    """Ten-digit national code (کد ملی); 8 or 9 digits are left-padded with zeros."""
+    code = _compact(value)
+    error = _national_code_error(code)
+    if error is not None:
+        raise error
+    return code.zfill(10)
+
+
+def is_valid_national_code(value: str) -> bool:
+    return _national_code_error(_compact(value)) is None
+
+
+def normalize_legal_id(value: str) -> str:
+    """Eleven-digit national id of a legal entity (شناسه ملی)."""
+    code = _compact(value)
+    if not code.isascii() or not code.isdigit() or len(code) != 11:
+        raise ValidationError(_("شناسه ملی باید ۱۱ رقم باشد."), code="legal_id_format")
+    digits = [int(c) for c in code]
+    k = digits[9] + 2
+    s = sum((d + k) * _LEGAL_ID_WEIGHTS[i % 5] for i, d in enumerate(digits[:10]))
+    if s % 11 % 10 != digits[10]:
+        raise ValidationError(_("شناسه ملی واردشده معتبر نیست."), code="legal_id_invalid")
+    return code
+
+
+def normalize_mobile(value: str) -> str:
+    """Iranian mobile number in ``+989xxxxxxxxx`` form (see :func:`display_mobile`)."""
+    match = _MOBILE.match(_compact(value).replace("(", "").replace(")", ""))
+    if match is None:
+        raise ValidationError(
+            _("شماره همراه معتبر نیست؛ آن را به شکل ۰۹۱۲۳۴۵۶۷۸۹ وارد کنید."), code="mobile_invalid"
+        )
+    return "+98" + match.group(1)
+
+
+def display_mobile(stored: str) -> str:
+    """``+989123456789`` → ``09123456789``; anything else is returned unchanged."""
+    if stored.startswith("+98"):
+        return "0" + stored[3:]
+    return stored
+
+
+def normalize_postal_code(value: str) -> str:
+    """Ten-digit postal code; ``12345-67890`` is accepted."""
+    code = _compact(value)
+    if not code.isascii() or not code.isdigit() or len(code) != 10:
+        raise ValidationError(_("کد پستی باید ۱۰ رقم باشد."), code="postal_code_invalid")
+    return code
+
+
+def normalize_iban(value: str) -> str:
+    """Iranian IBAN (شبا): ``IR`` and 24 digits, checked with ISO 13616 mod 97."""
+    iban = _compact(value).upper()
+    if not iban.startswith("IR"):
+        iban = "IR" + iban
+    number = iban[2:]
+    if not number.isascii() or not number.isdigit() or len(number) != 24:
+        raise ValidationError(_("شماره شبا باید IR و ۲۴ رقم باشد."), code="iban_format")
+    # ISO 13616: move the country code and check digits to the end, letters as numbers (I=18, R=27).
+    if int(number[2:] + "1827" + number[:2]) % 97 != 1:
+        raise ValidationError(_("شماره شبا واردشده معتبر نیست."), code="iban_invalid")
+    return iban

@@ -1,0 +1,124 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from desk.catalog.models import FieldKind, FormField, Service
+from desk.forms import (
+    DocumentField,
+    JalaliDateField,
+    MobileField,
+    NationalCodeField,
+    NormalizedCharField,
+    PersianIntegerField,
+    PostalCodeField,
+    StyledForm,
+)
+
+YES_NO = [("yes", _("بله")), ("no", _("خیر"))]
+
+
+def _field_for(spec: FormField) -> forms.Field:
+    common: dict[str, Any] = {
+        "label": spec.label,
+        "required": spec.required,
+        "help_text": spec.help_text,
+    }
+    kind = spec.kind
+    if kind == FieldKind.TEXT:
+        return NormalizedCharField(max_length=200, **common)
+    if kind == FieldKind.TEXTAREA:
+        return NormalizedCharField(
+            max_length=4000, widget=forms.Textarea(attrs={"rows": 4}), **common
+        )
+    if kind == FieldKind.NUMBER:
+        return PersianIntegerField(**common)
+    if kind == FieldKind.NATIONAL_CODE:
+        return NationalCodeField(**common)
+    if kind == FieldKind.MOBILE:
+        return MobileField(**common)
+    if kind == FieldKind.POSTAL_CODE:
+        return PostalCodeField(**common)
+    if kind == FieldKind.DATE:
+        return JalaliDateField(**common)
+    if kind == FieldKind.CHOICE:
+        options = [("", "---------")] + [(c, c) for c in spec.choice_list()]
+        return forms.ChoiceField(choices=options, **common)
+    if kind == FieldKind.YES_NO:
+        return forms.ChoiceField(choices=YES_NO, widget=forms.RadioSelect, **common)
+    if kind == FieldKind.FILE:
+        return DocumentField(**common)
+    raise ValueError(f"unknown field kind {kind}")
+
+
+class ApplicationForm(StyledForm):
+    """A service's own form, built from its FormField rows."""
+
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, service: Service, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.service = service
+        for spec in service.form_fields.all():
+            self.fields[spec.name] = _field_for(spec)
+        self.style_fields()
+
+    def answers(self) -> dict[str, Any]:
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if name != "idempotency_key" and not hasattr(value, "read")
+        }
+
+    def uploads(self) -> dict[str, Any]:
+        return {name: v for name, v in self.cleaned_data.items() if v and hasattr(v, "read")}
+
+
+class MultiDocumentField(DocumentField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png", "multiple": True})
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class StaffActionForm(StyledForm):
+    action = forms.CharField(widget=forms.HiddenInput)
+    message = NormalizedCharField(
+        label=_("توضیح برای متقاضی"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    documents = MultiDocumentField(label=_("پرونده نتیجه"), required=False)
+
+
+class ReplyForm(StyledForm):
+    message = NormalizedCharField(
+        label=_("پاسخ شما"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    documents = MultiDocumentField(label=_("مدارک"), required=False)
+
+
+class TrackForm(StyledForm):
+    code = forms.CharField(
+        label=_("کد رهگیری"),
+        max_length=24,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "dir": "ltr", "autocomplete": "off"}),
+    )
+    national_code = NationalCodeField(label=_("کد ملی متقاضی"))

@@ -1,0 +1,144 @@
+"""Reads of requests, each scoped to who is asking. Views never fetch a request any other way."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.http import Http404
+
+from desk.accounts.models import User
+from desk.agencies.models import Staff
+from desk.agencies.selectors import require_staff, staff_for_user
+from desk.lib import tracking
+from desk.lib.jalali import today_tehran
+from desk.submissions.models import Attachment, Status, Submission
+
+INBOX_STATUSES = (Status.SUBMITTED, Status.IN_REVIEW)
+
+
+def inbox_for_staff(staff: Staff) -> QuerySet[Submission]:
+    """The agency's requests waiting for staff: overdue first, then oldest."""
+    today = today_tehran()
+    return (
+        Submission.objects.filter(agency_id=staff.agency_id, status__in=INBOX_STATUSES)
+        .select_related("service")
+        .annotate(
+            overdue_rank=Case(
+                When(due_on__lt=today, then=Value(0)), default=Value(1), output_field=IntegerField()
+            )
+        )
+        .order_by("overdue_rank", "submitted_at", "pk")
+    )
+
+
+def waiting_for_citizen(staff: Staff) -> QuerySet[Submission]:
+    return (
+        Submission.objects.filter(agency_id=staff.agency_id, status=Status.NEEDS_INFO)
+        .select_related("service")
+        .order_by("submitted_at")
+    )
+
+
+def recently_closed(staff: Staff, limit: int = 20) -> QuerySet[Submission]:
+    return (
+        Submission.objects.filter(
+            agency_id=staff.agency_id, status__in=(Status.COMPLETED, Status.REJECTED)
+        )
+        .select_related("service")
+        .order_by("-closed_at")[:limit]
+    )
+
+
+def get_submission_for_staff(user: object, tracking_code: str) -> Submission:
+    """The request if `user` is staff of its agency; 404 otherwise, so that its existence leaks
+    nothing to other agencies."""
+    staff = require_staff(user)
+    submission = (
+        Submission.objects.select_related("service", "agency", "applicant")
+        .filter(tracking_code=tracking_code, agency_id=staff.agency_id)
+        .first()
+    )
+    if submission is None:
+        raise Http404
+    return submission
+
+
+def get_submission_for_applicant(user: User, tracking_code: str) -> Submission:
+    submission = (
+        Submission.objects.select_related("service", "agency")
+        .filter(tracking_code=tracking_code, applicant_id=user.pk)
+        .first()
+    )
+    if submission is None:
+        raise Http404
+    return submission
+
+
+def submissions_of_applicant(user: User) -> QuerySet[Submission]:
+    return (
+        Submission.objects.filter(applicant_id=user.pk)
+        .select_related("service", "agency")
+        .order_by("-submitted_at")
+    )
+
+
+def submission_track(*, code: str, national_code: str) -> Submission | None:
+    """Public lookup: the code and the applicant's national code must both match."""
+    code = tracking.normalize(code)
+    if not tracking.is_valid(code):
+        return None
+    return (
+        Submission.objects.select_related("service", "agency")
+        .filter(tracking_code=code, applicant_national_code=national_code)
+        .first()
+    )
+
+
+def get_attachment_for_user(
+    user: object, public_id: uuid.UUID, tracked_ids: list[int]
+) -> Attachment:
+    """An attachment for whoever may see it: staff of the agency, the applicant, or someone
+    who has just proved the tracking code and national code in this session (results only)."""
+    attachment = Attachment.objects.select_related("submission").filter(public_id=public_id).first()
+    if attachment is None:
+        raise Http404
+    submission = attachment.submission
+    staff = staff_for_user(user)
+    if staff is not None and staff.agency_id == submission.agency_id:
+        return attachment
+    if getattr(user, "is_authenticated", False) and submission.applicant_id == user.pk:  # type: ignore[attr-defined]
+        return attachment
+    if submission.pk in tracked_ids and attachment.kind == "result":
+        return attachment
+    raise Http404
+
+
+def timeline_for(submission: Submission) -> list[object]:
+    return list(submission.events.select_related("actor").all())
+
+
+def answers_for_display(submission: Submission) -> list[tuple[str, object]]:
+    """The form answers as (label, value) for people: Jalali dates, yes/no, attachments."""
+    from datetime import date
+
+    from desk.catalog.models import FieldKind
+    from desk.lib.jalali import format_date
+    from desk.lib.validators import display_mobile
+
+    attachments = {str(a.public_id): a for a in submission.attachments.all()}
+    rows: list[tuple[str, object]] = []
+    for field in submission.service.form_fields.all():
+        value = submission.data.get(field.name)
+        if value in (None, ""):
+            continue
+        if field.kind == FieldKind.DATE:
+            value = format_date(date.fromisoformat(value))
+        elif field.kind == FieldKind.YES_NO:
+            value = "بله" if value == "yes" else "خیر"
+        elif field.kind == FieldKind.MOBILE:
+            value = display_mobile(value)
+        elif field.kind == FieldKind.FILE:
+            value = attachments.get(value)
+        rows.append((field.label, value))
+    return rows

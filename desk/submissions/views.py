@@ -1,0 +1,198 @@
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from desk import ratelimit
+from desk.accounts.models import User
+from desk.agencies.selectors import require_staff
+from desk.catalog.selectors import service_for_public
+from desk.errors import ApplicationError
+from desk.http import client_ip, staff_login_required
+from desk.submissions import selectors, services
+from desk.submissions.forms import ApplicationForm, ReplyForm, StaffActionForm, TrackForm
+from desk.submissions.models import AttachmentKind, Status
+
+TRACKED_SESSION_KEY = "tracked_submissions"
+
+
+def _citizen(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def apply(request: HttpRequest, slug: str) -> HttpResponse:
+    service = service_for_public(slug)
+    if service is None or not service.accepts_online:
+        raise Http404
+    user = _citizen(request)
+    if not user.national_code:
+        messages.error(request, _("ثبت درخواست فقط با ورود شهروند (کد ملی و پیامک) ممکن است."))
+        return redirect("catalog:service_detail", slug=slug)
+    form = ApplicationForm(
+        request.POST or None,
+        request.FILES or None,
+        service=service,
+        initial={"idempotency_key": uuid.uuid4()},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            submission = services.submission_create(
+                service=service,
+                applicant=user,
+                answers=form.answers(),
+                files=form.uploads(),
+                idempotency_key=form.cleaned_data["idempotency_key"],
+            )
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            return redirect("submissions:receipt", code=submission.tracking_code)
+    return render(request, "submissions/apply.html", {"service": service, "form": form})
+
+
+@login_required
+def receipt(request: HttpRequest, code: str) -> HttpResponse:
+    submission = selectors.get_submission_for_applicant(_citizen(request), code)
+    context = {"submission": submission, "answers": selectors.answers_for_display(submission)}
+    return render(request, "submissions/receipt.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def track(request: HttpRequest) -> HttpResponse:
+    form = TrackForm(request.POST or None)
+    submission = None
+    if request.method == "POST" and form.is_valid():
+        allowed = ratelimit.hit(
+            key=f"track:{client_ip(request)}",
+            limit=settings.TRACKING_LOOKUPS_PER_IP_PER_HOUR,
+            window_seconds=3600,
+        )
+        if not allowed:
+            form.add_error(None, _("تعداد جست‌وجوها از حد مجاز گذشته است. یک ساعت بعد بیایید."))
+        else:
+            submission = selectors.submission_track(**form.cleaned_data)
+            if submission is None:
+                form.add_error(None, _("درخواستی با این کد رهگیری و کد ملی پیدا نشد."))
+            else:
+                tracked = request.session.get(TRACKED_SESSION_KEY, [])
+                request.session[TRACKED_SESSION_KEY] = [*tracked[-19:], submission.pk]
+    context = {
+        "form": form,
+        "submission": submission,
+        "events": selectors.timeline_for(submission) if submission else [],
+        "results": submission.attachments.filter(kind=AttachmentKind.RESULT) if submission else [],
+    }
+    return render(request, "submissions/track.html", context)
+
+
+@login_required
+def my_requests(request: HttpRequest) -> HttpResponse:
+    submissions = selectors.submissions_of_applicant(_citizen(request))
+    return render(request, "submissions/my_requests.html", {"submissions": submissions})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_request(request: HttpRequest, code: str) -> HttpResponse:
+    submission = selectors.get_submission_for_applicant(_citizen(request), code)
+    form = ReplyForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.submission_transition(
+                submission_id=submission.pk,
+                actor=_citizen(request),
+                action="provide_info",
+                message=form.cleaned_data["message"],
+                files=form.cleaned_data["documents"],
+            )
+        except ApplicationError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("پاسخ شما ثبت شد و درخواست به کارتابل بررسی برگشت."))
+            return redirect("submissions:my_request", code=code)
+    return render(request, "submissions/my_request.html", _detail_context(submission, form))
+
+
+def _detail_context(submission: object, form: object) -> dict[str, object]:
+    assert hasattr(submission, "attachments")
+    return {
+        "submission": submission,
+        "form": form,
+        "answers": selectors.answers_for_display(submission),  # type: ignore[arg-type]
+        "events": selectors.timeline_for(submission),  # type: ignore[arg-type]
+        "attachments": list(submission.attachments.all()),
+    }
+
+
+def download(request: HttpRequest, public_id: uuid.UUID) -> FileResponse:
+    attachment = selectors.get_attachment_for_user(
+        request.user, public_id, request.session.get(TRACKED_SESSION_KEY, [])
+    )
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@staff_login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    staff = require_staff(request.user)
+    context = {
+        "staff": staff,
+        "inbox": selectors.inbox_for_staff(staff),
+        "waiting": selectors.waiting_for_citizen(staff),
+        "closed": selectors.recently_closed(staff),
+    }
+    return render(request, "submissions/inbox.html", context)
+
+
+@staff_login_required
+def staff_request(request: HttpRequest, code: str) -> HttpResponse:
+    submission = selectors.get_submission_for_staff(request.user, code)
+    return render(request, "submissions/staff_request.html", _staff_context(submission))
+
+
+@staff_login_required
+@require_POST
+def staff_act(request: HttpRequest, code: str) -> HttpResponse:
+    submission = selectors.get_submission_for_staff(request.user, code)
+    form = StaffActionForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.submission_transition(
+                submission_id=submission.pk,
+                actor=request.user,  # type: ignore[arg-type]
+                action=form.cleaned_data["action"],
+                message=form.cleaned_data["message"],
+                files=form.cleaned_data["documents"],
+            )
+        except ApplicationError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("اقدام ثبت شد و به متقاضی پیامک می‌شود."))
+            return redirect("submissions:staff_request", code=code)
+    context = _staff_context(submission, form=form)
+    return render(request, "submissions/staff_request.html", context, status=400)
+
+
+def _staff_context(submission: object, form: StaffActionForm | None = None) -> dict[str, object]:
+    context = _detail_context(submission, form)
+    context["actions"] = services.staff_actions_for(submission)  # type: ignore[arg-type]
+    context["failed_action"] = form.data.get("action") if form is not None else None
+    context["statuses"] = Status
+    return context

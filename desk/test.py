@@ -1,0 +1,117 @@
+"""The test runner and the personas every test uses."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from typing import Any
+
+from django.conf import settings
+from django.test import TestCase
+from django.test.runner import DiscoverRunner
+
+from desk.accounts.models import User
+from desk.agencies.models import Agency, Role, Staff
+from desk.catalog.models import Category, FieldKind, FormField, Service
+from desk.notifications.backends import MemoryBackend
+
+
+class Runner(DiscoverRunner):
+    """Runs jobs inline, keeps SMS in memory and uploads in a throwaway folder."""
+
+    def setup_test_environment(self, **kwargs: Any) -> None:
+        super().setup_test_environment(**kwargs)
+        from huey.contrib.djhuey import HUEY
+
+        HUEY.immediate = True
+        settings.SMS_BACKEND = "memory"
+        self._media = tempfile.mkdtemp(prefix="desk-test-media-")
+        settings.MEDIA_ROOT = self._media
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "default": {
+                "BACKEND": "django.core.files.storage.FileSystemStorage",
+                "OPTIONS": {"location": self._media},
+            },
+        }
+        os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+    def teardown_test_environment(self, **kwargs: Any) -> None:
+        shutil.rmtree(self._media, ignore_errors=True)
+        super().teardown_test_environment(**kwargs)
+
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG_BYTES = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00"
+    b"\x00\x00IEND\xaeB`\x82"
+)
+
+
+def create_agency(name: str = "شهرداری نمونه", slug: str = "sample-municipality") -> Agency:
+    return Agency.objects.create(name=name, slug=slug, province="تهران", city="تهران")
+
+
+def create_staff(agency: Agency, username: str, role: str = Role.EXPERT) -> User:
+    user = User.objects.create_user(
+        username=username, password="a-Strong-pass-1404", first_name="کارمند", last_name=username
+    )
+    Staff.objects.create(user=user, agency=agency, role=role)
+    return user
+
+
+def create_citizen(national_code: str = "0084575948", mobile: str = "+989121234567") -> User:
+    user = User.objects.create_user(
+        username=f"citizen-{national_code}",
+        national_code=national_code,
+        mobile=mobile,
+        first_name="مریم",
+        last_name="رضایی",
+    )
+    user.set_unusable_password()
+    user.save()
+    return user
+
+
+def create_service(agency: Agency, *, slug: str = "building-permit", **extra: Any) -> Service:
+    category, _ = Category.objects.get_or_create(slug="housing", defaults={"name": "مسکن"})
+    fields: dict[str, Any] = {
+        "title": "صدور پروانه ساختمانی",
+        "summary": "درخواست پروانه ساخت برای ملک مسکونی",
+        "national_id": f"SRV-{slug}",
+        "audience": "G2C",
+        "nature": "sovereign",
+        "level": "city",
+        "duration_working_days": 3,
+        "complaint_procedure": "شکایت از طریق سامانه ۱۱۱ یا همین میز خدمت",
+        "responsible_name": "مهندس احمدی",
+        **extra,
+    }
+    service = Service.objects.create(agency=agency, category=category, slug=slug, **fields)
+    FormField.objects.create(
+        service=service, order=1, name="address", label="نشانی ملک", kind=FieldKind.TEXT
+    )
+    FormField.objects.create(
+        service=service, order=2, name="deed", label="تصویر سند", kind=FieldKind.FILE
+    )
+    return service
+
+
+class BaseTestCase(TestCase):
+    """Personas: a citizen, staff of the agency that owns the service, and an outsider agency."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        from django.core.cache import cache
+
+        cache.clear()
+        MemoryBackend.clear()
+        self.agency = create_agency()
+        self.other_agency = create_agency("شرکت گاز نمونه", "sample-gas")
+        self.service = create_service(self.agency)
+        self.citizen = create_citizen()
+        self.expert = create_staff(self.agency, "expert")
+        self.manager = create_staff(self.agency, "manager", Role.MANAGER)
+        self.outsider = create_staff(self.other_agency, "outsider")

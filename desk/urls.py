@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+admin.site.site_header = _("میز خدمت — مدیریت")
+admin.site.site_title = _("میز خدمت")
+
+urlpatterns = [
+    path("", include("desk.catalog.urls")),
+    path("", include("desk.submissions.urls")),
+    path("", include("desk.accounts.urls")),
+    path("admin/", admin.site.urls),
+]
