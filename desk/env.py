@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -46,3 +47,19 @@ def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
     if value not in choices:
         raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, not {value!r}")
     return value
+
+
+def load_env_file(path: Path) -> None:
+    """Read KEY=VALUE lines from `path` into the environment, never overriding what is set.
+
+    Blank lines and `#` comments (whole-line, or after whitespace) are ignored.
+    """
+    if not path.is_file():
+        return
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, value = line.split("=", 1)
+        value = value.split(" #", 1)[0].split("\t#", 1)[0].strip().strip("'\"")
+        os.environ.setdefault(key.strip(), value)

@@ -7,9 +7,10 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from desk.env import env_bool, env_choice, env_int, env_list, env_str
+from desk.env import env_bool, env_choice, env_int, env_list, env_str, load_env_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+load_env_file(BASE_DIR / ".env")
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
 # Local state (SQLite, job queue, uploads) lives here; created so a fresh clone just works.
 VAR_DIR.mkdir(parents=True, exist_ok=True)
