@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from desk.lib import jalali, validators
-from desk.lib.persian import normalize, to_ascii_digits, to_persian_digits
+from desk.lib.persian import format_size, normalize, to_ascii_digits
 
 NUMERIC_ATTRS = {"inputmode": "numeric", "dir": "ltr", "autocomplete": "off"}
 
@@ -22,6 +22,16 @@ NUMERIC_ATTRS = {"inputmode": "numeric", "dir": "ltr", "autocomplete": "off"}
 class NormalizedCharField(forms.CharField):
     def to_python(self, value: Any) -> str:
         return normalize(super().to_python(value) or "")
+
+
+class NormalizedTextField(forms.CharField):
+    """Multi-line text: each line normalised, the line breaks kept (templates use linebreaksbr)."""
+
+    widget = forms.Textarea
+
+    def to_python(self, value: Any) -> str:
+        text = super().to_python(value) or ""
+        return "\n".join(normalize(line) for line in text.splitlines()).strip()
 
 
 class NationalCodeField(forms.CharField):
@@ -104,8 +114,7 @@ def check_document(upload: UploadedFile) -> None:
     limit = settings.UPLOAD_MAX_BYTES
     if upload.size is not None and upload.size > limit:
         raise ValidationError(
-            _("حجم پرونده بیش از %(mb)s مگابایت است.")
-            % {"mb": to_persian_digits(limit // (1024 * 1024))},
+            _("حجم پرونده بیش از %(size)s است.") % {"size": format_size(limit)},
             code="too_big",
         )
     head = upload.read(2048)

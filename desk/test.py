@@ -26,6 +26,8 @@ class Runner(DiscoverRunner):
 
         HUEY.immediate = True
         settings.SMS_BACKEND = "memory"
+        # Personas sign in all the time; the real hasher is slow on purpose.
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
         self._media = tempfile.mkdtemp(prefix="desk-test-media-")
         settings.MEDIA_ROOT = self._media
         settings.STORAGES = {
@@ -75,8 +77,15 @@ def create_citizen(national_code: str = "0084575948", mobile: str = "+9891212345
     return user
 
 
-def create_service(agency: Agency, *, slug: str = "building-permit", **extra: Any) -> Service:
-    category, _ = Category.objects.get_or_create(slug="housing", defaults={"name": "مسکن"})
+def create_service(
+    agency: Agency,
+    *,
+    slug: str = "building-permit",
+    category: Category | None = None,
+    **extra: Any,
+) -> Service:
+    if category is None:
+        category, _ = Category.objects.get_or_create(slug="housing", defaults={"name": "مسکن"})
     fields: dict[str, Any] = {
         "title": "صدور پروانه ساختمانی",
         "summary": "درخواست پروانه ساخت برای ملک مسکونی",

@@ -6,3 +6,12 @@ from django.apps import AppConfig
 class AccountsConfig(AppConfig):
     name = "desk.accounts"
     label = "accounts"
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from desk.accounts.models import User
+
+        auditlog.register(
+            User, exclude_fields=["password", "last_login", "failed_logins", "locked_until"]
+        )

@@ -78,9 +78,18 @@ def otp_request(*, national_code: str, mobile: str, ip: str | None) -> CodeSent:
     return CodeSent(mobile=mobile, expires_in=settings.OTP_TTL_SECONDS)
 
 
-@transaction.atomic
 def otp_verify(*, mobile: str, code: str) -> User:
     """Check a code and return the citizen, creating the account on first sign-in."""
+    # A wrong code must stay counted although the caller gets an error: the check commits
+    # first and the error is raised after, so it cannot roll the attempt counter back.
+    with transaction.atomic():
+        outcome = _otp_check(mobile=mobile, code=code)
+    if isinstance(outcome, ApplicationError):
+        raise outcome
+    return outcome
+
+
+def _otp_check(*, mobile: str, code: str) -> User | ApplicationError:
     now = timezone.now()
     otp = (
         OneTimeCode.objects.select_for_update()
@@ -89,15 +98,15 @@ def otp_verify(*, mobile: str, code: str) -> User:
         .first()
     )
     if otp is None:
-        raise ApplicationError(_("کد منقضی شده است. کد تازه بگیرید."))
+        return ApplicationError(_("کد منقضی شده است. کد تازه بگیرید."))
     if otp.attempts >= settings.OTP_MAX_ATTEMPTS:
-        raise ApplicationError(_("تعداد تلاش‌ها بیش از حد مجاز است. کد تازه بگیرید."))
+        return ApplicationError(_("تعداد تلاش‌ها بیش از حد مجاز است. کد تازه بگیرید."))
     typed = to_ascii_digits(code).strip()
     if not hmac.compare_digest(otp.code_hash, _hash_code(mobile, typed)):
         otp.attempts += 1
         otp.save(update_fields=["attempts"])
         left = settings.OTP_MAX_ATTEMPTS - otp.attempts
-        raise ApplicationError(
+        return ApplicationError(
             _("کد واردشده درست نیست. %(n)s بار دیگر می‌توانید تلاش کنید.")
             % {"n": to_persian_digits(left)}
         )

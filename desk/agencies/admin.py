@@ -18,5 +18,11 @@ class AgencyAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     inlines = [StaffInline]
 
+    def save_model(self, request, obj, form, change) -> None:  # type: ignore[no-untyped-def]
+        super().save_model(request, obj, form, change)
+        # Services are searchable by their agency's name; keep their search keys current.
+        for service in obj.services.select_related("agency"):
+            service.save(update_fields=["search_text"])
+
     def has_module_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
         return request.user.is_superuser

@@ -6,3 +6,11 @@ from django.apps import AppConfig
 class AgenciesConfig(AppConfig):
     name = "desk.agencies"
     label = "agencies"
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from desk.agencies.models import Agency, Staff
+
+        auditlog.register(Agency)
+        auditlog.register(Staff)

@@ -55,4 +55,5 @@ class Staff(models.Model):
 
     @property
     def can_process(self) -> bool:
-        return self.role in {Role.EXPERT, Role.MANAGER, Role.ADMIN, Role.CLERK}
+        """Experts and managers decide on requests; clerks and admins see them but do not."""
+        return self.role in {Role.EXPERT, Role.MANAGER}

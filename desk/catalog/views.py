@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_vary_headers
 
 from desk.catalog import selectors
 from desk.catalog.models import Category
@@ -19,8 +20,15 @@ def home(request: HttpRequest) -> HttpResponse:
 def service_list(request: HttpRequest) -> HttpResponse:
     query = normalize(request.GET.get("q", ""))[:100]
     services = selectors.services_search(query=query)
-    template = "catalog/_results.html" if request.headers.get("HX-Request") else "catalog/list.html"
-    return render(request, template, {"services": services, "query": query})
+    # htmx asks for the whole page when the back button misses its history cache.
+    fragment = bool(request.headers.get("HX-Request")) and not request.headers.get(
+        "HX-History-Restore-Request"
+    )
+    template = "catalog/_results.html" if fragment else "catalog/list.html"
+    response = render(request, template, {"services": services, "query": query})
+    # One URL, two bodies: caches must keep the fragment apart from the page.
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def agency_detail(request: HttpRequest, slug: str) -> HttpResponse:

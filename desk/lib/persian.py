@@ -64,3 +64,12 @@ def search_key(text: str) -> str:
     """
     text = _ZERO_WIDTH.sub(" ", normalize(text))
     return _WHITESPACE_RUN.sub(" ", text).strip().casefold()
+
+
+def format_size(size: int) -> str:
+    """A file size for people: «۵۱۲ کیلوبایت», «۵ مگابایت», in Persian digits."""
+    if size < 1024 * 1024:
+        return to_persian_digits(max(1, round(size / 1024))) + " کیلوبایت"
+    megabytes = size / (1024 * 1024)
+    text = f"{megabytes:.0f}" if megabytes == int(megabytes) else f"{megabytes:.1f}"
+    return to_persian_digits(text) + " مگابایت"

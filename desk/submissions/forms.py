@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django import forms
@@ -12,6 +13,7 @@ from desk.forms import (
     MobileField,
     NationalCodeField,
     NormalizedCharField,
+    NormalizedTextField,
     PersianIntegerField,
     PostalCodeField,
     StyledForm,
@@ -30,7 +32,7 @@ def _field_for(spec: FormField) -> forms.Field:
     if kind == FieldKind.TEXT:
         return NormalizedCharField(max_length=200, **common)
     if kind == FieldKind.TEXTAREA:
-        return NormalizedCharField(
+        return NormalizedTextField(
             max_length=4000, widget=forms.Textarea(attrs={"rows": 4}), **common
         )
     if kind == FieldKind.NUMBER:
@@ -56,7 +58,9 @@ def _field_for(spec: FormField) -> forms.Field:
 class ApplicationForm(StyledForm):
     """A service's own form, built from its FormField rows."""
 
-    idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
+    # Required in practice, but a form that lost it (an old page, a stripped field) gets a fresh
+    # key instead of an error the citizen cannot fix.
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, service: Service, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -64,6 +68,9 @@ class ApplicationForm(StyledForm):
         for spec in service.form_fields.all():
             self.fields[spec.name] = _field_for(spec)
         self.style_fields()
+
+    def clean_idempotency_key(self) -> uuid.UUID:
+        return self.cleaned_data.get("idempotency_key") or uuid.uuid4()
 
     def answers(self) -> dict[str, Any]:
         return {
@@ -96,7 +103,7 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 class StaffActionForm(StyledForm):
     action = forms.CharField(widget=forms.HiddenInput)
-    message = NormalizedCharField(
+    message = NormalizedTextField(
         label=_("توضیح برای متقاضی"),
         required=False,
         max_length=2000,
@@ -106,7 +113,7 @@ class StaffActionForm(StyledForm):
 
 
 class ReplyForm(StyledForm):
-    message = NormalizedCharField(
+    message = NormalizedTextField(
         label=_("پاسخ شما"),
         required=False,
         max_length=2000,
@@ -118,7 +125,9 @@ class ReplyForm(StyledForm):
 class TrackForm(StyledForm):
     code = forms.CharField(
         label=_("کد رهگیری"),
-        max_length=24,
+        max_length=40,
+        # Too long is just another code that matches nothing: the same neutral answer.
+        error_messages={"max_length": _("درخواستی با این کد رهگیری و کد ملی پیدا نشد.")},
         widget=forms.TextInput(attrs={"inputmode": "numeric", "dir": "ltr", "autocomplete": "off"}),
     )
     national_code = NationalCodeField(label=_("کد ملی متقاضی"))

@@ -129,6 +129,8 @@ def submission_create(
     request, so a double click or a retried POST creates one request, not two."""
     if not service.accepts_online or not service.is_published:
         raise ApplicationError(_("این خدمت در حال حاضر درخواست برخط نمی‌پذیرد."))
+    if staff_for_user(applicant) is not None:
+        raise ApplicationError(_("ثبت درخواست فقط با ورود شهروند (کد ملی و پیامک) ممکن است."))
     if not applicant.national_code or not applicant.mobile:
         raise ApplicationError(_("برای ثبت درخواست باید با کد ملی و تلفن همراه وارد شوید."))
     for _attempt in range(5):
@@ -210,7 +212,11 @@ ACTIONS: dict[str, Action] = {
 }
 
 
-def staff_actions_for(submission: Submission) -> list[Action]:
+def staff_actions_for(submission: Submission, user: object) -> list[Action]:
+    """The actions `user` may take on `submission` now (none for clerks and admins)."""
+    staff = staff_for_user(user)
+    if staff is None or not staff.can_process or staff.agency_id != submission.agency_id:
+        return []
     return [a for a in ACTIONS.values() if not a.by_applicant and submission.status in a.sources]
 
 

@@ -12,13 +12,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from desk import ratelimit
 from desk.accounts.models import User
-from desk.agencies.selectors import require_staff
+from desk.agencies.selectors import require_staff, staff_for_user
 from desk.catalog.selectors import service_for_public
 from desk.errors import ApplicationError
 from desk.http import client_ip, staff_login_required
 from desk.submissions import selectors, services
 from desk.submissions.forms import ApplicationForm, ReplyForm, StaffActionForm, TrackForm
-from desk.submissions.models import AttachmentKind, Status
+from desk.submissions.models import AttachmentKind, Status, Submission
 
 TRACKED_SESSION_KEY = "tracked_submissions"
 
@@ -36,7 +36,8 @@ def apply(request: HttpRequest, slug: str) -> HttpResponse:
     if service is None or not service.accepts_online:
         raise Http404
     user = _citizen(request)
-    if not user.national_code:
+    # Staff sign in with a password, not as a citizen; their account never files a request.
+    if not user.national_code or staff_for_user(user) is not None:
         messages.error(request, _("ثبت درخواست فقط با ورود شهروند (کد ملی و پیامک) ممکن است."))
         return redirect("catalog:service_detail", slug=slug)
     form = ApplicationForm(
@@ -58,7 +59,8 @@ def apply(request: HttpRequest, slug: str) -> HttpResponse:
             form.add_error(None, exc.message)
         else:
             return redirect("submissions:receipt", code=submission.tracking_code)
-    return render(request, "submissions/apply.html", {"service": service, "form": form})
+    context = {"service": service, "form": form, "upload_limit": settings.UPLOAD_MAX_BYTES}
+    return render(request, "submissions/apply.html", context)
 
 
 @login_required
@@ -124,13 +126,12 @@ def my_request(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "submissions/my_request.html", _detail_context(submission, form))
 
 
-def _detail_context(submission: object, form: object) -> dict[str, object]:
-    assert hasattr(submission, "attachments")
+def _detail_context(submission: Submission, form: object) -> dict[str, object]:
     return {
         "submission": submission,
         "form": form,
-        "answers": selectors.answers_for_display(submission),  # type: ignore[arg-type]
-        "events": selectors.timeline_for(submission),  # type: ignore[arg-type]
+        "answers": selectors.answers_for_display(submission),
+        "events": selectors.timeline_for(submission),
         "attachments": list(submission.attachments.all()),
     }
 
@@ -164,7 +165,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @staff_login_required
 def staff_request(request: HttpRequest, code: str) -> HttpResponse:
     submission = selectors.get_submission_for_staff(request.user, code)
-    return render(request, "submissions/staff_request.html", _staff_context(submission))
+    return render(request, "submissions/staff_request.html", _staff_context(request, submission))
 
 
 @staff_login_required
@@ -186,13 +187,15 @@ def staff_act(request: HttpRequest, code: str) -> HttpResponse:
         else:
             messages.success(request, _("اقدام ثبت شد و به متقاضی پیامک می‌شود."))
             return redirect("submissions:staff_request", code=code)
-    context = _staff_context(submission, form=form)
+    context = _staff_context(request, submission, form=form)
     return render(request, "submissions/staff_request.html", context, status=400)
 
 
-def _staff_context(submission: object, form: StaffActionForm | None = None) -> dict[str, object]:
+def _staff_context(
+    request: HttpRequest, submission: Submission, form: StaffActionForm | None = None
+) -> dict[str, object]:
     context = _detail_context(submission, form)
-    context["actions"] = services.staff_actions_for(submission)  # type: ignore[arg-type]
+    context["actions"] = services.staff_actions_for(submission, request.user)
     context["failed_action"] = form.data.get("action") if form is not None else None
     context["statuses"] = Status
     return context

@@ -8,7 +8,7 @@ from django import template
 from django.utils.html import format_html
 
 from desk.lib import jalali, tracking
-from desk.lib.persian import to_persian_digits
+from desk.lib.persian import format_size, to_persian_digits
 from desk.lib.validators import display_mobile
 
 register = template.Library()
@@ -59,6 +59,4 @@ def tracking_code(value: str) -> str:
 
 @register.filter
 def filesize(value: int) -> str:
-    if value < 1024 * 1024:
-        return to_persian_digits(f"{max(1, value // 1024)}") + " کیلوبایت"
-    return to_persian_digits(f"{value / (1024 * 1024):.1f}") + " مگابایت"
+    return format_size(value)

@@ -1,0 +1,255 @@
+"""Load the demo: agencies, service cards, staff, and a citizen with requests. Safe to rerun."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib.auth.hashers import make_password
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
+from django.core.management.base import BaseCommand
+from django.db import models, transaction
+
+from desk.accounts.models import User
+from desk.agencies.models import Agency, Role, Staff
+from desk.catalog.models import (
+    Category,
+    Faq,
+    FieldKind,
+    FormField,
+    Regulation,
+    RequiredDocument,
+    Service,
+    ServiceStep,
+)
+from desk.lib.persian import to_persian_digits
+from desk.lib.validators import display_mobile
+from desk.submissions.management.commands import _demo_data as demo
+from desk.submissions.models import Submission
+from desk.submissions.services import submission_create, submission_transition
+
+BASE_URL = "http://127.0.0.1:8000"
+
+# The service card's child rows: recreated on every run, so the card always matches the data.
+_CHILDREN: dict[str, type[models.Model]] = {
+    "steps": ServiceStep,
+    "documents": RequiredDocument,
+    "regulations": Regulation,
+    "faqs": Faq,
+    "form": FormField,
+}
+_AGENCY_EXTRA_KEYS = {"slug", "username_prefix", "staff"}
+_SERVICE_EXTRA_KEYS = {"slug", "agency", "category", *_CHILDREN}
+
+
+class Command(BaseCommand):
+    help = "Load demo agencies, services, staff and a citizen with requests. Safe to rerun."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        with transaction.atomic():
+            agencies = {spec["slug"]: agency_upsert(spec) for spec in demo.AGENCIES}
+            categories = {spec["slug"]: category_upsert(spec) for spec in demo.CATEGORIES}
+            for spec in demo.SERVICES:
+                service_upsert(
+                    spec, agency=agencies[spec["agency"]], category=categories[spec["category"]]
+                )
+            # One hash for every demo account: hashing is slow on purpose, and they share it.
+            password = make_password(demo.DEMO_PASSWORD)
+            for spec in demo.AGENCIES:
+                for person in spec["staff"]:
+                    staff_upsert(
+                        person,
+                        agency=agencies[spec["slug"]],
+                        prefix=spec["username_prefix"],
+                        password=password,
+                    )
+            superuser_upsert(password)
+            citizen = citizen_upsert()
+            if not citizen.submissions.exists():
+                requests_create(citizen)
+        self.stdout.write(sign_in_text(citizen))
+
+
+def agency_upsert(spec: dict[str, Any]) -> Agency:
+    fields = {k: v for k, v in spec.items() if k not in _AGENCY_EXTRA_KEYS}
+    agency, _created = Agency.objects.update_or_create(
+        slug=spec["slug"], defaults={**fields, "is_active": True}
+    )
+    return agency
+
+
+def category_upsert(spec: dict[str, Any]) -> Category:
+    fields = {k: v for k, v in spec.items() if k != "slug"}
+    category, _created = Category.objects.update_or_create(slug=spec["slug"], defaults=fields)
+    return category
+
+
+def service_upsert(spec: dict[str, Any], *, agency: Agency, category: Category) -> Service:
+    fields = {k: v for k, v in spec.items() if k not in _SERVICE_EXTRA_KEYS}
+    service, _created = Service.objects.update_or_create(
+        slug=spec["slug"],
+        defaults={
+            **fields,
+            "agency": agency,
+            "category": category,
+            "is_published": True,
+            "accepts_online": True,
+        },
+    )
+    for key, model in _CHILDREN.items():
+        model._default_manager.filter(service=service).delete()
+        model._default_manager.bulk_create(
+            model(service=service, order=order, **row)
+            for order, row in enumerate(spec[key], start=1)
+        )
+    return service
+
+
+def staff_upsert(person: dict[str, Any], *, agency: Agency, prefix: str, password: str) -> User:
+    role = person["role"]
+    user = account_upsert(
+        username=f"{prefix}-{role}",
+        first_name=person["first_name"],
+        last_name=person["last_name"],
+        password=password,
+        # Agency admins use the Django admin, which is scoped to their agency.
+        is_staff=role == Role.ADMIN,
+    )
+    Staff.objects.update_or_create(
+        user=user,
+        defaults={"agency": agency, "role": role, "title": person["title"], "is_active": True},
+    )
+    return user
+
+
+def superuser_upsert(password: str) -> User:
+    spec = demo.SUPERUSER
+    return account_upsert(**spec, password=password, is_staff=True, is_superuser=True)
+
+
+def account_upsert(
+    *,
+    username: str,
+    first_name: str,
+    last_name: str,
+    password: str,
+    is_staff: bool,
+    is_superuser: bool = False,
+) -> User:
+    """A password account, active and unlocked, whatever a previous demo session left."""
+    user, _created = User.objects.update_or_create(
+        username=username,
+        defaults={
+            "first_name": first_name,
+            "last_name": last_name,
+            "password": password,
+            "is_staff": is_staff,
+            "is_superuser": is_superuser,
+            "is_active": True,
+            "failed_logins": 0,
+            "locked_until": None,
+        },
+    )
+    return user
+
+
+def citizen_upsert() -> User:
+    spec = demo.CITIZEN
+    citizen, created = User.objects.update_or_create(
+        national_code=spec["national_code"],
+        defaults={
+            "username": f"citizen-{spec['national_code']}",
+            "mobile": spec["mobile"],
+            "first_name": spec["first_name"],
+            "last_name": spec["last_name"],
+        },
+    )
+    if created:
+        # Citizens sign in by SMS code only.
+        citizen.set_unusable_password()
+        citizen.save(update_fields=["password"])
+    return citizen
+
+
+def requests_create(citizen: User) -> list[Submission]:
+    """File the citizen's demo requests and take their steps, through the real services."""
+    submissions = []
+    for spec in demo.DEMO_REQUESTS:
+        service = Service.objects.select_related("agency").get(slug=spec["service"])
+        file_fields = service.form_fields.filter(kind=FieldKind.FILE)
+        submission = submission_create(
+            service=service,
+            applicant=citizen,
+            answers=spec["answers"],
+            files={field.name: pdf_upload(f"{field.name}.pdf") for field in file_fields},
+            idempotency_key=uuid.uuid4(),
+        )
+        for step in spec["actions"]:
+            result: list[UploadedFile] = [pdf_upload(step["result"])] if "result" in step else []
+            submission = submission_transition(
+                submission_id=submission.pk,
+                actor=User.objects.get(username=step["by"]),
+                action=step["action"],
+                message=step.get("message", ""),
+                files=result,
+            )
+        submissions.append(submission)
+    return submissions
+
+
+def pdf_upload(name: str) -> SimpleUploadedFile:
+    upload = SimpleUploadedFile(name, demo.PDF_BYTES, content_type="application/pdf")
+    # What DocumentField would have found by reading the file's first bytes.
+    upload.sniffed_type = "application/pdf"  # type: ignore[attr-defined]
+    return upload
+
+
+def sign_in_text(citizen: User) -> str:
+    """How to sign in, for the console: Persian first, English hints beside it."""
+    code = demo.CITIZEN["national_code"]
+    mobile = display_mobile(demo.CITIZEN["mobile"])
+    rule = "=" * 78
+    lines = [
+        rule,
+        " میز خدمت الکترونیکی آماده است — Mizkhedmat demo is ready",
+        rule,
+        f" نشانی سامانه (open in a browser):  {BASE_URL}/",
+        "",
+        f" ورود شهروند (citizen sign-in):     {BASE_URL}/login/",
+        f"   کد ملی (national code):          {to_persian_digits(code)}  ({code})",
+        f"   تلفن همراه (mobile):             {to_persian_digits(mobile)}  ({mobile})",
+        "   کد ۶ رقمی پیامک را کارگزار صف (job worker) در همین کنسول چاپ می‌کند.",
+        "   (the 6-digit SMS code is printed in this console by the job worker)",
+        "",
+        f" درخواست‌های {citizen.get_full_name()} (the citizen's demo requests):",
+    ]
+    for submission in citizen.submissions.select_related("service").order_by("pk"):
+        lines.append(
+            f"   {submission.tracking_code}  {submission.get_status_display()} — "
+            f"{submission.service.title}"
+        )
+    lines += [
+        "",
+        f" ورود کارکنان (staff sign-in):      {BASE_URL}/staff/login/",
+        f"   گذرواژه همه حساب‌ها (password for every account):  {demo.DEMO_PASSWORD}",
+    ]
+    role_labels = dict(Role.choices)
+    for spec in demo.AGENCIES:
+        lines.append(f"   {spec['name']} ({spec['slug']})")
+        for person in spec["staff"]:
+            username = f"{spec['username_prefix']}-{person['role']}"
+            lines.append(
+                f"     {username:<20} {person['role']:<8} "
+                f"{role_labels[person['role']]} — {person['first_name']} {person['last_name']}"
+            )
+    lines += [
+        "",
+        f" مدیریت (Django admin):            {BASE_URL}/admin/",
+        f"   {demo.SUPERUSER['username']} / {demo.DEMO_PASSWORD}"
+        "  ابرکاربر، همه دستگاه‌ها (superuser, every agency)",
+        "   راهبر هر دستگاه (<agency>-admin) فقط خدمات دستگاه خود را می‌بیند",
+        "   (each agency admin sees only their own agency's services)",
+        rule,
+        "",
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,110 @@
+"""Helpers shared by the request tests: requests made through the services, uploads, a second
+citizen. (Candidates for desk/test.py once another app needs them.)"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import TYPE_CHECKING
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
+from django.urls import reverse
+
+from desk.accounts.models import User
+from desk.catalog.models import Service
+from desk.forms import check_document
+from desk.submissions import services
+from desk.submissions.models import Attachment, AttachmentKind, Submission
+from desk.test import PDF_BYTES, BaseTestCase, create_citizen
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
+
+# Valid national codes besides the main citizen's 0084575948.
+OTHER_NATIONAL_CODE = "0013542419"
+SPARE_NATIONAL_CODE = "1234567891"
+
+# Each render masks the CSRF token differently: in the forms and in the page's htmx headers.
+_CSRF = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"|"X-CSRFToken": "[^"]*"')
+
+
+def upload(name: str = "deed.pdf", content: bytes = PDF_BYTES) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content)
+
+
+def checked_upload(name: str = "deed.pdf", content: bytes = PDF_BYTES) -> SimpleUploadedFile:
+    """An upload as the form hands it to a service: content-checked, with its sniffed type."""
+    file = upload(name, content)
+    check_document(file)
+    return file
+
+
+def body_without_csrf(response: Response) -> str:
+    return _CSRF.sub("", response.content.decode())
+
+
+# The personas' passwords are hashed on every setUp; the production hasher would make each test
+# take about a second. (desk.test.Runner could set this for the whole suite.)
+@override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+class SubmissionTestCase(BaseTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.other_citizen = create_citizen(OTHER_NATIONAL_CODE, "+989351112233")
+
+    def create_submission(
+        self,
+        applicant: User | None = None,
+        *,
+        service: Service | None = None,
+        address: str = "تهران، خیابان آزادی، پلاک ۱۲",
+    ) -> Submission:
+        return services.submission_create(
+            service=service or self.service,
+            applicant=applicant or self.citizen,
+            answers={"address": address},
+            files={"deed": checked_upload()},
+            idempotency_key=uuid.uuid4(),
+        )
+
+    def transition(
+        self,
+        submission: Submission,
+        action: str,
+        *,
+        actor: User | None = None,
+        message: str = "",
+        files: list[SimpleUploadedFile] | None = None,
+    ) -> Submission:
+        return services.submission_transition(
+            submission_id=submission.pk,
+            actor=actor or self.expert,
+            action=action,
+            message=message,
+            files=files,  # type: ignore[arg-type]
+        )
+
+    def create_completed(self, applicant: User | None = None) -> Submission:
+        submission = self.create_submission(applicant)
+        self.transition(submission, "start_review")
+        return self.transition(
+            submission, "complete", files=[checked_upload("permit.pdf", PDF_BYTES)]
+        )
+
+    def document_of(self, submission: Submission) -> Attachment:
+        return submission.attachments.get(kind=AttachmentKind.DOCUMENT)
+
+    def result_of(self, submission: Submission) -> Attachment:
+        return submission.attachments.get(kind=AttachmentKind.RESULT)
+
+    def download_url(self, attachment: Attachment) -> str:
+        return reverse("submissions:download", args=[attachment.public_id])
+
+    def track(
+        self, code: str, national_code: str = "0084575948", *, ip: str = "127.0.0.1"
+    ) -> Response:
+        return self.client.post(
+            reverse("submissions:track"),
+            {"code": code, "national_code": national_code},
+            REMOTE_ADDR=ip,
+        )

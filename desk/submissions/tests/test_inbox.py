@@ -1,0 +1,121 @@
+"""The staff inbox (کارتابل): the agency's open requests, overdue first, then oldest."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from desk.lib.jalali import today_tehran
+from desk.submissions.models import Submission
+from desk.submissions.tests.base import SubmissionTestCase
+from desk.test import create_service
+
+
+class InboxTests(SubmissionTestCase):
+    url = reverse("submissions:inbox")
+
+    def aged(self, *, submitted_days_ago: int, due_in_days: int) -> Submission:
+        submission = self.create_submission()
+        Submission.objects.filter(pk=submission.pk).update(
+            submitted_at=timezone.now() - datetime.timedelta(days=submitted_days_ago),
+            due_on=today_tehran() + datetime.timedelta(days=due_in_days),
+        )
+        return submission
+
+    def test_it_lists_overdue_requests_first_then_the_oldest(self) -> None:
+        recent = self.aged(submitted_days_ago=2, due_in_days=3)
+        older = self.aged(submitted_days_ago=5, due_in_days=1)
+        overdue_recent = self.aged(submitted_days_ago=4, due_in_days=-1)
+        overdue_oldest = self.aged(submitted_days_ago=10, due_in_days=-2)
+        due_today = self.aged(submitted_days_ago=6, due_in_days=0)
+        self.client.force_login(self.expert)
+        r = self.client.get(self.url)
+        self.assertEqual(
+            list(r.context["inbox"]), [overdue_oldest, overdue_recent, due_today, older, recent]
+        )
+        self.assertContains(r, "overdue table-danger", count=2)
+        self.assertContains(r, "گذشته</span>", count=2)
+
+    def test_it_lists_submitted_and_in_review_requests(self) -> None:
+        submitted = self.aged(submitted_days_ago=2, due_in_days=1)
+        in_review = self.aged(submitted_days_ago=1, due_in_days=2)
+        self.transition(in_review, "start_review")
+        self.client.force_login(self.manager)
+        r = self.client.get(self.url)
+        self.assertEqual(list(r.context["inbox"]), [submitted, in_review])
+        self.assertContains(r, "در حال بررسی")
+        self.assertContains(r, "ثبت‌شده، در انتظار بررسی")
+
+    def test_it_lists_requests_waiting_for_the_citizen_apart(self) -> None:
+        waiting = self.create_submission()
+        self.transition(waiting, "request_info", message="کپی شناسنامه لازم است.")
+        open_one = self.create_submission()
+        self.client.force_login(self.expert)
+        r = self.client.get(self.url)
+        self.assertEqual(list(r.context["inbox"]), [open_one])
+        self.assertEqual(list(r.context["waiting"]), [waiting])
+        self.assertContains(r, reverse("submissions:staff_request", args=[waiting.tracking_code]))
+
+    def test_it_lists_closed_requests_only_among_the_recent_closed(self) -> None:
+        rejected = self.create_submission()
+        self.transition(rejected, "reject", message="مدارک ناقص است.")
+        self.client.force_login(self.expert)
+        r = self.client.get(self.url)
+        self.assertEqual(list(r.context["inbox"]), [])
+        self.assertEqual(list(r.context["waiting"]), [])
+        self.assertEqual(list(r.context["closed"]), [rejected])
+        self.assertContains(r, "درخواستی در انتظار نیست.")
+
+    def test_it_lists_only_the_staff_members_agency(self) -> None:
+        mine = self.create_submission()
+        gas = create_service(self.other_agency, slug="gas-connection", title="انشعاب گاز")
+        theirs = self.create_submission(service=gas)
+        self.client.force_login(self.expert)
+        r = self.client.get(self.url)
+        self.assertEqual(list(r.context["inbox"]), [mine])
+        self.assertNotContains(r, "انشعاب گاز")
+        self.assertNotContains(r, reverse("submissions:staff_request", args=[theirs.tracking_code]))
+        self.client.force_login(self.outsider)
+        r = self.client.get(self.url)
+        self.assertEqual(list(r.context["inbox"]), [theirs])
+
+    def test_it_404s_for_a_citizen(self) -> None:
+        self.client.force_login(self.citizen)
+        self.assertEqual(self.client.get(self.url).status_code, 404)
+
+    def test_it_404s_for_inactive_staff(self) -> None:
+        self.expert.staff.is_active = False
+        self.expert.staff.save()
+        self.client.force_login(self.expert)
+        self.assertEqual(self.client.get(self.url).status_code, 404)
+
+    def test_it_sends_anonymous_visitors_to_the_staff_sign_in(self) -> None:
+        r = self.client.get(self.url)
+        self.assertRedirects(
+            r, f"{reverse('accounts:staff_login')}?next={self.url}", fetch_redirect_response=False
+        )
+
+    def queries_for(self, count: int) -> int:
+        for i in range(count):
+            submission = self.create_submission()
+            if i % 3 == 1:
+                self.transition(submission, "request_info", message="مدرک بیشتر")
+            elif i % 3 == 2:
+                self.transition(submission, "reject", message="ناقص")
+        self.client.force_login(self.expert)
+        with CaptureQueriesContext(connection) as queries:
+            r = self.client.get(self.url)
+        self.assertEqual(r.status_code, 200)
+        return len(queries)
+
+    def test_it_uses_the_same_number_of_queries_for_3_or_10_requests(self) -> None:
+        with_three = self.queries_for(3)
+        Submission.objects.all().delete()
+        with_ten = self.queries_for(10)
+        self.assertEqual(with_three, with_ten)
+        # Session, user, staff and agency, then the inbox, waiting and closed lists.
+        self.assertLessEqual(with_ten, 7)

@@ -1,0 +1,167 @@
+from __future__ import annotations
+
+from io import StringIO
+
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.test import TestCase, override_settings
+
+from desk.accounts.models import User
+from desk.agencies.models import Agency, Role, Staff
+from desk.catalog.models import (
+    Category,
+    Faq,
+    FieldKind,
+    FormField,
+    Regulation,
+    RequiredDocument,
+    Service,
+    ServiceStep,
+)
+from desk.catalog.selectors import services_search
+from desk.notifications.models import OutboundMessage
+from desk.submissions.models import Attachment, Status, Submission, TimelineEvent
+
+COUNTED = [
+    Agency,
+    Category,
+    Service,
+    ServiceStep,
+    RequiredDocument,
+    Regulation,
+    Faq,
+    FormField,
+    User,
+    Staff,
+    Submission,
+    TimelineEvent,
+    Attachment,
+    OutboundMessage,
+]
+
+
+def load_demo() -> str:
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    return out.getvalue()
+
+
+# A fast hasher: the test signs in every demo account, and the default one is slow on purpose.
+@override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+class LoadDemoTests(TestCase):
+    output: str
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.output = load_demo()
+
+    def test_it_creates_agencies_with_published_services(self) -> None:
+        agencies = Agency.objects.filter(is_active=True)
+        self.assertGreaterEqual(agencies.count(), 3)
+        for agency in agencies:
+            with self.subTest(agency=agency.slug):
+                self.assertGreaterEqual(agency.services.filter(is_published=True).count(), 2)
+                self.assertTrue(agency.description and agency.address and agency.sms_line)
+
+    def test_it_fills_every_service_card(self) -> None:
+        for service in Service.objects.all():
+            with self.subTest(service=service.slug):
+                service.full_clean()
+                self.assertTrue(service.steps.exists())
+                self.assertTrue(service.documents.exists())
+                self.assertTrue(service.regulations.exists())
+                self.assertTrue(service.faqs.exists())
+                self.assertTrue(service.form_fields.filter(kind=FieldKind.FILE).exists())
+                self.assertTrue(service.complaint_procedure.strip())
+                self.assertTrue(service.responsible_name.strip())
+                self.assertTrue(service.channels)
+
+    def test_it_writes_rows_the_models_accept(self) -> None:
+        for model in (ServiceStep, RequiredDocument, Regulation, Faq, FormField):
+            for row in model._default_manager.all():
+                with self.subTest(row=str(row)):
+                    row.full_clean()
+
+    def test_it_uses_every_field_kind(self) -> None:
+        used = set(FormField.objects.values_list("kind", flat=True))
+        self.assertEqual(used, set(FieldKind.values))
+        for field in FormField.objects.filter(kind=FieldKind.CHOICE):
+            self.assertGreaterEqual(len(field.choice_list()), 2)
+
+    def test_it_finds_text_written_with_arabic_letter_forms(self) -> None:
+        # «مسكوني» with Arabic kaf and yeh is in the gas connection card.
+        self.assertIn("مسكوني", Service.objects.get(slug="gas-connection").description)
+        self.assertTrue(services_search(query="مسکونی").filter(slug="gas-connection").exists())
+
+    def test_it_lets_every_staff_member_sign_in_with_the_demo_password(self) -> None:
+        for agency in Agency.objects.all():
+            roles = set(agency.staff.values_list("role", flat=True))
+            self.assertEqual(roles, set(Role.values), agency.slug)
+        for staff in Staff.objects.select_related("user"):
+            with self.subTest(username=staff.user.username):
+                user = authenticate(username=staff.user.username, password="demo-1404")
+                self.assertEqual(user, staff.user)
+                self.assertEqual(staff.user.is_staff, staff.role == Role.ADMIN)
+                self.assertFalse(staff.user.is_superuser)
+        admin = authenticate(username="admin", password="demo-1404")
+        assert isinstance(admin, User)
+        self.assertTrue(admin.is_superuser and admin.is_staff)
+
+    def test_it_names_staff_usernames_by_agency_and_role(self) -> None:
+        self.assertTrue(User.objects.filter(username="tehran6-expert").exists())
+        self.assertEqual(Staff.objects.get(user__username="gas-manager").agency.slug, "tehran-gas")
+
+    def test_it_files_the_citizens_requests_through_the_services(self) -> None:
+        citizen = User.objects.get(national_code="0084575948")
+        self.assertEqual(citizen.mobile, "+989121234567")
+        self.assertEqual(citizen.get_full_name(), "مریم رضایی")
+        self.assertFalse(citizen.has_usable_password())
+        submissions = list(citizen.submissions.all())
+        self.assertGreaterEqual(len(submissions), 2)
+        self.assertGreaterEqual(len({s.status for s in submissions}), 2)
+        for submission in submissions:
+            with self.subTest(service=submission.service.slug):
+                events = list(submission.events.all())
+                self.assertEqual(events[0].kind, "submitted")
+                self.assertEqual(events[-1].status_after, submission.status)
+                self.assertTrue(submission.attachments.filter(kind="document").exists())
+                # One SMS per step, as the directive asks.
+                self.assertEqual(
+                    OutboundMessage.objects.filter(reference=submission.tracking_code).count(),
+                    len(events),
+                )
+        completed = citizen.submissions.get(status=Status.COMPLETED)
+        self.assertTrue(completed.attachments.filter(kind="result").exists())
+
+    def test_it_changes_nothing_when_run_again(self) -> None:
+        before = {model.__name__: model._default_manager.count() for model in COUNTED}
+        statuses = sorted(Submission.objects.values_list("tracking_code", "status"))
+        load_demo()
+        after = {model.__name__: model._default_manager.count() for model in COUNTED}
+        self.assertEqual(after, before)
+        self.assertEqual(
+            sorted(Submission.objects.values_list("tracking_code", "status")), statuses
+        )
+
+    def test_it_restores_an_edited_card(self) -> None:
+        service = Service.objects.get(slug="building-permit")
+        service.title = "عنوان دست‌خورده"
+        service.save()
+        service.steps.all().delete()
+        load_demo()
+        service.refresh_from_db()
+        self.assertEqual(service.title, "صدور پروانه ساختمانی")
+        self.assertEqual(service.steps.count(), 5)
+
+    def test_it_prints_how_to_sign_in(self) -> None:
+        self.assertIn("http://127.0.0.1:8000/", self.output)
+        self.assertIn("/login/", self.output)
+        self.assertIn("/staff/login/", self.output)
+        self.assertIn("/admin/", self.output)
+        self.assertIn("۰۰۸۴۵۷۵۹۴۸", self.output)
+        self.assertIn("۰۹۱۲۱۲۳۴۵۶۷", self.output)
+        self.assertIn("demo-1404", self.output)
+        for username in Staff.objects.values_list("user__username", flat=True):
+            self.assertIn(username, self.output)
+        for code in Submission.objects.values_list("tracking_code", flat=True):
+            self.assertIn(code, self.output)

@@ -1,0 +1,128 @@
+"""The public tracking page: tracking code plus the applicant's national code."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from django.test import override_settings
+from django.urls import reverse
+
+from desk.lib import tracking
+from desk.lib.persian import to_persian_digits
+from desk.submissions.tests.base import SubmissionTestCase, body_without_csrf
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
+
+NOT_FOUND = "درخواستی با این کد رهگیری و کد ملی پیدا نشد."
+TOO_MANY = "تعداد جست‌وجوها از حد مجاز گذشته است. یک ساعت بعد بیایید."
+
+_VALUES = re.compile(r' value="[^"]*"')
+
+
+def neutral_body(response: Response) -> str:
+    """The page without what differs between any two refusals: the typed values, the token."""
+    return _VALUES.sub("", body_without_csrf(response))
+
+
+class TrackingPageTests(SubmissionTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.submission = self.create_submission()
+        self.code = self.submission.tracking_code
+
+    def test_it_shows_the_form(self) -> None:
+        r = self.client.get(reverse("submissions:track"))
+        self.assertContains(r, "کد رهگیری")
+        self.assertContains(r, 'name="national_code"')
+
+    def test_it_shows_status_and_timeline_for_code_and_national_code(self) -> None:
+        self.transition(self.submission, "start_review")
+        self.transition(self.submission, "request_info", message="تصویر کارت ملی را بفرستید.")
+        r = self.track(self.code)
+        self.assertEqual(r.status_code, 200)
+        self.assertContains(r, "در انتظار تکمیل اطلاعات از سوی شما")
+        self.assertContains(r, to_persian_digits(tracking.format_code(self.code)))
+        self.assertContains(r, "درخواست ثبت شد")
+        self.assertContains(r, "بررسی آغاز شد")
+        self.assertContains(r, "تصویر کارت ملی را بفرستید.")
+        self.assertContains(r, "صدور پروانه ساختمانی")
+        self.assertEqual(
+            [e.kind for e in r.context["events"]], ["submitted", "review_started", "info_requested"]
+        )
+
+    def test_it_does_not_show_staff_names_or_personal_data(self) -> None:
+        self.transition(self.submission, "start_review")
+        r = self.track(self.code)
+        self.assertNotContains(r, self.expert.last_name)
+        self.assertNotContains(r, "۰۹۱۲۱۲۳۴۵۶۷")
+        self.assertNotContains(r, "تهران، خیابان آزادی، پلاک ۱۲")
+
+    def test_it_accepts_persian_digits_and_dashes(self) -> None:
+        typed = to_persian_digits(tracking.format_code(self.code))
+        r = self.track(typed, national_code="۰۰۸۴۵۷۵۹۴۸")
+        self.assertEqual(r.context["submission"], self.submission)
+
+    def test_it_accepts_arabic_indic_digits_and_spaces(self) -> None:
+        arabic = self.code.translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+        typed = " ".join(arabic[i : i + 4] for i in range(0, 12, 4))
+        r = self.track(typed)
+        self.assertEqual(r.context["submission"], self.submission)
+
+    def test_it_answers_unknown_code_and_wrong_national_code_alike(self) -> None:
+        unknown = self.track(tracking.generate())
+        wrong_person = self.track(self.code, national_code="0013542419")
+        for r in (unknown, wrong_person):
+            self.assertEqual(r.status_code, 200)
+            self.assertEqual(r.context["form"].non_field_errors(), [NOT_FOUND])
+            self.assertIsNone(r.context["submission"])
+        self.assertEqual(neutral_body(unknown), neutral_body(wrong_person))
+
+    def test_it_answers_a_malformed_code_the_same_way(self) -> None:
+        reference = self.track(tracking.generate())
+        for typed in ("12345", "abcdefghijkl", self.code[:-1] + str((int(self.code[-1]) + 1) % 10)):
+            r = self.track(typed)
+            self.assertEqual(r.status_code, reference.status_code, typed)
+            self.assertEqual(r.context["form"].non_field_errors(), [NOT_FOUND], typed)
+            self.assertEqual(neutral_body(r), neutral_body(reference), typed)
+
+    def test_it_does_not_find_a_request_by_code_alone(self) -> None:
+        r = self.client.post(reverse("submissions:track"), {"code": self.code})
+        self.assertIsNone(r.context["submission"])
+        self.assertNotContains(r, "ثبت‌شده، در انتظار بررسی")
+
+    @override_settings(TRACKING_LOOKUPS_PER_IP_PER_HOUR=3)
+    def test_it_refuses_after_too_many_lookups_from_one_address(self) -> None:
+        for _ in range(3):
+            self.track(tracking.generate(), ip="203.0.113.7")
+        r = self.track(self.code, ip="203.0.113.7")
+        self.assertEqual(r.context["form"].non_field_errors(), [TOO_MANY])
+        self.assertContains(r, TOO_MANY)
+        self.assertIsNone(r.context["submission"])
+        self.assertNotContains(r, "ثبت‌شده، در انتظار بررسی")
+        # The refused lookup gave no access to the request's results either.
+        self.assertNotIn("tracked_submissions", self.client.session)
+
+    @override_settings(TRACKING_LOOKUPS_PER_IP_PER_HOUR=3)
+    def test_it_counts_each_address_on_its_own(self) -> None:
+        for _ in range(3):
+            self.track(tracking.generate(), ip="203.0.113.7")
+        r = self.track(self.code, ip="198.51.100.9")
+        self.assertEqual(r.context["submission"], self.submission)
+
+    @override_settings(TRACKING_LOOKUPS_PER_IP_PER_HOUR=3)
+    def test_it_allows_the_last_lookup_within_the_limit(self) -> None:
+        for _ in range(2):
+            self.track(tracking.generate(), ip="203.0.113.7")
+        r = self.track(self.code, ip="203.0.113.7")
+        self.assertEqual(r.context["submission"], self.submission)
+
+    def test_it_uses_a_bounded_number_of_queries(self) -> None:
+        self.transition(self.submission, "start_review")
+        # 1 the request with its service and agency, 1 its timeline, 1 its result files, then
+        # the new session: 1 lookup for a free key and 1 insert wrapped in a savepoint (2 more
+        # statements that assertNumQueries counts). The rate limit lives in the cache.
+        with self.assertNumQueries(7):
+            r = self.track(self.code)
+        self.assertEqual(r.context["submission"], self.submission)

@@ -1,0 +1,89 @@
+"""Settings come from the environment: production values pass Django's deploy checks, and
+missing or malformed values stop the process at start-up instead of running half-configured."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+
+from django.conf import settings
+from django.core.management.utils import get_random_secret_key
+from django.test import SimpleTestCase
+
+# Variables a developer's shell or CI may carry that would change what is being checked.
+_INHERITED = (
+    "DATABASE_URL",
+    "REDIS_URL",
+    "HUEY_BACKEND",
+    "SMS_BACKEND",
+    "STATIC_MANIFEST",
+    "BEHIND_PROXY",
+    "SECURE_HSTS_SECONDS",
+    "CSRF_TRUSTED_ORIGINS",
+    "DJANGO_SETTINGS_MODULE",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by desk.test.Runner for the browser tests
+)
+
+
+class SettingsTests(SimpleTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        tmp = tempfile.TemporaryDirectory(prefix="desk-settings-")
+        self.addCleanup(tmp.cleanup)
+        self.var_dir = tmp.name
+
+    def _production_env(self, **changes: str | None) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if k not in _INHERITED}
+        env.update(
+            DJANGO_SETTINGS_MODULE="desk.settings",
+            DEBUG="0",
+            HTTPS="1",
+            SECRET_KEY=get_random_secret_key(),
+            ALLOWED_HOSTS="desk.example.ir",
+            VAR_DIR=self.var_dir,
+        )
+        for name, value in changes.items():
+            if value is None:
+                env.pop(name, None)
+            else:
+                env[name] = value
+        return env
+
+    def _manage(self, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=settings.BASE_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    def test_it_passes_the_deploy_checks_with_production_settings(self) -> None:
+        result = self._manage(
+            "check", "--deploy", "--fail-level", "WARNING", env=self._production_env()
+        )
+        self.assertEqual(
+            result.returncode, 0, f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
+        )
+
+    def test_it_refuses_to_start_with_https_and_no_secret_key(self) -> None:
+        result = self._manage("check", env=self._production_env(SECRET_KEY=None))
+        self.assertNotEqual(result.returncode, 0, result.stdout)
+        self.assertIn("ImproperlyConfigured", result.stderr)
+        self.assertIn("SECRET_KEY", result.stderr)
+
+    def test_it_fails_loudly_on_a_value_it_cannot_read(self) -> None:
+        for name, value in (
+            ("DEBUG", "maybe"),
+            ("OTP_TTL_SECONDS", "two minutes"),
+            ("SMS_BACKEND", "carrier-pigeon"),
+        ):
+            with self.subTest(name=name):
+                result = self._manage("check", env=self._production_env(**{name: value}))
+                self.assertNotEqual(result.returncode, 0, result.stdout)
+                self.assertIn("ImproperlyConfigured", result.stderr)
+                self.assertIn(name, result.stderr)
+                self.assertIn(value, result.stderr)
