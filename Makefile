@@ -6,7 +6,7 @@ PYTHON := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test lint check-migrations unit browser install serve worker clean bench
+.PHONY: demo test lint check-migrations unit browser install clean bench
 
 $(BIN)/activate: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -20,13 +20,15 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 install: $(BIN)/activate node_modules/.package-lock.json
 
-# Fresh database, demo data, then the web app and the job worker together (Ctrl+C stops both).
+# Migrate, load the demo data, then the web app and the job worker together (Ctrl+C stops both).
+# The worker first sends the demo requests' queued SMS; the sign-in banner is shown after them.
 demo: install
 	DEBUG=1 $(PYTHON) manage.py migrate --noinput
-	DEBUG=1 $(PYTHON) manage.py load_demo
-	@echo "Serving on http://$(HOST):$(PORT)/  (SMS codes appear below, printed by the job worker)"
+	DEBUG=1 $(PYTHON) manage.py load_demo > var/demo-accounts.txt
 	@trap 'kill 0' INT TERM EXIT; \
-	  DEBUG=1 SMS_BACKEND=console $(PYTHON) manage.py run_huey --workers 2 & \
+	  DEBUG=1 SMS_BACKEND=console $(PYTHON) manage.py run_huey --workers 2 --quiet & \
+	  sleep 3; cat var/demo-accounts.txt; \
+	  echo "Serving on http://$(HOST):$(PORT)/ — sign-in codes are printed here by the job worker."; \
 	  DEBUG=1 $(PYTHON) manage.py runserver --noreload $(HOST):$(PORT)
 
 lint: install
@@ -40,6 +42,10 @@ check-migrations: install
 
 unit: install
 	$(PYTHON) manage.py test --parallel auto --noinput $(TESTS)
+
+# The end-to-end walk in Chromium alone (it also runs inside `unit` when Chromium is present).
+browser: install
+	$(PYTHON) manage.py test --tag browser --noinput
 
 test: lint check-migrations unit
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
+import uuid
 from typing import Any
 
 from django.conf import settings
@@ -37,7 +37,6 @@ class Runner(DiscoverRunner):
                 "OPTIONS": {"location": self._media},
             },
         }
-        os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
     def teardown_test_environment(self, **kwargs: Any) -> None:
         shutil.rmtree(self._media, ignore_errors=True)
@@ -108,14 +107,23 @@ def create_service(
     return service
 
 
+def isolate_cache() -> None:
+    """Give this test its own cache namespace (rate-limit counters start at zero).
+
+    A fresh key prefix rather than cache.clear(): parallel workers share one Redis database on
+    CI, and clearing it would wipe the counters of a test running in another worker.
+    """
+    from django.core.cache import cache
+
+    cache.key_prefix = f"test-{uuid.uuid4().hex}"
+
+
 class BaseTestCase(TestCase):
     """Personas: a citizen, staff of the agency that owns the service, and an outsider agency."""
 
     def setUp(self) -> None:
         super().setUp()
-        from django.core.cache import cache
-
-        cache.clear()
+        isolate_cache()
         MemoryBackend.clear()
         self.agency = create_agency()
         self.other_agency = create_agency("شرکت گاز نمونه", "sample-gas")

@@ -3,7 +3,13 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from desk.forms import NUMERIC_ATTRS, MobileField, NationalCodeField, StyledForm
+from desk.forms import (
+    NUMERIC_ATTRS,
+    MobileField,
+    NationalCodeField,
+    NormalizedCharField,
+    StyledForm,
+)
 
 
 class CitizenLoginForm(StyledForm):
@@ -22,3 +28,8 @@ class CodeForm(StyledForm):
 class StaffLoginForm(StyledForm):
     username = forms.CharField(label=_("نام کاربری"), max_length=150)
     password = forms.CharField(label=_("گذرواژه"), widget=forms.PasswordInput)
+
+
+class ProfileForm(StyledForm):
+    first_name = NormalizedCharField(label=_("نام"), max_length=150)
+    last_name = NormalizedCharField(label=_("نام خانوادگی"), max_length=150)

@@ -124,6 +124,14 @@ def _otp_check(*, mobile: str, code: str) -> User | ApplicationError:
     return user
 
 
+@transaction.atomic
+def citizen_update_profile(*, user: User, first_name: str, last_name: str) -> User:
+    user.first_name = first_name.strip()
+    user.last_name = last_name.strip()
+    user.save(update_fields=["first_name", "last_name"])
+    return user
+
+
 def staff_authenticate(*, request: HttpRequest, username: str, password: str) -> User:
     """Password sign-in for staff, locking the account after repeated failures."""
     candidate = User.objects.filter(username=username, national_code__isnull=True).first()

@@ -8,6 +8,7 @@ app_name = "accounts"
 urlpatterns = [
     path("login/", views.citizen_login, name="citizen_login"),
     path("login/code/", views.citizen_verify, name="citizen_verify"),
+    path("profile/", views.profile, name="profile"),
     path("staff/login/", views.staff_login, name="staff_login"),
     path("logout/", views.sign_out, name="logout"),
 ]

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -9,7 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from desk.accounts import services
-from desk.accounts.forms import CitizenLoginForm, CodeForm, StaffLoginForm
+from desk.accounts.forms import CitizenLoginForm, CodeForm, ProfileForm, StaffLoginForm
+from desk.accounts.models import User
 from desk.errors import ApplicationError
 from desk.http import client_ip, safe_next
 
@@ -48,8 +52,26 @@ def citizen_verify(request: HttpRequest) -> HttpResponse:
             target = request.session.get("otp_next") or reverse("submissions:my_requests")
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("خوش آمدید. وارد شدید."))
+            if not user.first_name or not user.last_name:
+                return redirect(f"{reverse('accounts:profile')}?{urlencode({'next': target})}")
             return redirect(target)
     return render(request, "accounts/citizen_verify.html", {"form": form, "mobile": mobile})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    """The citizen's name, asked once after the first sign-in; staff see it on every request."""
+    user = request.user
+    assert isinstance(user, User)
+    form = ProfileForm(
+        request.POST or None, initial={"first_name": user.first_name, "last_name": user.last_name}
+    )
+    if request.method == "POST" and form.is_valid():
+        services.citizen_update_profile(user=user, **form.cleaned_data)
+        messages.success(request, _("نام شما ثبت شد."))
+        return redirect(safe_next(request, reverse("submissions:my_requests")))
+    return render(request, "accounts/profile.html", {"form": form})
 
 
 @require_http_methods(["GET", "POST"])

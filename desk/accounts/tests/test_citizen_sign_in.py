@@ -253,7 +253,10 @@ class CitizenSignInTests(BaseTestCase):
         self._request_code(OTHER_CODES[0], "09351234567")
         self.assertFalse(User.objects.filter(national_code=OTHER_CODES[0]).exists())
         r = self.client.post(VERIFY, {"code": self._sms_code()})
-        self.assertRedirects(r, MY_REQUESTS, fetch_redirect_response=False)
+        # A new citizen has no name yet: asked once, then on to where they were going.
+        self.assertRedirects(
+            r, reverse("accounts:profile") + "?next=%2Fmy%2F", fetch_redirect_response=False
+        )
 
         user = User.objects.get(national_code=OTHER_CODES[0])
         self.assertEqual(user.mobile, "+989351234567")
@@ -295,3 +298,23 @@ class CitizenSignInTests(BaseTestCase):
                 self._request_code(next_url=target)
                 r = self.client.post(VERIFY, {"code": self._sms_code()})
                 self.assertRedirects(r, MY_REQUESTS, fetch_redirect_response=False)
+
+
+class ProfileTests(BaseTestCase):
+    def test_it_asks_the_name_once_and_goes_on(self) -> None:
+        self.citizen.first_name = self.citizen.last_name = ""
+        self.citizen.save()
+        self.client.force_login(self.citizen)
+        url = reverse("accounts:profile")
+        r = self.client.post(url, {"first_name": "", "last_name": "رضايي", "next": "/my/"})
+        self.assertContains(r, "رضايي")
+        self.assertContains(r, "is-invalid")
+        r = self.client.post(url, {"first_name": "علي", "last_name": "رضايي", "next": "/my/"})
+        self.assertRedirects(r, MY_REQUESTS)
+        self.citizen.refresh_from_db()
+        self.assertEqual(self.citizen.get_full_name(), "علی رضایی")
+
+    def test_it_needs_a_signed_in_user(self) -> None:
+        r = self.client.get(reverse("accounts:profile"))
+        self.assertEqual(r.status_code, 302)
+        self.assertIn(reverse("accounts:citizen_login"), r["Location"])

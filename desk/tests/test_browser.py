@@ -1,0 +1,295 @@
+"""The whole path in a real browser: find a service, sign in by SMS, apply, process, track.
+
+Runs the system Chromium headless through Playwright against a live server. Skipped when
+either is missing. Set DESK_SCREENSHOTS=1 to save screenshots of the key pages into
+test-artifacts/screenshots/ (phone width for the citizen, desktop width for staff).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import tempfile
+import time
+import unittest
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.staticfiles.testing import StaticLiveServerTestCase
+from django.test import tag
+
+from desk.lib.persian import to_ascii_digits
+from desk.notifications.backends import MemoryBackend
+from desk.submissions.models import Status, Submission
+from desk.test import PDF_BYTES, create_agency, create_service, create_staff
+
+try:
+    from playwright.sync_api import (
+        Browser,
+        Playwright,
+        Response,
+        ViewportSize,
+        expect,
+        sync_playwright,
+    )
+except ImportError:  # the dev extra is not installed
+    HAVE_PLAYWRIGHT = False
+else:
+    HAVE_PLAYWRIGHT = True
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# The machine's network is closed: nothing Chromium would fetch on its own may be tried.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PHONE: ViewportSize = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
+NATIONAL_CODE_FA = "۰۰۸۴۵۷۵۹۴۸"
+MOBILE_FA = "۰۹۱۲۱۲۳۴۵۶۷"
+STAFF_PASSWORD = "a-Strong-pass-1404"  # what desk.test.create_staff sets
+# Distinct from the citizen's upload, so the download proves it is the staff's result.
+RESULT_BYTES = PDF_BYTES + b"%result-of-the-request\n"
+GREGORIAN_YEAR = re.compile(r"\b20[1-4]\d\b")
+
+
+@tag("browser")
+@unittest.skipUnless(HAVE_PLAYWRIGHT, "playwright is not installed")
+@unittest.skipUnless(Path(CHROMIUM).exists(), f"no Chromium at {CHROMIUM}")
+class BrowserWalkTests(StaticLiveServerTestCase):
+    _playwright: Playwright
+    browser: Browser
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run
+        # in a thread with a loop unless told it is safe (it is: the loop only drives Chromium).
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+        cls.addClassCleanup(os.environ.pop, "DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        super().setUpClass()
+        cls._playwright = sync_playwright().start()
+        cls.addClassCleanup(cls._playwright.stop)
+        cls.browser = cls._playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        cls.addClassCleanup(cls.browser.close)
+
+    def setUp(self) -> None:
+        super().setUp()
+        MemoryBackend.clear()
+        self.agency = create_agency()
+        self.service = create_service(self.agency)
+        self.expert = create_staff(self.agency, "expert")
+        self.context = self.browser.new_context(
+            viewport=PHONE, locale="fa-IR", accept_downloads=True
+        )
+        self.addCleanup(self.context.close)
+        self.context.set_default_timeout(10_000)
+        self.page = self.context.new_page()
+        self.console_errors: list[str] = []
+        self.page.on("pageerror", lambda exc: self.console_errors.append(str(exc)))
+        self.failed_requests: list[str] = []
+        self.page.on("response", self._on_response)
+        self.files = Path(tempfile.mkdtemp(prefix="desk-browser-"))
+        self.addCleanup(shutil.rmtree, self.files, ignore_errors=True)
+
+    # --- helpers ------------------------------------------------------------------------------
+
+    def _on_response(self, response: Response) -> None:
+        # No favicon is part of the app; every other failing request is a broken page.
+        if response.status >= 400 and not response.url.endswith("/favicon.ico"):
+            self.failed_requests.append(f"{response.status} {response.url}")
+
+    def _go(self, path: str) -> None:
+        self.page.goto(self.live_server_url + path)
+
+    def _shot(self, name: str) -> None:
+        if os.environ.get("DESK_SCREENSHOTS") != "1":
+            return
+        folder = Path(settings.BASE_DIR) / "test-artifacts" / "screenshots"
+        folder.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+
+    def _file(self, name: str, content: bytes) -> str:
+        path = self.files / name
+        path.write_bytes(content)
+        return str(path)
+
+    def _sms_code(self) -> str:
+        # The code is sent on commit, before the response; the short wait only guards
+        # against a slow thread switch.
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            for sms in reversed(MemoryBackend.outbox):
+                found = re.search(r"[۰-۹]{6}", sms["body"])
+                if sms["to"] == "+989121234567" and found:
+                    return found.group(0)
+            time.sleep(0.05)
+        self.fail(f"no sign-in SMS in the outbox: {MemoryBackend.outbox!r}")
+
+    def _sign_out(self) -> None:
+        page = self.page
+        toggler = page.locator(".navbar-toggler")
+        if toggler.is_visible():  # phone width: the menu is collapsed
+            toggler.click()
+        with page.expect_navigation():
+            page.get_by_role("button", name="خروج").click()
+        page.wait_for_url(self.live_server_url + "/")
+        # At phone width the menu is collapsed again, so look for the links, not their pixels.
+        expect(page.locator("nav a[href='/login/']")).to_have_count(1)
+        expect(page.locator("nav form[action='/logout/']")).to_have_count(0)
+
+    def _assert_no_gregorian_year(self) -> None:
+        text = self.page.locator("body").inner_text()
+        self.assertIsNone(GREGORIAN_YEAR.search(text), f"Gregorian year on {self.page.url}")
+
+    # --- the walk -----------------------------------------------------------------------------
+
+    def test_it_walks_from_search_to_downloaded_result(self) -> None:
+        try:
+            self._walk()
+        except BaseException:
+            # Always kept (CI uploads test-artifacts/): the page as it was when the walk broke.
+            shot = Path(settings.BASE_DIR) / "test-artifacts" / "screenshots" / "failure.png"
+            shot.parent.mkdir(parents=True, exist_ok=True)
+            with contextlib.suppress(Exception):  # a dead browser must not hide the cause
+                self.page.screenshot(path=str(shot), full_page=True)
+                print(f"\nbrowser walk failed on {self.page.url}; see {shot}")
+            raise
+
+    def _walk(self) -> None:
+        page = self.page
+
+        # Home: right-to-left Persian page; search written with the Arabic yeh (ي).
+        self._go("/")
+        self.assertEqual(page.evaluate("document.documentElement.dir"), "rtl")
+        self.assertEqual(page.evaluate("document.documentElement.lang"), "fa")
+        # Bootstrap (RTL build) and the Vazirmatn font come from node_modules via staticfiles.
+        self.assertEqual(page.evaluate("getComputedStyle(document.body).display"), "flex")
+        vazirmatn = page.evaluate(
+            "document.fonts.ready.then(() => [...document.fonts].some("
+            "f => f.family.includes('Vazirmatn') && f.status === 'loaded'))"
+        )
+        self.assertTrue(vazirmatn, "the Vazirmatn font did not load")
+        expect(page.locator("h1")).to_have_text("میز خدمت الکترونیکی")
+        # Search as you type (htmx), in either letter form, straight from the home page.
+        search = page.locator("#q")
+        search.fill("انشعاب برق")
+        expect(page.locator("#results")).to_contain_text("خدمتی پیدا نشد")
+        search.fill("پروانه ساختماني")
+        result = page.locator("#results a", has_text="صدور پروانه ساختمانی")
+        expect(result).to_be_visible()
+        expect(page.locator("#results")).to_have_count(1)  # swapped, not nested
+        self._shot("01-home-search-phone")
+
+        # Service card.
+        result.click()
+        page.wait_for_url(f"**/services/{self.service.slug}/")
+        expect(page.locator("h1")).to_have_text("صدور پروانه ساختمانی")
+        for section in ("#steps", "#documents", "#regulations", "#faq", "#responsible"):
+            expect(page.locator(section)).to_be_visible()
+        expect(page.locator("#complaints")).to_contain_text("سامانه ۱۱۱")
+        expect(page.locator("#responsible")).to_contain_text("مهندس احمدی")
+        self._assert_no_gregorian_year()
+        self._shot("02-service-phone")
+
+        # Applying needs a citizen: SMS sign-in, typed with Persian digits.
+        page.get_by_role("link", name="ثبت درخواست برخط").click()
+        page.wait_for_url(re.compile(r"/login/\?next="))
+        page.get_by_label("کد ملی").fill(NATIONAL_CODE_FA)
+        page.get_by_label("تلفن همراه").fill(MOBILE_FA)
+        self._shot("03-citizen-login-phone")
+        page.get_by_role("button", name="دریافت کد ورود").click()
+        page.wait_for_url("**/login/code/")
+        expect(page.locator("main")).to_contain_text("۰۹۱۲۱۲۳۴۵۶۷")
+        page.get_by_label("کد پیامک‌شده").fill(self._sms_code())
+        page.get_by_role("button", name="ورود", exact=True).click()
+        # First sign-in: the citizen gives their name once, then goes on to the form.
+        page.wait_for_url("**/profile/**")
+        page.locator("#id_first_name").fill("مریم")
+        page.locator("#id_last_name").fill("رضایی")
+        page.get_by_role("button", name="ثبت و ادامه").click()
+
+        # Back on the service's form.
+        page.wait_for_url(f"**/services/{self.service.slug}/apply/")
+        expect(page.locator("main")).to_contain_text("نام شما ثبت شد")
+        expect(page.locator("h1")).to_contain_text("ثبت درخواست: صدور پروانه ساختمانی")
+        page.get_by_label("نشانی ملک").fill("تهران، خیابان آزادی، پلاک ۱۲")
+        page.get_by_label("تصویر سند").set_input_files(self._file("deed.pdf", PDF_BYTES))
+        self._shot("04-apply-phone")
+        page.get_by_role("button", name="ثبت درخواست", exact=True).click()
+
+        # Receipt: tracking code and a Jalali promised date, all in Persian digits.
+        page.wait_for_url(re.compile(r"/my/\d+/receipt/$"))
+        submission = Submission.objects.get()
+        self.assertEqual(submission.applicant_national_code, "0084575948")
+        self.assertEqual(submission.applicant_name, "مریم رضایی")
+        self.assertEqual(submission.data["address"], "تهران، خیابان آزادی، پلاک 12")
+        shown_code = page.locator("#tracking-code").inner_text().strip()
+        self.assertEqual(to_ascii_digits(shown_code).replace("-", ""), submission.tracking_code)
+        self.assertNotRegex(shown_code, r"[0-9]")
+        due = page.locator("#due-date").inner_text()
+        self.assertRegex(due, r"۱۴[۰-۹]{2}")
+        self.assertNotRegex(due, r"[0-9]")
+        expect(page.locator(".receipt")).to_contain_text("ثبت‌شده، در انتظار بررسی")
+        self.assertNotRegex(" ".join(page.locator(".receipt dl").all_inner_texts()), r"[0-9]")
+        self._assert_no_gregorian_year()
+        self._shot("05-receipt-phone")
+        self._sign_out()
+
+        # Staff: password sign-in, the inbox, review and complete with a result file.
+        page.set_viewport_size(DESKTOP)
+        self._go("/staff/login/")
+        page.get_by_label("نام کاربری").fill("expert")
+        page.get_by_label("گذرواژه").fill(STAFF_PASSWORD)
+        page.get_by_role("button", name="ورود", exact=True).click()
+        page.wait_for_url("**/staff/")
+        row_link = page.locator(f"a[href='/staff/requests/{submission.tracking_code}/']")
+        expect(row_link).to_have_count(1)
+        expect(page.locator("tbody tr", has=row_link)).to_contain_text("صدور پروانه ساختمانی")
+        self._shot("06-inbox-desktop")
+        row_link.click()
+        page.wait_for_url(f"**/staff/requests/{submission.tracking_code}/")
+        expect(page.locator("main")).to_contain_text("تهران، خیابان آزادی")
+        expect(page.locator("main")).to_contain_text("deed.pdf")
+
+        page.locator("button[name=do][value=start_review]").click()
+        expect(page.locator(".alert-success")).to_contain_text("اقدام ثبت شد")
+        expect(page.locator("main .status-in_review").first).to_be_visible()
+        page.locator("#files-complete").set_input_files(self._file("result.pdf", RESULT_BYTES))
+        page.locator("button[name=do][value=complete]").click()
+        expect(page.locator(".alert-success")).to_contain_text("اقدام ثبت شد")
+        expect(page.locator("main .status-completed").first).to_have_text("انجام‌شده")
+        submission.refresh_from_db()
+        self.assertEqual(submission.status, Status.COMPLETED)
+        self._shot("07-staff-request-desktop")
+        self._sign_out()
+
+        # Anyone with the code and the national code follows it and downloads the result.
+        page.set_viewport_size(PHONE)
+        self._go("/track/")
+        page.get_by_label("کد رهگیری").fill(shown_code)
+        page.get_by_label("کد ملی متقاضی").fill(NATIONAL_CODE_FA)
+        page.get_by_role("button", name="پیگیری", exact=True).click()
+        track = page.locator("#track-result")
+        expect(track).to_contain_text("انجام‌شده")
+        expect(track).to_contain_text("صدور پروانه ساختمانی")
+        self.assertNotRegex(track.inner_text(), r"[0-9]")
+        self._assert_no_gregorian_year()
+        self._shot("08-track-result-phone")
+        with page.expect_download() as download_info:
+            page.get_by_role("link", name=re.compile("دریافت result.pdf")).click()
+        download = download_info.value
+        self.assertEqual(download.suggested_filename, "result.pdf")
+        self.assertEqual(Path(download.path()).read_bytes(), RESULT_BYTES)
+
+        self.assertTrue(any("انجام شد" in sms["body"] for sms in MemoryBackend.outbox))
+        self.assertEqual(self.console_errors, [])
+        self.assertEqual(self.failed_requests, [])
