@@ -88,6 +88,10 @@ class JalaliDateField(forms.CharField):
         return value
 
 
+class PersianFileInput(forms.ClearableFileInput):
+    template_name = "widgets/file_input.html"
+
+
 class DocumentField(forms.FileField):
     """An uploaded document, checked by its content (magic bytes) and size, never its name."""
 
@@ -98,9 +102,7 @@ class DocumentField(forms.FileField):
     }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault(
-            "widget", forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"})
-        )
+        kwargs.setdefault("widget", PersianFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))
         super().__init__(*args, **kwargs)
 
     def clean(self, data: Any, initial: Any = None) -> Any:

@@ -14,6 +14,7 @@ from desk.forms import (
     NationalCodeField,
     NormalizedCharField,
     NormalizedTextField,
+    PersianFileInput,
     PersianIntegerField,
     PostalCodeField,
     StyledForm,
@@ -46,7 +47,7 @@ def _field_for(spec: FormField) -> forms.Field:
     if kind == FieldKind.DATE:
         return JalaliDateField(**common)
     if kind == FieldKind.CHOICE:
-        options = [("", "---------")] + [(c, c) for c in spec.choice_list()]
+        options = [("", _("انتخاب کنید"))] + [(c, c) for c in spec.choice_list()]
         return forms.ChoiceField(choices=options, **common)
     if kind == FieldKind.YES_NO:
         return forms.ChoiceField(choices=YES_NO, widget=forms.RadioSelect, **common)
@@ -97,7 +98,7 @@ class MultiDocumentField(DocumentField):
         return [single(data, initial)] if data else []
 
 
-class MultipleFileInput(forms.ClearableFileInput):
+class MultipleFileInput(PersianFileInput):
     allow_multiple_selected = True
 
 

@@ -175,3 +175,20 @@ class MyRequestTests(SubmissionTestCase):
         self.assertContains(r, "نتیجه: ")
         self.assertContains(r, self.download_url(result))
         self.assertEqual(self.client.get(self.download_url(result)).status_code, 200)
+
+
+class OutcomeTests(SubmissionTestCase):
+    def test_it_puts_the_result_at_the_top_of_a_completed_request(self) -> None:
+        submission = self.create_completed()
+        self.client.force_login(self.citizen)
+        r = self.client.get(reverse("submissions:my_request", args=[submission.tracking_code]))
+        self.assertContains(r, "درخواست شما انجام شد")
+        self.assertContains(r, self.download_url(self.result_of(submission)), count=2)
+
+    def test_it_shows_the_reason_of_a_rejection(self) -> None:
+        submission = self.create_submission()
+        self.transition(submission, "reject", message="سند ناخوانا است.")
+        self.client.force_login(self.citizen)
+        r = self.client.get(reverse("submissions:my_request", args=[submission.tracking_code]))
+        self.assertContains(r, "درخواست شما رد شد")
+        self.assertContains(r, "علت: سند ناخوانا است.")
