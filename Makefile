@@ -49,8 +49,17 @@ browser: install
 
 test: lint check-migrations unit
 
+# Data generator, gunicorn, load driver, ceiling and peer on SQLite and PostgreSQL (docs/benchmarks.md).
+# BENCH_SCALE=0.01 for a quick run; the full scale (1,000,000 requests) takes about an hour.
+BENCH_SCALE ?= 1
 bench: install
-	@echo "Benchmarks arrive with the production issue; see docs/benchmarks.md."
+	BENCH_SCALE=$(BENCH_SCALE) $(PYTHON) bench/run.py
+	@if grep -q '^bench-outbox:' $(firstword $(MAKEFILE_LIST)); then $(MAKE) bench-outbox; fi
+
+# Outbox throughput with the fake gateway, SQLite and PostgreSQL (docs/benchmarks.md).
+.PHONY: bench-outbox
+bench-outbox: install
+	$(PYTHON) bench/outbox.py
 
 clean:
 	rm -rf $(VENV) node_modules var/*.sqlite3* var/private var/static

@@ -8,6 +8,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from desk.env import env_bool, env_choice, env_int, env_list, env_str, load_env_file
+from desk.lib.sms import parse_quiet_hours
+from desk.storage import default_storage_from_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 load_env_file(BASE_DIR / ".env")
@@ -44,9 +46,14 @@ INSTALLED_APPS = [
     "desk",
     "desk.accounts",
     "desk.agencies",
+    "desk.calendars",
     "desk.catalog",
+    "desk.workflow",
     "desk.submissions",
+    "desk.delivery",
     "desk.notifications",
+    "desk.health",
+    "desk.benchdata",
 ]
 
 MIDDLEWARE = [
@@ -87,10 +94,14 @@ FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # --- Database -------------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}")
+# Each gunicorn worker (one request at a time) keeps its connection for CONN_MAX_AGE seconds;
+# the health check (a cheap round trip at the start of a request that reuses it) replaces a
+# connection that the database or a proxy closed meanwhile.
 CONN_MAX_AGE = env_int("CONN_MAX_AGE", 600)
+CONN_HEALTH_CHECKS = env_bool("CONN_HEALTH_CHECKS", True)
 DATABASES = {
     "default": dj_database_url.parse(
-        DATABASE_URL, conn_max_age=CONN_MAX_AGE, conn_health_checks=True
+        DATABASE_URL, conn_max_age=CONN_MAX_AGE, conn_health_checks=CONN_HEALTH_CHECKS
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -103,33 +114,56 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
         "transaction_mode": "IMMEDIATE",
     }
+DB_STATEMENT_TIMEOUT_MS = env_int("DB_STATEMENT_TIMEOUT_MS", 0)
+if DB_STATEMENT_TIMEOUT_MS and DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # A runaway query is cancelled instead of holding a worker (and its connection) forever.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS}"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, sessions --------------------------------------------------------------------------
+# Several app servers and job workers share nothing but the database, Redis and object storage:
+# with REDIS_URL the cache (rate limits, OTP throttles), sessions and the job queue live in Redis.
 REDIS_URL = env_str("REDIS_URL")
+REDIS_TIMEOUT_SECONDS = env_int("REDIS_TIMEOUT_SECONDS", 5)
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "desk"),
+            # A dead Redis fails a request after a few seconds instead of hanging a worker.
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+                "socket_timeout": REDIS_TIMEOUT_SECONDS,
+            },
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_BACKEND = env_choice(
+    "SESSION_BACKEND", "cache" if REDIS_URL else "db", ("db", "cache", "cached_db")
+)
+if SESSION_BACKEND != "db" and not REDIS_URL:
+    # Without Redis the cache is per process: a session stored by one worker would be unknown
+    # to the next one.
+    raise ImproperlyConfigured(f"SESSION_BACKEND={SESSION_BACKEND} needs REDIS_URL")
+SESSION_ENGINE = f"django.contrib.sessions.backends.{SESSION_BACKEND}"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 8)
 
 # --- Background jobs (Huey) ------------------------------------------------------------------
 HUEY_BACKEND = env_choice("HUEY_BACKEND", "redis" if REDIS_URL else "sqlite", ("sqlite", "redis"))
+# The queue may live in its own Redis database, so that flushing the cache never drops jobs.
+HUEY_REDIS_URL = env_str("HUEY_REDIS_URL") or REDIS_URL
 if HUEY_BACKEND == "redis":
-    if not REDIS_URL:
-        raise ImproperlyConfigured("HUEY_BACKEND=redis needs REDIS_URL")
+    if not HUEY_REDIS_URL:
+        raise ImproperlyConfigured("HUEY_BACKEND=redis needs REDIS_URL (or HUEY_REDIS_URL)")
     HUEY = {
         "huey_class": "huey.RedisHuey",
         "name": env_str("HUEY_NAME", "desk"),
-        "url": REDIS_URL,
+        "url": HUEY_REDIS_URL,
         "immediate": False,
         "consumer": {"workers": env_int("HUEY_WORKERS", 2), "worker_type": "thread"},
     }
@@ -188,11 +222,10 @@ STATICFILES_DIRS = [BASE_DIR / "static"] + [
     if (NODE_MODULES / path).is_dir()
 ]
 STATIC_MANIFEST = env_bool("STATIC_MANIFEST", False)
+# Uploads: a folder under VAR_DIR, or a private S3-compatible bucket (STORAGE_BACKEND=s3).
+STORAGE_BACKEND = env_choice("STORAGE_BACKEND", "filesystem", ("filesystem", "s3"))
 STORAGES = {
-    "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(VAR_DIR / "private")},
-    },
+    "default": default_storage_from_env(VAR_DIR),
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -209,9 +242,49 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
 
 # --- Notifications ---------------------------------------------------------------------------
-SMS_BACKEND = env_choice("SMS_BACKEND", "console", ("console", "file", "memory"))
+SMS_BACKEND = env_choice(
+    "SMS_BACKEND", "console", ("console", "file", "memory", "kavenegar", "smsir")
+)
 SMS_FILE_PATH = env_str("SMS_FILE_PATH", str(VAR_DIR / "sms.log"))
 SMS_SENDER = env_str("SMS_SENDER", "3000")
+KAVENEGAR_API_KEY = env_str("KAVENEGAR_API_KEY")
+SMSIR_API_KEY = env_str("SMSIR_API_KEY")
+if SMS_BACKEND == "kavenegar" and not KAVENEGAR_API_KEY:
+    raise ImproperlyConfigured("SMS_BACKEND=kavenegar needs KAVENEGAR_API_KEY")
+if SMS_BACKEND == "smsir" and not (SMSIR_API_KEY and SMS_SENDER.isdigit()):
+    raise ImproperlyConfigured("SMS_BACKEND=smsir needs SMSIR_API_KEY and a numeric SMS_SENDER")
+SMS_TIMEOUT_SECONDS = env_int("SMS_TIMEOUT_SECONDS", 10)
+SMS_LEASE_SECONDS = env_int("SMS_LEASE_SECONDS", 300)
+SMS_CLAIM_BATCH = env_int("SMS_CLAIM_BATCH", 20)
+if SMS_TIMEOUT_SECONDS < 1 or SMS_LEASE_SECONDS < 3 * SMS_TIMEOUT_SECONDS or SMS_CLAIM_BATCH < 1:
+    # A lease shorter than a few gateway calls would expire mid-send and invite a second sender.
+    raise ImproperlyConfigured("SMS_LEASE_SECONDS must be at least 3 × SMS_TIMEOUT_SECONDS")
+SMS_RETRY_WINDOW_HOURS = env_int("SMS_RETRY_WINDOW_HOURS", 24)
+SMS_RETRY_BASE_SECONDS = env_int("SMS_RETRY_BASE_SECONDS", 30)
+SMS_RETRY_MAX_SECONDS = env_int("SMS_RETRY_MAX_SECONDS", 1800)
+if SMS_RETRY_WINDOW_HOURS < 1 or not 1 <= SMS_RETRY_BASE_SECONDS <= SMS_RETRY_MAX_SECONDS:
+    raise ImproperlyConfigured("SMS retries need 1 <= SMS_RETRY_BASE_SECONDS <= ..._MAX_SECONDS")
+SMS_QUIET_HOURS = env_str("SMS_QUIET_HOURS", "22:00-07:00")
+try:
+    parse_quiet_hours(SMS_QUIET_HOURS)
+except ValueError as exc:
+    raise ImproperlyConfigured(f"SMS_QUIET_HOURS: {exc}") from None
+SMS_WEBHOOK_TOKEN = env_str("SMS_WEBHOOK_TOKEN")
+if SMS_WEBHOOK_TOKEN and len(SMS_WEBHOOK_TOKEN) < 24:
+    raise ImproperlyConfigured("SMS_WEBHOOK_TOKEN must be at least 24 random characters")
+# The provider's inbox is fetched too, in case a webhook call was lost (duplicates are dropped).
+SMS_INBOUND_POLL = env_bool("SMS_INBOUND_POLL", True)
+SMS_INBOUND_LINES = env_list("SMS_INBOUND_LINES", SMS_SENDER)
+SMS_INBOUND_REPLIES_PER_HOUR = env_int("SMS_INBOUND_REPLIES_PER_HOUR", 5)
+INBOUND_SMS_HANDLER = env_str("INBOUND_SMS_HANDLER", "desk.submissions.inbound.status_reply")
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "no-reply@localhost")
 
 # --- Security --------------------------------------------------------------------------------
 SECURE_SSL_REDIRECT = HTTPS
@@ -222,6 +295,8 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
 if env_bool("BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Load balancers probe the health endpoint over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -241,5 +316,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"huey": {"level": "WARNING"}},
 }
+
+# --- Benchmarks ------------------------------------------------------------------------------
+# The empty view at /bench/empty/ (the machine's ceiling, see docs/benchmarks.md): 404 unless on.
+BENCH_EMPTY_VIEW = env_bool("BENCH_EMPTY_VIEW", False)
 
 TEST_RUNNER = "desk.test.Runner"

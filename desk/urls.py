@@ -10,6 +10,9 @@ admin.site.site_title = _("میز خدمت")
 urlpatterns = [
     path("", include("desk.catalog.urls")),
     path("", include("desk.submissions.urls")),
+    path("", include("desk.delivery.urls")),
     path("", include("desk.accounts.urls")),
+    path("", include("desk.health.urls")),
+    path("", include("desk.notifications.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from desk.accounts.models import OneTimeCode, User
 from desk.errors import ApplicationError
 from desk.lib.persian import to_ascii_digits, to_persian_digits
-from desk.notifications.services import message_queue
+from desk.notifications.services import message_queue_template
 
 
 def _hash_code(mobile: str, code: str) -> str:
@@ -68,12 +68,12 @@ def otp_request(*, national_code: str, mobile: str, ip: str | None) -> CodeSent:
         created_at=now,
         expires_at=now + timedelta(seconds=settings.OTP_TTL_SECONDS),
     )
-    message_queue(
+    message_queue_template(
         to=mobile,
-        body=_("کد ورود شما به میز خدمت: %(code)s\nاین کد را به کسی ندهید.")
-        % {"code": to_persian_digits(code)},
-        kind="sign_in_code",
+        event="sign_in_code",
+        context={"code": code},
         urgent=True,
+        expires_at=now + timedelta(seconds=settings.OTP_TTL_SECONDS),
     )
     return CodeSent(mobile=mobile, expires_in=settings.OTP_TTL_SECONDS)
 

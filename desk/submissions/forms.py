@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from desk.accounts.models import User
 from desk.catalog.models import FieldKind, FormField, Service
 from desk.forms import (
     DocumentField,
@@ -19,6 +20,7 @@ from desk.forms import (
     PostalCodeField,
     StyledForm,
 )
+from desk.workflow.models import Department
 
 YES_NO = [("yes", _("بله")), ("no", _("خیر"))]
 
@@ -132,3 +134,38 @@ class TrackForm(StyledForm):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "dir": "ltr", "autocomplete": "off"}),
     )
     national_code = NationalCodeField(label=_("کد ملی متقاضی"))
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.get_full_name() or obj.username)
+
+
+class AssignForm(StyledForm):
+    assignee = PersonChoiceField(
+        label=_("واگذاری به"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("همه کارکنان مرحله"),
+    )
+
+    def __init__(self, *args: Any, agency_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["assignee"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = User.objects.filter(
+            staff__agency_id=agency_id, staff__is_active=True
+        ).order_by("last_name", "first_name")
+
+
+class ReferForm(StyledForm):
+    department = forms.ModelChoiceField(label=_("واحد"), queryset=Department.objects.none())
+    note = NormalizedTextField(
+        label=_("علت ارجاع"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, agency_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["department"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Department.objects.filter(agency_id=agency_id)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from desk.agencies.models import Agency
 from desk.catalog.models import Service
 from desk.lib.jalali import today_tehran
+from desk.workflow.models import Department, Step, WorkflowVersion
 
 
 class Status(models.TextChoices):
@@ -45,6 +46,28 @@ class Submission(models.Model):
     due_on = models.DateField(_("موعد پاسخ نهایی"))
     closed_at = models.DateTimeField(_("زمان پایان"), null=True, blank=True)
     idempotency_key = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    # Where the request is in its workflow. The version is pinned when the request starts.
+    workflow_version = models.ForeignKey(
+        WorkflowVersion, null=True, on_delete=models.PROTECT, related_name="submissions"
+    )
+    current_step = models.ForeignKey(Step, null=True, on_delete=models.PROTECT, related_name="+")
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_submissions",
+    )
+    step_started_at = models.DateTimeField(null=True, blank=True)
+    step_due_on = models.DateField(null=True, blank=True)
+    # The clock stops while the request waits for the citizen: when it stopped, and how many
+    # working days it has been stopped in all.
+    paused_at = models.DateTimeField(null=True, blank=True)
+    paused_days = models.PositiveIntegerField(default=0)
+    escalated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-submitted_at"]
@@ -53,6 +76,7 @@ class Submission(models.Model):
         indexes = [
             models.Index(fields=["agency", "status", "due_on"], name="submission_inbox"),
             models.Index(fields=["applicant", "-submitted_at"], name="submission_applicant"),
+            models.Index(fields=["agency", "status", "step_due_on"], name="submission_step_due"),
         ]
 
     def __str__(self) -> str:
@@ -62,8 +86,24 @@ class Submission(models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    @property
+    def is_paused(self) -> bool:
+        return self.paused_at is not None
+
     def is_overdue(self, today: date | None = None) -> bool:
-        return self.is_open and (today or today_tehran()) > self.due_on
+        return self.is_open and not self.is_paused and (today or today_tehran()) > self.due_on
+
+    def is_step_overdue(self, today: date | None = None) -> bool:
+        return (
+            self.is_open
+            and not self.is_paused
+            and self.step_due_on is not None
+            and (today or today_tehran()) > self.step_due_on
+        )
+
+    def days_left(self, today: date | None = None) -> int:
+        """Calendar days to the promised date (negative when late); derived, never stored."""
+        return (self.due_on - (today or today_tehran())).days
 
 
 class AttachmentKind(models.TextChoices):
@@ -109,15 +149,30 @@ class EventKind(models.TextChoices):
     INFO_PROVIDED = "info_provided", _("متقاضی اطلاعات را تکمیل کرد")
     REJECTED = "rejected", _("درخواست رد شد")
     COMPLETED = "completed", _("درخواست انجام شد و نتیجه صادر شد")
+    STEP_CHANGED = "step_changed", _("درخواست به مرحله بعد رفت")
+    ASSIGNED = "assigned", _("به کارشناس واگذار شد")
+    REFERRED = "referred", _("به واحد دیگر ارجاع شد")
+    ESCALATED = "escalated", _("از مهلت مرحله گذشت و پیگیری شد")
+    DELIVERED = "delivered", _("نتیجه به متقاضی تحویل شد")
 
 
 class TimelineEvent(models.Model):
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=EventKind.choices)
     status_after = models.CharField(max_length=12, choices=Status.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # None: done by the system itself (escalation, scheduled jobs).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     # Shown to the citizen (a reason, a question); staff see it too.
     message = models.TextField(blank=True)
+    # The step the request reached, and the words the citizen reads for it.
+    step = models.ForeignKey(
+        Step, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    label = models.CharField(max_length=200, blank=True)
+    # Internal events (assignment, referral, escalation) are for staff only.
+    is_public = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

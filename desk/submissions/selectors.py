@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 
 from desk.accounts.models import User
@@ -12,20 +12,26 @@ from desk.agencies.models import Staff
 from desk.agencies.selectors import require_staff, staff_for_user
 from desk.lib import tracking
 from desk.lib.jalali import today_tehran
-from desk.submissions.models import Attachment, Status, Submission
+from desk.submissions.models import Attachment, Status, Submission, TimelineEvent
+from desk.workflow.selectors import inbox_filter
 
 INBOX_STATUSES = (Status.SUBMITTED, Status.IN_REVIEW)
+# Session key: the requests this browser proved (tracking code + national code) this session.
+TRACKED_SESSION_KEY = "tracked_submissions"
 
 
 def inbox_for_staff(staff: Staff) -> QuerySet[Submission]:
-    """The agency's requests waiting for staff: overdue first, then oldest."""
+    """What the staff member's roles and departments can act on: overdue first (the request
+    or its current step), then oldest."""
     today = today_tehran()
     return (
-        Submission.objects.filter(agency_id=staff.agency_id, status__in=INBOX_STATUSES)
-        .select_related("service")
+        Submission.objects.filter(inbox_filter(staff), status__in=INBOX_STATUSES)
+        .select_related("service", "current_step", "department", "assigned_to")
         .annotate(
             overdue_rank=Case(
-                When(due_on__lt=today, then=Value(0)), default=Value(1), output_field=IntegerField()
+                When(Q(due_on__lt=today) | Q(step_due_on__lt=today), then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
             )
         )
         .order_by("overdue_rank", "submitted_at", "pk")
@@ -55,7 +61,9 @@ def get_submission_for_staff(user: object, tracking_code: str) -> Submission:
     nothing to other agencies."""
     staff = require_staff(user)
     submission = (
-        Submission.objects.select_related("service", "agency", "applicant")
+        Submission.objects.select_related(
+            "service", "agency", "applicant", "current_step", "department", "assigned_to"
+        )
         .filter(tracking_code=tracking_code, agency_id=staff.agency_id)
         .first()
     )
@@ -66,7 +74,7 @@ def get_submission_for_staff(user: object, tracking_code: str) -> Submission:
 
 def get_submission_for_applicant(user: User, tracking_code: str) -> Submission:
     submission = (
-        Submission.objects.select_related("service", "agency")
+        Submission.objects.select_related("service", "agency", "current_step")
         .filter(tracking_code=tracking_code, applicant_id=user.pk)
         .first()
     )
@@ -89,7 +97,7 @@ def submission_track(*, code: str, national_code: str) -> Submission | None:
     if not tracking.is_valid(code):
         return None
     return (
-        Submission.objects.select_related("service", "agency")
+        Submission.objects.select_related("service", "agency", "current_step")
         .filter(tracking_code=code, applicant_national_code=national_code)
         .first()
     )
@@ -114,8 +122,12 @@ def get_attachment_for_user(
     raise Http404
 
 
-def timeline_for(submission: Submission) -> list[object]:
-    return list(submission.events.select_related("actor").all())
+def timeline_for(submission: Submission, *, public_only: bool = True) -> list[TimelineEvent]:
+    """The request's events; citizens see only those meant for them."""
+    events = submission.events.select_related("actor", "step")
+    if public_only:
+        events = events.filter(is_public=True)
+    return list(events)
 
 
 def answers_for_display(submission: Submission) -> list[tuple[str, object]]:

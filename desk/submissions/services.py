@@ -12,17 +12,17 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from desk.accounts.models import User
+from desk.agencies.models import Role, Staff
 from desk.agencies.selectors import staff_for_user
 from desk.catalog.models import FieldKind, Service
 from desk.errors import ApplicationError
 from desk.lib import tracking
-from desk.lib.jalali import format_date, today_tehran
-from desk.lib.persian import to_persian_digits
-from desk.lib.workdays import WorkCalendar
-from desk.notifications.services import message_queue
+from desk.lib.jalali import today_tehran
+from desk.notifications.events import EVENTS
+from desk.notifications.services import message_queue_template
+from desk.submissions import deadlines
 from desk.submissions.models import (
     Attachment,
     AttachmentKind,
@@ -31,11 +31,16 @@ from desk.submissions.models import (
     Submission,
     TimelineEvent,
 )
+from desk.workflow.models import Action, Department, Step, StepKind
+from desk.workflow.selectors import staff_may_take, step_actions
+from desk.workflow.services import workflow_for_new_request
 
 
 def promised_date(*, service: Service, start: date | None = None) -> date:
-    """The final-answer date promised on the receipt: the service's working days from today."""
-    return WorkCalendar().add_working_days(start or today_tehran(), service.duration_working_days)
+    """The final-answer date promised on the receipt: the service's working days from today,
+    in the working calendar of the service's agency."""
+    calendar = deadlines.calendar_for_agency(service.agency)
+    return calendar.add_working_days(start or today_tehran(), service.duration_working_days)
 
 
 def _attachment_create(
@@ -82,7 +87,17 @@ def _submission_insert(
     files: dict[str, UploadedFile],
     idempotency_key: uuid.UUID,
 ) -> Submission:
+    version = workflow_for_new_request(service)
+    start = version.steps.get(is_start=True)
+    calendar = deadlines.calendar_for_agency(service.agency)
+    today = today_tehran()
+    now = timezone.now()
     submission = Submission.objects.create(
+        workflow_version=version,
+        current_step=start,
+        department_id=start.department_id,
+        step_started_at=now,
+        submitted_at=now,
         tracking_code=tracking.generate(),
         service=service,
         agency_id=service.agency_id,
@@ -91,7 +106,8 @@ def _submission_insert(
         applicant_national_code=applicant.national_code or "",
         applicant_mobile=applicant.mobile,
         data={},
-        due_on=promised_date(service=service),
+        due_on=calendar.add_working_days(today, service.duration_working_days),
+        step_due_on=calendar.add_working_days(today, start.duration_days),
         idempotency_key=idempotency_key,
     )
     data: dict[str, Any] = {}
@@ -112,7 +128,7 @@ def _submission_insert(
             data[field.name] = _json_value(answers[field.name])
     submission.data = data
     submission.save(update_fields=["data"])
-    _event_record(submission=submission, kind=EventKind.SUBMITTED, actor=applicant)
+    _event_record(submission=submission, kind=EventKind.SUBMITTED, actor=applicant, step=start)
     _notify_status(submission)
     return submission
 
@@ -155,69 +171,75 @@ def submission_create(
 
 
 @dataclass(frozen=True)
-class Action:
+class ActionChoice:
+    """A button on the staff request page."""
+
     name: str
-    label: Any
-    sources: frozenset[Status]
-    target: Status
-    event: EventKind
-    by_applicant: bool = False
+    label: str
     needs_message: bool = False
     needs_result: bool = False
 
 
-ACTIONS: dict[str, Action] = {
-    a.name: a
-    for a in [
-        Action(
-            "start_review",
-            gettext_lazy("شروع بررسی"),
-            frozenset({Status.SUBMITTED}),
-            Status.IN_REVIEW,
-            EventKind.REVIEW_STARTED,
-        ),
-        Action(
-            "request_info",
-            gettext_lazy("درخواست اطلاعات بیشتر"),
-            frozenset({Status.SUBMITTED, Status.IN_REVIEW}),
-            Status.NEEDS_INFO,
-            EventKind.INFO_REQUESTED,
-            needs_message=True,
-        ),
-        Action(
-            "provide_info",
-            gettext_lazy("ارسال اطلاعات تکمیلی"),
-            frozenset({Status.NEEDS_INFO}),
-            Status.IN_REVIEW,
-            EventKind.INFO_PROVIDED,
-            by_applicant=True,
-        ),
-        Action(
-            "reject",
-            gettext_lazy("رد درخواست"),
-            frozenset({Status.SUBMITTED, Status.IN_REVIEW}),
-            Status.REJECTED,
-            EventKind.REJECTED,
-            needs_message=True,
-        ),
-        Action(
-            "complete",
-            gettext_lazy("انجام و صدور نتیجه"),
-            frozenset({Status.IN_REVIEW}),
-            Status.COMPLETED,
-            EventKind.COMPLETED,
-            needs_result=True,
-        ),
-    ]
-}
+START_REVIEW = "start_review"
 
 
-def staff_actions_for(submission: Submission, user: object) -> list[Action]:
-    """The actions `user` may take on `submission` now (none for clerks and admins)."""
+def staff_actions_for(submission: Submission, user: object) -> list[ActionChoice]:
+    """What `user` may do on `submission` now: take it up, or the current step's actions."""
     staff = staff_for_user(user)
-    if staff is None or not staff.can_process or staff.agency_id != submission.agency_id:
+    step = submission.current_step
+    if staff is None or step is None or staff.agency_id != submission.agency_id:
         return []
-    return [a for a in ACTIONS.values() if not a.by_applicant and submission.status in a.sources]
+    choices = [
+        ActionChoice(a.key, a.label, a.needs_message, a.needs_result)
+        for a in step_actions(step)
+        if not (a.needs_result and submission.status == Status.SUBMITTED)
+        and staff_may_take(
+            staff,
+            a,
+            department_id=submission.department_id,
+            assigned_to_id=submission.assigned_to_id,
+        )
+    ]
+    if choices and submission.status == Status.SUBMITTED:
+        choices.insert(0, ActionChoice(START_REVIEW, str(_("شروع بررسی"))))
+    return choices
+
+
+def _status_for(step: Step) -> Status:
+    if step.kind == StepKind.ASK_CITIZEN:
+        return Status.NEEDS_INFO
+    if step.kind == StepKind.END_COMPLETED:
+        return Status.COMPLETED
+    if step.kind == StepKind.END_REJECTED:
+        return Status.REJECTED
+    return Status.IN_REVIEW
+
+
+def _event_kind_for(source: Step, target: Step) -> EventKind:
+    if target.kind == StepKind.ASK_CITIZEN:
+        return EventKind.INFO_REQUESTED
+    if source.kind == StepKind.ASK_CITIZEN:
+        return EventKind.INFO_PROVIDED
+    if target.kind == StepKind.END_COMPLETED:
+        return EventKind.COMPLETED
+    if target.kind == StepKind.END_REJECTED:
+        return EventKind.REJECTED
+    return EventKind.STEP_CHANGED
+
+
+def _lock(submission_id: int) -> Submission:
+    return (
+        Submission.objects.select_for_update(of=("self",))
+        .select_related("service", "agency", "current_step")
+        .get(pk=submission_id)
+    )
+
+
+def _require_staff(actor: User, submission: Submission) -> Staff:
+    staff = staff_for_user(actor)
+    if staff is None or staff.agency_id != submission.agency_id:
+        raise ApplicationError(_("شما اجازه این اقدام را ندارید."))
+    return staff
 
 
 @transaction.atomic
@@ -229,25 +251,42 @@ def submission_transition(
     message: str = "",
     files: list[UploadedFile] | None = None,
 ) -> Submission:
-    """Take one action on a request: the only way a request changes status.
+    """Take one action on a request: the only way a request moves through its workflow.
 
-    Locks the row, checks who may act and from which status, stores files, writes the timeline
-    event and queues the citizen's SMS, all in one transaction.
+    Locks the row, checks the action exists at the current step of the request's pinned
+    workflow version and that the actor may take it, stores files, moves the request, keeps
+    the deadline clock, writes the timeline event and queues the citizen's SMS, atomically.
     """
-    spec = ACTIONS.get(action)
-    if spec is None:
-        raise ApplicationError(_("این اقدام شناخته‌شده نیست."))
-    submission = (
-        Submission.objects.select_for_update().select_related("service").get(pk=submission_id)
-    )
-    if spec.by_applicant:
-        if submission.applicant_id != actor.pk:
-            raise ApplicationError(_("فقط متقاضی می‌تواند این اقدام را انجام دهد."))
-    else:
-        staff = staff_for_user(actor)
-        if staff is None or staff.agency_id != submission.agency_id or not staff.can_process:
-            raise ApplicationError(_("شما اجازه این اقدام را ندارید."))
-    if submission.status not in spec.sources:
+    submission = _lock(submission_id)
+    is_applicant = submission.applicant_id == actor.pk
+    staff = None if is_applicant else _require_staff(actor, submission)
+    if action == START_REVIEW:
+        return _start_review(submission, actor)
+    step = submission.current_step
+    spec = step.actions.select_related("target").filter(key=action).first() if step else None
+    if step is None or spec is None:
+        if not Action.objects.filter(source__version_id=submission.workflow_version_id, key=action):
+            raise ApplicationError(_("این اقدام شناخته‌شده نیست."))
+        raise ApplicationError(
+            _("این اقدام در وضعیت «%(status)s» ممکن نیست.")
+            % {"status": submission.get_status_display()}
+        )
+    if spec.by_citizen != is_applicant or (
+        staff is not None
+        and not staff_may_take(
+            staff,
+            spec,
+            department_id=submission.department_id,
+            assigned_to_id=submission.assigned_to_id,
+        )
+    ):
+        raise ApplicationError(
+            _("فقط متقاضی می‌تواند این اقدام را انجام دهد.")
+            if spec.by_citizen
+            else _("شما اجازه این اقدام را ندارید.")
+        )
+    if spec.needs_result and submission.status == Status.SUBMITTED:
+        # A result is issued only after someone has taken the request up for review.
         raise ApplicationError(
             _("این اقدام در وضعیت «%(status)s» ممکن نیست.")
             % {"status": submission.get_status_display()}
@@ -258,23 +297,134 @@ def submission_transition(
         raise ApplicationError(_("نوشتن توضیح برای متقاضی الزامی است."), field="message")
     if spec.needs_result and not files:
         raise ApplicationError(_("پرونده نتیجه را بارگذاری کنید."), field="documents")
-    if spec.by_applicant and not (message or files):
+    if spec.by_citizen and not (message or files):
         raise ApplicationError(_("توضیح یا مدرک خواسته‌شده را وارد کنید."), field="message")
+    if spec.target.requires_documents and not files and not spec.by_citizen:
+        raise ApplicationError(_("برای این مرحله بارگذاری مدرک لازم است."), field="documents")
 
     kind = AttachmentKind.RESULT if spec.needs_result else AttachmentKind.DOCUMENT
     for upload in files:
         _attachment_create(submission=submission, upload=upload, kind=kind, user=actor)
-    submission.status = spec.target
-    if spec.target in (Status.COMPLETED, Status.REJECTED):
-        submission.closed_at = timezone.now()
-    submission.save(update_fields=["status", "closed_at"])
-    _event_record(submission=submission, kind=spec.event, actor=actor, message=message)
+    _move(submission, spec.target)
+    _event_record(
+        submission=submission,
+        kind=_event_kind_for(step, spec.target),
+        actor=actor,
+        message=message,
+        step=spec.target,
+    )
     _notify_status(submission)
     return submission
 
 
+def _move(submission: Submission, target: Step) -> None:
+    """Put the request at `target`, keeping the clock: stopped while the citizen is asked."""
+    calendar = deadlines.calendar_for_agency(submission.agency)
+    leaving = submission.current_step
+    if leaving is not None and leaving.stops_clock and not target.stops_clock:
+        deadlines.clock_restart(submission, calendar)
+    if target.stops_clock:
+        deadlines.clock_stop(submission)
+    submission.current_step = target
+    submission.department_id = target.department_id
+    submission.step_started_at = timezone.now()
+    submission.escalated_at = None
+    # Work goes back to whoever had it when the citizen answers; a new department starts fresh.
+    if leaving is not None and leaving.department_id != target.department_id:
+        submission.assigned_to = None
+    submission.status = _status_for(target)
+    if target.is_end:
+        submission.closed_at = timezone.now()
+    deadlines.refresh(submission, calendar)
+    submission.save()
+
+
+def _start_review(submission: Submission, actor: User) -> Submission:
+    """Take the request up: it becomes the actor's, and the citizen sees it is being read."""
+    if submission.status != Status.SUBMITTED:
+        raise ApplicationError(
+            _("این اقدام در وضعیت «%(status)s» ممکن نیست.")
+            % {"status": submission.get_status_display()}
+        )
+    if not staff_actions_for(submission, actor):
+        raise ApplicationError(_("شما اجازه این اقدام را ندارید."))
+    submission.status = Status.IN_REVIEW
+    submission.assigned_to = actor
+    submission.save(update_fields=["status", "assigned_to"])
+    _event_record(
+        submission=submission,
+        kind=EventKind.REVIEW_STARTED,
+        actor=actor,
+        step=submission.current_step,
+    )
+    _notify_status(submission)
+    return submission
+
+
+@transaction.atomic
+def submission_assign(*, submission_id: int, actor: User, assignee: User | None) -> Submission:
+    """A manager gives the request to one person (or back to the whole team with None)."""
+    submission = _lock(submission_id)
+    staff = _require_staff(actor, submission)
+    if staff.role != Role.MANAGER:
+        raise ApplicationError(_("فقط مدیر می‌تواند درخواست را واگذار کند."))
+    if not submission.is_open:
+        raise ApplicationError(_("درخواست بسته‌شده را نمی‌توان واگذار کرد."))
+    if assignee is not None:
+        target = staff_for_user(assignee)
+        if target is None or target.agency_id != submission.agency_id:
+            raise ApplicationError(_("این کارمند در دستگاه شما نیست."), field="assignee")
+    submission.assigned_to = assignee
+    if assignee is not None and submission.status == Status.SUBMITTED:
+        submission.status = Status.IN_REVIEW
+    submission.save(update_fields=["assigned_to", "status"])
+    name = assignee.get_full_name() or assignee.username if assignee else _("همه کارکنان مرحله")
+    _event_record(
+        submission=submission,
+        kind=EventKind.ASSIGNED,
+        actor=actor,
+        message=_("واگذار شد به: %(name)s") % {"name": name},
+        public=False,
+    )
+    return submission
+
+
+@transaction.atomic
+def submission_refer(
+    *, submission_id: int, actor: User, department: Department, note: str
+) -> Submission:
+    """Send the current step's work to another department of the agency, with a note."""
+    submission = _lock(submission_id)
+    staff = _require_staff(actor, submission)
+    if department.agency_id != submission.agency_id:
+        raise ApplicationError(_("این واحد در دستگاه شما نیست."), field="department")
+    if not submission.is_open or submission.status == Status.NEEDS_INFO:
+        raise ApplicationError(_("این درخواست اکنون قابل ارجاع نیست."))
+    if not staff_actions_for(submission, actor) and staff.role != Role.MANAGER:
+        raise ApplicationError(_("شما اجازه این اقدام را ندارید."))
+    if not note.strip():
+        raise ApplicationError(_("علت ارجاع را بنویسید."), field="note")
+    submission.department = department
+    submission.assigned_to = None
+    submission.save(update_fields=["department", "assigned_to"])
+    _event_record(
+        submission=submission,
+        kind=EventKind.REFERRED,
+        actor=actor,
+        message=_("ارجاع به %(dept)s: %(note)s") % {"dept": department.name, "note": note.strip()},
+        public=False,
+    )
+    return submission
+
+
 def _event_record(
-    *, submission: Submission, kind: EventKind, actor: User, message: str = ""
+    *,
+    submission: Submission,
+    kind: EventKind,
+    actor: User,
+    message: str = "",
+    step: Step | None = None,
+    public: bool = True,
 ) -> TimelineEvent:
     return TimelineEvent.objects.create(
         submission=submission,
@@ -282,33 +432,35 @@ def _event_record(
         status_after=submission.status,
         actor=actor,
         message=message,
+        step=step,
+        label=step.citizen_label if step is not None else "",
+        is_public=public,
     )
 
 
-_SMS_TEXT = {
-    Status.SUBMITTED: gettext_lazy(
-        "درخواست «%(service)s» ثبت شد.\nکد رهگیری: %(code)s\nموعد پاسخ: %(due)s"
-    ),
-    Status.IN_REVIEW: gettext_lazy("درخواست %(code)s در حال بررسی است."),
-    Status.NEEDS_INFO: gettext_lazy(
-        "برای درخواست %(code)s اطلاعات یا مدرک بیشتری لازم است. به «درخواست‌های من» بروید."
-    ),
-    Status.REJECTED: gettext_lazy("درخواست %(code)s رد شد. علت را در صفحه پیگیری ببینید."),
-    Status.COMPLETED: gettext_lazy(
-        "درخواست %(code)s انجام شد. نتیجه را از صفحه پیگیری دریافت کنید."
-    ),
-}
-
-
 def _notify_status(submission: Submission) -> None:
-    body = str(_SMS_TEXT[Status(submission.status)]) % {
-        "service": submission.service.title,
-        "code": to_persian_digits(submission.tracking_code),
-        "due": format_date(submission.due_on),
-    }
-    message_queue(
+    """Queue the applicant's SMS (and email, when they gave one) for the request's new status,
+    in the agency's wording of that status's template."""
+    event = f"status_{submission.status}"
+    if event not in EVENTS:
+        event = "status_changed"  # a status without a template of its own
+    note = ""
+    if submission.status == Status.NEEDS_INFO:
+        events = submission.events.order_by("-created_at", "-pk")
+        note = events.values_list("message", flat=True).first() or ""
+    message_queue_template(
         to=submission.applicant_mobile,
-        body=body + "\n" + _("میز خدمت %(agency)s") % {"agency": submission.agency.name},
-        kind=f"status_{submission.status}",
+        email=submission.applicant.email,
+        event=event,
+        context={
+            "tracking_code": submission.tracking_code,
+            "service": submission.service.title,
+            "due_on": submission.due_on,
+            "agency": submission.agency.name,
+            "status": submission.get_status_display(),
+            "message": note,
+        },
+        agency_id=submission.agency_id,
         reference=submission.tracking_code,
+        sender=submission.agency.sms_line,
     )

@@ -15,4 +15,6 @@ urlpatterns = [
     path("staff/", views.inbox, name="inbox"),
     path("staff/requests/<str:code>/", views.staff_request, name="staff_request"),
     path("staff/requests/<str:code>/act/", views.staff_act, name="staff_act"),
+    path("staff/requests/<str:code>/assign/", views.staff_assign, name="staff_assign"),
+    path("staff/requests/<str:code>/refer/", views.staff_refer, name="staff_refer"),
 ]

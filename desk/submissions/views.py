@@ -12,15 +12,23 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from desk import ratelimit
 from desk.accounts.models import User
+from desk.agencies.models import Role
 from desk.agencies.selectors import require_staff, staff_for_user
 from desk.catalog.selectors import service_for_public
+from desk.delivery.services import document_issue
 from desk.errors import ApplicationError
 from desk.http import client_ip, staff_login_required
-from desk.submissions import selectors, services
-from desk.submissions.forms import ApplicationForm, ReplyForm, StaffActionForm, TrackForm
+from desk.lib.persian import to_persian_digits
+from desk.submissions import deadlines, selectors, services
+from desk.submissions.forms import (
+    ApplicationForm,
+    AssignForm,
+    ReferForm,
+    ReplyForm,
+    StaffActionForm,
+    TrackForm,
+)
 from desk.submissions.models import AttachmentKind, Status, Submission
-
-TRACKED_SESSION_KEY = "tracked_submissions"
 
 
 def _citizen(request: HttpRequest) -> User:
@@ -59,7 +67,12 @@ def apply(request: HttpRequest, slug: str) -> HttpResponse:
             form.add_error(None, exc.message)
         else:
             return redirect("submissions:receipt", code=submission.tracking_code)
-    context = {"service": service, "form": form, "upload_limit": settings.UPLOAD_MAX_BYTES}
+    context = {
+        "service": service,
+        "form": form,
+        "upload_limit": settings.UPLOAD_MAX_BYTES,
+        "promised": services.promised_date(service=service),
+    }
     return render(request, "submissions/apply.html", context)
 
 
@@ -87,8 +100,8 @@ def track(request: HttpRequest) -> HttpResponse:
             if submission is None:
                 form.add_error(None, _("درخواستی با این کد رهگیری و کد ملی پیدا نشد."))
             else:
-                tracked = request.session.get(TRACKED_SESSION_KEY, [])
-                request.session[TRACKED_SESSION_KEY] = [*tracked[-19:], submission.pk]
+                tracked = request.session.get(selectors.TRACKED_SESSION_KEY, [])
+                request.session[selectors.TRACKED_SESSION_KEY] = [*tracked[-19:], submission.pk]
     context = {
         "form": form,
         "submission": submission,
@@ -138,7 +151,7 @@ def _detail_context(submission: Submission, form: object) -> dict[str, object]:
 
 def download(request: HttpRequest, public_id: uuid.UUID) -> FileResponse:
     attachment = selectors.get_attachment_for_user(
-        request.user, public_id, request.session.get(TRACKED_SESSION_KEY, [])
+        request.user, public_id, request.session.get(selectors.TRACKED_SESSION_KEY, [])
     )
     response = FileResponse(
         attachment.file.open("rb"),
@@ -175,7 +188,7 @@ def staff_act(request: HttpRequest, code: str) -> HttpResponse:
     form = StaffActionForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.submission_transition(
+            submission = services.submission_transition(
                 submission_id=submission.pk,
                 actor=request.user,  # type: ignore[arg-type]
                 action=form.cleaned_data["action"],
@@ -186,16 +199,95 @@ def staff_act(request: HttpRequest, code: str) -> HttpResponse:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             messages.success(request, _("اقدام ثبت شد و به متقاضی پیامک می‌شود."))
+            if submission.status == Status.COMPLETED:
+                _issue_result_document(request, submission, form.cleaned_data["message"])
             return redirect("submissions:staff_request", code=code)
     context = _staff_context(request, submission, form=form)
     return render(request, "submissions/staff_request.html", context, status=400)
 
 
+def _issue_result_document(request: HttpRequest, submission: Submission, message: str) -> None:
+    """The verifiable PDF of the decision. Rendered after the completion has committed: a slow
+    or failed render never holds the request's row lock nor undoes the decision."""
+    body = message or _(
+        "درخواست «%(service)s» شما با کد رهگیری %(code)s بررسی و انجام شد و نتیجه صادر گردید."
+    ) % {
+        "service": submission.service.title,
+        "code": to_persian_digits(submission.tracking_code),
+    }
+    try:
+        document_issue(
+            submission=submission,
+            title=_("نتیجه درخواست %(service)s") % {"service": submission.service.title},
+            body=body,
+            issued_by=request.user,  # type: ignore[arg-type]
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+
+
+@staff_login_required
+@require_POST
+def staff_assign(request: HttpRequest, code: str) -> HttpResponse:
+    submission = selectors.get_submission_for_staff(request.user, code)
+    staff = require_staff(request.user)
+    form = AssignForm(request.POST, agency_id=staff.agency_id)
+    if form.is_valid():
+        try:
+            services.submission_assign(
+                submission_id=submission.pk,
+                actor=request.user,  # type: ignore[arg-type]
+                assignee=form.cleaned_data["assignee"],
+            )
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("درخواست واگذار شد."))
+            return redirect("submissions:staff_request", code=code)
+    context = _staff_context(request, submission, assign_form=form)
+    return render(request, "submissions/staff_request.html", context, status=400)
+
+
+@staff_login_required
+@require_POST
+def staff_refer(request: HttpRequest, code: str) -> HttpResponse:
+    submission = selectors.get_submission_for_staff(request.user, code)
+    staff = require_staff(request.user)
+    form = ReferForm(request.POST, agency_id=staff.agency_id)
+    if form.is_valid():
+        try:
+            services.submission_refer(
+                submission_id=submission.pk,
+                actor=request.user,  # type: ignore[arg-type]
+                department=form.cleaned_data["department"],
+                note=form.cleaned_data["note"],
+            )
+        except ApplicationError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("درخواست ارجاع شد."))
+            return redirect("submissions:staff_request", code=code)
+    context = _staff_context(request, submission, refer_form=form)
+    return render(request, "submissions/staff_request.html", context, status=400)
+
+
 def _staff_context(
-    request: HttpRequest, submission: Submission, form: StaffActionForm | None = None
+    request: HttpRequest,
+    submission: Submission,
+    form: StaffActionForm | None = None,
+    assign_form: AssignForm | None = None,
+    refer_form: ReferForm | None = None,
 ) -> dict[str, object]:
+    staff = require_staff(request.user)
     context = _detail_context(submission, form)
+    context["events"] = selectors.timeline_for(submission, public_only=False)
     context["actions"] = services.staff_actions_for(submission, request.user)
     context["failed_action"] = form.data.get("action") if form is not None else None
     context["statuses"] = Status
+    context["deadline"] = deadlines.explain_request_due(submission)
+    context["is_manager"] = staff.role == Role.MANAGER
+    context["assign_form"] = assign_form or AssignForm(
+        agency_id=staff.agency_id, initial={"assignee": submission.assigned_to_id}
+    )
+    context["refer_form"] = refer_form or ReferForm(agency_id=staff.agency_id)
     return context

@@ -63,6 +63,7 @@ AGENCIES: list[dict[str, Any]] = [
                 "first_name": "حسین",
                 "last_name": "کریمی",
                 "title": "کارشناس شهرسازی",
+                "positions": [("واحد پذیرش و بررسی مدارک", "expert")],
             },
             {
                 "role": "manager",
@@ -75,6 +76,22 @@ AGENCIES: list[dict[str, Any]] = [
                 "first_name": "نرگس",
                 "last_name": "حسینی",
                 "title": "راهبر میز خدمت منطقه",
+            },
+            {
+                "role": "expert",
+                "username": "tehran6-engineer",
+                "first_name": "مهندس سارا",
+                "last_name": "امینی",
+                "title": "کارشناس فنی و بازدید",
+                "positions": [("واحد فنی و بازدید", "expert")],
+            },
+            {
+                "role": "expert",
+                "username": "tehran6-revenue",
+                "first_name": "بهزاد",
+                "last_name": "شکوهی",
+                "title": "کارشناس درآمد",
+                "positions": [("واحد درآمد", "expert")],
             },
         ],
     },
@@ -1038,6 +1055,22 @@ SERVICES: list[dict[str, Any]] = [
 
 DEMO_REQUESTS: list[dict[str, Any]] = [
     {
+        # Runs on the five-step workflow: intake has accepted it, the technical unit has it now.
+        "service": "building-permit",
+        "answers": {
+            "owner_national_code": "0084575948",
+            "plot_address": "تهران، یوسف‌آباد، خیابان نمونه، پلاک ۲۴",
+            "postal_code": "1433813117",
+            "plot_area": 240,
+            "permit_type": "تخریب و نوسازی",
+            "floors": 4,
+        },
+        "actions": [
+            {"action": "start_review", "by": "tehran6-expert"},
+            {"action": "accept", "by": "tehran6-expert"},
+        ],
+    },
+    {
         "service": "property-transfer-inquiry",
         "answers": {
             "notary_office": 125,
@@ -1097,3 +1130,132 @@ DEMO_REQUESTS: list[dict[str, Any]] = [
         ],
     },
 ]
+
+
+# Workflows as data. Services without one run the default path (review → done or rejected,
+# with the citizen asked for more when needed).
+WORKFLOWS: dict[str, dict[str, Any]] = {
+    "building-permit": {
+        "steps": [
+            {
+                "key": "intake",
+                "kind": "review",
+                "is_start": True,
+                "role": "expert",
+                "department": "واحد پذیرش و بررسی مدارک",
+                "citizen_label": "بررسی مدارک",
+                "staff_label": "بررسی اولیه مدارک",
+                "duration_days": 2,
+            },
+            {
+                "key": "ask",
+                "kind": "ask_citizen",
+                "role": "expert",
+                "department": "واحد پذیرش و بررسی مدارک",
+                "citizen_label": "در انتظار تکمیل مدارک از سوی شما",
+                "staff_label": "در انتظار پاسخ متقاضی",
+            },
+            {
+                "key": "technical",
+                "kind": "review",
+                "role": "expert",
+                "department": "واحد فنی و بازدید",
+                "citizen_label": "بازدید و بررسی فنی",
+                "staff_label": "بازدید از ملک و بررسی فنی نقشه‌ها",
+                "duration_days": 4,
+            },
+            {
+                "key": "payment",
+                "kind": "payment",
+                "role": "expert",
+                "department": "واحد درآمد",
+                "citizen_label": "تأیید پرداخت عوارض",
+                "staff_label": "تأیید واریز عوارض پروانه",
+                "duration_days": 1,
+            },
+            {
+                "key": "decision",
+                "kind": "decision",
+                "role": "manager",
+                "department": "واحد فنی و بازدید",
+                "citizen_label": "تصمیم نهایی",
+                "staff_label": "تأیید نهایی معاون شهرسازی",
+                "duration_days": 2,
+            },
+            {
+                "key": "issued",
+                "kind": "end_completed",
+                "citizen_label": "پروانه صادر شد",
+                "staff_label": "پروانه صادرشده",
+            },
+            {
+                "key": "rejected",
+                "kind": "end_rejected",
+                "citizen_label": "رد شد",
+                "staff_label": "ردشده",
+            },
+        ],
+        "actions": [
+            {
+                "source": "intake",
+                "target": "technical",
+                "key": "accept",
+                "label": "تأیید مدارک و ارسال به واحد فنی",
+            },
+            {
+                "source": "intake",
+                "target": "ask",
+                "key": "request_info",
+                "label": "درخواست مدرک از متقاضی",
+                "needs_message": True,
+            },
+            {
+                "source": "intake",
+                "target": "rejected",
+                "key": "reject",
+                "label": "رد درخواست",
+                "needs_message": True,
+            },
+            {
+                "source": "ask",
+                "target": "intake",
+                "key": "provide_info",
+                "label": "ارسال مدارک تکمیلی",
+                "by_citizen": True,
+            },
+            {
+                "source": "technical",
+                "target": "payment",
+                "key": "approve",
+                "label": "تأیید فنی و صدور فیش عوارض",
+            },
+            {
+                "source": "technical",
+                "target": "rejected",
+                "key": "reject",
+                "label": "رد فنی",
+                "needs_message": True,
+            },
+            {
+                "source": "payment",
+                "target": "decision",
+                "key": "confirm_payment",
+                "label": "واریز عوارض تأیید شد",
+            },
+            {
+                "source": "decision",
+                "target": "issued",
+                "key": "complete",
+                "label": "صدور پروانه",
+                "needs_result": True,
+            },
+            {
+                "source": "decision",
+                "target": "rejected",
+                "key": "reject",
+                "label": "رد نهایی",
+                "needs_message": True,
+            },
+        ],
+    },
+}

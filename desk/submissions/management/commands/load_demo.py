@@ -27,6 +27,8 @@ from desk.lib.validators import display_mobile
 from desk.submissions.management.commands import _demo_data as demo
 from desk.submissions.models import Submission
 from desk.submissions.services import submission_create, submission_transition
+from desk.workflow.models import Department, Position, WorkflowVersion
+from desk.workflow.services import workflow_define
 
 BASE_URL = "http://127.0.0.1:8000"
 
@@ -64,6 +66,8 @@ class Command(BaseCommand):
                         password=password,
                     )
             superuser_upsert(password)
+            for slug, spec in demo.WORKFLOWS.items():
+                workflow_upsert(Service.objects.get(slug=slug), spec)
             citizen = citizen_upsert()
             if not citizen.submissions.exists():
                 requests_create(citizen)
@@ -108,18 +112,29 @@ def service_upsert(spec: dict[str, Any], *, agency: Agency, category: Category) 
 def staff_upsert(person: dict[str, Any], *, agency: Agency, prefix: str, password: str) -> User:
     role = person["role"]
     user = account_upsert(
-        username=f"{prefix}-{role}",
+        username=person.get("username", f"{prefix}-{role}"),
         first_name=person["first_name"],
         last_name=person["last_name"],
         password=password,
         # Agency admins use the Django admin, which is scoped to their agency.
         is_staff=role == Role.ADMIN,
     )
-    Staff.objects.update_or_create(
+    staff, _created = Staff.objects.update_or_create(
         user=user,
         defaults={"agency": agency, "role": role, "title": person["title"], "is_active": True},
     )
+    for department_name, position_role in person.get("positions", []):
+        department, _c = Department.objects.get_or_create(agency=agency, name=department_name)
+        Position.objects.get_or_create(staff=staff, department=department, role=position_role)
     return user
+
+
+def workflow_upsert(service: Service, spec: dict[str, Any]) -> None:
+    """Define the service's workflow once; later runs keep it (and its running requests)."""
+    if not WorkflowVersion.objects.filter(workflow__service=service).exists():
+        workflow_define(
+            service=service, steps=spec["steps"], actions=spec["actions"], note="نسخه نمایشی"
+        )
 
 
 def superuser_upsert(password: str) -> User:
@@ -237,7 +252,7 @@ def sign_in_text(citizen: User) -> str:
     for spec in demo.AGENCIES:
         lines.append(f"   {spec['name']} ({spec['slug']})")
         for person in spec["staff"]:
-            username = f"{spec['username_prefix']}-{person['role']}"
+            username = person.get("username", f"{spec['username_prefix']}-{person['role']}")
             lines.append(
                 f"     {username:<20} {person['role']:<8} "
                 f"{role_labels[person['role']]} — {person['first_name']} {person['last_name']}"

@@ -1,0 +1,162 @@
+"""A closed-loop HTTP load driver for servers on this machine (127.0.0.1 only).
+
+`concurrency` clients each send a request, wait for the whole response, and send the next,
+for `warmup + duration` seconds; only requests that start after the warm-up count. Every
+request opens its own connection and says `Connection: close`, as gunicorn's sync workers
+behind a proxy see them. Latencies are wall-clock from connect to the last byte.
+
+The driver shares the machine's cores with the server: its own CPU time is reported with the
+figures (`client_cpu_s`) so that a reader can see how much of the machine it took.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+
+MakeRequest = Callable[[int], bytes]
+Check = Callable[[int, bytes], bool]
+
+
+@dataclass
+class Result:
+    name: str
+    requests: int
+    errors: int
+    seconds: float
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    mean_ms: float
+    concurrency: int
+    client_cpu_s: float
+    first_error: str = ""
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def http_request(
+    method: str,
+    path: str,
+    *,
+    host: str,
+    headers: dict[str, str] | None = None,
+    body: bytes = b"",
+) -> bytes:
+    lines = [f"{method} {path} HTTP/1.1", f"Host: {host}", "Connection: close"]
+    lines += [f"{k}: {v}" for k, v in (headers or {}).items()]
+    if body or method == "POST":
+        lines.append(f"Content-Length: {len(body)}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("utf-8") + body
+
+
+def status_of(response: bytes) -> int:
+    try:
+        return int(response[9:12])
+    except ValueError:
+        return 0
+
+
+def percentile(sorted_values: list[float], q: float) -> float:
+    if not sorted_values:
+        return 0.0
+    index = min(len(sorted_values) - 1, max(0, round(q * len(sorted_values)) - 1))
+    return sorted_values[index]
+
+
+async def _client(
+    host: str,
+    port: int,
+    make_request: MakeRequest,
+    check: Check,
+    counter: list[int],
+    start_measure: float,
+    stop: float,
+    latencies: list[float],
+    errors: list[str],
+) -> None:
+    while time.perf_counter() < stop:
+        counter[0] += 1
+        request = make_request(counter[0])
+        started = time.perf_counter()
+        try:
+            reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port), 30)
+            writer.write(request)
+            await writer.drain()
+            response = await asyncio.wait_for(reader.read(), 60)
+            writer.close()
+            ok = check(status_of(response), response)
+            error = "" if ok else response[:300].decode("utf-8", "replace")
+        except (OSError, TimeoutError) as exc:
+            ok, error = False, f"{type(exc).__name__}: {exc}"
+        finished = time.perf_counter()
+        if started < start_measure or finished > stop:
+            continue
+        if ok:
+            latencies.append(finished - started)
+        else:
+            errors.append(error)
+
+
+async def _run(
+    name: str,
+    host: str,
+    port: int,
+    make_request: MakeRequest,
+    check: Check,
+    concurrency: int,
+    duration: float,
+    warmup: float,
+) -> Result:
+    if not ipaddress.ip_address(host).is_loopback:
+        raise ValueError(f"the load driver only targets this machine, not {host}")
+    latencies: list[float] = []
+    errors: list[str] = []
+    counter = [0]
+    cpu_before = time.process_time()
+    now = time.perf_counter()
+    start_measure, stop = now + warmup, now + warmup + duration
+    await asyncio.gather(
+        *(
+            _client(
+                host, port, make_request, check, counter, start_measure, stop, latencies, errors
+            )
+            for _ in range(concurrency)
+        )
+    )
+    cpu = time.process_time() - cpu_before
+    latencies.sort()
+    ms = [v * 1000 for v in latencies]
+    return Result(
+        name=name,
+        requests=len(latencies),
+        errors=len(errors),
+        seconds=duration,
+        rps=round(len(latencies) / duration, 1),
+        p50_ms=round(percentile(ms, 0.50), 1),
+        p99_ms=round(percentile(ms, 0.99), 1),
+        mean_ms=round(statistics.fmean(ms), 1) if ms else 0.0,
+        concurrency=concurrency,
+        client_cpu_s=round(cpu * duration / (duration + warmup), 1),
+        first_error=errors[0] if errors else "",
+    )
+
+
+def run(
+    name: str,
+    *,
+    port: int,
+    make_request: MakeRequest,
+    check: Check,
+    concurrency: int = 8,
+    duration: float = 20.0,
+    warmup: float = 3.0,
+    host: str = "127.0.0.1",
+) -> Result:
+    """Drive one scenario and return its figures."""
+    return asyncio.run(_run(name, host, port, make_request, check, concurrency, duration, warmup))

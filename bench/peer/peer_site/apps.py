@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class PeerSiteConfig(AppConfig):
+    name = "peer_site"

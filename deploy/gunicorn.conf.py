@@ -1,0 +1,40 @@
+"""gunicorn settings for Mizkhedmat, read from the environment (docs/deployment.md).
+
+    gunicorn -c deploy/gunicorn.conf.py desk.wsgi
+
+The benchmark serves both Mizkhedmat and its peer with this same file (docs/benchmarks.md), so
+it imports nothing from the project.
+"""
+
+import multiprocessing
+import os
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "")
+    return int(raw) if raw.strip() else default
+
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+# Sync workers: one request at a time each, CPU-bound Django with a database next door. Two per
+# core keeps the cores busy while a worker waits on PostgreSQL or Redis; nginx in front buffers
+# slow clients so that a slow phone never holds a worker.
+worker_class = "sync"
+workers = _int("GUNICORN_WORKERS", 2 * multiprocessing.cpu_count())
+timeout = _int("GUNICORN_TIMEOUT", 30)
+graceful_timeout = 30
+# Recycle a worker now and then so that a slow leak cannot grow for ever; jitter keeps the
+# workers from restarting together. 0 turns it off (the benchmark does, to measure steadily).
+max_requests = _int("GUNICORN_MAX_REQUESTS", 5000)
+max_requests_jitter = max_requests // 10
+# Import Django once in the master and fork: faster start, shared memory. Database connections
+# are opened lazily by each worker, never in the master.
+preload_app = True
+backlog = 2048
+# The heartbeat file on tmpfs: a worker is never killed because a disk stalled.
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None  # "-" logs to stdout
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+# X-Forwarded-Proto is believed only from these addresses (the proxy).
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+import io
+import json
+
+from django.core.management import CommandError, call_command
+from django.db.models import Count, Max, Min
+from django.test import TestCase
+from django.urls import reverse
+from django.utils import timezone
+
+from desk.accounts.models import User
+from desk.agencies.models import Agency, Staff
+from desk.catalog.models import FormField, Service
+from desk.lib import tracking
+from desk.lib.persian import search_key
+from desk.lib.validators import is_valid_national_code
+from desk.notifications.models import OutboundMessage
+from desk.submissions.models import OPEN_STATUSES, EventKind, Submission, TimelineEvent
+
+
+class BenchDataTests(TestCase):
+    """The generator at a tiny scale: 2 agencies, 4 services, 10 citizens, 20 requests."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        call_command("bench_data", scale=0.00001, stdout=io.StringIO())
+
+    def test_it_creates_the_scaled_counts(self) -> None:
+        self.assertEqual(Agency.objects.count(), 2)
+        self.assertEqual(Service.objects.count(), 4)
+        self.assertEqual(User.objects.filter(national_code__isnull=False).count(), 10)
+        self.assertEqual(Submission.objects.count(), 20)
+        self.assertEqual(Staff.objects.count(), 6)
+
+    def test_it_makes_valid_unique_codes(self) -> None:
+        codes = list(Submission.objects.values_list("tracking_code", flat=True))
+        self.assertEqual(len(set(codes)), len(codes))
+        self.assertTrue(all(tracking.is_valid(code) for code in codes))
+        national_codes = User.objects.exclude(national_code=None).values_list(
+            "national_code", flat=True
+        )
+        self.assertTrue(all(is_valid_national_code(c or "") for c in national_codes))
+
+    def test_it_copies_the_applicant_and_the_agency_into_each_request(self) -> None:
+        for s in Submission.objects.select_related("applicant", "service"):
+            with self.subTest(code=s.tracking_code):
+                self.assertEqual(s.agency_id, s.service.agency_id)
+                self.assertEqual(s.applicant_national_code, s.applicant.national_code)
+                self.assertEqual(s.applicant_mobile, s.applicant.mobile)
+                self.assertEqual(s.closed_at is None, s.status in OPEN_STATUSES)
+                self.assertGreaterEqual(s.due_on, s.submitted_at.date())
+
+    def test_it_gives_each_request_a_timeline_ending_in_its_status(self) -> None:
+        for s in Submission.objects.prefetch_related("events"):
+            events = list(s.events.all())
+            with self.subTest(code=s.tracking_code):
+                self.assertEqual(events[0].kind, EventKind.SUBMITTED)
+                self.assertEqual(events[-1].status_after, s.status)
+                times = [e.created_at for e in events]
+                self.assertEqual(times, sorted(times))
+                self.assertLessEqual(times[-1], timezone.now())
+
+    def test_it_writes_one_sms_per_status_change(self) -> None:
+        self.assertEqual(OutboundMessage.objects.count(), TimelineEvent.objects.count())
+        per_code = dict(OutboundMessage.objects.values_list("reference").annotate(n=Count("pk")))
+        for s in Submission.objects.annotate(n=Count("events")):
+            self.assertEqual(per_code[s.tracking_code], s.n)
+
+    def test_it_fills_the_search_key_and_the_form_of_every_service(self) -> None:
+        for service in Service.objects.select_related("agency"):
+            self.assertEqual(service.search_text, service.build_search_text())
+            self.assertIn(search_key(service.title), service.search_text)
+        self.assertEqual(FormField.objects.filter(kind="file").count(), 4)
+
+    def test_it_moves_the_id_counters_past_the_rows_it_wrote(self) -> None:
+        last = Submission.objects.aggregate(Max("pk"))["pk__max"]
+        service = Service.objects.first()
+        citizen = User.objects.exclude(national_code=None).first()
+        assert service is not None and citizen is not None
+        row = Submission.objects.create(
+            tracking_code="123456789018",
+            service=service,
+            agency_id=service.agency_id,
+            applicant=citizen,
+            applicant_national_code="0084575948",
+            applicant_mobile="+989121234567",
+            due_on=timezone.now().date(),
+        )
+        self.assertGreater(row.pk, last)
+
+    def test_it_refuses_a_database_that_is_not_empty(self) -> None:
+        with self.assertRaises(CommandError):
+            call_command("bench_data", scale=0.00001, stdout=io.StringIO())
+
+    def test_it_gives_the_load_driver_working_sessions_and_codes(self) -> None:
+        out = io.StringIO()
+        call_command("bench_fixtures", citizens=2, codes=5, stdout=out)
+        fixtures = json.loads(out.getvalue())
+        self.assertEqual(len(fixtures["citizen_sessions"]), 2)
+        self.assertEqual(len(fixtures["tracking"]), 5)
+        code, national_code = fixtures["tracking"][0]
+        self.assertTrue(
+            Submission.objects.filter(
+                tracking_code=code, applicant_national_code=national_code
+            ).exists()
+        )
+        self.client.cookies[fixtures["session_cookie"]] = fixtures["citizen_sessions"][0]
+        self.assertEqual(self.client.get(reverse("submissions:my_requests")).status_code, 200)
+        self.client.cookies[fixtures["session_cookie"]] = fixtures["staff_session"]
+        self.assertEqual(self.client.get(reverse("submissions:inbox")).status_code, 200)
+        ids = Submission.objects.aggregate(low=Min("pk"), high=Max("pk"))
+        self.assertEqual(ids["high"] - ids["low"] + 1, 20)

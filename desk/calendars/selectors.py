@@ -1,0 +1,154 @@
+"""Reads of the working calendar: the ``WorkCalendar`` an agency works by, and who may change it."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.core.cache import cache
+from django.db.models import F, Q
+
+from desk.agencies.models import Agency, Role
+from desk.agencies.selectors import staff_for_user
+from desk.calendars.models import (
+    Closure,
+    ClosureScope,
+    HolidayOverride,
+    OfficeHours,
+    Province,
+    WeeklyDaysOff,
+    province_of,
+)
+from desk.lib.jalali import today_tehran
+from desk.lib.workdays import WeeklyOffPeriod, WorkCalendar
+
+HOLIDAY_OVERRIDES_CACHE_KEY = "calendars:holiday-overrides:v1"
+
+# Lunar holiday dates are announced about a year ahead; later ones are the package's guesses.
+ESTIMATE_HORIZON = datetime.timedelta(days=365)
+
+
+def holiday_overrides() -> dict[datetime.date, str | None]:
+    """The national corrections to the official holidays: a name, or ``None`` for a cancelled
+    holiday. A few rows a year that every deadline reads, so they are cached; the services
+    that write them clear the cache."""
+    overrides: dict[datetime.date, str | None] | None = cache.get(HOLIDAY_OVERRIDES_CACHE_KEY)
+    if overrides is None:
+        overrides = {
+            o.date: (o.name if o.is_day_off else None) for o in HolidayOverride.objects.all()
+        }
+        cache.set(HOLIDAY_OVERRIDES_CACHE_KEY, overrides, timeout=600)
+    return overrides
+
+
+def _period(rule: WeeklyDaysOff) -> WeeklyOffPeriod:
+    return WeeklyOffPeriod(start=rule.starts_on, end=rule.ends_on, days=rule.weekdays)
+
+
+def _add_closure(days: dict[datetime.date, list[str]], closure: Closure) -> None:
+    for day in closure.days():
+        if closure.reason not in days[day]:
+            days[day].append(closure.reason)
+
+
+def calendars_for_agencies(
+    agencies: Iterable[Agency], *, today: datetime.date | None = None
+) -> dict[int, WorkCalendar]:
+    """The working calendar of each agency, by agency id, in two queries whatever their number
+    (weekly rules, then closures: national, the agencies' provinces' and their own)."""
+    agencies = list(agencies)
+    ids = [a.pk for a in agencies]
+    provinces = {a.pk: province_of(a.province) for a in agencies}
+    rules = list(WeeklyDaysOff.objects.filter(Q(agency__isnull=True) | Q(agency_id__in=ids)))
+    closures = list(
+        Closure.objects.filter(
+            Q(scope=ClosureScope.NATIONAL)
+            | Q(scope=ClosureScope.PROVINCE, province__in={p for p in provinces.values() if p})
+            | Q(scope=ClosureScope.AGENCY, agency_id__in=ids)
+        )
+    )
+    overrides = holiday_overrides()
+    estimate_after = (today or today_tehran()) + ESTIMATE_HORIZON
+    national_periods = [_period(r) for r in rules if r.agency_id is None]
+    calendars = {}
+    for agency in agencies:
+        days: dict[datetime.date, list[str]] = defaultdict(list)
+        for closure in closures:
+            if (
+                closure.scope == ClosureScope.NATIONAL
+                or (
+                    closure.scope == ClosureScope.PROVINCE
+                    and closure.province == provinces[agency.pk]
+                )
+                or closure.agency_id == agency.pk
+            ):
+                _add_closure(days, closure)
+        own_periods = [_period(r) for r in rules if r.agency_id == agency.pk]
+        calendars[agency.pk] = WorkCalendar(
+            weekly_off_periods=national_periods + own_periods,
+            closures={day: "، ".join(reasons) for day, reasons in days.items()},
+            holiday_overrides=overrides,
+            estimate_after=estimate_after,
+        )
+    return calendars
+
+
+def national_calendar(*, today: datetime.date | None = None) -> WorkCalendar:
+    """The calendar of the whole country: national rules and closures only."""
+    days: dict[datetime.date, list[str]] = defaultdict(list)
+    for closure in Closure.objects.filter(scope=ClosureScope.NATIONAL):
+        _add_closure(days, closure)
+    return WorkCalendar(
+        weekly_off_periods=[_period(r) for r in WeeklyDaysOff.objects.filter(agency__isnull=True)],
+        closures={day: "، ".join(reasons) for day, reasons in days.items()},
+        holiday_overrides=holiday_overrides(),
+        estimate_after=(today or today_tehran()) + ESTIMATE_HORIZON,
+    )
+
+
+def calendar_for_agency(
+    agency: Agency | None, *, today: datetime.date | None = None
+) -> WorkCalendar:
+    """The calendar ``agency`` works by: national, its province's and its own rules and
+    closures; the national calendar for ``None``."""
+    if agency is None:
+        return national_calendar(today=today)
+    return calendars_for_agencies([agency], today=today)[agency.pk]
+
+
+def office_hours_for(agency: Agency, day: datetime.date) -> OfficeHours | None:
+    """The office hours in force at ``agency`` on ``day``: its own latest-starting rule that
+    covers the day, else the national one; ``None`` if neither exists."""
+    return (
+        OfficeHours.objects.filter(Q(agency=agency) | Q(agency__isnull=True))
+        .filter(starts_on__lte=day)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+        .order_by(F("agency_id").asc(nulls_last=True), "-starts_on", "-pk")
+        .first()
+    )
+
+
+def agency_ids_closed_by(closure: Closure) -> list[int] | None:
+    """The agencies whose deadlines a closure moves: ``None`` for all of them (national),
+    else their ids. Agency.province is free text, so provinces are matched here, not in SQL."""
+    if closure.scope == ClosureScope.NATIONAL:
+        return None
+    if closure.scope == ClosureScope.AGENCY:
+        return [closure.agency_id] if closure.agency_id else []
+    return [
+        pk
+        for pk, text in Agency.objects.values_list("pk", "province")
+        if province_of(text) == Province(closure.province)
+    ]
+
+
+def may_manage_closures(user: object, *, scope: str, agency: Agency | None = None) -> bool:
+    """National and provincial closures are the superuser's; an agency's admin may close
+    their own agency."""
+    if getattr(user, "is_superuser", False):
+        return True
+    if scope != ClosureScope.AGENCY or agency is None:
+        return False
+    staff = staff_for_user(user)
+    return staff is not None and staff.role == Role.ADMIN and staff.agency_id == agency.pk

@@ -1,0 +1,130 @@
+"""Writes to the working calendar that move deadlines: closures and holiday corrections.
+
+Callers that keep running requests' deadlines current wrap these (see the workflow app); the
+functions here only validate and store.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from desk.accounts.models import User
+from desk.agencies.models import Agency
+from desk.calendars.models import Closure, ClosureKind, ClosureScope, HolidayOverride, province_of
+from desk.calendars.selectors import HOLIDAY_OVERRIDES_CACHE_KEY, may_manage_closures
+from desk.errors import ApplicationError
+from desk.lib.persian import to_persian_digits
+
+# A longer closure is almost surely a mistyped year; it would freeze every deadline.
+MAX_CLOSURE_DAYS = 31
+
+
+def _closure_place(
+    *, scope: str, province: str | None, agency: Agency | None
+) -> tuple[ClosureScope, str, Agency | None]:
+    if scope not in ClosureScope.values:
+        raise ApplicationError(_("گستره تعطیلی را انتخاب کنید."), field="scope")
+    if scope == ClosureScope.NATIONAL:
+        if province or agency is not None:
+            raise ApplicationError(
+                _("تعطیلی سراسری به استان یا دستگاه خاصی بسته نمی‌شود."), field="scope"
+            )
+        return ClosureScope.NATIONAL, "", None
+    if scope == ClosureScope.PROVINCE:
+        matched = province_of(province or "")
+        if matched is None:
+            raise ApplicationError(_("استان را از فهرست انتخاب کنید."), field="province")
+        if agency is not None:
+            raise ApplicationError(_("تعطیلی استانی به دستگاه خاصی بسته نمی‌شود."), field="agency")
+        return ClosureScope.PROVINCE, matched.value, None
+    if agency is None:
+        raise ApplicationError(_("دستگاه را انتخاب کنید."), field="agency")
+    if province:
+        raise ApplicationError(_("تعطیلی یک دستگاه به استان بسته نمی‌شود."), field="province")
+    return ClosureScope.AGENCY, "", agency
+
+
+@transaction.atomic
+def closure_create(
+    *,
+    scope: str,
+    start: datetime.date,
+    end: datetime.date,
+    reason: str,
+    kind: str,
+    province: str | None = None,
+    agency: Agency | None = None,
+    created_by: User,
+) -> Closure:
+    """Close whole days, nationally, in one province, or at one agency."""
+    place, province_value, agency = _closure_place(scope=scope, province=province, agency=agency)
+    if not may_manage_closures(created_by, scope=place, agency=agency):
+        raise ApplicationError(_("شما اجازه ثبت این تعطیلی را ندارید."))
+    if end < start:
+        raise ApplicationError(_("تاریخ پایان نمی‌تواند پیش از تاریخ شروع باشد."), field="end")
+    if (end - start).days + 1 > MAX_CLOSURE_DAYS:
+        raise ApplicationError(
+            _("یک تعطیلی بیش از %(days)s روز نمی‌شود؛ تاریخ‌ها را بررسی کنید.")
+            % {"days": to_persian_digits(MAX_CLOSURE_DAYS)},
+            field="end",
+        )
+    if kind not in ClosureKind.values:
+        raise ApplicationError(_("علت تعطیلی را انتخاب کنید."), field="kind")
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ApplicationError(_("شرح تعطیلی را بنویسید."), field="reason")
+    return Closure.objects.create(
+        scope=place,
+        province=province_value,
+        agency=agency,
+        starts_on=start,
+        ends_on=end,
+        kind=kind,
+        reason=reason[:200],
+        created_by=created_by,
+    )
+
+
+@transaction.atomic
+def closure_delete(*, closure: Closure, deleted_by: User) -> None:
+    """Withdraw a closure (a cancelled decree, a mistake)."""
+    if not may_manage_closures(deleted_by, scope=closure.scope, agency=closure.agency):
+        raise ApplicationError(_("شما اجازه حذف این تعطیلی را ندارید."))
+    closure.delete()
+
+
+def _forget_holiday_overrides() -> None:
+    # Now for this request, and again on commit in case another request cached the old rows.
+    cache.delete(HOLIDAY_OVERRIDES_CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(HOLIDAY_OVERRIDES_CACHE_KEY))
+
+
+@transaction.atomic
+def holiday_override_set(
+    *, date: datetime.date, name: str, is_day_off: bool = True, created_by: User
+) -> HolidayOverride:
+    """Add an official holiday the package lacks (``is_day_off``), or cancel one it has on a
+    day that turned out to be wrong; replaces an earlier correction of the same date."""
+    if not created_by.is_superuser:
+        raise ApplicationError(_("تعطیلات رسمی را فقط راهبر کل سامانه اصلاح می‌کند."))
+    name = " ".join(name.split())
+    if is_day_off and not name:
+        raise ApplicationError(_("نام مناسبت را بنویسید."), field="name")
+    override, _created = HolidayOverride.objects.update_or_create(
+        date=date,
+        defaults={"name": name[:200], "is_day_off": is_day_off, "created_by": created_by},
+    )
+    _forget_holiday_overrides()
+    return override
+
+
+@transaction.atomic
+def holiday_override_delete(*, override: HolidayOverride, deleted_by: User) -> None:
+    if not deleted_by.is_superuser:
+        raise ApplicationError(_("تعطیلات رسمی را فقط راهبر کل سامانه اصلاح می‌کند."))
+    override.delete()
+    _forget_holiday_overrides()

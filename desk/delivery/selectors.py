@@ -1,0 +1,99 @@
+"""Reads of issued documents: who may download one, and what the public may learn of one."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from desk.agencies.selectors import staff_for_user
+from desk.delivery import codes
+from desk.delivery.models import IssuedDocument
+from desk.lib.jalali import format_date_long
+from desk.lib.persian import to_persian_digits
+from desk.submissions.models import Submission
+
+
+def mask_national_code(code: str) -> str:
+    """``0084575948`` → ``۰۰۸۴****۴۸``: enough to recognise, not enough to reuse."""
+    if len(code) < 6:
+        return "*" * len(code)
+    return to_persian_digits(code[:4] + "*" * (len(code) - 6) + code[-2:])
+
+
+def mask_name(name: str) -> str:
+    """«مریم رضایی» → «م*** ر***»."""
+    return " ".join(word[0] + "***" for word in name.split())
+
+
+@dataclass(frozen=True)
+class PublicFacts:
+    """What the verification page may say of a document: only what the document itself
+    shows, the applicant's name and national code masked."""
+
+    title: str
+    agency: str
+    service: str
+    issued_on: str
+    tracking_code: str
+    applicant: str
+    national_code: str
+
+
+def document_by_code(code: str) -> IssuedDocument | None:
+    code = codes.normalize(code)
+    if not codes.is_valid(code):
+        return None
+    return (
+        IssuedDocument.objects.select_related("submission__agency", "submission__service")
+        .filter(verification_code=code)
+        .first()
+    )
+
+
+def public_facts(document: IssuedDocument) -> PublicFacts:
+    submission = document.submission
+    return PublicFacts(
+        title=document.title,
+        agency=submission.agency.name,
+        service=submission.service.title,
+        issued_on=format_date_long(document.issued_at),
+        tracking_code=submission.tracking_code,
+        applicant=mask_name(submission.applicant_name),
+        national_code=mask_national_code(submission.applicant_national_code),
+    )
+
+
+def documents_of(submission: Submission) -> QuerySet[IssuedDocument]:
+    return IssuedDocument.objects.filter(submission_id=submission.pk).order_by("issued_at", "pk")
+
+
+def get_document_for_user(
+    user: object, public_id: uuid.UUID, tracked_ids: list[int]
+) -> IssuedDocument:
+    """A document for whoever may have it: staff of the agency, the applicant, or someone who
+    has just proved the tracking code and national code in this session; 404 for anyone else,
+    so that its existence leaks nothing."""
+    document = (
+        IssuedDocument.objects.select_related("submission").filter(public_id=public_id).first()
+    )
+    if document is None:
+        raise Http404
+    submission = document.submission
+    staff = staff_for_user(user)
+    if staff is not None and staff.agency_id == submission.agency_id:
+        return document
+    if getattr(user, "is_authenticated", False) and submission.applicant_id == user.pk:  # type: ignore[attr-defined]
+        return document
+    if submission.pk in tracked_ids:
+        return document
+    raise Http404
+
+
+def is_delivery(user: object, document: IssuedDocument) -> bool:
+    """Whether handing ``document`` to ``user`` delivers it to the applicant: it does unless
+    staff of the agency are looking at it."""
+    staff = staff_for_user(user)
+    return staff is None or staff.agency_id != document.submission.agency_id

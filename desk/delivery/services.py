@@ -1,0 +1,132 @@
+"""Writes for electronic delivery: issuing a result document, and recording its delivery."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from desk.accounts.models import User
+from desk.agencies.selectors import staff_for_user
+from desk.delivery import codes, pdf
+from desk.delivery.models import IssuedDocument
+from desk.delivery.selectors import mask_national_code
+from desk.errors import ApplicationError
+from desk.lib.jalali import format_date, format_date_long
+from desk.lib.persian import to_persian_digits
+from desk.submissions.models import EventKind, Submission, TimelineEvent
+
+TEMPLATE = "delivery/result.html"
+
+
+def verification_url(code: str) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("delivery:verify_code", args=[code])
+
+
+def _render(
+    *, submission: Submission, title: str, body: str, code: str, issued_at: datetime
+) -> bytes:
+    url = verification_url(code)
+    return pdf.render_pdf(
+        TEMPLATE,
+        {
+            "submission": submission,
+            "title": title,
+            "body": body,
+            "national_code": mask_national_code(submission.applicant_national_code),
+            "tracking_code": to_persian_digits(codes.format_code(submission.tracking_code)),
+            "issued_on": format_date(issued_at),
+            "issued_on_long": format_date_long(issued_at),
+            "verification_code": to_persian_digits(codes.format_code(code)),
+            "verification_url": url,
+            "qr": pdf.qr_data_uri(url),
+        },
+    )
+
+
+def _unused_code() -> str:
+    for _attempt in range(5):
+        code = codes.generate()
+        if not IssuedDocument.objects.filter(verification_code=code).exists():
+            return code
+    raise ApplicationError(_("صدور سند انجام نشد. لطفاً دوباره تلاش کنید."))
+
+
+def document_issue(
+    *, submission: Submission, title: str, body: str, issued_by: User
+) -> IssuedDocument:
+    """Render the result as a PDF, store it under a random name with its SHA-256, and give it a
+    verification code. Only staff of the request's agency issue its documents."""
+    staff = staff_for_user(issued_by)
+    if staff is None or staff.agency_id != submission.agency_id:
+        raise ApplicationError(_("شما اجازه صدور سند برای این درخواست را ندارید."))
+    title, body = " ".join(title.split()), body.strip()
+    if not title:
+        raise ApplicationError(_("عنوان سند را بنویسید."), field="title")
+    if not body:
+        raise ApplicationError(_("متن نتیجه را بنویسید."), field="body")
+    code = _unused_code()
+    # Rendering takes a moment: it happens before the transaction, which stays short.
+    issued_at = timezone.now()
+    content = _render(
+        submission=submission, title=title[:200], body=body, code=code, issued_at=issued_at
+    )
+    document = IssuedDocument(
+        submission=submission,
+        verification_code=code,
+        title=title[:200],
+        body=body,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        issued_at=issued_at,
+        issued_by=issued_by,
+    )
+    try:
+        with transaction.atomic():
+            document.file.save("result.pdf", ContentFile(content), save=False)
+            document.save()
+    except IntegrityError:
+        document.file.delete(save=False)
+        raise ApplicationError(_("صدور سند انجام نشد. لطفاً دوباره تلاش کنید.")) from None
+    return document
+
+
+@transaction.atomic
+def delivery_record_first_download(*, document: IssuedDocument, actor_or_none: User | None) -> bool:
+    """Record that the applicant received ``document``: its first download by the applicant
+    (``actor_or_none``) or by someone who proved the tracking code and national code (``None``).
+
+    Idempotent: only the first call sets ``first_downloaded_at`` and writes the timeline
+    event; returns whether this call was that first one.
+    """
+    locked = (
+        IssuedDocument.objects.select_for_update().select_related("submission").get(pk=document.pk)
+    )
+    if locked.first_downloaded_at is not None:
+        document.first_downloaded_at = locked.first_downloaded_at
+        return False
+    locked.first_downloaded_at = timezone.now()
+    locked.save(update_fields=["first_downloaded_at"])
+    document.first_downloaded_at = locked.first_downloaded_at
+    submission = locked.submission
+    message = _("«%(title)s» دریافت شد.") % {"title": locked.title}
+    if actor_or_none is None:
+        message = _("«%(title)s» با کد رهگیری و کد ملی از صفحه پیگیری دریافت شد.") % {
+            "title": locked.title
+        }
+    TimelineEvent.objects.create(
+        submission=submission,
+        kind=EventKind.DELIVERED,
+        status_after=submission.status,
+        # Whoever proved the tracking code and national code acts for the applicant.
+        actor_id=actor_or_none.pk if actor_or_none is not None else submission.applicant_id,
+        message=message,
+        step=None,
+    )
+    return True

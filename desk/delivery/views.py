@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+import hashlib
+import hmac
+import uuid
+
+from django.conf import settings
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from desk import ratelimit
+from desk.delivery import selectors, services
+from desk.delivery.forms import VerifyCodeForm, VerifyUploadForm
+from desk.delivery.models import IssuedDocument
+from desk.http import client_ip
+from desk.submissions.selectors import TRACKED_SESSION_KEY
+
+# Set by the tracking page (desk.submissions.views.track) once the tracking code and the
+# national code have been proved in this session.
+
+
+def _lookup_allowed(request: HttpRequest) -> bool:
+    limit = getattr(
+        settings, "VERIFY_LOOKUPS_PER_IP_PER_HOUR", settings.TRACKING_LOOKUPS_PER_IP_PER_HOUR
+    )
+    return ratelimit.hit(key=f"verify:{client_ip(request)}", limit=limit, window_seconds=3600)
+
+
+def _matches(document: IssuedDocument, upload: object) -> bool:
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():  # type: ignore[attr-defined]
+        digest.update(chunk)
+    return hmac.compare_digest(digest.hexdigest(), document.sha256)
+
+
+@require_http_methods(["GET"])
+def verify(request: HttpRequest) -> HttpResponse:
+    """The public verification page: type the code printed on a document."""
+    form = VerifyCodeForm(request.GET or None)
+    if form.is_valid():
+        return redirect("delivery:verify_code", code=form.cleaned_data["code"])
+    return render(request, "delivery/verify.html", {"code_form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def verify_code(request: HttpRequest, code: str) -> HttpResponse:
+    """What the QR code opens: whether the code exists, the document's own facts, and the
+    upload that tells whether a copy is the very file the agency issued."""
+    if not _lookup_allowed(request):
+        context = {"code_form": VerifyCodeForm(), "limited": True}
+        return render(request, "delivery/verify.html", context, status=429)
+    document = selectors.document_by_code(code)
+    if document is None:
+        context = {"code_form": VerifyCodeForm(initial={"code": code}), "not_found": True}
+        return render(request, "delivery/verify.html", context, status=404)
+    genuine = None
+    if request.method == "POST":
+        form = VerifyUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            genuine = _matches(document, form.cleaned_data["document"])
+    else:
+        form = VerifyUploadForm()
+    context = {
+        "document": document,
+        "facts": selectors.public_facts(document),
+        "upload_form": form,
+        "genuine": genuine,
+    }
+    return render(request, "delivery/verify.html", context)
+
+
+def download(request: HttpRequest, public_id: uuid.UUID) -> FileResponse:
+    document = selectors.get_document_for_user(
+        request.user, public_id, request.session.get(TRACKED_SESSION_KEY, [])
+    )
+    if selectors.is_delivery(request.user, document):
+        is_applicant = document.submission.applicant_id == request.user.pk
+        services.delivery_record_first_download(
+            document=document,
+            actor_or_none=request.user if is_applicant else None,  # type: ignore[arg-type]
+        )
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.filename,
+        content_type="application/pdf",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

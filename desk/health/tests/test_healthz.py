@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+import io
+from unittest import mock
+
+from django.test import TestCase, override_settings
+from django.urls import reverse
+
+from desk.health import checks
+
+LOGGER = "desk.health.checks"
+
+
+class HealthzTests(TestCase):
+    url = reverse("health:healthz")
+
+    def test_it_answers_200_when_database_queue_and_storage_answer(self) -> None:
+        r = self.client.get(self.url)
+        self.assertEqual(r.status_code, 200)
+        body = r.json()
+        self.assertTrue(body["ok"])
+        self.assertEqual(set(body["checks"]), {"database", "queue", "storage"})
+        for name, check in body["checks"].items():
+            with self.subTest(check=name):
+                self.assertTrue(check["ok"])
+                self.assertIn("ms", check)
+        self.assertEqual(
+            r["Cache-Control"], "max-age=0, no-cache, no-store, must-revalidate, private"
+        )
+
+    def test_it_answers_503_and_names_the_failing_check(self) -> None:
+        def broken() -> dict[str, object]:
+            raise ConnectionError("redis://:s3cret-password@queue.internal:6379 refused")
+
+        with mock.patch.dict(checks.CHECKS, {"queue": broken}), self.assertLogs(LOGGER, "ERROR"):
+            r = self.client.get(self.url)
+        self.assertEqual(r.status_code, 503)
+        body = r.json()
+        self.assertFalse(body["ok"])
+        self.assertEqual(body["checks"]["queue"], {**body["checks"]["queue"], "ok": False})
+        self.assertEqual(body["checks"]["queue"]["error"], "ConnectionError")
+        self.assertTrue(body["checks"]["database"]["ok"])
+
+    def test_it_never_shows_an_error_message_that_may_hold_secrets(self) -> None:
+        def broken() -> dict[str, object]:
+            raise OSError("s3cret-password at bucket desk-private")
+
+        with mock.patch.dict(checks.CHECKS, {"storage": broken}), self.assertLogs(LOGGER, "ERROR"):
+            r = self.client.get(self.url)
+        self.assertEqual(r.status_code, 503)
+        self.assertNotIn(b"s3cret", r.content)
+        self.assertNotIn(b"desk-private", r.content)
+
+    def test_it_fails_the_storage_check_when_the_bytes_come_back_different(self) -> None:
+        other = mock.patch(
+            "django.core.files.storage.FileSystemStorage._open",
+            side_effect=lambda name, mode="rb": io.BytesIO(b"other"),
+        )
+        with other, self.assertLogs(LOGGER, "ERROR"):
+            r = self.client.get(self.url)
+        self.assertEqual(r.status_code, 503)
+        self.assertFalse(r.json()["checks"]["storage"]["ok"])
+
+    def test_it_fails_the_database_check_when_the_database_is_down(self) -> None:
+        with mock.patch.object(checks, "connections") as conns:
+            conns.__getitem__.return_value.cursor.side_effect = OSError("down")
+            with self.assertLogs(LOGGER, "ERROR"):
+                r = self.client.get(self.url)
+        self.assertEqual(r.status_code, 503)
+        self.assertEqual(r.json()["checks"]["database"]["error"], "OSError")
+
+    def test_it_leaves_no_probe_file_behind(self) -> None:
+        from django.core.files.storage import storages
+
+        self.client.get(self.url)
+        _dirs, files = storages["default"].listdir("healthz")
+        self.assertEqual(files, [])
+
+    def test_it_only_answers_get(self) -> None:
+        self.assertEqual(self.client.post(self.url).status_code, 405)
+
+    @override_settings(SECURE_SSL_REDIRECT=True)
+    def test_it_is_not_redirected_to_https_so_that_probes_inside_the_network_work(self) -> None:
+        self.assertEqual(self.client.get(self.url).status_code, 200)
+        self.assertEqual(self.client.get("/services/").status_code, 301)
+
+
+class EmptyViewTests(TestCase):
+    url = reverse("health:bench_empty")
+
+    def test_it_is_not_found_unless_the_benchmark_turns_it_on(self) -> None:
+        self.assertEqual(self.client.get(self.url).status_code, 404)
+
+    @override_settings(BENCH_EMPTY_VIEW=True)
+    def test_it_answers_ok_with_no_query_when_on(self) -> None:
+        with self.assertNumQueries(0):
+            r = self.client.get(self.url)
+        self.assertEqual(r.status_code, 200)
+        self.assertEqual(r.content, b"ok")

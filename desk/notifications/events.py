@@ -1,0 +1,187 @@
+"""The events a message can be sent for, the placeholders each offers, and how text is filled.
+
+An event is the contract between the app that queues a message and the people who edit its
+template: the caller passes a context with the English keys below, an editor writes the Persian
+placeholder names in braces, e.g. «درخواست {کد_رهگیری} ثبت شد.». Dates are written Jalali with
+Persian digits here, at the edge, never by the caller.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from desk.lib.jalali import format_date, format_datetime
+from desk.lib.persian import to_persian_digits
+
+TEXT = "text"
+DIGITS = "digits"
+DATE = "date"
+DATETIME = "datetime"
+
+
+@dataclass(frozen=True)
+class Placeholder:
+    name: str  # what an editor types between braces
+    key: str  # what the caller passes in the context
+    label: str
+    sample: object
+    kind: str = TEXT
+
+
+@dataclass(frozen=True)
+class Event:
+    slug: str
+    label: str
+    placeholders: tuple[Placeholder, ...]
+    default: str  # the factory text, seeded as version 1 of the default template
+
+    def placeholder(self, name: str) -> Placeholder | None:
+        return next((p for p in self.placeholders if p.name == name), None)
+
+
+_SAMPLE_CODE = "418205736910"
+_SAMPLE_DAY = datetime.date(2025, 4, 7)  # ۱۴۰۴/۰۱/۱۸
+
+CODE = Placeholder("کد_رهگیری", "tracking_code", "کد رهگیری درخواست", _SAMPLE_CODE, DIGITS)
+SERVICE = Placeholder("خدمت", "service", "عنوان خدمت", "صدور پروانه ساختمانی")
+DUE = Placeholder("موعد", "due_on", "موعد پاسخ نهایی (تاریخ شمسی)", _SAMPLE_DAY, DATE)
+AGENCY = Placeholder("دستگاه", "agency", "نام دستگاه", "شهرداری منطقه ۳")
+STATUS = Placeholder("وضعیت", "status", "وضعیت درخواست", "در حال بررسی")
+NOTE = Placeholder("توضیح", "message", "توضیح کارشناس برای متقاضی", "اصل سند را بارگذاری کنید.")
+TRACK_URL = Placeholder("نشانی", "url", "نشانی صفحه", "https://desk.example.ir/track/")
+WHEN = Placeholder(
+    "زمان_نوبت",
+    "starts_at",
+    "روز و ساعت نوبت",
+    datetime.datetime(2025, 4, 7, 6, 0, tzinfo=datetime.UTC),
+    DATETIME,
+)
+PLACE = Placeholder("محل", "place", "محل مراجعه", "دفتر پیشخوان مرکزی")
+
+EVENTS: dict[str, Event] = {
+    e.slug: e
+    for e in [
+        Event(
+            "sign_in_code",
+            "کد ورود",
+            (Placeholder("کد", "code", "کد یک‌بارمصرف ورود", "482915", DIGITS),),
+            "کد ورود شما به میز خدمت: {کد}\nاین کد را به کسی ندهید.",
+        ),
+        Event(
+            "status_submitted",
+            "ثبت درخواست",
+            (SERVICE, CODE, DUE, AGENCY),
+            "درخواست «{خدمت}» ثبت شد.\nکد رهگیری: {کد_رهگیری}\nموعد پاسخ: {موعد}\n"
+            "میز خدمت {دستگاه}",
+        ),
+        Event(
+            "status_in_review",
+            "شروع بررسی",
+            (SERVICE, CODE, DUE, AGENCY),
+            "درخواست {کد_رهگیری} در حال بررسی است.\nمیز خدمت {دستگاه}",
+        ),
+        Event(
+            "status_needs_info",
+            "درخواست اطلاعات بیشتر",
+            (SERVICE, CODE, NOTE, AGENCY),
+            "برای درخواست {کد_رهگیری} اطلاعات یا مدرک بیشتری لازم است."
+            " به «درخواست‌های من» بروید.\nمیز خدمت {دستگاه}",
+        ),
+        Event(
+            "status_rejected",
+            "رد درخواست",
+            (SERVICE, CODE, AGENCY),
+            "درخواست {کد_رهگیری} رد شد. علت را در صفحه پیگیری ببینید.\nمیز خدمت {دستگاه}",
+        ),
+        Event(
+            "status_completed",
+            "انجام درخواست",
+            (SERVICE, CODE, AGENCY),
+            "درخواست {کد_رهگیری} انجام شد. نتیجه را از صفحه پیگیری دریافت کنید.\nمیز خدمت {دستگاه}",
+        ),
+        Event(
+            "status_changed",
+            "تغییر وضعیت (سایر)",
+            (SERVICE, CODE, STATUS, AGENCY),
+            "وضعیت درخواست {کد_رهگیری}: {وضعیت}\nمیز خدمت {دستگاه}",
+        ),
+        Event(
+            "appointment_booked",
+            "ثبت نوبت",
+            (SERVICE, CODE, WHEN, PLACE, AGENCY),
+            "نوبت شما برای «{خدمت}» ثبت شد: {زمان_نوبت}، {محل}.\n"
+            "کد رهگیری: {کد_رهگیری}\nمیز خدمت {دستگاه}",
+        ),
+        Event(
+            "appointment_reminder",
+            "یادآوری نوبت",
+            (SERVICE, WHEN, PLACE, AGENCY),
+            "یادآوری نوبت «{خدمت}»: {زمان_نوبت}، {محل}.\nمیز خدمت {دستگاه}",
+        ),
+        Event(
+            "survey_invitation",
+            "دعوت به نظرسنجی",
+            (SERVICE, CODE, TRACK_URL, AGENCY),
+            "نظر شما درباره «{خدمت}» (درخواست {کد_رهگیری}) خدمت را بهتر می‌کند: {نشانی}\n"
+            "میز خدمت {دستگاه}",
+        ),
+        Event(
+            "inbound_status",
+            "پاسخ پیامکی وضعیت",
+            (SERVICE, CODE, STATUS, DUE, AGENCY),
+            "وضعیت درخواست {کد_رهگیری} ({خدمت}): {وضعیت}\nموعد پاسخ: {موعد}\nمیز خدمت {دستگاه}",
+        ),
+        Event(
+            "inbound_neutral",
+            "پاسخ پیامکی: یافت نشد",
+            (TRACK_URL,),
+            "درخواستی با این کد رهگیری برای شماره همراه شما پیدا نشد. پیگیری با کد ملی: {نشانی}",
+        ),
+        Event(
+            "inbound_help",
+            "پاسخ پیامکی: راهنما",
+            (TRACK_URL,),
+            "برای پیگیری، کد رهگیری ۱۲ رقمی درخواست را بفرستید. پیگیری برخط: {نشانی}",
+        ),
+    ]
+}
+
+_PLACEHOLDER = re.compile(r"\{([^{}\s]+)\}")
+
+
+def _format(placeholder: Placeholder, value: object) -> str:
+    if value is None:
+        return ""
+    if placeholder.kind == DATE and isinstance(value, datetime.date):
+        return format_date(value)
+    if placeholder.kind == DATETIME and isinstance(value, datetime.datetime):
+        return format_datetime(value)
+    if placeholder.kind == DIGITS:
+        return to_persian_digits(value)
+    return str(value)
+
+
+def unknown_placeholders(event: Event, body: str) -> list[str]:
+    """Names in braces that this event does not offer (what an editor mistyped)."""
+    return [n for n in _PLACEHOLDER.findall(body) if event.placeholder(n) is None]
+
+
+def render(event: Event, body: str, context: Mapping[str, object]) -> str:
+    """Fill the placeholders of `body` from `context`. A missing key is a caller's bug."""
+
+    def fill(match: re.Match[str]) -> str:
+        placeholder = event.placeholder(match.group(1))
+        if placeholder is None:
+            return match.group(0)  # validated when saved; left as typed rather than lost
+        if placeholder.key not in context:
+            raise KeyError(f"{event.slug}: the context has no {placeholder.key!r}")
+        return _format(placeholder, context[placeholder.key])
+
+    return _PLACEHOLDER.sub(fill, body)
+
+
+def sample_context(event: Event) -> dict[str, object]:
+    return {p.key: p.sample for p in event.placeholders}

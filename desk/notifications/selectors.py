@@ -1,0 +1,119 @@
+"""Reads of the outbox and the templates, scoped by agency where staff read them."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Count, F, Q, QuerySet
+from django.utils import timezone
+
+from desk.notifications.events import EVENTS, Event
+from desk.notifications.models import (
+    FAILURE_STATUSES,
+    MessageStatus,
+    MessageTemplate,
+    OutboundMessage,
+    TemplateVersion,
+)
+
+# The agency admin's role, spelled as desk.agencies.models.Role.ADMIN stores it (this app may
+# not import agencies).
+AGENCY_ADMIN_ROLE = "admin"
+
+
+def staff_agency_id(user: object) -> int | None:
+    """The agency a signed-in staff member acts for, or None.
+
+    The same checks as desk.agencies.selectors.staff_for_user (an active staff record of an
+    active agency), read by duck typing: this app imports no other app.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return None
+    staff = getattr(user, "staff", None)  # a missing reverse one-to-one raises AttributeError
+    if staff is None or not staff.is_active or not staff.agency.is_active:
+        return None
+    return int(staff.agency_id)
+
+
+def is_agency_admin(user: object) -> bool:
+    if staff_agency_id(user) is None:
+        return False
+    return getattr(user, "staff").role == AGENCY_ADMIN_ROLE  # noqa: B009
+
+
+def template_current(*, event: str, agency_id: int | None) -> TemplateVersion:
+    """The latest version of the agency's active override of `event`, else of the default."""
+    versions = TemplateVersion.objects.select_related("template").filter(
+        template__event=event, template__is_active=True
+    )
+    if agency_id is None:
+        versions = versions.filter(template__agency__isnull=True)
+    else:
+        versions = versions.filter(
+            Q(template__agency_id=agency_id) | Q(template__agency__isnull=True)
+        )
+    version = versions.order_by(F("template__agency_id").asc(nulls_last=True), "-number").first()
+    if version is None:
+        raise LookupError(f"no template for {event!r}: run the notifications migrations")
+    return version
+
+
+def messages_for_reference(reference: str, agency_id: int) -> QuerySet[OutboundMessage]:
+    """What was sent about one request, newest first, for staff of its agency."""
+    return (
+        OutboundMessage.objects.filter(reference=reference, agency_id=agency_id)
+        .select_related("template_version")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def messages_failed(*, agency_id: int | None) -> QuerySet[OutboundMessage]:
+    """Failed messages, newest first; every agency's when `agency_id` is None (operators)."""
+    qs = OutboundMessage.objects.filter(status__in=FAILURE_STATUSES)
+    if agency_id is not None:
+        qs = qs.filter(agency_id=agency_id)
+    return qs.select_related("template_version").order_by("-created_at", "-pk")
+
+
+def message_counts(*, agency_id: int | None, days: int = 7) -> dict[str, int]:
+    """How many messages of each status were queued in the last `days` days."""
+    since = timezone.now() - datetime.timedelta(days=days)
+    qs = OutboundMessage.objects.filter(created_at__gte=since)
+    if agency_id is not None:
+        qs = qs.filter(agency_id=agency_id)
+    counts = dict.fromkeys(MessageStatus.values, 0)
+    for row in qs.values("status").annotate(n=Count("pk")).order_by():
+        counts[row["status"]] = row["n"]
+    return counts
+
+
+def templates_for_agency(agency_id: int | None) -> list[tuple[Event, TemplateVersion, bool]]:
+    """Each event with the text in force for the agency and whether it is the agency's own."""
+    versions: dict[tuple[str, int | None], TemplateVersion] = {}
+    scope = (
+        Q(agency__isnull=True)
+        if agency_id is None
+        else Q(agency__isnull=True) | Q(agency_id=agency_id)
+    )
+    templates = MessageTemplate.objects.filter(scope, is_active=True)
+    for version in (
+        TemplateVersion.objects.filter(template__in=templates)
+        .select_related("template")
+        .order_by("template_id", "-number")
+    ):
+        versions.setdefault((version.template.event, version.template.agency_id), version)
+    rows = []
+    for event in EVENTS.values():
+        own = versions.get((event.slug, agency_id)) if agency_id is not None else None
+        default = versions.get((event.slug, None))
+        current = own or default
+        if current is not None:
+            rows.append((event, current, own is not None))
+    return rows
+
+
+def template_versions(*, event: str, agency_id: int | None) -> QuerySet[TemplateVersion]:
+    qs = TemplateVersion.objects.filter(template__event=event).select_related("created_by")
+    if agency_id is None:
+        return qs.filter(template__agency__isnull=True).order_by("-number")
+    return qs.filter(template__agency_id=agency_id).order_by("-number")

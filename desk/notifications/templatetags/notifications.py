@@ -1,0 +1,50 @@
+"""The messages of a request on the staff request page, and labels for message rows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from desk.lib.sms import sms_parts
+from desk.notifications import selectors
+from desk.notifications.events import EVENTS
+from desk.notifications.models import MessageStatus
+
+register = template.Library()
+
+_BADGES: dict[str, str] = {
+    MessageStatus.QUEUED: "bg-secondary",
+    MessageStatus.SENDING: "bg-info text-dark",
+    MessageStatus.SENT: "bg-primary",
+    MessageStatus.DELIVERED: "bg-success",
+    MessageStatus.TEMPORARY_FAILURE: "bg-warning text-dark",
+    MessageStatus.PERMANENT_FAILURE: "bg-danger",
+}
+
+
+@register.inclusion_tag("notifications/_message_list.html", takes_context=True)
+def request_messages(context: Any, reference: str) -> dict[str, Any]:
+    """What was sent to the applicant about this request, scoped to the viewer's agency."""
+    request = context.get("request")
+    agency_id = selectors.staff_agency_id(getattr(request, "user", None))
+    rows = []
+    if agency_id is not None and reference:
+        rows = list(selectors.messages_for_reference(reference, agency_id))
+    return {"outbox_rows": rows}
+
+
+@register.filter
+def event_label(kind: str) -> str:
+    event = EVENTS.get(kind)
+    return event.label if event else kind
+
+
+@register.filter
+def status_badge(status: str) -> str:
+    return _BADGES.get(status, "bg-secondary")
+
+
+@register.filter
+def parts(text: str) -> int:
+    return sms_parts(text)

@@ -1,0 +1,102 @@
+"""Closures are added here rather than in the calendar app because adding one moves the
+deadlines of running requests, which belong to this app."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from desk.accounts.models import User
+from desk.agencies.models import Role
+from desk.agencies.selectors import staff_for_user
+from desk.calendars.models import Closure
+from desk.errors import ApplicationError
+from desk.forms import JalaliDateField
+from desk.submissions import deadlines
+
+
+class ClosureForm(forms.ModelForm):
+    starts_on = JalaliDateField(label="از تاریخ")
+    ends_on = JalaliDateField(label="تا تاریخ")
+
+    class Meta:
+        model = Closure
+        fields = ["scope", "province", "agency", "starts_on", "ends_on", "kind", "reason"]
+
+    def clean(self) -> dict[str, Any]:
+        # The service checks all of this again; here each mistake is shown beside its field.
+        data = super().clean() or {}
+        start, end = data.get("starts_on"), data.get("ends_on")
+        if start and end and end < start:
+            self.add_error("ends_on", _("تاریخ پایان نمی‌تواند پیش از تاریخ شروع باشد."))
+        if data.get("scope") == "province" and not data.get("province"):
+            self.add_error("province", _("استان را انتخاب کنید."))
+        if data.get("scope") == "agency" and not data.get("agency"):
+            self.add_error("agency", _("دستگاه را انتخاب کنید."))
+        return data
+
+
+@admin.register(Closure)
+class ClosureAdmin(admin.ModelAdmin):
+    form = ClosureForm
+    list_display = ["reason", "scope", "province", "agency", "starts_on", "ends_on", "kind"]
+    list_filter = ["scope", "kind"]
+
+    def _admin_agency_id(self, request: HttpRequest) -> int | None:
+        staff = staff_for_user(request.user)
+        return staff.agency_id if staff is not None and staff.role == Role.ADMIN else None
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Closure]:
+        qs = super().get_queryset(request).select_related("agency")
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(agency_id=self._admin_agency_id(request))
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_superuser) or self._admin_agency_id(request) is not None
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return self.has_module_permission(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # a closure is removed and added again, so deadlines follow both steps
+
+    def save_model(self, request: HttpRequest, obj: Closure, form: Any, change: bool) -> None:
+        data = form.cleaned_data
+        assert isinstance(request.user, User)
+        try:
+            created = deadlines.closure_add(
+                created_by=request.user,
+                scope=data["scope"],
+                province=data.get("province") or None,
+                agency=data.get("agency"),
+                start=data["starts_on"],
+                end=data["ends_on"],
+                kind=data["kind"],
+                reason=data["reason"],
+            )
+        except ApplicationError as exc:
+            raise PermissionDenied(exc.message) from exc
+        obj.pk = created.pk
+        self.message_user(request, _("تعطیلی ثبت شد و موعد درخواست‌های جاری جابه‌جا شد."))
+
+    def delete_model(self, request: HttpRequest, obj: Closure) -> None:
+        assert isinstance(request.user, User)
+        deadlines.closure_remove(closure=obj, deleted_by=request.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Closure]) -> None:
+        for closure in queryset:
+            self.delete_model(request, closure)
+        self.message_user(request, _("موعد درخواست‌های جاری دوباره حساب شد."), messages.INFO)

@@ -1,0 +1,48 @@
+"""Who may act where: the rules that the inbox and the transition service share."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from desk.agencies.models import Role, Staff
+from desk.workflow.models import Action, Step
+
+
+def staff_roles_at(staff: Staff, department_id: int | None) -> set[str]:
+    """The roles `staff` holds for work routed to `department_id` (None: no department)."""
+    roles = {staff.role}
+    if department_id is not None:
+        roles = {p.role for p in staff.positions.all() if p.department_id == department_id}
+        if staff.role in (Role.MANAGER, Role.ADMIN):
+            roles.add(staff.role)
+    return roles
+
+
+def staff_may_take(
+    staff: Staff, action: Action, *, department_id: int | None, assigned_to_id: int | None
+) -> bool:
+    if action.by_citizen:
+        return False
+    # Assigned work is the assignee's; a manager may still act on it.
+    if (
+        assigned_to_id is not None
+        and assigned_to_id != staff.user_id
+        and staff.role != Role.MANAGER
+    ):
+        return False
+    return bool(staff_roles_at(staff, department_id) & action.allowed_roles())
+
+
+def inbox_filter(staff: Staff) -> Q:
+    """Requests of the staff member's agency that their roles and departments can act on."""
+    if staff.role == Role.MANAGER:
+        return Q(agency_id=staff.agency_id)
+    mine = Q(assigned_to_id=staff.user_id)
+    routed = Q(department__isnull=True, current_step__role=staff.role)
+    for position in staff.positions.all():
+        routed |= Q(department_id=position.department_id, current_step__role=position.role)
+    return Q(agency_id=staff.agency_id) & (mine | (Q(assigned_to__isnull=True) & routed))
+
+
+def step_actions(step: Step) -> list[Action]:
+    return list(step.actions.select_related("target").all())
