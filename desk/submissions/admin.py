@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from desk.accounts.models import User
 from desk.agencies.models import Role
 from desk.agencies.selectors import staff_for_user
-from desk.calendars.models import Closure
+from desk.calendars.admin import WeeklyDaysOffAdmin
+from desk.calendars.models import Closure, WeeklyDaysOff
 from desk.errors import ApplicationError
 from desk.forms import JalaliDateField
 from desk.submissions import deadlines
@@ -100,3 +101,24 @@ class ClosureAdmin(admin.ModelAdmin):
         for closure in queryset:
             self.delete_model(request, closure)
         self.message_user(request, _("موعد درخواست‌های جاری دوباره حساب شد."), messages.INFO)
+
+
+class WeeklyDaysOffRecomputingAdmin(WeeklyDaysOffAdmin):
+    """Days off decide deadlines too: a change moves those of running requests at once."""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        deadlines.deadlines_recompute(agency_ids=[obj.agency_id] if obj.agency_id else None)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        agency_ids = [obj.agency_id] if obj.agency_id else None
+        super().delete_model(request, obj)
+        deadlines.deadlines_recompute(agency_ids=agency_ids)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
+admin.site.unregister(WeeklyDaysOff)
+admin.site.register(WeeklyDaysOff, WeeklyDaysOffRecomputingAdmin)

@@ -14,6 +14,7 @@ import shutil
 import tempfile
 import time
 import unittest
+import uuid
 from pathlib import Path
 
 from django.conf import settings
@@ -293,3 +294,114 @@ class BrowserWalkTests(StaticLiveServerTestCase):
         self.assertTrue(any("انجام شد" in sms["body"] for sms in MemoryBackend.outbox))
         self.assertEqual(self.console_errors, [])
         self.assertEqual(self.failed_requests, [])
+
+    # --- two departments and the verification page ----------------------------------------------
+
+    def _staff_sign_in(self, username: str) -> None:
+        self._go("/staff/login/")
+        self.page.get_by_label("نام کاربری").fill(username)
+        self.page.get_by_label("گذرواژه").fill(STAFF_PASSWORD)
+        self.page.get_by_role("button", name="ورود", exact=True).click()
+        self.page.wait_for_url("**/staff/")
+
+    def _take(self, username: str, code: str, action: str, result: bytes | None = None) -> None:
+        """Sign in as `username`, find the request in the inbox, take one action, sign out."""
+        page = self.page
+        self._staff_sign_in(username)
+        link = page.locator(f"a[href='/staff/requests/{code}/']")
+        expect(link).to_have_count(1)  # routed to this person's department
+        link.click()
+        if result is not None:
+            page.locator(f"#files-{action}").set_input_files(self._file("permit.pdf", result))
+        page.locator(f"button[name=do][value={action}]").click()
+        expect(page.locator(".alert-success")).to_contain_text("اقدام ثبت شد")
+        self._sign_out()
+
+    def test_it_moves_a_request_through_departments_and_verifies_its_pdf(self) -> None:
+        try:
+            self._departments_walk()
+        except BaseException:
+            shot = Path(settings.BASE_DIR) / "test-artifacts" / "screenshots" / "failure-2.png"
+            shot.parent.mkdir(parents=True, exist_ok=True)
+            with contextlib.suppress(Exception):
+                self.page.screenshot(path=str(shot), full_page=True)
+            raise
+
+    def _departments_walk(self) -> None:
+        from desk.agencies.models import Role
+        from desk.submissions.services import submission_create
+        from desk.test import create_citizen, define_permit_workflow, give_position
+
+        define_permit_workflow(self.service)
+        intake = create_staff(self.agency, "intake")
+        give_position(intake, "پذیرش")
+        engineer = create_staff(self.agency, "engineer")
+        give_position(engineer, "فنی")
+        cashier = create_staff(self.agency, "cashier")
+        give_position(cashier, "درآمد")
+        create_staff(self.agency, "boss", Role.MANAGER)
+        deed = self._file("deed.pdf", PDF_BYTES)
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        upload = SimpleUploadedFile("deed.pdf", Path(deed).read_bytes())
+        upload.sniffed_type = "application/pdf"  # type: ignore[attr-defined]
+        submission = submission_create(
+            service=self.service,
+            applicant=create_citizen(),
+            answers={"address": "تهران، خیابان آزادی"},
+            files={"deed": upload},
+            idempotency_key=uuid.uuid4(),
+        )
+        code = submission.tracking_code
+        page = self.page
+        page.set_viewport_size(DESKTOP)
+
+        # The engineer sees nothing until intake (another department) has accepted it.
+        self._staff_sign_in("engineer")
+        expect(page.locator(f"a[href='/staff/requests/{code}/']")).to_have_count(0)
+        self._sign_out()
+        self._take("intake", code, "accept")
+        self._take("engineer", code, "approve")
+        self._take("cashier", code, "confirm_payment")
+        self._take("boss", code, "complete", result=RESULT_BYTES)
+        submission.refresh_from_db()
+        self.assertEqual(submission.status, Status.COMPLETED)
+        self.assertEqual(
+            list(
+                submission.events.exclude(step=None)
+                .order_by("pk")
+                .values_list("step__key", flat=True)
+            ),
+            ["intake", "technical", "payment", "decision", "done"],
+        )
+
+        # The citizen's side: the tracking page offers the verifiable PDF.
+        page.set_viewport_size(PHONE)
+        self._go("/track/")
+        page.get_by_label("کد رهگیری").fill(code)
+        page.get_by_label("کد ملی متقاضی").fill(NATIONAL_CODE_FA)
+        page.get_by_role("button", name="پیگیری", exact=True).click()
+        documents = page.locator("#issued-documents")
+        expect(documents).to_contain_text("کد صحت‌سنجی")
+        with page.expect_download() as download_info:
+            documents.get_by_role("link", name=re.compile("PDF")).click()
+        pdf = Path(download_info.value.path()).read_bytes()
+        self.assertTrue(pdf.startswith(b"%PDF-"))
+        self._shot("09-track-documents-phone")
+
+        # Verification: the genuine file passes, one changed byte fails.
+        documents.get_by_role("link", name="صفحه صحت‌سنجی").click()
+        page.wait_for_url("**/verify/**")
+        page.locator("input[type=file]").set_input_files(self._file("doc.pdf", pdf))
+        page.get_by_role("button", name="مقایسه با سند صادرشده").click()
+        expect(page.locator("#verify-genuine")).to_be_visible()
+        self._shot("10-verify-genuine-phone")
+        tampered = bytearray(pdf)
+        tampered[len(tampered) // 2] ^= 1
+        page.go_back()
+        page.reload()
+        page.locator("input[type=file]").set_input_files(self._file("doc2.pdf", bytes(tampered)))
+        page.get_by_role("button", name="مقایسه با سند صادرشده").click()
+        expect(page.locator("#verify-altered")).to_be_visible()
+        self._assert_no_gregorian_year()
+        self.assertEqual(self.console_errors, [])

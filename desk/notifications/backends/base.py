@@ -75,7 +75,10 @@ class Outgoing:
     to: str  # +989…
     body: str
     sender: str = ""
-    since: datetime.datetime | None = None  # when the message was first claimed (for lookups)
+    # For lookups by a provider that keeps no id of ours: when the message was queued, and the
+    # provider's ids of our other messages with the same number and text.
+    since: datetime.datetime | None = None
+    known_ids: frozenset[str] = frozenset()
 
 
 class SmsBackend(Protocol):

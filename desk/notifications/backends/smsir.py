@@ -4,7 +4,9 @@
   ``data.messageIds`` (0 for a blacklisted number, null for an invalid one).
 - delivery status: ``GET /v1/send/{messageId}`` → ``data.deliveryState``.
 - lookup: sms.ir keeps no id of ours, so a message in doubt is searched among today's sends
-  (``GET /v1/send/live``, newest first) by number and exact text since it was claimed.
+  (``GET /v1/send/live``, newest first) by number and exact text since it was queued, skipping
+  sends already matched to another of our messages. The outbox asks only at the next retry
+  (15 seconds or more later), by which time a send that did arrive is in the report.
 - inbox: ``GET /v1/receive/latest?count=100`` (each message is returned once).
 
 Every answer is ``{"status": 1, "message": "…", "data": …}``; any other status is an error.
@@ -140,7 +142,8 @@ class SmsIrBackend:
             for item in items:
                 sent_at = unix_time(item.get("sendDateTime"))
                 if (
-                    same_mobile(str(item.get("mobile", "")), message.to)
+                    str(item.get("messageId")) not in message.known_ids
+                    and same_mobile(str(item.get("mobile", "")), message.to)
                     and item.get("messageText") == message.body
                     and (sent_at is None or sent_at >= since)
                 ):

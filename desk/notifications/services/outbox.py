@@ -311,14 +311,8 @@ def _waiting_status(message: OutboundMessage) -> str:
     return MessageStatus.TEMPORARY_FAILURE if message.attempts else MessageStatus.QUEUED
 
 
-def _outgoing(message: OutboundMessage, *, since: datetime.datetime | None = None) -> Outgoing:
-    return Outgoing(
-        local_id=message.pk,
-        to=message.to,
-        body=message.body,
-        sender=message.sender,
-        since=since,
-    )
+def _outgoing(message: OutboundMessage) -> Outgoing:
+    return Outgoing(local_id=message.pk, to=message.to, body=message.body, sender=message.sender)
 
 
 def _resolve_doubt(message: OutboundMessage, now: datetime.datetime) -> bool:
@@ -331,16 +325,22 @@ def _resolve_doubt(message: OutboundMessage, now: datetime.datetime) -> bool:
     if horizon is not None and now - message.created_at > horizon:
         _give_up(message, _("ارائه‌دهنده دیگر نمی‌تواند بگوید این پیام ارسال شده است یا نه."))
         return True
+    outgoing = Outgoing(
+        local_id=message.pk,
+        to=message.to,
+        body=message.body,
+        sender=message.sender,
+        since=message.created_at,
+        known_ids=_known_ids(message),
+    )
     try:
-        found = backend.lookup(_outgoing(message, since=message.created_at))
+        found = backend.lookup(outgoing)
     except GatewayError as exc:
         # Whatever the lookup's own error, the message itself has not failed: ask again later
         # (counted as an attempt, so that a provider that stays down is asked less often).
         lookup_error = TemporaryFailure(f"lookup: {exc}", code=exc.code)
         _record_failure(message, lookup_error, now, keep_doubt=True)
         return True
-    if found is not None and _known_elsewhere(message, found):
-        found = None
     if found is None:
         return False
     logger.info("outbox %s: found at %s after an unanswered send", message.pk, backend.name)
@@ -348,13 +348,16 @@ def _resolve_doubt(message: OutboundMessage, now: datetime.datetime) -> bool:
     return True
 
 
-def _known_elsewhere(message: OutboundMessage, found: Accepted) -> bool:
-    """A provider that matches by number and text may find another of our messages."""
-    return (
-        OutboundMessage.objects.filter(provider=message.provider, provider_id=found.provider_id)
-        .exclude(pk=message.pk)
-        .exists()
-    )
+def _known_ids(message: OutboundMessage) -> frozenset[str]:
+    """The provider's ids of our other sends of the same text to the same number: a provider
+    that can only match by number and text must not mistake one of them for this message."""
+    others = OutboundMessage.objects.filter(
+        provider=message.provider,
+        to=message.to,
+        body=message.body,
+        sent_at__gte=message.created_at - datetime.timedelta(minutes=10),
+    ).exclude(pk=message.pk)
+    return frozenset(others.exclude(provider_id="").values_list("provider_id", flat=True))
 
 
 def _record_sent(

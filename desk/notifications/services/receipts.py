@@ -47,14 +47,20 @@ def _receipt_apply(provider: str, receipt: Receipt) -> int:
     message = OutboundMessage.objects.filter(
         provider=provider, provider_id=receipt.provider_id
     ).first()
-    _row, created = DeliveryReceipt.objects.get_or_create(
+    row, created = DeliveryReceipt.objects.get_or_create(
         provider=provider,
         provider_id=receipt.provider_id,
         raw_status=receipt.raw_status,
         defaults={"status": receipt.state, "message": message},
     )
-    if not created or message is None:
+    if message is None:
         return 0
+    if not created:
+        if row.message_id is not None:
+            return 0  # seen and applied before
+        # It came before we had saved the provider's id (a fast webhook); apply it now.
+        row.message = message
+        row.save(update_fields=["message"])
     if receipt.state not in _RECEIPT_MOVES.get(message.status, set()):
         return 0
     # Conditional on the status read above, so two receipts racing cannot both apply.

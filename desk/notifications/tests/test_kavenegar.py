@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime
+from unittest.mock import patch
 
-from django.test import SimpleTestCase, override_settings
+from django.test import SimpleTestCase, TestCase, override_settings
 
 from desk.notifications.backends.base import (
     DELIVERED,
@@ -17,7 +18,9 @@ from desk.notifications.backends.base import (
     TemporaryFailure,
 )
 from desk.notifications.backends.kavenegar import KavenegarBackend
-from desk.notifications.tests.helpers import TO, Replay, recorded, timeout
+from desk.notifications.models import MessageStatus
+from desk.notifications.services import message_queue, messages_send_due
+from desk.notifications.tests.helpers import TO, Clock, Replay, recorded, timeout
 
 KEY = "4F6B2D-TEST-KEY"
 BODY = "درخواست ۱۲۳۴ ثبت شد."
@@ -148,3 +151,62 @@ class KavenegarCallbackTests(SimpleTestCase):
         self.assertEqual(received[0].sender, "09121234567")
         self.assertEqual(received[0].line, "30004505")
         self.assertEqual(received[0].text, "۱۲۳")
+
+
+@override_settings(SMS_BACKEND="kavenegar", SMS_SENDER="30004505")
+class KavenegarOutboxTests(TestCase):
+    """The outbox and the real client together, on recorded answers (never the network)."""
+
+    def kavenegar(self, *answers: object) -> Replay:
+        replay = Replay(*answers)  # type: ignore[arg-type]
+        backend = KavenegarBackend(api_key=KEY, transport=replay)
+        patcher = patch("desk.notifications.backends.get_backend", return_value=backend)
+        patcher.start()
+        self.addCleanup(patcher.stop)
+        return replay
+
+    def test_after_a_timeout_it_finds_the_message_by_localid_instead_of_resending(self) -> None:
+        replay = self.kavenegar(timeout(), recorded("kavenegar", "statuslocalmessageid_found"))
+        clock = Clock()
+        with clock.patch(), self.assertLogs("desk.notifications", "INFO"):
+            with self.captureOnCommitCallbacks(execute=True):
+                message = message_queue(to=TO, body=BODY, kind="test")
+            clock.advance(minutes=1)
+            messages_send_due()
+        self.assertEqual(
+            [r.url.split("/sms/")[1].split("?")[0] for r in replay.requests],
+            ["send.json", "statuslocalmessageid.json"],
+        )
+        self.assertEqual(replay.query(), {"localid": str(message.pk)})
+        message.refresh_from_db()
+        self.assertEqual(message.status, MessageStatus.SENT)
+        self.assertEqual((message.provider, message.provider_id), ("kavenegar", "8792343"))
+
+    def test_after_a_timeout_it_sends_once_what_kavenegar_never_received(self) -> None:
+        replay = self.kavenegar(
+            timeout(),
+            recorded("kavenegar", "statuslocalmessageid_unknown"),
+            recorded("kavenegar", "send_ok"),
+        )
+        clock = Clock()
+        with clock.patch(), self.assertLogs("desk.notifications", "WARNING"):
+            with self.captureOnCommitCallbacks(execute=True):
+                message = message_queue(to=TO, body=BODY, kind="test")
+            clock.advance(minutes=1)
+            messages_send_due()
+        self.assertEqual(len(replay.requests), 3)
+        self.assertEqual(replay.form(0)["localid"], replay.form(2)["localid"])
+        message.refresh_from_db()
+        self.assertEqual(message.status, MessageStatus.SENT)
+        self.assertEqual(message.attempts, 2)
+
+    def test_an_invalid_receptor_is_a_permanent_failure_of_the_message(self) -> None:
+        self.kavenegar(recorded("kavenegar", "send_invalid_receptor"))
+        with (
+            self.assertLogs("desk.notifications", "WARNING"),
+            self.captureOnCommitCallbacks(execute=True),
+        ):
+            message = message_queue(to=TO, body=BODY, kind="test")
+        message.refresh_from_db()
+        self.assertEqual(message.status, MessageStatus.PERMANENT_FAILURE)
+        self.assertIn("گیرنده نامعتبر", message.last_error)

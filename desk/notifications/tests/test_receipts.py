@@ -14,8 +14,9 @@ from django.urls import reverse
 
 from desk.notifications import views
 from desk.notifications.backends import MemoryBackend
+from desk.notifications.backends.base import Receipt
 from desk.notifications.models import DeliveryReceipt, MessageStatus, OutboundMessage
-from desk.notifications.services import messages_poll_statuses
+from desk.notifications.services import messages_poll_statuses, receipts_apply
 from desk.notifications.tests.helpers import TO, Clock
 
 TOKEN = "receipts-secret-0123456789abcdef"
@@ -191,3 +192,19 @@ class StatusPollingTests(TestCase):
             self.assertEqual(messages_poll_statuses(), 0)  # the same answer again: no change
         message.refresh_from_db()
         self.assertEqual(message.status, MessageStatus.DELIVERED)
+
+    def test_a_receipt_that_beat_the_send_result_is_applied_when_asked_again(self) -> None:
+        # The provider's webhook came before the worker saved the provider's id.
+        receipts_apply(provider="memory", receipts=[Receipt("p-2", "delivered", "delivered")])
+        message = sent_message(provider="memory", provider_id="p-2")
+        MemoryBackend.outbox.append(
+            {"local_id": message.pk, "provider_id": "p-2", "to": TO, "body": ""}
+        )
+        MemoryBackend.states["p-2"] = "delivered"
+        clock = Clock()
+        with clock.patch():
+            clock.advance(minutes=5)
+            self.assertEqual(messages_poll_statuses(), 1)
+        message.refresh_from_db()
+        self.assertEqual(message.status, MessageStatus.DELIVERED)
+        self.assertEqual(DeliveryReceipt.objects.get().message, message)

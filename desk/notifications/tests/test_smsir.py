@@ -100,6 +100,15 @@ class SmsIrLookupTests(SimpleTestCase):
         self.assertTrue(replay.last.url.startswith("https://api.sms.ir/v1/send/live?"))
         self.assertEqual(replay.query()["sortByNewest"], "true")
 
+    def test_it_skips_a_send_already_matched_to_another_of_our_messages(self) -> None:
+        backend, _replay = smsir(recorded("smsir", "send_live"))
+        early = datetime.datetime(2025, 4, 7, 8, 30, tzinfo=datetime.UTC)
+        found = backend.lookup(
+            Outgoing(local_id=78, to=TO, body=BODY, since=early, known_ids=frozenset({"86522023"}))
+        )
+        assert found is not None
+        self.assertEqual(found.provider_id, "86522010")
+
     def test_it_reports_not_found_when_no_send_matches(self) -> None:
         backend, _replay = smsir(recorded("smsir", "send_live"))
         self.assertIsNone(backend.lookup(outgoing(body="متنی که فرستاده نشد")))

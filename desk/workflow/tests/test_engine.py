@@ -464,3 +464,43 @@ class ClosureTests(WorkflowTestCase):
         )
         self.assertContains(r, "تاریخ پایان نمی‌تواند پیش از تاریخ شروع باشد.")
         self.assertContains(r, "1405/02/10")
+
+    def test_saturdays_off_from_now_on_move_running_deadlines(self) -> None:
+        from desk.lib.jalali import format_date
+        from desk.lib.persian import to_ascii_digits
+
+        s = self.submit()
+        before = s.due_on
+        self.client.force_login(self.root)
+        r = self.client.post(
+            reverse("admin:calendars_weeklydaysoff_add"),
+            {
+                "agency": self.agency.pk,
+                "starts_on": to_ascii_digits(format_date(s.submitted_at.date())),
+                "ends_on": "",
+                "saturday": "on",
+                "thursday": "on",
+                "friday": "on",
+                "note": "مصوبه هیئت وزیران",
+            },
+        )
+        self.assertEqual(r.status_code, 302, r.content.decode()[:3000])
+        s.refresh_from_db()
+        self.assertGreaterEqual(s.due_on, before)
+        from desk.calendars.selectors import calendar_for_agency
+
+        self.assertFalse(
+            calendar_for_agency(self.agency).is_working_day(
+                next(
+                    before + timedelta(days=i)
+                    for i in range(7)
+                    if (before + timedelta(days=i)).weekday() == 5
+                )
+            )
+        )
+        self.assertEqual(
+            s.due_on,
+            calendar_for_agency(self.agency).add_working_days(
+                s.submitted_at.date(), self.service.duration_working_days
+            ),
+        )

@@ -22,10 +22,11 @@ from desk.catalog.models import (
     Service,
     ServiceStep,
 )
+from desk.delivery.services import document_issue
 from desk.lib.persian import to_persian_digits
 from desk.lib.validators import display_mobile
 from desk.submissions.management.commands import _demo_data as demo
-from desk.submissions.models import Submission
+from desk.submissions.models import Status, Submission
 from desk.submissions.services import submission_create, submission_transition
 from desk.workflow.models import Department, Position, WorkflowVersion
 from desk.workflow.services import workflow_define
@@ -208,6 +209,14 @@ def requests_create(citizen: User) -> list[Submission]:
                 message=step.get("message", ""),
                 files=result,
             )
+            if submission.status == Status.COMPLETED:
+                # The verifiable PDF that staff issue on completion (see staff_act).
+                document_issue(
+                    submission=submission,
+                    title=f"نتیجه درخواست {service.title}",
+                    body=step.get("message") or "درخواست شما انجام شد.",
+                    issued_by=User.objects.get(username=step["by"]),
+                )
         submissions.append(submission)
     return submissions
 
