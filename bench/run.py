@@ -446,12 +446,13 @@ def main() -> None:
         "runs": {},
     }
     log(f"scale {SCALE}, databases {DBS}, {WORKERS} workers, {CONCURRENCY} clients, {DURATION} s")
-    for db in DBS:
-        report["runs"][db] = bench_db(db)
-    report["machine"]["loadavg_at_end"] = os.getloadavg()
     stamp = time.strftime("%Y%m%d-%H%M%S")
     out = RESULTS / f"bench-{stamp}-scale{SCALE:g}.json"
-    out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    for db in DBS:
+        report["runs"][db] = bench_db(db)
+        report["machine"]["loadavg_at_end"] = os.getloadavg()
+        # Written after each database, so that a run stopped half-way keeps what it measured.
+        out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     print(table(report))
     log(f"wrote {out.relative_to(ROOT)}")
 

@@ -60,6 +60,7 @@ WHEN = Placeholder(
     DATETIME,
 )
 PLACE = Placeholder("محل", "place", "محل مراجعه", "دفتر پیشخوان مرکزی")
+STEP = Placeholder("مرحله", "step", "مرحله‌ای که درخواست به آن رسید", "بازدید و بررسی فنی")
 
 EVENTS: dict[str, Event] = {
     e.slug: e
@@ -101,6 +102,12 @@ EVENTS: dict[str, Event] = {
             "انجام درخواست",
             (SERVICE, CODE, AGENCY),
             "درخواست {کد_رهگیری} انجام شد. نتیجه را از صفحه پیگیری دریافت کنید.\nمیز خدمت {دستگاه}",
+        ),
+        Event(
+            "status_step_changed",
+            "رسیدن به مرحله تازه",
+            (SERVICE, CODE, STEP, AGENCY),
+            "درخواست {کد_رهگیری} به مرحله «{مرحله}» رسید.\nمیز خدمت {دستگاه}",
         ),
         Event(
             "status_changed",

@@ -306,14 +306,11 @@ def submission_transition(
     for upload in files:
         _attachment_create(submission=submission, upload=upload, kind=kind, user=actor)
     _move(submission, spec.target)
+    event_kind = _event_kind_for(step, spec.target)
     _event_record(
-        submission=submission,
-        kind=_event_kind_for(step, spec.target),
-        actor=actor,
-        message=message,
-        step=spec.target,
+        submission=submission, kind=event_kind, actor=actor, message=message, step=spec.target
     )
-    _notify_status(submission)
+    _notify_status(submission, step_changed=event_kind == EventKind.STEP_CHANGED)
     return submission
 
 
@@ -417,6 +414,29 @@ def submission_refer(
     return submission
 
 
+@transaction.atomic
+def submission_note_event(
+    *,
+    submission_id: int,
+    kind: EventKind,
+    actor: User | None,
+    message: str,
+    public: bool = True,
+) -> TimelineEvent:
+    """Write an event on a request's timeline without moving it (an appointment booked, the
+    citizen's arrival): for other apps, which never write TimelineEvent rows themselves."""
+    submission = Submission.objects.only("pk", "status", "current_step").get(pk=submission_id)
+    return TimelineEvent.objects.create(
+        submission=submission,
+        kind=kind,
+        status_after=submission.status,
+        actor=actor,
+        message=message,
+        step_id=submission.current_step_id,
+        is_public=public,
+    )
+
+
 def _event_record(
     *,
     submission: Submission,
@@ -438,10 +458,11 @@ def _event_record(
     )
 
 
-def _notify_status(submission: Submission) -> None:
+def _notify_status(submission: Submission, *, step_changed: bool = False) -> None:
     """Queue the applicant's SMS (and email, when they gave one) for the request's new status,
-    in the agency's wording of that status's template."""
-    event = f"status_{submission.status}"
+    in the agency's wording of that status's template; a move between working steps is named
+    by the step the citizen reads."""
+    event = "status_step_changed" if step_changed else f"status_{submission.status}"
     if event not in EVENTS:
         event = "status_changed"  # a status without a template of its own
     note = ""
@@ -459,6 +480,7 @@ def _notify_status(submission: Submission) -> None:
             "agency": submission.agency.name,
             "status": submission.get_status_display(),
             "message": note,
+            "step": submission.current_step.citizen_label if submission.current_step else "",
         },
         agency_id=submission.agency_id,
         reference=submission.tracking_code,

@@ -504,3 +504,12 @@ class ClosureTests(WorkflowTestCase):
                 s.submitted_at.date(), self.service.duration_working_days
             ),
         )
+
+
+class StepMessageTests(WorkflowTestCase):
+    def test_it_tells_the_citizen_which_step_the_request_reached(self) -> None:
+        s = self.submit()
+        with self.captureOnCommitCallbacks(execute=True):
+            self.act(s, self.intake, "accept")
+        message = OutboundMessage.objects.filter(reference=s.tracking_code).latest("pk")
+        self.assertIn("به مرحله «بررسی فنی» رسید", message.body)
