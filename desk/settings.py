@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "desk.workflow",
     "desk.submissions",
     "desk.delivery",
+    "desk.appointments",
     "desk.notifications",
     "desk.health",
     "desk.benchdata",

@@ -9,6 +9,7 @@ admin.site.site_title = _("میز خدمت")
 
 urlpatterns = [
     path("", include("desk.catalog.urls")),
+    path("", include("desk.appointments.urls")),  # before submissions: my/appointments/
     path("", include("desk.submissions.urls")),
     path("", include("desk.delivery.urls")),
     path("", include("desk.accounts.urls")),

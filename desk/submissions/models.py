@@ -154,6 +154,7 @@ class EventKind(models.TextChoices):
     REFERRED = "referred", _("به واحد دیگر ارجاع شد")
     ESCALATED = "escalated", _("از مهلت مرحله گذشت و پیگیری شد")
     DELIVERED = "delivered", _("نتیجه به متقاضی تحویل شد")
+    APPOINTMENT = "appointment", _("نوبت حضوری")
 
 
 class TimelineEvent(models.Model):

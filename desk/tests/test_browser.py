@@ -405,3 +405,115 @@ class BrowserWalkTests(StaticLiveServerTestCase):
         expect(page.locator("#verify-altered")).to_be_visible()
         self._assert_no_gregorian_year()
         self.assertEqual(self.console_errors, [])
+
+    # --- an appointment: booked on a phone, moved, checked in at the desk ------------------------
+
+    def test_it_books_reschedules_and_checks_in_an_appointment(self) -> None:
+        try:
+            self._appointment_walk()
+        except BaseException:
+            shot = Path(settings.BASE_DIR) / "test-artifacts" / "screenshots" / "failure-3.png"
+            shot.parent.mkdir(parents=True, exist_ok=True)
+            with contextlib.suppress(Exception):
+                self.page.screenshot(path=str(shot), full_page=True)
+            raise
+
+    def _appointment_walk(self) -> None:
+        import datetime
+        from unittest import mock
+
+        from django.test import Client
+
+        from desk.appointments.models import (
+            Appointment,
+            AppointmentStatus,
+            Office,
+            SlotTemplate,
+            Weekday,
+        )
+        from desk.lib.jalali import TEHRAN
+        from desk.test import create_citizen
+
+        # A fixed working Sunday, 1404/03/11 09:00 in Tehran: the live server runs in this
+        # process, so the clock is the same for the pages and for the test.
+        now = datetime.datetime(2025, 6, 1, 9, 0, tzinfo=TEHRAN)
+        clock = mock.patch("django.utils.timezone.now", return_value=now)
+        clock.start()
+        self.addCleanup(clock.stop)
+        self.service.in_person_visits = 1
+        self.service.save(update_fields=["in_person_visits"])
+        office = Office.objects.create(
+            agency=self.agency,
+            name="دفتر مرکزی",
+            address="تهران، خیابان انقلاب، پلاک ۱۰",
+            phone="021-88001122",
+        )
+        for weekday in Weekday:
+            SlotTemplate.objects.create(
+                office=office,
+                service=self.service,
+                weekday=weekday.value,
+                starts_at=datetime.time(8, 0),
+                ends_at=datetime.time(11, 0),
+                slot_minutes=30,
+                capacity=2,
+            )
+        citizen = create_citizen()
+        client = Client()
+        client.force_login(citizen)
+        self.context.add_cookies(
+            [
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                    "url": self.live_server_url,
+                }
+            ]
+        )
+        page = self.page
+
+        # Phone: from the service card to a slot on Monday, one tap.
+        self._go(f"/services/{self.service.slug}/")
+        page.get_by_role("link", name="دریافت نوبت حضوری").click()
+        page.wait_for_url(f"**/services/{self.service.slug}/appointment/")
+        expect(page.locator("main")).to_contain_text("یکشنبه ۱۱ خرداد ۱۴۰۴")
+        expect(page.locator("main")).to_contain_text("در مهلت سه روز کاری")
+        self._assert_no_gregorian_year()
+        self._shot("20-appointment-book-phone")
+        page.get_by_role("button", name="دوشنبه ۱۲ خرداد ۱۴۰۴ ساعت ۰۸:۳۰").click()
+        page.wait_for_url(re.compile(r"/my/appointments/\d{12}/$"))
+        expect(page.locator("#when")).to_have_text("۱۴۰۴/۰۳/۱۲ ساعت ۰۸:۳۰")
+        first = Appointment.objects.get()
+        self.assertNotRegex(page.locator("#booking-code").inner_text(), r"[0-9]")
+        self._shot("21-appointment-booked-phone")
+
+        # Move it to today, 10:00, from «my appointments».
+        self._go("/my/appointments/")
+        page.get_by_role("link", name="جابه‌جایی").click()
+        expect(page.locator("#current-appointment")).to_contain_text("۱۴۰۴/۰۳/۱۲ ساعت ۰۸:۳۰")
+        page.get_by_role("button", name="یکشنبه ۱۱ خرداد ۱۴۰۴ ساعت ۱۰:۰۰").click()
+        page.wait_for_url(re.compile(r"/my/appointments/\d{12}/$"))
+        expect(page.locator("#when")).to_have_text("۱۴۰۴/۰۳/۱۱ ساعت ۱۰:۰۰")
+        moved = Appointment.objects.get(status=AppointmentStatus.BOOKED)
+        self.assertEqual(moved.rescheduled_from, first)
+        self.assertTrue(any("جابه‌جا شد" in sms["body"] for sms in MemoryBackend.outbox))
+        self._sign_out()
+
+        # Desktop: the clerk finds it by the national code typed in Persian and checks it in.
+        page.set_viewport_size(DESKTOP)
+        self._staff_sign_in("expert")
+        self._go("/staff/appointments/")
+        expect(page.locator("#today")).to_contain_text(self.service.title)
+        page.get_by_label("کد نوبت یا کد ملی").fill(NATIONAL_CODE_FA)
+        page.get_by_role("button", name="جست‌وجو").click()
+        found = page.locator("#found")
+        expect(found).to_contain_text("۱۴۰۴/۰۳/۱۱ ساعت ۱۰:۰۰")
+        self._shot("22-appointment-desk-desktop")
+        found.get_by_role("button", name="ثبت حضور").click()
+        expect(page.locator(".alert-success")).to_contain_text("شماره صف: ۱")
+        moved.refresh_from_db()
+        self.assertEqual((moved.status, moved.queue_number), (AppointmentStatus.CHECKED_IN, 1))
+        self._assert_no_gregorian_year()
+        self._shot("23-appointment-checked-in-desktop")
+        self.assertEqual(self.console_errors, [])
+        self.assertEqual(self.failed_requests, [])

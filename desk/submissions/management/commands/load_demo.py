@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import models, transaction
 
@@ -72,6 +73,7 @@ class Command(BaseCommand):
             citizen = citizen_upsert()
             if not citizen.submissions.exists():
                 requests_create(citizen)
+        call_command("load_demo_appointments", verbosity=0)
         self.stdout.write(sign_in_text(citizen))
 
 

@@ -1,0 +1,161 @@
+"""Offices, weekly templates, exceptions and the booking policy in the Django admin, scoped so
+that an agency admin sees and edits only their own agency's rows; bookings and breaches are
+read-only lists for oversight."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.db.models import ForeignKey, QuerySet
+from django.forms import ModelChoiceField, ModelForm
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from desk.agencies.models import Role
+from desk.agencies.selectors import staff_for_user
+from desk.appointments.models import (
+    Appointment,
+    Breach,
+    Office,
+    Policy,
+    SlotException,
+    SlotTemplate,
+)
+from desk.catalog.models import Service
+from desk.forms import JalaliDateField
+
+
+def _agency_id(request: HttpRequest) -> int | None:
+    staff = staff_for_user(request.user)
+    return staff.agency_id if staff is not None and staff.role == Role.ADMIN else None
+
+
+class _Scoped(admin.ModelAdmin):
+    """Superusers see everything; an agency admin their agency's rows, and may pick only their
+    agency's offices and services."""
+
+    agency_path = "agency_id"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        agency_id = _agency_id(request)
+        return qs.filter(**{self.agency_path: agency_id}) if agency_id else qs.none()
+
+    def formfield_for_foreignkey(
+        self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> ModelChoiceField[Any] | None:
+        agency_id = _agency_id(request)
+        if not request.user.is_superuser and agency_id is not None:
+            if db_field.name == "office":
+                kwargs["queryset"] = Office.objects.filter(agency_id=agency_id)
+            elif db_field.name == "service":
+                kwargs["queryset"] = Service.objects.filter(agency_id=agency_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_superuser) or _agency_id(request) is not None
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_module_permission(request)
+
+
+class _OwnAgency(_Scoped):
+    """Rows with an agency column: agency admins do not choose it; it is theirs."""
+
+    def get_exclude(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [] if request.user.is_superuser else ["agency"]
+
+    def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
+        if not request.user.is_superuser:
+            obj.agency_id = _agency_id(request)
+        super().save_model(request, obj, form, change)
+
+
+class _ReadOnly(_Scoped):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Office)
+class OfficeAdmin(_OwnAgency):
+    list_display = ["name", "agency", "counters", "is_active"]
+    search_fields = ["name", "address"]
+
+
+@admin.register(Policy)
+class PolicyAdmin(_OwnAgency):
+    list_display = ["agency", "max_no_shows", "no_show_window_days", "horizon_days"]
+
+
+@admin.register(SlotTemplate)
+class SlotTemplateAdmin(_Scoped):
+    agency_path = "office__agency_id"
+    list_display = [
+        "office",
+        "service",
+        "weekday",
+        "starts_at",
+        "ends_at",
+        "slot_minutes",
+        "capacity",
+        "is_active",
+    ]
+    list_filter = ["weekday", "is_active"]
+    list_select_related = ["office", "service"]
+
+
+class SlotExceptionForm(forms.ModelForm):
+    date = JalaliDateField(label=_("تاریخ"))
+
+    class Meta:
+        model = SlotException
+        fields = ["office", "service", "date", "is_closed", "capacity", "note"]
+
+
+@admin.register(SlotException)
+class SlotExceptionAdmin(_Scoped):
+    agency_path = "office__agency_id"
+    form = SlotExceptionForm
+    list_display = ["office", "service", "date", "is_closed", "capacity", "note"]
+    list_select_related = ["office", "service"]
+
+
+@admin.register(Appointment)
+class AppointmentAdmin(_ReadOnly):
+    list_display = ["booking_code", "service", "office", "starts_at", "status", "queue_number"]
+    list_filter = ["status"]
+    search_fields = ["booking_code", "national_code"]
+    list_select_related = ["service", "office"]
+
+
+@admin.register(Breach)
+class BreachAdmin(_ReadOnly):
+    list_display = [
+        "requested_on",
+        "promised_by",
+        "first_offered_on",
+        "working_days",
+        "service",
+        "office",
+        "reason",
+    ]
+    list_select_related = ["service", "office"]
