@@ -36,6 +36,13 @@ def service_for_public(slug: str) -> Service | None:
     )
 
 
+def service_for_apply(slug: str) -> Service | None:
+    """What the application form needs: the card's documents and form, not its FAQ or laws."""
+    return (
+        services_published().prefetch_related("documents", "form_fields").filter(slug=slug).first()
+    )
+
+
 def agencies_with_counts() -> QuerySet[Agency]:
     return Agency.objects.filter(is_active=True).annotate(
         service_count=Count("services", filter=Q(services__is_published=True))

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_vary_headers
@@ -17,15 +18,21 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "catalog/home.html", context)
 
 
+SEARCH_PAGE_SIZE = 20
+
+
 def service_list(request: HttpRequest) -> HttpResponse:
     query = normalize(request.GET.get("q", ""))[:100]
-    services = selectors.services_search(query=query)
+    page = Paginator(selectors.services_search(query=query), SEARCH_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     # htmx asks for the whole page when the back button misses its history cache.
     fragment = bool(request.headers.get("HX-Request")) and not request.headers.get(
         "HX-History-Restore-Request"
     )
     template = "catalog/_results.html" if fragment else "catalog/list.html"
-    response = render(request, template, {"services": services, "query": query})
+    context = {"services": page, "page": page, "total": page.paginator.count, "query": query}
+    response = render(request, template, context)
     # One URL, two bodies: caches must keep the fragment apart from the page.
     patch_vary_headers(response, ["HX-Request"])
     return response

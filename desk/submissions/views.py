@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,7 +15,7 @@ from desk import ratelimit
 from desk.accounts.models import User
 from desk.agencies.models import Role
 from desk.agencies.selectors import require_staff, staff_for_user
-from desk.catalog.selectors import service_for_public
+from desk.catalog.selectors import service_for_apply
 from desk.delivery.services import document_issue
 from desk.errors import ApplicationError
 from desk.http import client_ip, staff_login_required
@@ -40,7 +41,7 @@ def _citizen(request: HttpRequest) -> User:
 @login_required
 @require_http_methods(["GET", "POST"])
 def apply(request: HttpRequest, slug: str) -> HttpResponse:
-    service = service_for_public(slug)
+    service = service_for_apply(slug)
     if service is None or not service.accepts_online:
         raise Http404
     user = _citizen(request)
@@ -163,12 +164,20 @@ def download(request: HttpRequest, public_id: uuid.UUID) -> FileResponse:
     return response
 
 
+INBOX_PAGE_SIZE = 50
+
+
 @staff_login_required
 def inbox(request: HttpRequest) -> HttpResponse:
     staff = require_staff(request.user)
+    # An agency can have thousands of open requests: a page at a time, overdue first.
+    page = Paginator(selectors.inbox_for_staff(staff), INBOX_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     context = {
         "staff": staff,
-        "inbox": selectors.inbox_for_staff(staff),
+        "inbox": page,
+        "page": page,
         "waiting": selectors.waiting_for_citizen(staff),
         "closed": selectors.recently_closed(staff),
     }

@@ -21,12 +21,14 @@ from desk.submissions.tests.base import SubmissionTestCase, upload
 # Measured when pinned (cache sessions). The target for the lookup is 3 or fewer.
 LIMITS = {
     "tracking": 3,  # request + service + agency; public timeline; result files
-    # Steady state. Of these: the apply view loads the whole service card (steps, documents,
-    # regulations, FAQ) that the POST does not show; see docs/benchmarks.md.
-    "submission": 22,
-    "inbox": 7,  # user, staff, agency; inbox, waiting, closed; and the count of the inbox
+    # Steady state: session and user; the service with its documents and form; the pinned
+    # workflow and its start step; the agency calendar; inserts of the request, its files,
+    # event and outbox row inside a savepoint.
+    "submission": 19,
+    # user, staff and agency, positions; a page of the inbox and its count, waiting, closed
+    "inbox": 8,
     "service page": 6,  # the service with agency and category; five parts of the card
-    "search": 1,
+    "search": 2,  # a page of results and the count of all
 }
 CACHE_SESSIONS = "django.contrib.sessions.backends.cache"
 
