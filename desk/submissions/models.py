@@ -77,6 +77,11 @@ class Submission(models.Model):
             models.Index(fields=["agency", "status", "due_on"], name="submission_inbox"),
             models.Index(fields=["applicant", "-submitted_at"], name="submission_applicant"),
             models.Index(fields=["agency", "status", "step_due_on"], name="submission_step_due"),
+            models.Index(
+                fields=["agency", "-closed_at"],
+                condition=models.Q(closed_at__isnull=False),
+                name="submission_recently_closed",
+            ),
         ]
 
     def __str__(self) -> str:
