@@ -52,8 +52,3 @@ class Staff(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()}, {self.agency})"
-
-    @property
-    def can_process(self) -> bool:
-        """Experts and managers decide on requests; clerks and admins see them but do not."""
-        return self.role in {Role.EXPERT, Role.MANAGER}

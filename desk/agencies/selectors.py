@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 
-from desk.agencies.models import Staff
+from desk.agencies.models import Role, Staff
 
 
 def staff_for_user(user: object) -> Staff | None:
@@ -26,3 +26,12 @@ def require_staff(user: object) -> Staff:
     if staff is None:
         raise Http404
     return staff
+
+
+def administered_agency_id(user: object) -> int | None:
+    """The agency whose data `user` may edit in the admin as its agency admin, else None.
+
+    Every admin page scoped to an agency asks this one question; superusers are handled by
+    the callers (they see every agency)."""
+    staff = staff_for_user(user)
+    return staff.agency_id if staff is not None and staff.role == Role.ADMIN else None

@@ -13,8 +13,7 @@ from django.forms import ModelChoiceField, ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from desk.agencies.models import Role
-from desk.agencies.selectors import staff_for_user
+from desk.agencies.selectors import administered_agency_id
 from desk.appointments.models import (
     Appointment,
     Breach,
@@ -28,8 +27,7 @@ from desk.forms import JalaliDateField
 
 
 def _agency_id(request: HttpRequest) -> int | None:
-    staff = staff_for_user(request.user)
-    return staff.agency_id if staff is not None and staff.role == Role.ADMIN else None
+    return administered_agency_id(request.user)
 
 
 class _Scoped(admin.ModelAdmin):

@@ -12,8 +12,7 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from desk.agencies.models import Role
-from desk.agencies.selectors import staff_for_user
+from desk.agencies.selectors import administered_agency_id
 from desk.calendars.models import OfficeHours, WeeklyDaysOff
 from desk.forms import JalaliDateField
 from desk.lib.jalali import format_date
@@ -22,10 +21,7 @@ _PERSIAN_WEEK = ("saturday", "sunday", "monday", "tuesday", "wednesday", "thursd
 
 
 def _agency_admin_agency_id(request: HttpRequest) -> int | None:
-    staff = staff_for_user(request.user)
-    if staff is None or staff.role != Role.ADMIN:
-        return None
-    return staff.agency_id
+    return administered_agency_id(request.user)
 
 
 def _may_edit(request: HttpRequest) -> bool:

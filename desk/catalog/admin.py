@@ -9,8 +9,7 @@ from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
 
-from desk.agencies.models import Role
-from desk.agencies.selectors import staff_for_user
+from desk.agencies.selectors import administered_agency_id
 from desk.catalog.models import (
     Category,
     Faq,
@@ -23,10 +22,7 @@ from desk.catalog.models import (
 
 
 def _agency_admin_agency_id(request: HttpRequest) -> int | None:
-    staff = staff_for_user(request.user)
-    if staff is None or staff.role != Role.ADMIN:
-        return None
-    return staff.agency_id
+    return administered_agency_id(request.user)
 
 
 def _may_edit(request: HttpRequest) -> bool:

@@ -13,8 +13,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from desk.accounts.models import User
-from desk.agencies.models import Role
-from desk.agencies.selectors import staff_for_user
+from desk.agencies.selectors import administered_agency_id
 from desk.calendars.admin import WeeklyDaysOffAdmin
 from desk.calendars.models import Closure, WeeklyDaysOff
 from desk.errors import ApplicationError
@@ -50,8 +49,7 @@ class ClosureAdmin(admin.ModelAdmin):
     list_filter = ["scope", "kind"]
 
     def _admin_agency_id(self, request: HttpRequest) -> int | None:
-        staff = staff_for_user(request.user)
-        return staff.agency_id if staff is not None and staff.role == Role.ADMIN else None
+        return administered_agency_id(request.user)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Closure]:
         qs = super().get_queryset(request).select_related("agency")

@@ -6,7 +6,7 @@ transition and whenever the calendar changes; "overdue" and "days left" are comp
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
@@ -20,14 +20,14 @@ from desk.calendars.selectors import (
     calendars_for_agencies,
 )
 from desk.calendars.services import closure_create, closure_delete
-from desk.lib.jalali import to_jalali, today_tehran
+from desk.lib.jalali import TEHRAN, today_tehran
 from desk.lib.workdays import DeadlineExplanation, WorkCalendar
 from desk.submissions.models import OPEN_STATUSES, Submission
 
 
-def tehran_date(moment: object) -> date:
+def tehran_date(moment: datetime) -> date:
     """The Tehran calendar date of an aware datetime."""
-    return to_jalali(moment).togregorian()  # type: ignore[arg-type]
+    return timezone.localtime(moment, TEHRAN).date()
 
 
 def request_due(submission: Submission, calendar: WorkCalendar) -> date:

@@ -292,7 +292,6 @@ def _staff_context(
     context["events"] = selectors.timeline_for(submission, public_only=False)
     context["actions"] = services.staff_actions_for(submission, request.user)
     context["failed_action"] = form.data.get("action") if form is not None else None
-    context["statuses"] = Status
     context["deadline"] = deadlines.explain_request_due(submission)
     context["is_manager"] = staff.role == Role.MANAGER
     context["assign_form"] = assign_form or AssignForm(

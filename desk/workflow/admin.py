@@ -10,8 +10,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from desk.agencies.models import Role
-from desk.agencies.selectors import staff_for_user
+from desk.agencies.selectors import administered_agency_id
 from desk.errors import ApplicationError
 from desk.workflow import services
 from desk.workflow.models import (
@@ -25,8 +24,7 @@ from desk.workflow.models import (
 
 
 def _agency_id(request: HttpRequest) -> int | None:
-    staff = staff_for_user(request.user)
-    return staff.agency_id if staff is not None and staff.role == Role.ADMIN else None
+    return administered_agency_id(request.user)
 
 
 class ScopedAdmin(admin.ModelAdmin):
