@@ -92,7 +92,10 @@ class BrowserWalkTests(StaticLiveServerTestCase):
             viewport=PHONE, locale="fa-IR", accept_downloads=True
         )
         self.addCleanup(self.context.close)
-        self.context.set_default_timeout(10_000)
+        # Generous: on a 2-core CI machine the browser shares the CPU with parallel test
+        # workers and PDF rendering; a slow step must not read as a broken page.
+        self.context.set_default_timeout(30_000)
+        expect.set_options(timeout=30_000)
         self.page = self.context.new_page()
         self.console_errors: list[str] = []
         self.page.on("pageerror", lambda exc: self.console_errors.append(str(exc)))
