@@ -1,7 +1,15 @@
-"""A closed-loop HTTP load driver for servers on this machine (127.0.0.1 only).
+"""An HTTP load driver for servers on this machine (127.0.0.1 only), in two modes.
 
-`concurrency` clients each send a request, wait for the whole response, and send the next,
-for `warmup + duration` seconds; only requests that start after the warm-up count. Every
+Closed loop (`run`), for throughput: `concurrency` clients each send a request, wait for the
+whole response, and send the next, for `warmup + duration` seconds; only requests that start
+after the warm-up count. Its latencies are those of a saturated server: mostly time spent
+queueing behind the other clients, so they grow with `concurrency`, whatever the page costs.
+
+Open loop (`run_at_rate`), for latency: requests start on a fixed schedule (`rate` per second,
+evenly spaced) whether or not earlier ones have finished, and each latency is counted from
+its scheduled start, so a stalled server is not hidden by a driver that waits for it
+("coordinated omission"). Run at a fraction of the measured throughput, it gives the latency a
+user sees on a busy but not overloaded server. Every
 request opens its own connection and says `Connection: close`, as gunicorn's sync workers
 behind a proxy see them. Latencies are wall-clock from connect to the last byte.
 
@@ -84,16 +92,7 @@ async def _client(
         counter[0] += 1
         request = make_request(counter[0])
         started = time.perf_counter()
-        try:
-            reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port), 30)
-            writer.write(request)
-            await writer.drain()
-            response = await asyncio.wait_for(reader.read(), 60)
-            writer.close()
-            ok = check(status_of(response), response)
-            error = "" if ok else response[:300].decode("utf-8", "replace")
-        except (OSError, TimeoutError) as exc:
-            ok, error = False, f"{type(exc).__name__}: {exc}"
+        ok, error = await _one(host, port, request, check)
         finished = time.perf_counter()
         if started < start_measure or finished > stop:
             continue
@@ -145,6 +144,84 @@ async def _run(
         client_cpu_s=round(cpu * duration / (duration + warmup), 1),
         first_error=errors[0] if errors else "",
     )
+
+
+async def _one(host: str, port: int, request: bytes, check: Check) -> tuple[bool, str]:
+    try:
+        reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port), 30)
+        writer.write(request)
+        await writer.drain()
+        response = await asyncio.wait_for(reader.read(), 60)
+        writer.close()
+    except (OSError, TimeoutError) as exc:
+        return False, f"{type(exc).__name__}: {exc}"
+    ok = check(status_of(response), response)
+    return ok, "" if ok else response[:300].decode("utf-8", "replace")
+
+
+async def _run_at_rate(
+    name: str,
+    host: str,
+    port: int,
+    make_request: MakeRequest,
+    check: Check,
+    rate: float,
+    duration: float,
+    warmup: float,
+) -> Result:
+    if not ipaddress.ip_address(host).is_loopback:
+        raise ValueError(f"the load driver only targets this machine, not {host}")
+    latencies: list[float] = []
+    errors: list[str] = []
+    cpu_before = time.process_time()
+    start = time.perf_counter()
+    start_measure = start + warmup
+    total = int((warmup + duration) * rate)
+
+    async def timed(i: int, scheduled: float) -> None:
+        delay = scheduled - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        ok, error = await _one(host, port, make_request(i), check)
+        if scheduled < start_measure:
+            return
+        if ok:
+            latencies.append(time.perf_counter() - scheduled)
+        else:
+            errors.append(error)
+
+    await asyncio.gather(*(timed(i, start + i / rate) for i in range(total)))
+    cpu = time.process_time() - cpu_before
+    latencies.sort()
+    ms = [v * 1000 for v in latencies]
+    return Result(
+        name=name,
+        requests=len(latencies),
+        errors=len(errors),
+        seconds=duration,
+        rps=round(len(latencies) / duration, 1),
+        p50_ms=round(percentile(ms, 0.50), 1),
+        p99_ms=round(percentile(ms, 0.99), 1),
+        mean_ms=round(statistics.fmean(ms), 1) if ms else 0.0,
+        concurrency=0,
+        client_cpu_s=round(cpu * duration / (duration + warmup), 1),
+        first_error=errors[0] if errors else "",
+    )
+
+
+def run_at_rate(
+    name: str,
+    *,
+    port: int,
+    make_request: MakeRequest,
+    check: Check,
+    rate: float,
+    duration: float = 20.0,
+    warmup: float = 2.0,
+    host: str = "127.0.0.1",
+) -> Result:
+    """Send `rate` requests a second on a fixed schedule; latencies from the scheduled start."""
+    return asyncio.run(_run_at_rate(name, host, port, make_request, check, rate, duration, warmup))
 
 
 def run(

@@ -15,6 +15,7 @@ Settings (environment):
   BENCH_WORKERS=         gunicorn workers (default 2 x cores)
   BENCH_REUSE=1          keep a database generated earlier at the same scale
   BENCH_PEER=1           0 skips django-helpdesk
+  BENCH_LATENCY_LOAD=0.5 latency measured at this fraction of each page's throughput
   BENCH_PG=postgres://postgres@127.0.0.1:5432   server for desk_bench and desk_bench_peer
   BENCH_REDIS=redis://127.0.0.1:6379/13          flushed before each PostgreSQL run
 """
@@ -77,6 +78,7 @@ CONCURRENCY = int(env_float("BENCH_CONCURRENCY", 8))
 WORKERS = int(env_float("BENCH_WORKERS", 2 * (os.cpu_count() or 1)))
 REUSE = os.environ.get("BENCH_REUSE", "1") == "1"
 PEER = os.environ.get("BENCH_PEER", "1") == "1"
+LATENCY_LOAD = env_float("BENCH_LATENCY_LOAD", 0.5)
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432").rstrip("/")
 REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/13")
 
@@ -331,8 +333,10 @@ def peer_scenarios(fx: dict[str, Any]) -> list[Scenario]:
     ]
 
 
-def drive(scenarios: list[Scenario]) -> dict[str, dict[str, object]]:
-    results: dict[str, dict[str, object]] = {}
+def drive(scenarios: list[Scenario], *, latency: bool = False) -> dict[str, dict[str, Any]]:
+    """Each scenario's throughput (closed loop, saturated); with `latency`, then its latency
+    at LATENCY_LOAD of that throughput (open loop), except for the empty view."""
+    results: dict[str, dict[str, Any]] = {}
     for name, make_request, check in scenarios:
         result = load.run(
             name,
@@ -348,6 +352,22 @@ def drive(scenarios: list[Scenario]) -> dict[str, dict[str, object]]:
             f"{result.errors} errors {result.first_error[:200]!r}"
         )
         results[name] = result.as_dict()
+        if latency and name != "empty" and result.rps > 0:
+            rate = max(1.0, result.rps * LATENCY_LOAD)
+            paced = load.run_at_rate(
+                name,
+                port=PORT,
+                make_request=make_request,
+                check=check,
+                rate=rate,
+                duration=DURATION,
+                warmup=WARMUP,
+            )
+            log(
+                f"    at {rate:.0f} req/s: p50 {paced.p50_ms} ms, p99 {paced.p99_ms} ms, "
+                f"{paced.errors} errors {paced.first_error[:200]!r}"
+            )
+            results[name]["at_rate"] = {"rate": round(rate, 1), **paced.as_dict()}
     return results
 
 
@@ -384,7 +404,7 @@ def bench_db(db: str) -> dict[str, object]:
     )
     log(f"desk/{db}: {fixtures['requests']:,} requests in the database; serving")
     with Server(ROOT / ".venv" / "bin" / "gunicorn", "desk.wsgi", env, ROOT, "/healthz/"):
-        results: dict[str, object] = {"desk": drive(desk_scenarios(fixtures))}
+        results: dict[str, object] = {"desk": drive(desk_scenarios(fixtures), latency=True)}
     results["requests_in_database"] = fixtures["requests"]
     if PEER:
         ensure_peer_venv()
@@ -410,15 +430,23 @@ def table(report: dict[str, Any]) -> str:
         ceiling = res["desk"]["empty"]["rps"] or 1
         lines += [
             f"\n### {db} — {res['requests_in_database']:,} requests in the database\n",
-            "| scenario | req/s | p50 ms | p99 ms | ÷ ceiling | errors |",
-            "|---|---:|---:|---:|---:|---:|",
+            "| scenario | req/s | ÷ ceiling | p50 ms | p99 ms | paced at | p50 ms | p99 ms "
+            "| errors |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         rows = list(res["desk"].values()) + list(res.get("peer", {}).values())
         for r in rows:
             ratio = r["rps"] / ceiling
+            paced = r.get("at_rate")
+            at = (
+                f"{paced['rate']:,.0f}/s | {paced['p50_ms']} | {paced['p99_ms']}"
+                if paced
+                else "— | — | —"
+            )
+            errors = r["errors"] + (paced["errors"] if paced else 0)
             lines.append(
-                f"| {r['name']} | {r['rps']:,.0f} | {r['p50_ms']} | {r['p99_ms']} | "
-                f"{ratio:.0%} | {r['errors']} |"
+                f"| {r['name']} | {r['rps']:,.0f} | {ratio:.0%} | {r['p50_ms']} | "
+                f"{r['p99_ms']} | {at} | {errors} |"
             )
         if "peer" in res:
             ours, theirs = res["desk"], res["peer"]
@@ -442,6 +470,7 @@ def main() -> None:
             "warmup_s": WARMUP,
             "concurrency": CONCURRENCY,
             "gunicorn_workers": WORKERS,
+            "latency_load": LATENCY_LOAD,
         },
         "runs": {},
     }

@@ -8,7 +8,7 @@ import uuid
 from typing import Any
 
 from django.conf import settings
-from django.test import TestCase
+from django.test import SimpleTestCase, TestCase
 from django.test.runner import DiscoverRunner
 
 from desk.accounts.models import User
@@ -18,7 +18,8 @@ from desk.notifications.backends import MemoryBackend
 
 
 class Runner(DiscoverRunner):
-    """Runs jobs inline, keeps SMS in memory and uploads in a throwaway folder."""
+    """Runs jobs inline, keeps SMS in memory and uploads in a throwaway folder, and gives every
+    test a cache namespace of its own."""
 
     def setup_test_environment(self, **kwargs: Any) -> None:
         super().setup_test_environment(**kwargs)
@@ -30,6 +31,9 @@ class Runner(DiscoverRunner):
         settings.SMS_QUIET_HOURS = "off"
         # Personas sign in all the time; the real hasher is slow on purpose.
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+        # Configuration is cached across requests (desk.cache) and a test's rows are rolled
+        # back, not its cache: every test starts in a cache namespace of its own.
+        SimpleTestCase._pre_setup = _pre_setup_isolating_cache  # type: ignore[attr-defined]
         self._media = tempfile.mkdtemp(prefix="desk-test-media-")
         settings.MEDIA_ROOT = self._media
         settings.STORAGES = {
@@ -41,8 +45,18 @@ class Runner(DiscoverRunner):
         }
 
     def teardown_test_environment(self, **kwargs: Any) -> None:
+        SimpleTestCase._pre_setup = _django_pre_setup  # type: ignore[attr-defined]
         shutil.rmtree(self._media, ignore_errors=True)
         super().teardown_test_environment(**kwargs)
+
+
+_django_pre_setup = SimpleTestCase.__dict__["_pre_setup"]
+
+
+@classmethod  # type: ignore[misc]
+def _pre_setup_isolating_cache(cls: type[SimpleTestCase]) -> None:
+    _django_pre_setup.__func__(cls)
+    isolate_cache()
 
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

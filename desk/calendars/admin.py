@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from desk.agencies.selectors import administered_agency_id
 from desk.calendars.models import OfficeHours, WeeklyDaysOff
+from desk.calendars.selectors import calendars_changed
 from desk.forms import JalaliDateField
 from desk.lib.jalali import format_date
 
@@ -67,6 +68,15 @@ class _AgencyScopedAdmin(admin.ModelAdmin):
             assert agency_id is not None  # has_*_permission let only agency admins this far
             obj.agency_id = agency_id  # type: ignore[attr-defined]
         super().save_model(request, obj, form, change)
+        calendars_changed()
+
+    def delete_model(self, request: HttpRequest, obj: Model) -> None:
+        super().delete_model(request, obj)
+        calendars_changed()
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        super().delete_queryset(request, queryset)
+        calendars_changed()
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return _may_edit(request)

@@ -6,11 +6,11 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.core.cache import cache
 from django.db.models import F, Q
 
 from desk.agencies.models import Agency, Role
 from desk.agencies.selectors import staff_for_user
+from desk.cache import generation_bump, generation_cached
 from desk.calendars.models import (
     Closure,
     ClosureScope,
@@ -23,23 +23,29 @@ from desk.calendars.models import (
 from desk.lib.jalali import today_tehran
 from desk.lib.workdays import WeeklyOffPeriod, WorkCalendar
 
-HOLIDAY_OVERRIDES_CACHE_KEY = "calendars:holiday-overrides:v1"
+# Bumped by every write of the rows a calendar is built from (see calendars_changed).
+CALENDARS_GENERATION = "calendars:generation"
 
 # Lunar holiday dates are announced about a year ahead; later ones are the package's guesses.
 ESTIMATE_HORIZON = datetime.timedelta(days=365)
 
 
+def calendars_changed() -> None:
+    """Forget every cached calendar: called by whatever writes weekly days off, office hours,
+    closures or holiday corrections."""
+    generation_bump(CALENDARS_GENERATION)
+
+
 def holiday_overrides() -> dict[datetime.date, str | None]:
     """The national corrections to the official holidays: a name, or ``None`` for a cancelled
-    holiday. A few rows a year that every deadline reads, so they are cached; the services
-    that write them clear the cache."""
-    overrides: dict[datetime.date, str | None] | None = cache.get(HOLIDAY_OVERRIDES_CACHE_KEY)
-    if overrides is None:
-        overrides = {
+    holiday. A few rows a year that every deadline reads, so they are cached."""
+    return generation_cached(
+        key="calendars:holiday-overrides",
+        generation=CALENDARS_GENERATION,
+        build=lambda: {
             o.date: (o.name if o.is_day_off else None) for o in HolidayOverride.objects.all()
-        }
-        cache.set(HOLIDAY_OVERRIDES_CACHE_KEY, overrides, timeout=600)
-    return overrides
+        },
+    )
 
 
 def _period(rule: WeeklyDaysOff) -> WeeklyOffPeriod:
@@ -56,7 +62,11 @@ def calendars_for_agencies(
     agencies: Iterable[Agency], *, today: datetime.date | None = None
 ) -> dict[int, WorkCalendar]:
     """The working calendar of each agency, by agency id, in two queries whatever their number
-    (weekly rules, then closures: national, the agencies' provinces' and their own)."""
+    (weekly rules, then closures: national, the agencies' provinces' and their own).
+
+    Not cached: deadlines are recomputed through this inside the transaction that changed the
+    calendar, which must read its own rows and must not leave them in the cache if it rolls
+    back."""
     agencies = list(agencies)
     ids = [a.pk for a in agencies]
     provinces = {a.pk: province_of(a.province) for a in agencies}
@@ -111,10 +121,27 @@ def calendar_for_agency(
     agency: Agency | None, *, today: datetime.date | None = None
 ) -> WorkCalendar:
     """The calendar ``agency`` works by: national, its province's and its own rules and
-    closures; the national calendar for ``None``."""
+    closures; the national calendar for ``None``.
+
+    Every request reads one, and its rows change a few times a year: it is cached per agency
+    and day (a calendar depends on the day it is built on, see ``estimate_after``) until the
+    next write (``calendars_changed``). The agency's province is part of the key, so moving an
+    agency to another province needs no bump.
+    """
+    day = today or today_tehran()
     if agency is None:
-        return national_calendar(today=today)
-    return calendars_for_agencies([agency], today=today)[agency.pk]
+        return generation_cached(
+            key=f"calendars:national:{day.isoformat()}",
+            generation=CALENDARS_GENERATION,
+            build=lambda: national_calendar(today=day),
+        )
+    province = province_of(agency.province)
+    place = province.name if province else "-"
+    return generation_cached(
+        key=f"calendars:agency:{agency.pk}:{place}:{day.isoformat()}",
+        generation=CALENDARS_GENERATION,
+        build=lambda: calendars_for_agencies([agency], today=day)[agency.pk],
+    )
 
 
 def office_hours_for(agency: Agency, day: datetime.date) -> OfficeHours | None:

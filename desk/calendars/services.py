@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from desk.accounts.models import User
 from desk.agencies.models import Agency
 from desk.calendars.models import Closure, ClosureKind, ClosureScope, HolidayOverride, province_of
-from desk.calendars.selectors import HOLIDAY_OVERRIDES_CACHE_KEY, may_manage_closures
+from desk.calendars.selectors import calendars_changed, may_manage_closures
 from desk.errors import ApplicationError
 from desk.lib.persian import to_persian_digits
 
@@ -77,7 +76,7 @@ def closure_create(
     reason = " ".join(reason.split())
     if not reason:
         raise ApplicationError(_("شرح تعطیلی را بنویسید."), field="reason")
-    return Closure.objects.create(
+    closure = Closure.objects.create(
         scope=place,
         province=province_value,
         agency=agency,
@@ -87,6 +86,8 @@ def closure_create(
         reason=reason[:200],
         created_by=created_by,
     )
+    calendars_changed()
+    return closure
 
 
 @transaction.atomic
@@ -95,12 +96,7 @@ def closure_delete(*, closure: Closure, deleted_by: User) -> None:
     if not may_manage_closures(deleted_by, scope=closure.scope, agency=closure.agency):
         raise ApplicationError(_("شما اجازه حذف این تعطیلی را ندارید."))
     closure.delete()
-
-
-def _forget_holiday_overrides() -> None:
-    # Now for this request, and again on commit in case another request cached the old rows.
-    cache.delete(HOLIDAY_OVERRIDES_CACHE_KEY)
-    transaction.on_commit(lambda: cache.delete(HOLIDAY_OVERRIDES_CACHE_KEY))
+    calendars_changed()
 
 
 @transaction.atomic
@@ -118,7 +114,7 @@ def holiday_override_set(
         date=date,
         defaults={"name": name[:200], "is_day_off": is_day_off, "created_by": created_by},
     )
-    _forget_holiday_overrides()
+    calendars_changed()
     return override
 
 
@@ -127,4 +123,4 @@ def holiday_override_delete(*, override: HolidayOverride, deleted_by: User) -> N
     if not deleted_by.is_superuser:
         raise ApplicationError(_("تعطیلات رسمی را فقط راهبر کل سامانه اصلاح می‌کند."))
     override.delete()
-    _forget_holiday_overrides()
+    calendars_changed()

@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import QuerySet
-from django.forms import ModelForm
+from django.db.models import Model, QuerySet
+from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
 
+from desk.agencies.admin import AgencyAdmin
+from desk.agencies.models import Agency
 from desk.agencies.selectors import administered_agency_id
 from desk.catalog.models import (
     Category,
@@ -19,6 +21,7 @@ from desk.catalog.models import (
     Service,
     ServiceStep,
 )
+from desk.catalog.selectors import services_changed
 
 
 def _agency_admin_agency_id(request: HttpRequest) -> int | None:
@@ -27,6 +30,25 @@ def _agency_admin_agency_id(request: HttpRequest) -> int | None:
 
 def _may_edit(request: HttpRequest) -> bool:
     return bool(request.user.is_superuser) or _agency_admin_agency_id(request) is not None
+
+
+class _ForgetsServiceCards(admin.ModelAdmin):
+    """Service cards are cached with their children, category and agency
+    (``selectors.service_for_apply``): every save or delete here forgets them."""
+
+    def save_related(
+        self, request: HttpRequest, form: ModelForm, formsets: list[BaseInlineFormSet], change: bool
+    ) -> None:
+        super().save_related(request, form, formsets, change)
+        services_changed()
+
+    def delete_model(self, request: HttpRequest, obj: Model) -> None:
+        super().delete_model(request, obj)
+        services_changed()
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        super().delete_queryset(request, queryset)
+        services_changed()
 
 
 class _ScopedInline(admin.StackedInline):
@@ -59,7 +81,7 @@ class FormFieldInline(_ScopedInline):
 
 
 @admin.register(Service)
-class ServiceAdmin(admin.ModelAdmin):
+class ServiceAdmin(_ForgetsServiceCards):
     list_display = ["title", "agency", "category", "duration_working_days", "is_published"]
     list_filter = ["is_published", "category"]
     search_fields = ["title", "national_id"]
@@ -99,9 +121,18 @@ class ServiceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(_ForgetsServiceCards):
     list_display = ["name", "slug", "order"]
     prepopulated_fields = {"slug": ["name"]}
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return bool(request.user.is_superuser)
+
+
+class AgencyCardsAdmin(_ForgetsServiceCards, AgencyAdmin):
+    """Registered here rather than in the agencies app, which may not import the catalog: an
+    agency's name, SMS line or closing down changes the cards cached with it."""
+
+
+admin.site.unregister(Agency)
+admin.site.register(Agency, AgencyCardsAdmin)

@@ -3,8 +3,19 @@ from __future__ import annotations
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from desk.agencies.models import Agency
+from desk.cache import generation_bump, generation_cached
 from desk.catalog.models import Category, Service
 from desk.lib.persian import search_key
+
+# Bumped by every write of a service card, its children, its category or agency (see
+# services_changed).
+SERVICES_GENERATION = "catalog:services:generation"
+
+
+def services_changed() -> None:
+    """Forget every cached service card: called by whatever writes services, their form
+    fields, documents and other children, categories or agencies."""
+    generation_bump(SERVICES_GENERATION)
 
 
 def services_published() -> QuerySet[Service]:
@@ -37,9 +48,21 @@ def service_for_public(slug: str) -> Service | None:
 
 
 def service_for_apply(slug: str) -> Service | None:
-    """What the application form needs: the card's documents and form, not its FAQ or laws."""
-    return (
-        services_published().prefetch_related("documents", "form_fields").filter(slug=slug).first()
+    """What the application form needs: the card's documents and form, not its FAQ or laws.
+
+    Every submission reads it, and cards change rarely: cached per slug, with the agency,
+    category, documents and form fields it carries, until the next write
+    (``services_changed``). Each call returns its own copy.
+    """
+    return generation_cached(
+        key=f"catalog:service-for-apply:{slug}",
+        generation=SERVICES_GENERATION,
+        build=lambda: (
+            services_published()
+            .prefetch_related("documents", "form_fields")
+            .filter(slug=slug)
+            .first()
+        ),
     )
 
 

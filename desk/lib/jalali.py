@@ -7,6 +7,7 @@ Jalali calendar in Tehran time, writes them with Persian digits, and parses what
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from zoneinfo import ZoneInfo
 
@@ -56,7 +57,16 @@ def format_date(value: datetime.date | datetime.datetime | None) -> str:
     """``۱۴۰۴/۰۱/۱۰``; empty string for ``None``."""
     if value is None:
         return ""
-    j = to_jalali(value)
+    if isinstance(value, datetime.datetime):
+        value = _local(value).date()
+    return _format_day(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _format_day(day: datetime.date) -> str:
+    # A list page shows a hundred dates over a few distinct days; jdatetime's conversion is the
+    # slow part of a row, and a day's text never changes.
+    j = jdatetime.date.fromgregorian(date=day)
     return to_persian_digits(f"{j.year:04d}/{j.month:02d}/{j.day:02d}")
 
 

@@ -166,6 +166,20 @@ class WorkCalendar:
         self.estimate_after = estimate_after
         self._holidays = holidays
 
+    def __getstate__(self) -> dict[str, Any]:
+        # Calendars are cached (desk.calendars.selectors), so they must pickle; a read-only
+        # mapping does not, so it travels as a dict and is made read-only again on arrival.
+        state = dict(self.__dict__)
+        for name in ("closures", "holiday_overrides", "_holidays"):
+            if state[name] is not None:
+                state[name] = dict(state[name])
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name in ("closures", "holiday_overrides"):
+            state[name] = MappingProxyType(state[name])
+        self.__dict__.update(state)
+
     def weekly_off_on(self, d: datetime.date) -> frozenset[int]:
         """The weekly days off in force on ``d``."""
         for period in reversed(self.weekly_off_periods):

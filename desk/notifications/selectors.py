@@ -7,6 +7,7 @@ import datetime
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
+from desk.cache import generation_bump, generation_cached
 from desk.notifications.events import EVENTS, Event
 from desk.notifications.models import (
     FAILURE_STATUSES,
@@ -19,6 +20,9 @@ from desk.notifications.models import (
 # The agency admin's role, spelled as desk.agencies.models.Role.ADMIN stores it (this app may
 # not import agencies).
 AGENCY_ADMIN_ROLE = "admin"
+
+# Bumped by every write of templates and their versions (see templates_changed).
+TEMPLATES_GENERATION = "notifications:templates:generation"
 
 
 def staff_agency_id(user: object) -> int | None:
@@ -41,8 +45,25 @@ def is_agency_admin(user: object) -> bool:
     return getattr(user, "staff").role == AGENCY_ADMIN_ROLE  # noqa: B009
 
 
+def templates_changed() -> None:
+    """Forget every cached template: called by whatever writes templates or their versions."""
+    generation_bump(TEMPLATES_GENERATION)
+
+
 def template_current(*, event: str, agency_id: int | None) -> TemplateVersion:
-    """The latest version of the agency's active override of `event`, else of the default."""
+    """The latest version of the agency's active override of `event`, else of the default.
+
+    Every status change reads one and texts change rarely: cached until the next write
+    (``templates_changed``). A missing template is not cached; it is seeded and then read.
+    """
+    return generation_cached(
+        key=f"notifications:template:{event}:{agency_id or '-'}",
+        generation=TEMPLATES_GENERATION,
+        build=lambda: _template_current(event=event, agency_id=agency_id),
+    )
+
+
+def _template_current(*, event: str, agency_id: int | None) -> TemplateVersion:
     versions = TemplateVersion.objects.select_related("template").filter(
         template__event=event, template__is_active=True
     )

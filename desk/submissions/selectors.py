@@ -12,12 +12,48 @@ from desk.agencies.models import Staff
 from desk.agencies.selectors import require_staff, staff_for_user
 from desk.lib import tracking
 from desk.lib.jalali import today_tehran
-from desk.submissions.models import Attachment, Status, Submission, TimelineEvent
+from desk.submissions.models import (
+    Attachment,
+    AttachmentKind,
+    Status,
+    Submission,
+    TimelineEvent,
+)
 from desk.workflow.selectors import inbox_filter
 
 INBOX_STATUSES = (Status.SUBMITTED, Status.IN_REVIEW)
 # Session key: the requests this browser proved (tracking code + national code) this session.
 TRACKED_SESSION_KEY = "tracked_submissions"
+TRACK_COLUMNS = (
+    "tracking_code",
+    "applicant_id",
+    "status",
+    "submitted_at",
+    "due_on",
+    "service__title",
+    "agency__name",
+    "current_step__citizen_label",
+)
+# The staff lists show a few columns of thousands of rows; a service card's text is long.
+LIST_COLUMNS = ("tracking_code", "status", "service__title")
+INBOX_COLUMNS = (
+    *LIST_COLUMNS,
+    "applicant_name",
+    "applicant_national_code",
+    "submitted_at",
+    "due_on",
+    "step_due_on",
+)
+PUBLIC_EVENT_COLUMNS = (
+    "submission_id",
+    "kind",
+    "status_after",
+    "actor_id",
+    "message",
+    "label",
+    "is_public",
+    "created_at",
+)
 
 
 def inbox_for_staff(staff: Staff) -> QuerySet[Submission]:
@@ -26,7 +62,8 @@ def inbox_for_staff(staff: Staff) -> QuerySet[Submission]:
     today = today_tehran()
     return (
         Submission.objects.filter(inbox_filter(staff), status__in=INBOX_STATUSES)
-        .select_related("service", "current_step", "department", "assigned_to")
+        .select_related("service")
+        .only(*INBOX_COLUMNS)
         .annotate(
             overdue_rank=Case(
                 When(Q(due_on__lt=today) | Q(step_due_on__lt=today), then=Value(0)),
@@ -42,6 +79,7 @@ def waiting_for_citizen(staff: Staff, limit: int = 50) -> QuerySet[Submission]:
     return (
         Submission.objects.filter(agency_id=staff.agency_id, status=Status.NEEDS_INFO)
         .select_related("service")
+        .only(*LIST_COLUMNS)
         .order_by("submitted_at")[:limit]
     )
 
@@ -52,6 +90,7 @@ def recently_closed(staff: Staff, limit: int = 20) -> QuerySet[Submission]:
     return (
         Submission.objects.filter(agency_id=staff.agency_id, closed_at__isnull=False)
         .select_related("service")
+        .only(*LIST_COLUMNS)
         .order_by("-closed_at")[:limit]
     )
 
@@ -96,11 +135,15 @@ def submission_track(*, code: str, national_code: str) -> Submission | None:
     code = tracking.normalize(code)
     if not tracking.is_valid(code):
         return None
-    return (
-        Submission.objects.select_related("service", "agency", "current_step")
-        .filter(tracking_code=code, applicant_national_code=national_code)
-        .first()
-    )
+    # The busiest public page: only the columns it shows (a service card's text is long).
+    try:
+        return (
+            Submission.objects.select_related("service", "agency", "current_step")
+            .only(*TRACK_COLUMNS)
+            .get(tracking_code=code, applicant_national_code=national_code)
+        )
+    except Submission.DoesNotExist:  # the code is unique: no ordering, no second row
+        return None
 
 
 def get_attachment_for_user(
@@ -122,12 +165,16 @@ def get_attachment_for_user(
     raise Http404
 
 
+def result_files(submission: Submission) -> list[Attachment]:
+    """The files the agency attached as the result of a request."""
+    return list(submission.attachments.filter(kind=AttachmentKind.RESULT))
+
+
 def timeline_for(submission: Submission, *, public_only: bool = True) -> list[TimelineEvent]:
-    """The request's events; citizens see only those meant for them."""
-    events = submission.events.select_related("actor", "step")
+    """The request's events; citizens see only those meant for them (and not who acted)."""
     if public_only:
-        events = events.filter(is_public=True)
-    return list(events)
+        return list(submission.events.filter(is_public=True).only(*PUBLIC_EVENT_COLUMNS))
+    return list(submission.events.select_related("actor", "step"))
 
 
 def answers_for_display(submission: Submission) -> list[tuple[str, object]]:

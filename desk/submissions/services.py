@@ -33,7 +33,7 @@ from desk.submissions.models import (
 )
 from desk.workflow.models import Action, Department, Step, StepKind
 from desk.workflow.selectors import staff_may_take, step_actions
-from desk.workflow.services import workflow_for_new_request
+from desk.workflow.services import workflow_start
 
 
 def promised_date(*, service: Service, start: date | None = None) -> date:
@@ -87,8 +87,7 @@ def _submission_insert(
     files: dict[str, UploadedFile],
     idempotency_key: uuid.UUID,
 ) -> Submission:
-    version = workflow_for_new_request(service)
-    start = version.steps.get(is_start=True)
+    version, start = workflow_start(service)
     calendar = deadlines.calendar_for_agency(service.agency)
     today = today_tehran()
     now = timezone.now()
@@ -100,7 +99,7 @@ def _submission_insert(
         submitted_at=now,
         tracking_code=tracking.generate(),
         service=service,
-        agency_id=service.agency_id,
+        agency=service.agency,  # the message below names it: no query to load it again
         applicant=applicant,
         applicant_name=applicant.get_full_name(),
         applicant_national_code=applicant.national_code or "",

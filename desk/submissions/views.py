@@ -16,6 +16,7 @@ from desk.accounts.models import User
 from desk.agencies.models import Role
 from desk.agencies.selectors import require_staff, staff_for_user
 from desk.catalog.selectors import service_for_apply
+from desk.delivery.selectors import documents_of
 from desk.delivery.services import document_issue
 from desk.errors import ApplicationError
 from desk.http import client_ip, staff_login_required
@@ -29,7 +30,7 @@ from desk.submissions.forms import (
     StaffActionForm,
     TrackForm,
 )
-from desk.submissions.models import AttachmentKind, Status, Submission
+from desk.submissions.models import Status, Submission
 
 
 def _citizen(request: HttpRequest) -> User:
@@ -87,29 +88,36 @@ def receipt(request: HttpRequest, code: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def track(request: HttpRequest) -> HttpResponse:
     form = TrackForm(request.POST or None)
-    submission = None
-    if request.method == "POST" and form.is_valid():
-        allowed = ratelimit.hit(
-            key=f"track:{client_ip(request)}",
-            limit=settings.TRACKING_LOOKUPS_PER_IP_PER_HOUR,
-            window_seconds=3600,
-        )
-        if not allowed:
-            form.add_error(None, _("تعداد جست‌وجوها از حد مجاز گذشته است. یک ساعت بعد بیایید."))
-        else:
-            submission = selectors.submission_track(**form.cleaned_data)
-            if submission is None:
-                form.add_error(None, _("درخواستی با این کد رهگیری و کد ملی پیدا نشد."))
-            else:
+    submission = _look_up(request, form) if request.method == "POST" and form.is_valid() else None
+    context: dict[str, object] = {"form": form, "submission": submission, "events": []}
+    if submission is not None:
+        context["events"] = selectors.timeline_for(submission)
+        if submission.status == Status.COMPLETED:
+            results = context["results"] = selectors.result_files(submission)
+            documents = context["documents"] = list(documents_of(submission))
+            if results or documents:
+                # Proving the code and national code lets this browser download them. Only
+                # then: a session is a write, and most lookups are of open requests.
                 tracked = request.session.get(selectors.TRACKED_SESSION_KEY, [])
                 request.session[selectors.TRACKED_SESSION_KEY] = [*tracked[-19:], submission.pk]
-    context = {
-        "form": form,
-        "submission": submission,
-        "events": selectors.timeline_for(submission) if submission else [],
-        "results": submission.attachments.filter(kind=AttachmentKind.RESULT) if submission else [],
-    }
     return render(request, "submissions/track.html", context)
+
+
+def _look_up(request: HttpRequest, form: TrackForm) -> Submission | None:
+    """The request a valid tracking form names, within the per-address limit; errors go on
+    the form, worded the same whether the code or the national code was wrong."""
+    allowed = ratelimit.hit(
+        key=f"track:{client_ip(request)}",
+        limit=settings.TRACKING_LOOKUPS_PER_IP_PER_HOUR,
+        window_seconds=3600,
+    )
+    if not allowed:
+        form.add_error(None, _("تعداد جست‌وجوها از حد مجاز گذشته است. یک ساعت بعد بیایید."))
+        return None
+    submission = selectors.submission_track(**form.cleaned_data)
+    if submission is None:
+        form.add_error(None, _("درخواستی با این کد رهگیری و کد ملی پیدا نشد."))
+    return submission
 
 
 @login_required

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from desk.accounts.models import User
 from desk.agencies.models import Role
+from desk.cache import generation_bump, generation_cached
 from desk.catalog.models import Service
 from desk.errors import ApplicationError
 from desk.workflow.models import (
@@ -22,6 +23,15 @@ from desk.workflow.models import (
     Workflow,
     WorkflowVersion,
 )
+
+# Bumped whenever a version is published (see workflows_changed). A published version is
+# frozen, and the admin cannot delete one (its steps are out of its reach).
+WORKFLOWS_GENERATION = "workflow:generation"
+
+
+def workflows_changed() -> None:
+    """Forget the cached start of every service's workflow (see ``workflow_start``)."""
+    generation_bump(WORKFLOWS_GENERATION)
 
 
 def workflow_check(version: WorkflowVersion) -> list[str]:
@@ -86,6 +96,7 @@ def workflow_publish(*, version: WorkflowVersion, actor: User | None = None) -> 
         raise ApplicationError(" ".join(problems))
     version.published_at = timezone.now()
     version.save(update_fields=["published_at"])
+    workflows_changed()
     return version
 
 
@@ -232,3 +243,17 @@ def workflow_for_new_request(service: Service) -> WorkflowVersion:
         return version
     steps, actions = default_workflow_steps()
     return workflow_define(service=service, steps=steps, actions=actions, note="مسیر پیش‌فرض")
+
+
+def workflow_start(service: Service) -> tuple[WorkflowVersion, Step]:
+    """Where a new request starts: the version of ``workflow_for_new_request`` and its start
+    step. Every submission needs them and a published version is frozen, so they are cached
+    per service until another version is published."""
+
+    def build() -> tuple[WorkflowVersion, Step]:
+        version = workflow_for_new_request(service)
+        return version, version.steps.get(is_start=True)
+
+    return generation_cached(
+        key=f"workflow:start:{service.pk}", generation=WORKFLOWS_GENERATION, build=build
+    )

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+import pickle
 
 import jdatetime
 from django.test import SimpleTestCase
@@ -289,3 +290,21 @@ class ExplainTests(SimpleTestCase):
                 self.assertEqual(
                     calendar.explain(start, days).due, calendar.add_working_days(start, days)
                 )
+
+
+class PickleTests(SimpleTestCase):
+    def test_it_survives_a_trip_through_the_cache(self):
+        calendar = WorkCalendar(
+            weekly_off_periods=[
+                WeeklyOffPeriod(start=jalali(1404, 1, 1), end=None, days=frozenset({FRIDAY}))
+            ],
+            closures={jalali(1404, 2, 7): "آلودگی هوا"},
+            holiday_overrides={jalali(1404, 2, 8): "عزای عمومی", jalali(1404, 4, 14): None},
+            estimate_after=jalali(1404, 1, 1),
+        )
+        copy = pickle.loads(pickle.dumps(calendar))
+        start = jalali(1404, 2, 6)
+        self.assertEqual(copy.explain(start, 5), calendar.explain(start, 5))
+        self.assertEqual(copy.holiday_name(jalali(1405, 4, 4)), "عاشورای حسینی (تخمینی)")
+        with self.assertRaises(TypeError):
+            copy.closures[jalali(1404, 2, 9)] = "still read-only"

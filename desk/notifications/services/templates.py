@@ -16,7 +16,7 @@ from desk.notifications.events import (
     unknown_placeholders,
 )
 from desk.notifications.models import MessageTemplate, TemplateVersion
-from desk.notifications.selectors import template_current
+from desk.notifications.selectors import template_current, templates_changed
 
 MAX_PARTS = 6  # a template longer than this is a letter, not an SMS
 
@@ -40,6 +40,7 @@ def _default_version(spec: Event) -> TemplateVersion:
                 version = TemplateVersion.objects.create(
                     template=template, number=1, body=spec.default
                 )
+                templates_changed()
             return version
     except IntegrityError:  # seeded by a parallel transaction meanwhile
         return TemplateVersion.objects.filter(
@@ -90,18 +91,22 @@ def template_edit(
     if not template.is_active:
         template.is_active = True
         template.save(update_fields=["is_active"])
+        templates_changed()
     if latest is not None and latest.body == body and latest.subject == subject:
         return latest
-    return TemplateVersion.objects.create(
+    version = TemplateVersion.objects.create(
         template=template,
         number=(latest.number + 1) if latest else 1,
         body=body,
         subject=subject,
         created_by_id=user_id,
     )
+    templates_changed()
+    return version
 
 
 @transaction.atomic
 def template_reset(*, event: str, agency_id: int) -> None:
     """Go back to the default text: the override is switched off, its versions kept."""
     MessageTemplate.objects.filter(event=event, agency_id=agency_id).update(is_active=False)
+    templates_changed()

@@ -242,6 +242,16 @@ class TemplatePageTests(BaseTestCase):
             template_in_force(event="status_in_review", agency_id=self.agency.pk).template.agency_id
         )
 
+    def test_the_next_message_follows_a_text_edited_after_it_was_cached(self) -> None:
+        queue("status_in_review", self.agency.pk)
+        with self.assertNumQueries(0):
+            template_in_force(event="status_in_review", agency_id=self.agency.pk)
+        self.client.force_login(self.admin)
+        self.client.post(self.edit_url, {"body": "ویژه ما {کد_رهگیری}"})
+        self.assertEqual(queue("status_in_review", self.agency.pk).body, "ویژه ما ۴۱۸۲۰۵۷۳۶۹۱۰")
+        self.client.post(reverse("notifications:template_reset", args=["status_in_review"]))
+        self.assertIn("در حال بررسی است", queue("status_in_review", self.agency.pk).body)
+
     def test_the_submitted_sms_uses_the_agencys_wording(self) -> None:
         template_edit(
             event="status_submitted", agency_id=self.agency.pk, body="ثبت شد: {کد_رهگیری}"

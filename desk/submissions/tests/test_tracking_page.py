@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.test import override_settings
 from django.urls import reverse
 
@@ -51,6 +52,13 @@ class TrackingPageTests(SubmissionTestCase):
         self.assertEqual(
             [e.kind for e in r.context["events"]], ["submitted", "review_started", "info_requested"]
         )
+
+    def test_it_starts_no_session_when_there_is_nothing_to_download(self) -> None:
+        # A session is written only to let the browser fetch results; an open request has none.
+        self.transition(self.submission, "start_review")
+        r = self.track(self.code)
+        self.assertContains(r, 'id="track-result"')
+        self.assertNotIn(settings.SESSION_COOKIE_NAME, r.cookies)
 
     def test_it_does_not_show_staff_names_or_personal_data(self) -> None:
         self.transition(self.submission, "start_review")
@@ -120,9 +128,9 @@ class TrackingPageTests(SubmissionTestCase):
 
     def test_it_uses_a_bounded_number_of_queries(self) -> None:
         self.transition(self.submission, "start_review")
-        # 1 the request with its service and agency, 1 its timeline, 1 its result files, then
-        # the new session: 1 lookup for a free key and 1 insert wrapped in a savepoint (2 more
-        # statements that assertNumQueries counts). The rate limit lives in the cache.
-        with self.assertNumQueries(7):
+        # 1 the request with its service and agency, 1 its public timeline. An open request has
+        # no result files or documents, so no session is written. The rate limit lives in the
+        # cache.
+        with self.assertNumQueries(2):
             r = self.track(self.code)
         self.assertEqual(r.context["submission"], self.submission)

@@ -8,6 +8,7 @@ from unittest import mock
 from django.urls import reverse
 from django.utils import timezone
 
+from desk.accounts.models import User
 from desk.agencies.models import Role
 from desk.errors import ApplicationError
 from desk.notifications.models import OutboundMessage
@@ -224,6 +225,22 @@ class VersionTests(WorkflowTestCase):
         self.assertIn(r.status_code, (302, 403))
         self.version.refresh_from_db()
         self.assertEqual(self.version.note, "")
+
+    def test_a_version_published_in_the_admin_takes_the_very_next_request(self) -> None:
+        self.submit()  # the start of the old version is cached now
+        draft = workflow_new_version(workflow=self.version.workflow)
+        self.client.force_login(self.root())
+        r = self.client.post(
+            reverse("admin:workflow_workflowversion_changelist"),
+            {"action": "publish", "_selected_action": [draft.pk]},
+        )
+        self.assertEqual(r.status_code, 302)
+        new = self.submit()
+        self.assertEqual(new.workflow_version, draft)
+        self.assertEqual(new.current_step, draft.steps.get(is_start=True))
+
+    def root(self) -> User:
+        return User.objects.create_superuser("root", password="x-Strong-pass-1404")
 
 
 class GraphCheckTests(WorkflowTestCase):

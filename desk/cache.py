@@ -1,0 +1,85 @@
+"""A generation-stamped cache for configuration read on every request and rarely written:
+working calendars, message templates, service cards, workflows.
+
+Each kind of configuration has one *generation* key. A cached value is stored together with
+the generation it was built at; a reader fetches both keys in one round trip and rebuilds when
+they differ. A writer bumps the generation, which makes every value of that kind stale at once
+without knowing their keys (one calendar per agency and day, one card per slug…).
+
+Readers take the generation *before* reading the rows, so a value built while a write commits
+is stamped with the old generation and thrown away. This holds for reads in autocommit or
+READ COMMITTED (PostgreSQL's default) and under SQLite's ``BEGIN IMMEDIATE``, which keeps
+writers out of an open transaction.
+
+Writes that go around the services and admin classes (a Django shell, a data migration, a
+management command writing rows itself) bump nothing: values expire after ``timeout`` anyway,
+and ``generation_bump`` is the one call such code must make.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.core.cache import cache
+from django.db import transaction
+
+T = TypeVar("T")
+
+# Also the bound on how long a write that bumped nothing (see above) goes unseen.
+CACHE_SECONDS = 60 * 60
+# A lost generation key is seeded afresh, which only makes values stale; the limit keeps the
+# keys of test runs (one cache namespace per test) from piling up in a shared Redis.
+GENERATION_TIMEOUT = 30 * 24 * 60 * 60
+
+
+def _seed(generation: str) -> int:
+    # A fresh key starts from the clock, not 0: a value stamped before the key was evicted or
+    # expired must not match it again.
+    cache.add(generation, time.time_ns(), timeout=GENERATION_TIMEOUT)
+    current = cache.get(generation)
+    return int(current) if current is not None else time.time_ns()
+
+
+def generation_cached(
+    *, key: str, generation: str, build: Callable[[], T], timeout: int = CACHE_SECONDS
+) -> T:
+    """The value under ``key`` if it was built at the current ``generation``; else ``build()``,
+    stored for ``timeout`` seconds unless it is ``None``.
+
+    Every hit is a fresh unpickled copy, so callers may change what they get (model instances
+    included) without touching what the next request reads.
+    """
+    found = cache.get_many([generation, key])
+    current = found.get(generation)
+    stored = found.get(key)
+    if current is not None and stored is not None and stored[0] == current:
+        value: T = stored[1]
+        return value
+    if current is None:
+        current = _seed(generation)
+    value = build()
+    if value is not None:  # a missing row costs a query each time, not a key per guessed name
+        cache.set(key, (current, value), timeout=timeout)
+    return value
+
+
+def _bump(generation: str) -> None:
+    try:
+        cache.incr(generation)
+    except ValueError:  # missing: any fresh seed differs from every stamp given out before
+        _seed(generation)
+
+
+def generation_bump(generation: str) -> None:
+    """Make every value cached under ``generation`` stale.
+
+    At once, so that reads later in the writing transaction see its rows, and again when it
+    commits: another request may have rebuilt a value from the rows as they were before.
+    A value rebuilt inside the writing transaction itself outlives a rollback of it (until
+    ``timeout``), so code that writes configuration reads it back from the database, not
+    through this cache (see ``calendars_for_agencies``).
+    """
+    _bump(generation)
+    transaction.on_commit(lambda: _bump(generation))

@@ -1,0 +1,80 @@
+"""The application form reads its service card from the cache (service_for_apply): an edit
+in the admin, to the card, its form, or its agency, is seen by the very next applicant."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from desk.accounts.models import User
+from desk.calendars.selectors import calendar_for_agency
+from desk.catalog.tests.test_admin_scope import _admin_post_data
+from desk.lib.jalali import today_tehran
+from desk.submissions.models import Submission
+from desk.test import PDF_BYTES, BaseTestCase
+
+
+class ApplyCacheTests(BaseTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.root = User.objects.create_superuser("root", password="a-Strong-pass-1404")
+        self.apply_url = reverse("submissions:apply", args=[self.service.slug])
+
+    def apply(self) -> Any:
+        self.client.force_login(self.citizen)
+        return self.client.post(
+            self.apply_url,
+            {
+                "address": "تهران",
+                "deed": SimpleUploadedFile("deed.pdf", PDF_BYTES),
+                "idempotency_key": str(uuid.uuid4()),
+            },
+        )
+
+    def edit_in_admin(self, url: str, **changes: Any) -> None:
+        self.client.force_login(self.root)
+        r = self.client.get(url)
+        data = _admin_post_data(r)
+        for name, value in changes.items():
+            if value is False:
+                data.pop(name, None)
+            else:
+                data[name] = value
+        r = self.client.post(url, data)
+        self.assertEqual(r.status_code, 302, r.content.decode()[:2000])
+
+    def edit_service(self, **changes: Any) -> None:
+        self.edit_in_admin(
+            reverse("admin:catalog_service_change", args=[self.service.pk]), **changes
+        )
+
+    def test_it_shows_the_next_applicant_a_form_field_relabelled_in_the_admin(self) -> None:
+        self.client.force_login(self.citizen)
+        self.assertContains(self.client.get(self.apply_url), "نشانی ملک")
+        self.edit_service(**{"form_fields-0-label": "نشانی کامل ملک"})  # fields in order
+        field = self.service.form_fields.get(name="address")
+        self.assertEqual(field.label, "نشانی کامل ملک")
+        self.client.force_login(self.citizen)
+        self.assertContains(self.client.get(self.apply_url), "نشانی کامل ملک")
+
+    def test_it_counts_the_next_deadline_from_the_duration_edited_in_the_admin(self) -> None:
+        self.assertEqual(self.apply().status_code, 302)
+        self.edit_service(duration_working_days="7")
+        self.assertEqual(self.apply().status_code, 302)
+        due = calendar_for_agency(self.agency).add_working_days(today_tehran(), 7)
+        self.assertEqual(Submission.objects.latest("pk").due_on, due)
+
+    def test_it_stops_taking_requests_the_admin_switched_off(self) -> None:
+        self.assertEqual(self.apply().status_code, 302)
+        self.edit_service(accepts_online=False)
+        self.assertEqual(self.apply().status_code, 404)
+
+    def test_it_stops_taking_requests_for_an_agency_closed_down_in_the_admin(self) -> None:
+        self.assertEqual(self.apply().status_code, 302)
+        self.edit_in_admin(
+            reverse("admin:agencies_agency_change", args=[self.agency.pk]), is_active=False
+        )
+        self.assertEqual(self.apply().status_code, 404)

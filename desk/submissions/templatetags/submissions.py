@@ -1,0 +1,39 @@
+"""Template filters for requests, for pages that list many of them (the staff inbox)."""
+
+from __future__ import annotations
+
+import functools
+
+from django import template
+from django.urls import get_script_prefix, reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from desk.submissions.models import Status
+
+register = template.Library()
+
+_STATUS_LABELS = dict(Status.choices)  # lazy labels: translated when rendered
+
+
+@register.filter
+def request_status(status: str) -> SafeString:
+    """The request's status as a coloured badge. A filter, not an include: an inbox page shows
+    seventy of them, and an include with ``get_status_display`` cost more than the row."""
+    label = _STATUS_LABELS.get(status, status)
+    return format_html('<span class="badge status-{}">{}</span>', status, label)
+
+
+@register.filter
+def staff_request_url(tracking_code: str) -> str:
+    """``{% url 'submissions:staff_request' code %}`` for list rows: the URL is resolved once per
+    script prefix, not once per row (a hundred reversals were a tenth of the inbox's time)."""
+    return _staff_request_url_template(get_script_prefix()).replace(_PLACEHOLDER, tracking_code)
+
+
+_PLACEHOLDER = "__code__"
+
+
+@functools.lru_cache(maxsize=8)
+def _staff_request_url_template(script_prefix: str) -> str:
+    return reverse("submissions:staff_request", args=[_PLACEHOLDER])
