@@ -129,14 +129,26 @@ async def _run(
         )
     )
     cpu = time.process_time() - cpu_before
-    latencies.sort()
-    ms = [v * 1000 for v in latencies]
+    return _result(name, latencies, errors, duration, warmup, cpu, concurrency=concurrency)
+
+
+def _result(
+    name: str,
+    latencies: list[float],
+    errors: list[str],
+    duration: float,
+    warmup: float,
+    cpu: float,
+    *,
+    concurrency: int,
+) -> Result:
+    ms = sorted(v * 1000 for v in latencies)
     return Result(
         name=name,
-        requests=len(latencies),
+        requests=len(ms),
         errors=len(errors),
         seconds=duration,
-        rps=round(len(latencies) / duration, 1),
+        rps=round(len(ms) / duration, 1),
         p50_ms=round(percentile(ms, 0.50), 1),
         p99_ms=round(percentile(ms, 0.99), 1),
         mean_ms=round(statistics.fmean(ms), 1) if ms else 0.0,
@@ -192,21 +204,7 @@ async def _run_at_rate(
 
     await asyncio.gather(*(timed(i, start + i / rate) for i in range(total)))
     cpu = time.process_time() - cpu_before
-    latencies.sort()
-    ms = [v * 1000 for v in latencies]
-    return Result(
-        name=name,
-        requests=len(latencies),
-        errors=len(errors),
-        seconds=duration,
-        rps=round(len(latencies) / duration, 1),
-        p50_ms=round(percentile(ms, 0.50), 1),
-        p99_ms=round(percentile(ms, 0.99), 1),
-        mean_ms=round(statistics.fmean(ms), 1) if ms else 0.0,
-        concurrency=0,
-        client_cpu_s=round(cpu * duration / (duration + warmup), 1),
-        first_error=errors[0] if errors else "",
-    )
+    return _result(name, latencies, errors, duration, warmup, cpu, concurrency=0)
 
 
 def run_at_rate(

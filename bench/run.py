@@ -333,6 +333,13 @@ def peer_scenarios(fx: dict[str, Any]) -> list[Scenario]:
     ]
 
 
+def summary(result: load.Result) -> str:
+    return (
+        f"p50 {result.p50_ms} ms, p99 {result.p99_ms} ms, "
+        f"{result.errors} errors {result.first_error[:200]!r}"
+    )
+
+
 def drive(scenarios: list[Scenario], *, latency: bool = False) -> dict[str, dict[str, Any]]:
     """Each scenario's throughput (closed loop, saturated); with `latency`, then its latency
     at LATENCY_LOAD of that throughput (open loop), except for the empty view."""
@@ -347,10 +354,7 @@ def drive(scenarios: list[Scenario], *, latency: bool = False) -> dict[str, dict
             duration=DURATION,
             warmup=WARMUP,
         )
-        log(
-            f"  {name}: {result.rps} req/s, p50 {result.p50_ms} ms, p99 {result.p99_ms} ms, "
-            f"{result.errors} errors {result.first_error[:200]!r}"
-        )
+        log(f"  {name}: {result.rps} req/s, {summary(result)}")
         results[name] = result.as_dict()
         if latency and name != "empty" and result.rps > 0:
             rate = max(1.0, result.rps * LATENCY_LOAD)
@@ -363,10 +367,7 @@ def drive(scenarios: list[Scenario], *, latency: bool = False) -> dict[str, dict
                 duration=DURATION,
                 warmup=WARMUP,
             )
-            log(
-                f"    at {rate:.0f} req/s: p50 {paced.p50_ms} ms, p99 {paced.p99_ms} ms, "
-                f"{paced.errors} errors {paced.first_error[:200]!r}"
-            )
+            log(f"    at {rate:.0f} req/s: {summary(paced)}")
             results[name]["at_rate"] = {"rate": round(rate, 1), **paced.as_dict()}
     return results
 

@@ -20,10 +20,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
+from django.contrib import admin
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Model, QuerySet
+from django.forms import BaseInlineFormSet, ModelForm
+from django.http import HttpRequest
 
 T = TypeVar("T")
 
@@ -83,3 +87,29 @@ def generation_bump(generation: str) -> None:
     """
     _bump(generation)
     transaction.on_commit(lambda: _bump(generation))
+
+
+class GenerationBumpingAdmin(admin.ModelAdmin):
+    """An admin whose saves and deletes make a kind of cached configuration stale: subclasses
+    name its ``generation``. ``save_related`` runs after every save, inlines included, from the
+    change form and from the list's editable columns alike."""
+
+    generation: str
+
+    def save_related(
+        self,
+        request: HttpRequest,
+        form: ModelForm,
+        formsets: list[BaseInlineFormSet],
+        change: bool,
+    ) -> None:
+        super().save_related(request, form, formsets, change)
+        generation_bump(self.generation)
+
+    def delete_model(self, request: HttpRequest, obj: Model) -> None:
+        super().delete_model(request, obj)
+        generation_bump(self.generation)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        super().delete_queryset(request, queryset)
+        generation_bump(self.generation)

@@ -131,7 +131,7 @@ REDIS_TIMEOUT_SECONDS = env_int("REDIS_TIMEOUT_SECONDS", 5)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "desk.redis_cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "desk"),
             # A dead Redis fails a request after a few seconds instead of hanging a worker.

@@ -13,8 +13,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from desk.agencies.selectors import administered_agency_id
+from desk.cache import GenerationBumpingAdmin
 from desk.calendars.models import OfficeHours, WeeklyDaysOff
-from desk.calendars.selectors import calendars_changed
+from desk.calendars.selectors import CALENDARS_GENERATION
 from desk.forms import JalaliDateField
 from desk.lib.jalali import format_date
 
@@ -34,11 +35,12 @@ class _DateRangeForm(forms.ModelForm):
     ends_on = JalaliDateField(label=_("تا تاریخ"), required=False)
 
 
-class _AgencyScopedAdmin(admin.ModelAdmin):
+class _AgencyScopedAdmin(GenerationBumpingAdmin):
     """Superusers see every row and may leave the agency empty (national); an agency admin sees
-    and writes only their agency's rows."""
+    and writes only their agency's rows. Every write forgets the cached calendars."""
 
     form = _DateRangeForm
+    generation = CALENDARS_GENERATION
 
     @admin.display(description=_("از تاریخ"), ordering="starts_on")
     def starts(self, obj: Any) -> str:
@@ -68,15 +70,6 @@ class _AgencyScopedAdmin(admin.ModelAdmin):
             assert agency_id is not None  # has_*_permission let only agency admins this far
             obj.agency_id = agency_id  # type: ignore[attr-defined]
         super().save_model(request, obj, form, change)
-        calendars_changed()
-
-    def delete_model(self, request: HttpRequest, obj: Model) -> None:
-        super().delete_model(request, obj)
-        calendars_changed()
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
-        super().delete_queryset(request, queryset)
-        calendars_changed()
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return _may_edit(request)

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import Model, QuerySet
-from django.forms import BaseInlineFormSet, ModelForm
+from django.db.models import QuerySet
+from django.forms import ModelForm
 from django.http import HttpRequest
 
 from desk.agencies.admin import AgencyAdmin
 from desk.agencies.models import Agency
 from desk.agencies.selectors import administered_agency_id
+from desk.cache import GenerationBumpingAdmin
 from desk.catalog.models import (
     Category,
     Faq,
@@ -21,7 +22,7 @@ from desk.catalog.models import (
     Service,
     ServiceStep,
 )
-from desk.catalog.selectors import services_changed
+from desk.catalog.selectors import SERVICES_GENERATION
 
 
 def _agency_admin_agency_id(request: HttpRequest) -> int | None:
@@ -32,23 +33,11 @@ def _may_edit(request: HttpRequest) -> bool:
     return bool(request.user.is_superuser) or _agency_admin_agency_id(request) is not None
 
 
-class _ForgetsServiceCards(admin.ModelAdmin):
+class _ForgetsServiceCards(GenerationBumpingAdmin):
     """Service cards are cached with their children, category and agency
     (``selectors.service_for_apply``): every save or delete here forgets them."""
 
-    def save_related(
-        self, request: HttpRequest, form: ModelForm, formsets: list[BaseInlineFormSet], change: bool
-    ) -> None:
-        super().save_related(request, form, formsets, change)
-        services_changed()
-
-    def delete_model(self, request: HttpRequest, obj: Model) -> None:
-        super().delete_model(request, obj)
-        services_changed()
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
-        super().delete_queryset(request, queryset)
-        services_changed()
+    generation = SERVICES_GENERATION
 
 
 class _ScopedInline(admin.StackedInline):

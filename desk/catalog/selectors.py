@@ -3,19 +3,13 @@ from __future__ import annotations
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from desk.agencies.models import Agency
-from desk.cache import generation_bump, generation_cached
+from desk.cache import generation_cached
 from desk.catalog.models import Category, Service
 from desk.lib.persian import search_key
 
-# Bumped by every write of a service card, its children, its category or agency (see
-# services_changed).
+# Bumped by every write of a service card, its children, its category or agency (the admin
+# classes in catalog/admin.py, where cards are edited).
 SERVICES_GENERATION = "catalog:services:generation"
-
-
-def services_changed() -> None:
-    """Forget every cached service card: called by whatever writes services, their form
-    fields, documents and other children, categories or agencies."""
-    generation_bump(SERVICES_GENERATION)
 
 
 def services_published() -> QuerySet[Service]:
@@ -52,7 +46,7 @@ def service_for_apply(slug: str) -> Service | None:
 
     Every submission reads it, and cards change rarely: cached per slug, with the agency,
     category, documents and form fields it carries, until the next write
-    (``services_changed``). Each call returns its own copy.
+    (``SERVICES_GENERATION``). Each call returns its own copy.
     """
     return generation_cached(
         key=f"catalog:service-for-apply:{slug}",

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from desk.accounts.models import User
 from desk.agencies.models import Role, Staff
 from desk.agencies.selectors import staff_for_user
-from desk.catalog.models import FieldKind, Service
+from desk.catalog.models import FieldKind, FormField, Service
 from desk.errors import ApplicationError
 from desk.lib import tracking
 from desk.lib.jalali import today_tehran
@@ -51,6 +51,7 @@ def _attachment_create(
     user: User,
     field_name: str = "",
     label: str = "",
+    public_id: uuid.UUID | None = None,
 ) -> Attachment:
     digest = hashlib.sha256()
     for chunk in upload.chunks():
@@ -66,6 +67,7 @@ def _attachment_create(
         size=upload.size or 0,
         sha256=digest.hexdigest(),
         uploaded_by=user,
+        public_id=public_id or uuid.uuid4(),
     )
     attachment.file.save(upload.name or "file", upload, save=False)
     attachment.save()
@@ -91,6 +93,19 @@ def _submission_insert(
     calendar = deadlines.calendar_for_agency(service.agency)
     today = today_tehran()
     now = timezone.now()
+    # The answers name their files by public id, drawn here so that the request is inserted
+    # once with its answers and the files after it (no UPDATE of the new row).
+    data: dict[str, Any] = {}
+    uploads: list[tuple[FormField, UploadedFile, uuid.UUID]] = []
+    for field in service.form_fields.all():
+        if field.kind == FieldKind.FILE:
+            upload = files.get(field.name)
+            if upload is not None:
+                public_id = uuid.uuid4()
+                uploads.append((field, upload, public_id))
+                data[field.name] = str(public_id)
+        elif answers.get(field.name) not in (None, ""):
+            data[field.name] = _json_value(answers[field.name])
     submission = Submission.objects.create(
         workflow_version=version,
         current_step=start,
@@ -104,29 +119,21 @@ def _submission_insert(
         applicant_name=applicant.get_full_name(),
         applicant_national_code=applicant.national_code or "",
         applicant_mobile=applicant.mobile,
-        data={},
+        data=data,
         due_on=calendar.add_working_days(today, service.duration_working_days),
         step_due_on=calendar.add_working_days(today, start.duration_days),
         idempotency_key=idempotency_key,
     )
-    data: dict[str, Any] = {}
-    for field in service.form_fields.all():
-        if field.kind == FieldKind.FILE:
-            upload = files.get(field.name)
-            if upload is not None:
-                attachment = _attachment_create(
-                    submission=submission,
-                    upload=upload,
-                    kind=AttachmentKind.DOCUMENT,
-                    user=applicant,
-                    field_name=field.name,
-                    label=field.label,
-                )
-                data[field.name] = str(attachment.public_id)
-        elif answers.get(field.name) not in (None, ""):
-            data[field.name] = _json_value(answers[field.name])
-    submission.data = data
-    submission.save(update_fields=["data"])
+    for field, upload, public_id in uploads:
+        _attachment_create(
+            submission=submission,
+            upload=upload,
+            kind=AttachmentKind.DOCUMENT,
+            user=applicant,
+            field_name=field.name,
+            label=field.label,
+            public_id=public_id,
+        )
     _event_record(submission=submission, kind=EventKind.SUBMITTED, actor=applicant, step=start)
     _notify_status(submission)
     return submission

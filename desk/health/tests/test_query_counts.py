@@ -24,9 +24,9 @@ LIMITS = {
     # A completed request also lists its result files and issued documents.
     "tracking, completed": 4,
     # Steady state: the user, their staff record, the idempotency check; inside a savepoint,
-    # inserts of the request, its file, event and outbox row and the update of its answers.
-    # The service card, workflow start, calendar and template come from the cache.
-    "submission": 10,
+    # inserts of the request (with its answers), its file, event and outbox row. The service
+    # card, workflow start, calendar and template come from the cache.
+    "submission": 9,
     # user, staff and agency, positions; a page of the inbox and its count, waiting, closed
     "inbox": 8,
     "service page": 6,  # the service with agency and category; five parts of the card
