@@ -1,5 +1,5 @@
-"""Closures are added here rather than in the calendar app because adding one moves the
-deadlines of running requests, which belong to this app."""
+"""Closures and holiday corrections are added here rather than in the calendar app because
+adding one moves the deadlines of running requests, which belong to this app."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from desk.accounts.models import User
 from desk.agencies.selectors import administered_agency_id
 from desk.calendars.admin import WeeklyDaysOffAdmin
-from desk.calendars.models import Closure, WeeklyDaysOff
+from desk.calendars.models import Closure, HolidayOverride, WeeklyDaysOff
 from desk.errors import ApplicationError
 from desk.forms import JalaliDateField
 from desk.submissions import deadlines
@@ -116,6 +116,73 @@ class WeeklyDaysOffRecomputingAdmin(WeeklyDaysOffAdmin):
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         for obj in queryset:
             self.delete_model(request, obj)
+
+
+class HolidayOverrideForm(forms.ModelForm):
+    date = JalaliDateField(label="تاریخ")
+
+    class Meta:
+        model = HolidayOverride
+        fields = ["date", "is_day_off", "name"]
+        help_texts = {
+            "is_day_off": "برای لغو تعطیلی‌ای که در تقویم به اشتباه آمده، تیک را بردارید.",
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("is_day_off") and not (data.get("name") or "").strip():
+            self.add_error("name", _("نام مناسبت را بنویسید."))
+        return data
+
+
+@admin.register(HolidayOverride)
+class HolidayOverrideAdmin(admin.ModelAdmin):
+    """National holiday corrections, for the system's superusers only; like closures, a
+    correction is removed and added again rather than edited, so deadlines follow both."""
+
+    form = HolidayOverrideForm
+    list_display = ["date", "name", "is_day_off", "created_by", "created_at"]
+    list_filter = ["is_day_off"]
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_superuser)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_module_permission(request)
+
+    has_add_permission = has_module_permission
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(
+        self, request: HttpRequest, obj: HolidayOverride, form: Any, change: bool
+    ) -> None:
+        data = form.cleaned_data
+        assert isinstance(request.user, User)
+        try:
+            created = deadlines.holiday_correct(
+                date=data["date"],
+                name=data.get("name") or "",
+                is_day_off=data["is_day_off"],
+                created_by=request.user,
+            )
+        except ApplicationError as exc:
+            raise PermissionDenied(exc.message) from exc
+        obj.pk = created.pk
+        self.message_user(request, _("تعطیلات رسمی اصلاح شد و موعد درخواست‌های جاری جابه‌جا شد."))
+
+    def delete_model(self, request: HttpRequest, obj: HolidayOverride) -> None:
+        assert isinstance(request.user, User)
+        deadlines.holiday_correction_remove(override=obj, deleted_by=request.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[HolidayOverride]) -> None:
+        for override in queryset:
+            self.delete_model(request, override)
+        self.message_user(request, _("موعد درخواست‌های جاری دوباره حساب شد."), messages.INFO)
 
 
 admin.site.unregister(WeeklyDaysOff)

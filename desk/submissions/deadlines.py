@@ -13,13 +13,18 @@ from django.db import transaction
 from django.utils import timezone
 
 from desk.accounts.models import User
-from desk.calendars.models import Closure
+from desk.calendars.models import Closure, HolidayOverride
 from desk.calendars.selectors import (
     agency_ids_closed_by,
     calendar_for_agency,
     calendars_for_agencies,
 )
-from desk.calendars.services import closure_create, closure_delete
+from desk.calendars.services import (
+    closure_create,
+    closure_delete,
+    holiday_override_delete,
+    holiday_override_set,
+)
 from desk.lib.jalali import TEHRAN, today_tehran
 from desk.lib.workdays import DeadlineExplanation, WorkCalendar
 from desk.submissions.models import OPEN_STATUSES, Submission
@@ -105,3 +110,22 @@ def closure_remove(*, closure: Closure, deleted_by: User) -> None:
     agency_ids = agency_ids_closed_by(closure)
     closure_delete(closure=closure, deleted_by=deleted_by)
     deadlines_recompute(agency_ids=agency_ids)
+
+
+@transaction.atomic
+def holiday_correct(
+    *, date: date, name: str, is_day_off: bool = True, created_by: User
+) -> HolidayOverride:
+    """Correct the national holidays (add a decreed one, cancel a misplaced lunar one) and move
+    the deadlines of every running request: official holidays are every agency's."""
+    override = holiday_override_set(
+        date=date, name=name, is_day_off=is_day_off, created_by=created_by
+    )
+    deadlines_recompute(agency_ids=None)
+    return override
+
+
+@transaction.atomic
+def holiday_correction_remove(*, override: HolidayOverride, deleted_by: User) -> None:
+    holiday_override_delete(override=override, deleted_by=deleted_by)
+    deadlines_recompute(agency_ids=None)

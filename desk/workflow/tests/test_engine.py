@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from desk.accounts.models import User
 from desk.agencies.models import Role
+from desk.calendars.models import HolidayOverride
 from desk.errors import ApplicationError
 from desk.notifications.models import OutboundMessage
 from desk.submissions import services
@@ -466,6 +467,52 @@ class ClosureTests(WorkflowTestCase):
         self.assertEqual(r.status_code, 302, r.content.decode()[:2000])
         s.refresh_from_db()
         self.assertGreater(s.due_on, before)
+
+    def test_a_decreed_holiday_added_in_the_admin_moves_running_deadlines(self) -> None:
+        from desk.lib.jalali import format_date
+        from desk.lib.persian import to_ascii_digits
+
+        s = self.submit()
+        before = s.due_on
+        mourning = self.next_working_day_after(s.submitted_at.date())
+        self.client.force_login(self.root)
+        r = self.client.post(
+            reverse("admin:calendars_holidayoverride_add"),
+            {
+                "date": to_ascii_digits(format_date(mourning)),
+                "is_day_off": "on",
+                "name": "عزای عمومی",
+            },
+        )
+        self.assertEqual(r.status_code, 302, r.content.decode()[:2000])
+        s.refresh_from_db()
+        self.assertEqual(s.due_on, self.next_working_day_after(before))
+        override = HolidayOverride.objects.get(date=mourning)
+        r = self.client.post(
+            reverse("admin:calendars_holidayoverride_delete", args=[override.pk]),
+            {"post": "yes"},
+        )
+        self.assertEqual(r.status_code, 302)
+        s.refresh_from_db()
+        self.assertEqual(s.due_on, before)
+
+    def test_the_holiday_form_asks_for_the_occasion_and_keeps_the_date(self) -> None:
+        self.client.force_login(self.root)
+        r = self.client.post(
+            reverse("admin:calendars_holidayoverride_add"),
+            {"date": "1405/02/10", "is_day_off": "on", "name": "  "},
+        )
+        self.assertContains(r, "نام مناسبت را بنویسید.")
+        self.assertContains(r, "1405/02/10")
+        self.assertFalse(HolidayOverride.objects.exists())
+
+    def test_only_superusers_correct_national_holidays(self) -> None:
+        admin_user = create_staff(self.agency, "agency-admin", Role.ADMIN)
+        admin_user.is_staff = True
+        admin_user.save()
+        self.client.force_login(admin_user)
+        r = self.client.get(reverse("admin:calendars_holidayoverride_add"))
+        self.assertEqual(r.status_code, 403)
 
     def test_the_admin_form_explains_a_reversed_range(self) -> None:
         self.client.force_login(self.root)
