@@ -122,6 +122,7 @@ def main() -> None:
     from django.core.management import call_command
     from django.core.wsgi import get_wsgi_application
 
+    call_command("bench_reset", scale=run.SCALE, stdout=io.StringIO())  # as bench/run.py does
     out = io.StringIO()
     call_command("bench_fixtures", stdout=out)
     fixtures = json.loads(out.getvalue().splitlines()[-1])

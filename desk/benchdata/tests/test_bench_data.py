@@ -111,3 +111,28 @@ class BenchDataTests(TestCase):
         self.assertEqual(self.client.get(reverse("submissions:inbox")).status_code, 200)
         ids = Submission.objects.aggregate(low=Min("pk"), high=Max("pk"))
         self.assertEqual(ids["high"] - ids["low"] + 1, 20)
+
+    def test_it_files_requests_away_from_the_inbox_it_measures(self) -> None:
+        out = io.StringIO()
+        call_command("bench_fixtures", citizens=1, codes=1, stdout=out)
+        fixtures = json.loads(out.getvalue())
+        applied = Service.objects.get(slug=fixtures["apply_slug"])
+        self.assertNotEqual(applied.agency.slug, "bench-agency-0000")
+
+    def test_it_forgets_the_requests_earlier_runs_filed(self) -> None:
+        generated = Submission.objects.get(pk=20)
+        filed = Submission.objects.create(
+            tracking_code=tracking.generate(),
+            service=generated.service,
+            agency=generated.agency,
+            applicant=generated.applicant,
+            applicant_national_code=generated.applicant_national_code,
+            applicant_mobile=generated.applicant_mobile,
+            due_on=timezone.now().date(),
+        )
+        TimelineEvent.objects.create(
+            submission=filed, kind=EventKind.SUBMITTED, status_after="submitted"
+        )
+        call_command("bench_reset", scale=0.00001, stdout=io.StringIO())
+        self.assertFalse(Submission.objects.filter(pk=filed.pk).exists())
+        self.assertEqual(Submission.objects.count(), 20)

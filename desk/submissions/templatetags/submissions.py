@@ -9,11 +9,12 @@ from django.urls import get_script_prefix, reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from desk.submissions.models import Status
+from desk.submissions.models import EventKind, Status, TimelineEvent
 
 register = template.Library()
 
 _STATUS_LABELS = dict(Status.choices)  # lazy labels: translated when rendered
+_EVENT_LABELS = dict(EventKind.choices)
 
 
 @register.filter
@@ -37,3 +38,12 @@ _PLACEHOLDER = "__code__"
 @functools.lru_cache(maxsize=8)
 def _staff_request_url_template(script_prefix: str) -> str:
     return reverse("submissions:staff_request", args=[_PLACEHOLDER])
+
+
+@register.filter
+def event_title(event: TimelineEvent) -> str:
+    """What a timeline entry is called: the step's own words for a step change, else the kind.
+    (``get_kind_display`` hashes its argument on every call; a timeline shows a dozen.)"""
+    if event.kind == EventKind.STEP_CHANGED and event.label:
+        return event.label
+    return str(_EVENT_LABELS.get(event.kind, event.kind))

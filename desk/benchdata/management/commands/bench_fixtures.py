@@ -48,8 +48,15 @@ class Command(BaseCommand):
             .select_related("user")
             .first()
         )
-        service = Service.objects.filter(agency__slug="bench-agency-0000").order_by("pk").first()
-        if expert is None or service is None:
+        # Requests are filed with the last agency, so that the submission scenario does not
+        # grow the inbox that the inbox scenario (the first agency) reads.
+        last = Service.objects.order_by("-agency_id").first()
+        service = (
+            Service.objects.filter(agency_id=last.agency_id).order_by("pk").first()
+            if last
+            else None
+        )
+        if expert is None or service is None or service.agency_id == expert.agency_id:
             raise CommandError("No benchmark data here: run `manage.py bench_data` first.")
         citizens = list(
             User.objects.filter(national_code__isnull=False).order_by("?")[: options["citizens"]]

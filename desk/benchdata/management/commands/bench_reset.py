@@ -1,0 +1,25 @@
+"""Take a reused benchmark database back to its generated state: delete the requests that
+earlier runs filed through the site (the submission scenario), with their files' rows, events
+and documents. Generated requests have the primary keys 1…N (desk/benchdata/writer.py), so
+everything above N was filed by a run."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from desk.benchdata.management.commands.bench_data import counts_for
+from desk.submissions.models import Submission
+
+
+class Command(BaseCommand):
+    help = "Delete the requests that benchmark runs filed on top of the generated data."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--scale", type=float, default=1.0, help="as given to bench_data")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        generated = counts_for(options["scale"])["requests"]
+        deleted, _by_model = Submission.objects.filter(pk__gt=generated).delete()
+        self.stdout.write(f"bench_reset: {deleted} rows of earlier runs deleted")
