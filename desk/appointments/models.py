@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from desk.agencies.models import Agency
 from desk.catalog.models import Service
-from desk.lib.jalali import TEHRAN
+from desk.lib.jalali import TEHRAN, format_date
 from desk.submissions.models import Submission
 
 # The directive's promise: a visit, when unavoidable, within this many working days.
@@ -162,7 +162,7 @@ class SlotException(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.office} — {self.date}"
+        return f"{self.office} — {format_date(self.date)}"
 
     def clean(self) -> None:
         if not self.is_closed and self.capacity is None:
@@ -202,7 +202,7 @@ class DailyQueue(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.office_id}@{self.date}: {self.last_number}"
+        return f"{self.office_id}@{format_date(self.date)}: {self.last_number}"
 
 
 class AppointmentStatus(models.TextChoices):
@@ -355,7 +355,7 @@ class CapacityWarning(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.agency_id}@{self.date}"
+        return f"{self.agency_id}@{format_date(self.date)}"
 
 
 class Invitation(models.Model):

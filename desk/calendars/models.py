@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from desk.agencies.models import Agency
+from desk.lib.jalali import format_date
 from desk.lib.persian import search_key
 
 
@@ -121,7 +122,7 @@ class WeeklyDaysOff(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.agency or _('سراسر کشور')}: {self.starts_on}"
+        return f"{self.agency or _('سراسر کشور')}: {format_date(self.starts_on)}"
 
     @property
     def weekdays(self) -> frozenset[int]:
@@ -242,7 +243,7 @@ class Closure(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.reason} ({self.starts_on}–{self.ends_on})"
+        return f"{self.reason} ({format_date(self.starts_on)}–{format_date(self.ends_on)})"
 
     def days(self) -> list[datetime.date]:
         count = (self.ends_on - self.starts_on).days + 1
@@ -273,4 +274,4 @@ class HolidayOverride(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.date}: {self.name or _('لغو تعطیلی')}"
+        return f"{format_date(self.date)}: {self.name or _('لغو تعطیلی')}"

@@ -18,6 +18,7 @@ from desk.calendars.admin import WeeklyDaysOffAdmin
 from desk.calendars.models import Closure, HolidayOverride, WeeklyDaysOff
 from desk.errors import ApplicationError
 from desk.forms import JalaliDateField
+from desk.lib.jalali import format_date, format_date_long, format_datetime
 from desk.submissions import deadlines
 
 
@@ -45,8 +46,16 @@ class ClosureForm(forms.ModelForm):
 @admin.register(Closure)
 class ClosureAdmin(admin.ModelAdmin):
     form = ClosureForm
-    list_display = ["reason", "scope", "province", "agency", "starts_on", "ends_on", "kind"]
+    list_display = ["reason", "scope", "province", "agency", "starts", "ends", "kind"]
     list_filter = ["scope", "kind"]
+
+    @admin.display(description="از تاریخ", ordering="starts_on")
+    def starts(self, obj: Closure) -> str:
+        return format_date(obj.starts_on)
+
+    @admin.display(description="تا تاریخ", ordering="ends_on")
+    def ends(self, obj: Closure) -> str:
+        return format_date(obj.ends_on)
 
     def _admin_agency_id(self, request: HttpRequest) -> int | None:
         return administered_agency_id(request.user)
@@ -141,8 +150,16 @@ class HolidayOverrideAdmin(admin.ModelAdmin):
     correction is removed and added again rather than edited, so deadlines follow both."""
 
     form = HolidayOverrideForm
-    list_display = ["date", "name", "is_day_off", "created_by", "created_at"]
+    list_display = ["day", "name", "is_day_off", "created_by", "created"]
     list_filter = ["is_day_off"]
+
+    @admin.display(description="تاریخ", ordering="date")
+    def day(self, obj: HolidayOverride) -> str:
+        return format_date_long(obj.date)
+
+    @admin.display(description="ثبت", ordering="created_at")
+    def created(self, obj: HolidayOverride) -> str:
+        return format_datetime(obj.created_at)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return bool(request.user.is_superuser)
