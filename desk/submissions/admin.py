@@ -150,12 +150,17 @@ class HolidayOverrideAdmin(admin.ModelAdmin):
     correction is removed and added again rather than edited, so deadlines follow both."""
 
     form = HolidayOverrideForm
-    list_display = ["day", "name", "is_day_off", "created_by", "created"]
+    list_select_related = ["created_by"]
+    list_display = ["day", "name", "is_day_off", "author", "created"]
     list_filter = ["is_day_off"]
 
     @admin.display(description="تاریخ", ordering="date")
     def day(self, obj: HolidayOverride) -> str:
         return format_date_long(obj.date)
+
+    @admin.display(description="ثبت‌کننده")
+    def author(self, obj: HolidayOverride) -> str:
+        return obj.created_by.get_full_name() or obj.created_by.username
 
     @admin.display(description="ثبت", ordering="created_at")
     def created(self, obj: HolidayOverride) -> str:
