@@ -24,7 +24,7 @@ install: $(BIN)/activate node_modules/.package-lock.json
 # The worker first sends the demo requests' queued SMS; the sign-in banner is shown after them.
 demo: install
 	DEBUG=1 $(PYTHON) manage.py migrate --noinput
-	DEBUG=1 $(PYTHON) manage.py load_demo > var/demo-accounts.txt
+	DEBUG=1 DEMO_URL=http://$(HOST):$(PORT) $(PYTHON) manage.py load_demo > var/demo-accounts.txt
 	@trap 'kill 0' INT TERM EXIT; \
 	  DEBUG=1 SMS_BACKEND=console $(PYTHON) manage.py run_huey --workers 2 --quiet & \
 	  sleep 3; cat var/demo-accounts.txt; \

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from typing import Any
 
@@ -234,14 +235,15 @@ def sign_in_text(citizen: User) -> str:
     """How to sign in, for the console: Persian first, English hints beside it."""
     code = demo.CITIZEN["national_code"]
     mobile = display_mobile(demo.CITIZEN["mobile"])
+    base_url = os.environ.get("DEMO_URL") or BASE_URL  # `make demo` passes its host and port
     rule = "=" * 78
     lines = [
         rule,
         " میز خدمت الکترونیکی آماده است — Mizkhedmat demo is ready",
         rule,
-        f" نشانی سامانه (open in a browser):  {BASE_URL}/",
+        f" نشانی سامانه (open in a browser):  {base_url}/",
         "",
-        f" ورود شهروند (citizen sign-in):     {BASE_URL}/login/",
+        f" ورود شهروند (citizen sign-in):     {base_url}/login/",
         f"   کد ملی (national code):          {to_persian_digits(code)}  ({code})",
         f"   تلفن همراه (mobile):             {to_persian_digits(mobile)}  ({mobile})",
         "   کد ۶ رقمی پیامک را کارگزار صف (job worker) در همین کنسول چاپ می‌کند.",
@@ -256,7 +258,7 @@ def sign_in_text(citizen: User) -> str:
         )
     lines += [
         "",
-        f" ورود کارکنان (staff sign-in):      {BASE_URL}/staff/login/",
+        f" ورود کارکنان (staff sign-in):      {base_url}/staff/login/",
         f"   گذرواژه همه حساب‌ها (password for every account):  {demo.DEMO_PASSWORD}",
     ]
     role_labels = dict(Role.choices)
@@ -270,7 +272,7 @@ def sign_in_text(citizen: User) -> str:
             )
     lines += [
         "",
-        f" مدیریت (Django admin):            {BASE_URL}/admin/",
+        f" مدیریت (Django admin):            {base_url}/admin/",
         f"   {demo.SUPERUSER['username']} / {demo.DEMO_PASSWORD}"
         "  ابرکاربر، همه دستگاه‌ها (superuser, every agency)",
         "   راهبر هر دستگاه (<agency>-admin) فقط خدمات دستگاه خود را می‌بیند",
