@@ -17,7 +17,7 @@ def hit(*, key: str, limit: int, window_seconds: int) -> bool:
     if isinstance(backend, RedisCache):
         # One round trip on the hot path of public pages: INCR and set the expiry together.
         client = backend._cache.get_client(write=True)
-        pipe = client.pipeline()
+        pipe = client.pipeline(transaction=False)  # no MULTI/EXEC: two commands, one trip
         pipe.incr(backend.make_and_validate_key(cache_key))
         pipe.expire(backend.make_and_validate_key(cache_key), timeout, nx=True)
         count = int(pipe.execute()[0])

@@ -131,7 +131,11 @@ def isolate_cache() -> None:
     """
     from django.core.cache import cache
 
-    cache.key_prefix = f"test-{uuid.uuid4().hex}"
+    prefix = f"test-{uuid.uuid4().hex}"
+    cache.key_prefix = prefix  # this thread's cache object
+    # Django makes one cache object per thread, from the settings: the threads of a live server
+    # (browser tests) must use the same namespace as the test that drives them.
+    settings.CACHES["default"]["KEY_PREFIX"] = prefix
 
 
 class BaseTestCase(TestCase):
