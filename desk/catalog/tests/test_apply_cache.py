@@ -3,14 +3,17 @@ in the admin, to the card, its form, or its agency, is seen by the very next app
 
 from __future__ import annotations
 
+import io
 import uuid
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 
 from desk.accounts.models import User
 from desk.calendars.selectors import calendar_for_agency
+from desk.catalog.models import Service
 from desk.catalog.tests.test_admin_scope import _admin_post_data
 from desk.lib.jalali import today_tehran
 from desk.submissions.models import Submission
@@ -77,4 +80,11 @@ class ApplyCacheTests(BaseTestCase):
         self.edit_in_admin(
             reverse("admin:agencies_agency_change", args=[self.agency.pk]), is_active=False
         )
+        self.assertEqual(self.apply().status_code, 404)
+
+    def test_it_sees_an_edit_made_outside_the_admin_once_the_cache_is_forgotten(self) -> None:
+        self.assertEqual(self.apply().status_code, 302)
+        Service.objects.filter(pk=self.service.pk).update(accepts_online=False)  # as SQL would
+        self.assertEqual(self.apply().status_code, 302)  # the cached card still takes requests
+        call_command("forget_cached_config", stdout=io.StringIO())
         self.assertEqual(self.apply().status_code, 404)
