@@ -1,8 +1,43 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from desk.agencies.models import Agency, Staff
+from desk.agencies.selectors import administered_agency_id
+
+
+class AgencyScopedAdmin(admin.ModelAdmin):
+    """Superusers see everything; an agency admin sees and edits rows of their agency only,
+    reached from the model through ``agency_path``. The one admin base that apps with agency
+    data (workflows, appointments) scope their pages with."""
+
+    agency_path = "agency_id"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        agency_id = administered_agency_id(request.user)
+        return qs.filter(**{self.agency_path: agency_id}) if agency_id else qs.none()
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_superuser) or administered_agency_id(request.user) is not None
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_module_permission(request)
 
 
 class StaffInline(admin.TabularInline):

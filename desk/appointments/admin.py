@@ -8,11 +8,12 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.db.models import ForeignKey, QuerySet
+from django.db.models import ForeignKey
 from django.forms import ModelChoiceField, ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from desk.agencies.admin import AgencyScopedAdmin
 from desk.agencies.selectors import administered_agency_id
 from desk.appointments.models import (
     Appointment,
@@ -30,18 +31,9 @@ def _agency_id(request: HttpRequest) -> int | None:
     return administered_agency_id(request.user)
 
 
-class _Scoped(admin.ModelAdmin):
-    """Superusers see everything; an agency admin their agency's rows, and may pick only their
-    agency's offices and services."""
-
-    agency_path = "agency_id"
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        qs = super().get_queryset(request)
-        if request.user.is_superuser:
-            return qs
-        agency_id = _agency_id(request)
-        return qs.filter(**{self.agency_path: agency_id}) if agency_id else qs.none()
+class _Scoped(AgencyScopedAdmin):
+    """Scoped to the agency admin's agency, who may also pick only their agency's offices and
+    services."""
 
     def formfield_for_foreignkey(
         self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
@@ -53,21 +45,6 @@ class _Scoped(admin.ModelAdmin):
             elif db_field.name == "service":
                 kwargs["queryset"] = Service.objects.filter(agency_id=agency_id)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return bool(request.user.is_superuser) or _agency_id(request) is not None
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self.has_module_permission(request)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return self.has_module_permission(request)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self.has_module_permission(request)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self.has_module_permission(request)
 
 
 class _OwnAgency(_Scoped):

@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from desk.accounts.models import User
-from desk.agencies.selectors import administered_agency_id
+from desk.agencies.admin import AgencyScopedAdmin
 from desk.calendars.admin import WeeklyDaysOffAdmin
 from desk.calendars.models import Closure, HolidayOverride, WeeklyDaysOff
 from desk.errors import ApplicationError
@@ -44,7 +44,7 @@ class ClosureForm(forms.ModelForm):
 
 
 @admin.register(Closure)
-class ClosureAdmin(admin.ModelAdmin):
+class ClosureAdmin(AgencyScopedAdmin):
     form = ClosureForm
     list_display = ["reason", "scope", "province", "agency", "starts", "ends", "kind"]
     list_filter = ["scope", "kind"]
@@ -57,26 +57,8 @@ class ClosureAdmin(admin.ModelAdmin):
     def ends(self, obj: Closure) -> str:
         return format_date(obj.ends_on)
 
-    def _admin_agency_id(self, request: HttpRequest) -> int | None:
-        return administered_agency_id(request.user)
-
     def get_queryset(self, request: HttpRequest) -> QuerySet[Closure]:
-        qs = super().get_queryset(request).select_related("agency")
-        if request.user.is_superuser:
-            return qs
-        return qs.filter(agency_id=self._admin_agency_id(request))
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return bool(request.user.is_superuser) or self._admin_agency_id(request) is not None
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self.has_module_permission(request)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return self.has_module_permission(request)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self.has_module_permission(request)
+        return super().get_queryset(request).select_related("agency")
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # a closure is removed and added again, so deadlines follow both steps

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from desk.agencies.admin import AgencyScopedAdmin
 from desk.agencies.selectors import administered_agency_id
 from desk.errors import ApplicationError
 from desk.workflow import services
@@ -27,34 +28,6 @@ def _agency_id(request: HttpRequest) -> int | None:
     return administered_agency_id(request.user)
 
 
-class ScopedAdmin(admin.ModelAdmin):
-    """Superusers see everything; an agency admin sees rows of their agency only."""
-
-    agency_path = "agency_id"
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        qs = super().get_queryset(request)
-        if request.user.is_superuser:
-            return qs
-        agency_id = _agency_id(request)
-        return qs.filter(**{self.agency_path: agency_id}) if agency_id else qs.none()
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return bool(request.user.is_superuser) or _agency_id(request) is not None
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self.has_module_permission(request)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return self.has_module_permission(request)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self.has_module_permission(request)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self.has_module_permission(request)
-
-
 class PositionInline(admin.TabularInline):
     model = Position
     extra = 0
@@ -67,7 +40,7 @@ class PositionInline(admin.TabularInline):
 
 
 @admin.register(Department)
-class DepartmentAdmin(ScopedAdmin):
+class DepartmentAdmin(AgencyScopedAdmin):
     list_display = ["name", "agency"]
     inlines = [PositionInline]
 
@@ -105,7 +78,7 @@ class StepInline(admin.TabularInline):
 
 
 @admin.register(WorkflowVersion)
-class WorkflowVersionAdmin(ScopedAdmin):
+class WorkflowVersionAdmin(AgencyScopedAdmin):
     agency_path = "workflow__service__agency_id"
     list_display = ["workflow", "number", "published_at", "note"]
     list_filter = ["workflow__service"]
@@ -164,7 +137,7 @@ class ActionInline(admin.TabularInline):
 
 
 @admin.register(Step)
-class StepAdmin(ScopedAdmin):
+class StepAdmin(AgencyScopedAdmin):
     agency_path = "version__workflow__service__agency_id"
     list_display = ["staff_label", "version", "kind", "role", "department", "duration_days"]
     inlines = [ActionInline]
@@ -183,5 +156,5 @@ class StepAdmin(ScopedAdmin):
 
 
 @admin.register(EscalationRule)
-class EscalationRuleAdmin(ScopedAdmin):
+class EscalationRuleAdmin(AgencyScopedAdmin):
     list_display = ["agency", "reassign_to"]
