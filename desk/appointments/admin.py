@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db.models import ForeignKey
 from django.forms import ModelChoiceField, ModelForm
 from django.http import HttpRequest
@@ -57,6 +58,36 @@ class _OwnAgency(_Scoped):
         if not request.user.is_superuser:
             obj.agency_id = _agency_id(request)
         super().save_model(request, obj, form, change)
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> type[ModelForm]:
+        form: type[ModelForm] = super().get_form(request, obj, change, **kwargs)
+        if request.user.is_superuser:
+            return form
+        return _with_agency(form, _agency_id(request))
+
+
+def _with_agency(form: type[ModelForm], agency_id: int | None) -> type[ModelForm]:
+    """The form with the agency set before validation, so that uniqueness that involves the
+    agency (one policy per agency, office names) is a form error and not an IntegrityError
+    at save time: Django skips unique checks on fields the form does not show."""
+
+    class OwnAgencyForm(form):  # type: ignore[valid-type,misc]
+        def _post_clean(self) -> None:
+            self.instance.agency_id = agency_id
+            super()._post_clean()
+            if self.errors:
+                return
+            shown = {*self.fields, "agency"}
+            exclude = {f.name for f in self.instance._meta.fields if f.name not in shown}
+            try:
+                self.instance.validate_unique(exclude=exclude)
+                self.instance.validate_constraints(exclude=exclude)
+            except ValidationError as exc:
+                self.add_error(None, exc.messages)
+
+    return OwnAgencyForm
 
 
 class _ReadOnly(_Scoped):

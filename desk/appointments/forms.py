@@ -27,7 +27,14 @@ class SlotField(forms.CharField):
             raise ValidationError(_("یک نوبت را انتخاب کنید."), code="invalid") from None
         if moment.tzinfo is None:
             raise ValidationError(_("یک نوبت را انتخاب کنید."), code="invalid")
-        return moment
+        try:
+            # A moment at the edge of the calendar (year 1 or 9999 with an offset) has no UTC
+            # equivalent; the database and the slot arithmetic need one.
+            return moment.astimezone(datetime.UTC)
+        except OverflowError:
+            raise ValidationError(
+                _("این نوبت معتبر نیست. یکی از نوبت‌های آزاد را انتخاب کنید."), code="invalid"
+            ) from None
 
 
 class BookForm(StyledForm):

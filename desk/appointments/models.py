@@ -283,7 +283,14 @@ class Appointment(models.Model):
                 fields=["office", "visit_on", "queue_number"],
                 condition=Q(queue_number__isnull=False),
                 name="appointment_unique_queue_number",
-            )
+            ),
+            # A double click or two tabs must not book one citizen twice (services.
+            # appointment_book checks first, under the slot's lock, with a Persian message).
+            models.UniqueConstraint(
+                fields=["citizen", "service"],
+                condition=Q(status=AppointmentStatus.BOOKED),
+                name="appointment_one_open_per_citizen_service",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -81,15 +81,20 @@ def _hours_by_day(
         .order_by(F("agency_id").asc(nulls_last=True), "-starts_on", "-pk")
     )
     hours: dict[datetime.date, tuple[datetime.time, datetime.time] | None] = {}
-    day = start
-    while day <= end:
+    for day in days_between(start, end):
         rule = next(
             (r for r in rows if r.starts_on <= day and (r.ends_on is None or r.ends_on >= day)),
             None,
         )
         hours[day] = (rule.opens_at, rule.closes_at) if rule else None
-        day += datetime.timedelta(days=1)
     return hours
+
+
+def days_between(start: datetime.date, end: datetime.date) -> Iterable[datetime.date]:
+    """Every date from ``start`` to ``end``, both included; never steps past ``date.max``
+    (a slot posted as 9999-12-31 once overflowed a ``day += 1`` loop into a 500)."""
+    for offset in range((end - start).days + 1):
+        yield start + datetime.timedelta(days=offset)
 
 
 def _aware(day: datetime.date, at: datetime.time) -> datetime.datetime:
@@ -138,13 +143,11 @@ def free_slots(
         .values_list("starts_at", "n")
     )
     slots: list[Slot] = []
-    day = start
-    while day <= end:
+    for day in days_between(start, end):
         exc = exceptions.get(day)
         if calendar.is_working_day(day) and not (exc and exc.is_closed):
             for template in (t for t in templates if t.weekday == day.weekday()):
                 slots.extend(_day_slots(office, day, template, hours[day], exc, booked, now))
-        day += datetime.timedelta(days=1)
     slots.sort(key=lambda s: s.starts_at)
     return slots if include_full else [s for s in slots if s.remaining > 0]
 

@@ -180,9 +180,52 @@ def appointment_book(
     mobile: str = "",
     rescheduled_from: Appointment | None = None,
 ) -> Appointment:
-    """Book one place in a slot: checks who books, the no-show limit (online only), one open
-    booking per citizen and service, that the slot exists and has room, under the slot's lock;
-    records a breach when the earliest offer was later than 3 working days; queues the SMS."""
+    """Book one place in a slot: checks who books, the no-show limit (online only), that the
+    slot exists; then, under the slot's lock, that it has room and that the citizen holds no
+    other open booking of the service (backed by a partial unique index for bookings of two
+    different slots at once); records a breach when the earliest offer was later than 3
+    working days; queues the SMS."""
+    _check_may_book(
+        citizen=citizen,
+        office=office,
+        service=service,
+        created_by=created_by,
+        submission=submission,
+        rescheduled_from=rescheduled_from,
+    )
+    offer = selectors.offer_for(
+        office=office, service=service, requested_on=_requested_on(submission)
+    )
+    slot = _find_slot(office=office, service=service, slot_start=slot_start, offer=offer)
+    _lock_slot(office=office, service=service, slot=slot)
+    _check_room(office=office, service=service, slot=slot, offer=offer)
+    _check_one_open(citizen=citizen, service=service, rescheduled_from=rescheduled_from)
+    appointment = _create(
+        citizen=citizen,
+        office=office,
+        service=service,
+        slot=slot,
+        created_by=created_by,
+        submission=submission,
+        mobile=normalize_mobile(mobile) if mobile else citizen.mobile,
+        rescheduled_from=rescheduled_from,
+    )
+    if rescheduled_from is None:
+        if not offer.keeps_promise:
+            _breach_record(appointment=appointment, offer=offer)
+        _announce_booking(appointment, created_by)
+    return appointment
+
+
+def _check_may_book(
+    *,
+    citizen: User,
+    office: Office,
+    service: Service,
+    created_by: User,
+    submission: Submission | None,
+    rescheduled_from: Appointment | None,
+) -> None:
     if office.agency_id != service.agency_id or not office.is_active:
         raise ApplicationError(_("این دفتر این خدمت را ارائه نمی‌کند."))
     online = _check_booker(citizen=citizen, office=office, created_by=created_by)
@@ -190,97 +233,139 @@ def appointment_book(
         _check_no_shows(citizen, office.agency)
     if submission is not None:
         _check_submission(submission, citizen, service)
-    existing = Appointment.objects.filter(
-        citizen=citizen, service=service, status=AppointmentStatus.BOOKED
-    )
-    if rescheduled_from is not None:
-        existing = existing.exclude(pk=rescheduled_from.pk)
-    if existing.exists():
-        raise ApplicationError(
-            _("شما برای این خدمت نوبت فعال دارید (کد %(code)s). آن را لغو یا جابه‌جا کنید.")
-            % {"code": to_persian_digits(existing.values_list("booking_code", flat=True)[0])}
-        )
 
-    requested_on = _requested_on(submission)
-    offer = selectors.offer_for(office=office, service=service, requested_on=requested_on)
+
+def _find_slot(
+    *, office: Office, service: Service, slot_start: datetime.datetime, offer: selectors.Offer
+) -> Slot:
+    """The offered slot starting at ``slot_start``, full or not; refused when there is none."""
     day = slot_start.astimezone(TEHRAN).date()
-    slot = next(
-        (
-            s
-            for s in selectors.free_slots(
-                office=office, service=service, start=day, end=day, include_full=True
-            )
-            if s.starts_at == slot_start
-        ),
-        None,
+    for slot in selectors.free_slots(
+        office=office, service=service, start=day, end=day, include_full=True
+    ):
+        if slot.starts_at == slot_start:
+            return slot
+    raise SlotFullError(
+        _("این نوبت دیگر در دسترس نیست. یکی از نوبت‌های آزاد زیر را انتخاب کنید."),
+        alternatives=offer.slots[:6],
     )
-    if slot is None:
-        raise SlotFullError(
-            _("این نوبت دیگر در دسترس نیست. یکی از نوبت‌های آزاد زیر را انتخاب کنید."),
-            alternatives=offer.slots[:6],
-        )
 
+
+def _lock_slot(*, office: Office, service: Service, slot: Slot) -> None:
+    """Take the slot's row lock until commit: a second booker of the slot waits here, then
+    reads the places and the citizen's bookings with the first one's booking committed."""
     lock, _created = SlotLock.objects.get_or_create(
         office=office, service=service, starts_at=slot.starts_at
     )
-    # The UPDATE takes the row's lock until commit: a second booker waits here, then counts
-    # the places with the first one's booking already committed.
     SlotLock.objects.filter(pk=lock.pk).update(bookings=F("bookings") + 1)
+
+
+def _check_room(*, office: Office, service: Service, slot: Slot, offer: selectors.Offer) -> None:
     taken = Appointment.objects.filter(
         office=office, service=service, starts_at=slot.starts_at, status__in=HOLDING_STATUSES
     ).count()
-    if taken >= slot.capacity:
-        alternatives = [s for s in offer.slots if s.starts_at != slot.starts_at][:6]
-        message = _("ظرفیت این نوبت همین حالا پر شد.")
-        if alternatives:
-            message += " " + _("نزدیک‌ترین نوبت آزاد: %(when)s.") % {
-                "when": _when(alternatives[0].starts_at)
-            }
-        raise SlotFullError(message, alternatives=alternatives)
+    if taken < slot.capacity:
+        return
+    alternatives = [s for s in offer.slots if s.starts_at != slot.starts_at][:6]
+    message = _("ظرفیت این نوبت همین حالا پر شد.")
+    if alternatives:
+        message += " " + _("نزدیک‌ترین نوبت آزاد: %(when)s.") % {
+            "when": _when(alternatives[0].starts_at)
+        }
+    raise SlotFullError(message, alternatives=alternatives)
 
-    appointment = Appointment.objects.create(
-        booking_code=_new_code(),
-        citizen=citizen,
-        national_code=citizen.national_code or "",
-        mobile=normalize_mobile(mobile) if mobile else citizen.mobile,
-        agency_id=office.agency_id,
-        office=office,
-        service=service,
-        submission=submission,
-        starts_at=slot.starts_at,
-        ends_at=slot.ends_at,
-        visit_on=slot.day,
-        created_by=created_by,
-        rescheduled_from=rescheduled_from,
+
+def _open_booking_error(code: str) -> ApplicationError:
+    return ApplicationError(
+        _("شما برای این خدمت نوبت فعال دارید (کد %(code)s). آن را لغو یا جابه‌جا کنید.")
+        % {"code": to_persian_digits(code)}
     )
-    if rescheduled_from is None and not offer.keeps_promise:
-        _breach_record(appointment=appointment, offer=offer)
-    if rescheduled_from is None:
-        message_queue_template(
-            to=appointment.mobile,
-            event="appointment_booked",
-            context={
-                "tracking_code": appointment.booking_code,
-                "service": service.title,
-                "starts_at": appointment.starts_at,
-                "place": _place(office),
-                "agency": office.agency.name,
-            },
-            agency_id=office.agency_id,
-            reference=appointment.booking_code,
-            sender=office.agency.sms_line,
-        )
-        _note(
-            appointment,
-            created_by,
-            _("نوبت حضوری گرفته شد: %(when)s، %(place)s (کد نوبت %(code)s)")
-            % {
-                "when": _when(appointment.starts_at),
-                "place": office.name,
-                "code": to_persian_digits(appointment.booking_code),
-            },
-        )
-    return appointment
+
+
+def _check_one_open(
+    *, citizen: User, service: Service, rescheduled_from: Appointment | None
+) -> None:
+    """One open booking per citizen and service. Checked after the slot's lock, so that a
+    double click on one slot is refused here; two slots booked at once meet the index."""
+    code = _open_booking_code(citizen=citizen, service=service, excluded=rescheduled_from)
+    if code is not None:
+        raise _open_booking_error(code)
+
+
+def _open_booking_code(
+    *, citizen: User, service: Service, excluded: Appointment | None
+) -> str | None:
+    existing = Appointment.objects.filter(
+        citizen=citizen, service=service, status=AppointmentStatus.BOOKED
+    )
+    if excluded is not None:
+        existing = existing.exclude(pk=excluded.pk)
+    return existing.values_list("booking_code", flat=True).first()
+
+
+def _create(
+    *,
+    citizen: User,
+    office: Office,
+    service: Service,
+    slot: Slot,
+    created_by: User,
+    submission: Submission | None,
+    mobile: str,
+    rescheduled_from: Appointment | None,
+) -> Appointment:
+    try:
+        with transaction.atomic():  # a savepoint: the refusal below leaves the caller usable
+            return Appointment.objects.create(
+                booking_code=_new_code(),
+                citizen=citizen,
+                national_code=citizen.national_code or "",
+                mobile=mobile,
+                agency_id=office.agency_id,
+                office=office,
+                service=service,
+                submission=submission,
+                starts_at=slot.starts_at,
+                ends_at=slot.ends_at,
+                visit_on=slot.day,
+                created_by=created_by,
+                rescheduled_from=rescheduled_from,
+            )
+    except IntegrityError:
+        # The index on one open booking per citizen and service: another slot of the same
+        # service was booked by the same citizen in a transaction that committed meanwhile.
+        code = _open_booking_code(citizen=citizen, service=service, excluded=rescheduled_from)
+        if code is None:
+            raise
+        raise _open_booking_error(code) from None
+
+
+def _announce_booking(appointment: Appointment, created_by: User) -> None:
+    office = appointment.office
+    message_queue_template(
+        to=appointment.mobile,
+        event="appointment_booked",
+        context={
+            "tracking_code": appointment.booking_code,
+            "service": appointment.service.title,
+            "starts_at": appointment.starts_at,
+            "place": _place(office),
+            "agency": office.agency.name,
+        },
+        agency_id=office.agency_id,
+        reference=appointment.booking_code,
+        sender=office.agency.sms_line,
+    )
+    _note(
+        appointment,
+        created_by,
+        _("نوبت حضوری گرفته شد: %(when)s، %(place)s (کد نوبت %(code)s)")
+        % {
+            "when": _when(appointment.starts_at),
+            "place": office.name,
+            "code": to_persian_digits(appointment.booking_code),
+        },
+    )
 
 
 def _breach_record(*, appointment: Appointment, offer: selectors.Offer) -> Breach:

@@ -1,10 +1,13 @@
-"""Fifty people take the last place of a slot at the same moment: exactly one gets it."""
+"""Fifty people take the last place of a slot at the same moment: exactly one gets it. One
+citizen double-clicking (or booking from two tabs) at once: one booking."""
 
 from __future__ import annotations
 
 import datetime
 import threading
 import unittest
+from collections.abc import Callable
+from functools import partial
 from unittest import mock
 
 from django.db import connection, connections
@@ -12,7 +15,7 @@ from django.test import TransactionTestCase
 
 from desk.accounts.models import User
 from desk.appointments.models import Appointment, Office, SlotTemplate
-from desk.appointments.services import SlotFullError, appointment_book
+from desk.appointments.services import appointment_book
 from desk.appointments.tests.helpers import MONDAY, NOW, at
 from desk.errors import ApplicationError
 from desk.test import create_agency, create_service
@@ -20,7 +23,40 @@ from desk.test import create_agency, create_service
 CLIENTS = 50
 
 
-class ConcurrentBookingTests(TransactionTestCase):
+def at_once(
+    calls: list[Callable[[], Appointment]],
+) -> tuple[list[str], list[str], list[BaseException]]:
+    """Run the bookings in threads released together: (codes booked, refusals, errors)."""
+    barrier = threading.Barrier(len(calls))
+    won: list[str] = []
+    refused: list[str] = []
+    errors: list[BaseException] = []
+
+    def client(call: Callable[[], Appointment]) -> None:
+        try:
+            barrier.wait()
+            won.append(call().booking_code)
+        except ApplicationError as exc:
+            refused.append(exc.message)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=client, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return won, refused, errors
+
+
+class _MondayOffice(TransactionTestCase):
+    """An office taking the service on Monday mornings in 30-minute slots, the clock fixed."""
+
+    ends_at = datetime.time(9, 0)
+    capacity = 3
+
     def setUp(self) -> None:
         clock = mock.patch("django.utils.timezone.now", return_value=NOW)
         clock.start()
@@ -33,10 +69,15 @@ class ConcurrentBookingTests(TransactionTestCase):
             service=self.service,
             weekday=MONDAY.weekday(),
             starts_at=datetime.time(8, 0),
-            ends_at=datetime.time(9, 0),
+            ends_at=self.ends_at,
             slot_minutes=30,
-            capacity=3,
+            capacity=self.capacity,
         )
+
+
+class ConcurrentBookingTests(_MondayOffice):
+    def setUp(self) -> None:
+        super().setUp()
         self.citizens = [
             User.objects.create_user(
                 username=f"c{i}", national_code=f"{i:010d}", mobile="+989121234567"
@@ -61,27 +102,7 @@ class ConcurrentBookingTests(TransactionTestCase):
     def test_fifty_clients_for_the_last_place_one_succeeds(self) -> None:
         self._book(self.citizens[-1])
         self._book(self.citizens[-2])  # two of three places gone: one left
-        barrier = threading.Barrier(CLIENTS)
-        won: list[str] = []
-        refused: list[str] = []
-        errors: list[BaseException] = []
-
-        def client(citizen: User) -> None:
-            try:
-                barrier.wait()
-                won.append(self._book(citizen).booking_code)
-            except SlotFullError as exc:
-                refused.append(exc.message)
-            except BaseException as exc:
-                errors.append(exc)
-            finally:
-                connections.close_all()
-
-        threads = [threading.Thread(target=client, args=(c,)) for c in self.citizens[:CLIENTS]]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        won, refused, errors = at_once([partial(self._book, c) for c in self.citizens[:CLIENTS]])
         self.assertEqual(errors, [])
         self.assertEqual(len(won), 1)
         self.assertEqual(len(refused), CLIENTS - 1)
@@ -97,3 +118,54 @@ class ConcurrentBookingTests(TransactionTestCase):
             except ApplicationError:
                 outcomes.append("full")
         self.assertEqual(outcomes, ["ok", "ok", "ok", "full", "full"])
+
+
+class ConcurrentDoubleBookingTests(_MondayOffice):
+    """One citizen, many bookings of one service at once (the same slot and other slots)."""
+
+    ends_at = datetime.time(10, 0)
+    capacity = 10
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.citizen = User.objects.create_user(
+            username="c", national_code="0084575948", mobile="+989121234567"
+        )
+
+    def _book(self, slot_start: datetime.datetime) -> Appointment:
+        return appointment_book(
+            citizen=self.citizen,
+            office=self.office,
+            service=self.service,
+            slot_start=slot_start,
+            created_by=self.citizen,
+        )
+
+    @unittest.skipIf(
+        connection.vendor == "sqlite",
+        "needs real parallel writers (PostgreSQL); SQLite serialises writers",
+    )
+    def test_twenty_bookings_at_once_by_one_citizen_make_one(self) -> None:
+        clients = 20
+        starts = [at(MONDAY, 8, 0), at(MONDAY, 8, 30), at(MONDAY, 9, 0), at(MONDAY, 9, 30)]
+        # Half double-click one slot; the other half spread over the other slots.
+        targets = [starts[0] if i % 2 else starts[1 + i % 3] for i in range(clients)]
+        won, refused, errors = at_once([partial(self._book, s) for s in targets])
+        self.assertEqual(errors, [])
+        self.assertEqual(len(won), 1)
+        self.assertEqual(len(refused), clients - 1)
+        self.assertTrue(all("نوبت فعال دارید" in m for m in refused), refused[:1])
+        self.assertEqual(Appointment.objects.filter(citizen=self.citizen).count(), 1)
+
+    def test_the_database_refuses_a_second_open_booking_in_persian(self) -> None:
+        """The race the check cannot see (two slots, both checked before either commits) is
+        refused by the partial unique index, with the same Persian message."""
+        first = self._book(at(MONDAY, 8, 0))
+        with (
+            mock.patch("desk.appointments.services._check_one_open"),
+            self.assertRaises(ApplicationError) as caught,
+        ):
+            self._book(at(MONDAY, 9, 0))
+        self.assertIn("نوبت فعال دارید", caught.exception.message)
+        self.assertIn("کد", caught.exception.message)
+        self.assertEqual(list(Appointment.objects.values_list("pk", flat=True)), [first.pk])
