@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "desk",
     "desk.accounts",
     "desk.agencies",
+    "desk.audit",
     "desk.calendars",
     "desk.catalog",
     "desk.workflow",
