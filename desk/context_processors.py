@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from desk.agencies.selectors import staff_for_user
+from desk.agencies.access import staff_for_user
 
 
 def desk(request: HttpRequest) -> dict[str, object]:

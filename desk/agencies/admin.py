@@ -6,8 +6,8 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from desk.agencies.access import administered_agency_id
 from desk.agencies.models import Agency, Staff
-from desk.agencies.selectors import administered_agency_id
 
 
 class AgencyScopedAdmin(admin.ModelAdmin):

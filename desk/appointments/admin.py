@@ -14,8 +14,8 @@ from django.forms import ModelChoiceField, ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from desk.agencies.access import administered_agency_id
 from desk.agencies.admin import AgencyScopedAdmin
-from desk.agencies.selectors import administered_agency_id
 from desk.appointments.models import (
     Appointment,
     Breach,

@@ -12,8 +12,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from desk.accounts.models import User
-from desk.agencies.models import Agency, Role
-from desk.agencies.selectors import staff_for_user
+from desk.agencies import access
+from desk.agencies.models import Agency
 from desk.appointments.models import (
     HOLDING_STATUSES,
     PROMISE_WORKING_DAYS,
@@ -261,13 +261,10 @@ def get_appointment_for_citizen(user: User, code: str) -> Appointment:
 
 
 def get_appointment_for_staff(user: object, code: str) -> Appointment:
-    staff = staff_for_user(user)
     found = (
         Appointment.objects.select_related("office", "service", "citizen", "submission")
-        .filter(booking_code=tracking.normalize(code), agency_id=staff.agency_id)
+        .filter(access.staff_rows(user), booking_code=tracking.normalize(code))
         .first()
-        if staff is not None
-        else None
     )
     if found is None:
         raise Http404
@@ -408,7 +405,4 @@ def capacity_outlook(agency: Agency, *, working_days: int | None = None) -> list
 
 def may_oversee(user: object) -> Agency | None:
     """Managers and agency admins see capacity and breaches of their agency."""
-    staff = staff_for_user(user)
-    if staff is None or staff.role not in {Role.MANAGER, Role.ADMIN}:
-        return None
-    return staff.agency
+    return access.oversight_agency(user)

@@ -19,8 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from desk.accounts.models import User
-from desk.agencies.models import Agency, Role, Staff
-from desk.agencies.selectors import staff_for_user
+from desk.agencies import access
+from desk.agencies.models import Agency, Role
 from desk.appointments import selectors
 from desk.appointments.models import (
     HOLDING_STATUSES,
@@ -62,11 +62,9 @@ def _place(office: Office) -> str:
     return f"{office.name}، {office.address}"
 
 
-def _staff_of(actor: User, agency_id: int) -> Staff:
-    staff = staff_for_user(actor)
-    if staff is None or staff.agency_id != agency_id:
+def _require(allowed: bool) -> None:
+    if not allowed:
         raise ApplicationError(_("شما اجازه این اقدام را ندارید."))
-    return staff
 
 
 def _lock(appointment_id: int) -> Appointment:
@@ -123,10 +121,10 @@ def citizen_for_booking(*, national_code: str, mobile: str) -> User:
 def _check_booker(*, citizen: User, office: Office, created_by: User) -> bool:
     """True when the citizen books for themselves (online); a clerk must be of the agency."""
     if created_by.pk == citizen.pk:
-        if not citizen.national_code or staff_for_user(citizen) is not None:
+        if not access.may_apply(citizen):
             raise ApplicationError(_("گرفتن نوبت فقط با ورود شهروند (کد ملی و پیامک) ممکن است."))
         return True
-    _staff_of(created_by, office.agency_id)
+    _require(access.can_book_at(created_by, office))
     return False
 
 
@@ -226,7 +224,7 @@ def _check_may_book(
     submission: Submission | None,
     rescheduled_from: Appointment | None,
 ) -> None:
-    if office.agency_id != service.agency_id or not office.is_active:
+    if not access.same_agency(office, service) or not office.is_active:
         raise ApplicationError(_("این دفتر این خدمت را ارائه نمی‌کند."))
     online = _check_booker(citizen=citizen, office=office, created_by=created_by)
     if online and rescheduled_from is None:
@@ -414,8 +412,7 @@ def breach_record_unserved(
 
 
 def _check_may_change(appointment: Appointment, actor: User) -> None:
-    if appointment.citizen_id != actor.pk:
-        _staff_of(actor, appointment.agency_id)
+    _require(access.can_change_appointment(actor, appointment))
     if appointment.status != AppointmentStatus.BOOKED:
         raise ApplicationError(
             _("نوبت در وضعیت «%(status)s» را نمی‌توان تغییر داد.")
@@ -506,7 +503,7 @@ def appointment_check_in(*, appointment_id: int, actor: User) -> Appointment:
     """The citizen arrived: the next queue number of the office's day, taken under the day's
     row lock so that two clerks never give the same number."""
     appointment = _lock(appointment_id)
-    _staff_of(actor, appointment.agency_id)
+    _require(access.can_view_appointment(actor, appointment))
     if appointment.status != AppointmentStatus.BOOKED:
         raise ApplicationError(
             _("نوبت در وضعیت «%(status)s» را نمی‌توان پذیرش کرد.")
@@ -535,7 +532,7 @@ def appointment_check_in(*, appointment_id: int, actor: User) -> Appointment:
 @transaction.atomic
 def appointment_mark_no_show(*, appointment_id: int, actor: User) -> Appointment:
     appointment = _lock(appointment_id)
-    _staff_of(actor, appointment.agency_id)
+    _require(access.can_view_appointment(actor, appointment))
     if appointment.status != AppointmentStatus.BOOKED:
         raise ApplicationError(
             _("نوبت در وضعیت «%(status)s» را نمی‌توان غایب ثبت کرد.")
@@ -552,7 +549,7 @@ def appointment_mark_no_show(*, appointment_id: int, actor: User) -> Appointment
 @transaction.atomic
 def appointment_complete(*, appointment_id: int, actor: User) -> Appointment:
     appointment = _lock(appointment_id)
-    _staff_of(actor, appointment.agency_id)
+    _require(access.can_view_appointment(actor, appointment))
     if appointment.status != AppointmentStatus.CHECKED_IN:
         raise ApplicationError(_("فقط نوبتی که متقاضی‌اش حاضر شده است انجام‌شده می‌شود."))
     appointment.status = AppointmentStatus.COMPLETED

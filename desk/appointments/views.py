@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from desk.accounts.models import User
-from desk.agencies.selectors import require_staff
+from desk.agencies.access import require_staff
 from desk.appointments import selectors, services
 from desk.appointments.forms import BookForm, ChooseForm, SearchForm, WalkInForm
 from desk.appointments.models import Appointment, Office

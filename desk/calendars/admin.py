@@ -12,7 +12,7 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from desk.agencies.selectors import administered_agency_id
+from desk.agencies.access import administered_agency_id
 from desk.cache import GenerationBumpingAdmin
 from desk.calendars.models import OfficeHours, WeeklyDaysOff
 from desk.calendars.selectors import CALENDARS_GENERATION

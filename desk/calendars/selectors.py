@@ -8,8 +8,8 @@ from collections.abc import Iterable
 
 from django.db.models import F, Q
 
-from desk.agencies.models import Agency, Role
-from desk.agencies.selectors import staff_for_user
+from desk.agencies import access
+from desk.agencies.models import Agency
 from desk.cache import generation_bump, generation_cached
 from desk.calendars.models import (
     Closure,
@@ -173,9 +173,8 @@ def agency_ids_closed_by(closure: Closure) -> list[int] | None:
 def may_manage_closures(user: object, *, scope: str, agency: Agency | None = None) -> bool:
     """National and provincial closures are the superuser's; an agency's admin may close
     their own agency."""
-    if getattr(user, "is_superuser", False):
+    if access.is_operator(user):
         return True
     if scope != ClosureScope.AGENCY or agency is None:
         return False
-    staff = staff_for_user(user)
-    return staff is not None and staff.role == Role.ADMIN and staff.agency_id == agency.pk
+    return access.admin_may_touch(user, agency.pk)

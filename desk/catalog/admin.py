@@ -9,9 +9,9 @@ from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
 
+from desk.agencies.access import administered_agency_id
 from desk.agencies.admin import AgencyAdmin
 from desk.agencies.models import Agency
-from desk.agencies.selectors import administered_agency_id
 from desk.cache import GenerationBumpingAdmin
 from desk.catalog.models import (
     Category,

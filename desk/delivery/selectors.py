@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.http import Http404
 
-from desk.agencies.selectors import staff_for_user
+from desk.agencies import access
 from desk.delivery import codes
 from desk.delivery.models import IssuedDocument
 from desk.lib.jalali import format_date_long
@@ -79,21 +79,12 @@ def get_document_for_user(
     document = (
         IssuedDocument.objects.select_related("submission").filter(public_id=public_id).first()
     )
-    if document is None:
+    if document is None or not access.can_view_document(user, document, tracked_ids=tracked_ids):
         raise Http404
-    submission = document.submission
-    staff = staff_for_user(user)
-    if staff is not None and staff.agency_id == submission.agency_id:
-        return document
-    if getattr(user, "is_authenticated", False) and submission.applicant_id == user.pk:  # type: ignore[attr-defined]
-        return document
-    if submission.pk in tracked_ids:
-        return document
-    raise Http404
+    return document
 
 
 def is_delivery(user: object, document: IssuedDocument) -> bool:
     """Whether handing ``document`` to ``user`` delivers it to the applicant: it does unless
     staff of the agency are looking at it."""
-    staff = staff_for_user(user)
-    return staff is None or staff.agency_id != document.submission.agency_id
+    return access.hands_over(user, document)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from desk.accounts.models import User
-from desk.agencies.selectors import staff_for_user
+from desk.agencies import access
 from desk.delivery import codes, pdf
 from desk.delivery.models import IssuedDocument
 from desk.delivery.selectors import mask_national_code
@@ -63,8 +63,7 @@ def document_issue(
 ) -> IssuedDocument:
     """Render the result as a PDF, store it under a random name with its SHA-256, and give it a
     verification code. Only staff of the request's agency issue its documents."""
-    staff = staff_for_user(issued_by)
-    if staff is None or staff.agency_id != submission.agency_id:
+    if not access.can_act_on_submission(issued_by, submission):
         raise ApplicationError(_("شما اجازه صدور سند برای این درخواست را ندارید."))
     title, body = " ".join(title.split()), body.strip()
     if not title:

@@ -17,32 +17,8 @@ from desk.notifications.models import (
     TemplateVersion,
 )
 
-# The agency admin's role, spelled as desk.agencies.models.Role.ADMIN stores it (this app may
-# not import agencies).
-AGENCY_ADMIN_ROLE = "admin"
-
 # Bumped by every write of templates and their versions (see templates_changed).
 TEMPLATES_GENERATION = "notifications:templates:generation"
-
-
-def staff_agency_id(user: object) -> int | None:
-    """The agency a signed-in staff member acts for, or None.
-
-    The same checks as desk.agencies.selectors.staff_for_user (an active staff record of an
-    active agency), read by duck typing: this app imports no other app.
-    """
-    if not getattr(user, "is_authenticated", False):
-        return None
-    staff = getattr(user, "staff", None)  # a missing reverse one-to-one raises AttributeError
-    if staff is None or not staff.is_active or not staff.agency.is_active:
-        return None
-    return int(staff.agency_id)
-
-
-def is_agency_admin(user: object) -> bool:
-    if staff_agency_id(user) is None:
-        return False
-    return getattr(user, "staff").role == AGENCY_ADMIN_ROLE  # noqa: B009
 
 
 def templates_changed() -> None:

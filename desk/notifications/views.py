@@ -1,7 +1,7 @@
 """Staff pages (failed messages, templates) and the providers' webhooks.
 
-Staff pages find the agency through selectors.staff_agency_id (duck-typed: this app imports no
-other app) and show nothing of any other agency.
+Staff pages ask the access policy (desk.agencies.access.message_scope) whose messages and
+texts a person sees, and show nothing of any other agency.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from desk.agencies import access
 from desk.errors import ApplicationError
 from desk.http import staff_login_required
 from desk.lib.sms import sms_length
@@ -34,13 +35,12 @@ from desk.notifications.forms import TemplateForm
 logger = logging.getLogger(__name__)
 
 
-def _scope(request: HttpRequest) -> int | None:
-    """The agency whose messages the user may see; None for an operator (superuser without a
-    staff record), who sees every agency's. 404 for everyone else."""
-    agency_id = selectors.staff_agency_id(request.user)
-    if agency_id is None and not request.user.is_superuser:
+def _scope(request: HttpRequest) -> access.MessageScope:
+    """Whose messages the user may see (an operator: every agency's); 404 for anyone else."""
+    scope = access.message_scope(request.user)
+    if scope is None:
         raise Http404
-    return agency_id
+    return scope
 
 
 # --- Failures ----------------------------------------------------------------------------------
@@ -48,7 +48,7 @@ def _scope(request: HttpRequest) -> int | None:
 
 @staff_login_required
 def failures(request: HttpRequest) -> HttpResponse:
-    agency_id = _scope(request)
+    agency_id = _scope(request).agency_id
     page = Paginator(selectors.messages_failed(agency_id=agency_id), 50).get_page(
         request.GET.get("page")
     )
@@ -59,7 +59,7 @@ def failures(request: HttpRequest) -> HttpResponse:
 @staff_login_required
 @require_POST
 def retry(request: HttpRequest, message_id: int) -> HttpResponse:
-    agency_id = _scope(request)
+    agency_id = _scope(request).agency_id
     try:
         services.message_retry(message_id=message_id, agency_id=agency_id)
     except ApplicationError as exc:
@@ -74,10 +74,10 @@ def retry(request: HttpRequest, message_id: int) -> HttpResponse:
 
 def _editor_scope(request: HttpRequest) -> int | None:
     """Agency admins edit their agency's texts; an operator edits the defaults."""
-    agency_id = _scope(request)
-    if agency_id is None or selectors.is_agency_admin(request.user):
-        return agency_id
-    raise Http404
+    scope = _scope(request)
+    if not scope.may_edit_templates:
+        raise Http404
+    return scope.agency_id
 
 
 def _event(slug: str) -> Event:
@@ -89,13 +89,13 @@ def _event(slug: str) -> Event:
 
 @staff_login_required
 def templates(request: HttpRequest) -> HttpResponse:
-    agency_id = _scope(request)
+    scope = _scope(request)
     rows = [
         (event, version, own, sms_length(render_text(event, version.body, sample_context(event))))
-        for event, version, own in selectors.templates_for_agency(agency_id)
+        for event, version, own in selectors.templates_for_agency(scope.agency_id)
     ]
-    may_edit = agency_id is None or selectors.is_agency_admin(request.user)
-    return render(request, "notifications/templates.html", {"rows": rows, "may_edit": may_edit})
+    context = {"rows": rows, "may_edit": scope.may_edit_templates}
+    return render(request, "notifications/templates.html", context)
 
 
 @staff_login_required

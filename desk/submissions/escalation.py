@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from desk.agencies import access
 from desk.agencies.models import Role, Staff
 from desk.lib.jalali import format_date, today_tehran
 from desk.lib.persian import to_persian_digits
@@ -55,7 +56,7 @@ def _escalate(submission_id: int, today: date) -> bool:
     reassign = next(
         (r.reassign_to for r in rule if r.reassign_to and r.reassign_to.is_active), None
     )
-    if reassign is not None and reassign.agency_id == submission.agency_id:
+    if reassign is not None and access.can_receive_submission(reassign.user, submission):
         submission.assigned_to = reassign.user
         note += " " + _("طبق قاعده دستگاه به %(name)s واگذار شد.") % {
             "name": reassign.user.get_full_name() or reassign.user.username

@@ -8,8 +8,8 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 
 from desk.accounts.models import User
+from desk.agencies import access
 from desk.agencies.models import Staff
-from desk.agencies.selectors import require_staff, staff_for_user
 from desk.lib import tracking
 from desk.lib.jalali import today_tehran
 from desk.submissions.models import (
@@ -75,20 +75,20 @@ def inbox_for_staff(staff: Staff) -> QuerySet[Submission]:
     )
 
 
-def waiting_for_citizen(staff: Staff, limit: int = 50) -> QuerySet[Submission]:
+def waiting_for_citizen(user: object, limit: int = 50) -> QuerySet[Submission]:
     return (
-        Submission.objects.filter(agency_id=staff.agency_id, status=Status.NEEDS_INFO)
+        Submission.objects.filter(access.submissions_visible_to(user), status=Status.NEEDS_INFO)
         .select_related("service")
         .only(*LIST_COLUMNS)
         .order_by("submitted_at")[:limit]
     )
 
 
-def recently_closed(staff: Staff, limit: int = 20) -> QuerySet[Submission]:
+def recently_closed(user: object, limit: int = 20) -> QuerySet[Submission]:
     # closed_at is set exactly when a request is completed or rejected; filtering on it (not on
     # the two statuses) lets the partial index serve the newest first without a sort.
     return (
-        Submission.objects.filter(agency_id=staff.agency_id, closed_at__isnull=False)
+        Submission.objects.filter(access.submissions_visible_to(user), closed_at__isnull=False)
         .select_related("service")
         .only(*LIST_COLUMNS)
         .order_by("-closed_at")[:limit]
@@ -98,12 +98,11 @@ def recently_closed(staff: Staff, limit: int = 20) -> QuerySet[Submission]:
 def get_submission_for_staff(user: object, tracking_code: str) -> Submission:
     """The request if `user` is staff of its agency; 404 otherwise, so that its existence leaks
     nothing to other agencies."""
-    staff = require_staff(user)
     submission = (
         Submission.objects.select_related(
             "service", "agency", "applicant", "current_step", "department", "assigned_to"
         )
-        .filter(tracking_code=tracking_code, agency_id=staff.agency_id)
+        .filter(access.submissions_visible_to(user), tracking_code=tracking_code)
         .first()
     )
     if submission is None:
@@ -149,20 +148,14 @@ def submission_track(*, code: str, national_code: str) -> Submission | None:
 def get_attachment_for_user(
     user: object, public_id: uuid.UUID, tracked_ids: list[int]
 ) -> Attachment:
-    """An attachment for whoever may see it: staff of the agency, the applicant, or someone
-    who has just proved the tracking code and national code in this session (results only)."""
+    """An attachment for whoever may see it (``access.can_view_attachment``); 404 for anyone
+    else, so that its existence leaks nothing."""
     attachment = Attachment.objects.select_related("submission").filter(public_id=public_id).first()
-    if attachment is None:
+    if attachment is None or not access.can_view_attachment(
+        user, attachment, tracked_ids=tracked_ids
+    ):
         raise Http404
-    submission = attachment.submission
-    staff = staff_for_user(user)
-    if staff is not None and staff.agency_id == submission.agency_id:
-        return attachment
-    if getattr(user, "is_authenticated", False) and submission.applicant_id == user.pk:  # type: ignore[attr-defined]
-        return attachment
-    if submission.pk in tracked_ids and attachment.kind == "result":
-        return attachment
-    raise Http404
+    return attachment
 
 
 def result_files(submission: Submission) -> list[Attachment]:

@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from desk.accounts.models import User
+from desk.agencies import access
 from desk.agencies.models import Role, Staff
-from desk.agencies.selectors import staff_for_user
 from desk.catalog.models import FieldKind, FormField, Service
 from desk.errors import ApplicationError
 from desk.lib import tracking
@@ -151,7 +151,7 @@ def submission_create(
     request, so a double click or a retried POST creates one request, not two."""
     if not service.accepts_online or not service.is_published:
         raise ApplicationError(_("این خدمت در حال حاضر درخواست برخط نمی‌پذیرد."))
-    if staff_for_user(applicant) is not None:
+    if access.staff_for_user(applicant) is not None:
         raise ApplicationError(_("ثبت درخواست فقط با ورود شهروند (کد ملی و پیامک) ممکن است."))
     if not applicant.national_code or not applicant.mobile:
         raise ApplicationError(_("برای ثبت درخواست باید با کد ملی و تلفن همراه وارد شوید."))
@@ -191,9 +191,9 @@ START_REVIEW = "start_review"
 
 def staff_actions_for(submission: Submission, user: object) -> list[ActionChoice]:
     """What `user` may do on `submission` now: take it up, or the current step's actions."""
-    staff = staff_for_user(user)
+    staff = access.staff_for_user(user)
     step = submission.current_step
-    if staff is None or step is None or staff.agency_id != submission.agency_id:
+    if staff is None or step is None or not access.can_act_on_submission(user, submission):
         return []
     choices = [
         ActionChoice(a.key, a.label, a.needs_message, a.needs_result)
@@ -242,8 +242,8 @@ def _lock(submission_id: int) -> Submission:
 
 
 def _require_staff(actor: User, submission: Submission) -> Staff:
-    staff = staff_for_user(actor)
-    if staff is None or staff.agency_id != submission.agency_id:
+    staff = access.staff_for_user(actor)
+    if staff is None or not access.can_act_on_submission(actor, submission):
         raise ApplicationError(_("شما اجازه این اقدام را ندارید."))
     return staff
 
@@ -373,10 +373,8 @@ def submission_assign(*, submission_id: int, actor: User, assignee: User | None)
         raise ApplicationError(_("فقط مدیر می‌تواند درخواست را واگذار کند."))
     if not submission.is_open:
         raise ApplicationError(_("درخواست بسته‌شده را نمی‌توان واگذار کرد."))
-    if assignee is not None:
-        target = staff_for_user(assignee)
-        if target is None or target.agency_id != submission.agency_id:
-            raise ApplicationError(_("این کارمند در دستگاه شما نیست."), field="assignee")
+    if assignee is not None and not access.can_receive_submission(assignee, submission):
+        raise ApplicationError(_("این کارمند در دستگاه شما نیست."), field="assignee")
     submission.assigned_to = assignee
     if assignee is not None and submission.status == Status.SUBMITTED:
         submission.status = Status.IN_REVIEW
@@ -399,7 +397,7 @@ def submission_refer(
     """Send the current step's work to another department of the agency, with a note."""
     submission = _lock(submission_id)
     staff = _require_staff(actor, submission)
-    if department.agency_id != submission.agency_id:
+    if not access.may_route_to(submission, department):
         raise ApplicationError(_("این واحد در دستگاه شما نیست."), field="department")
     if not submission.is_open or submission.status == Status.NEEDS_INFO:
         raise ApplicationError(_("این درخواست اکنون قابل ارجاع نیست."))

@@ -13,8 +13,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from desk import ratelimit
 from desk.accounts.models import User
+from desk.agencies import access
+from desk.agencies.access import require_staff
 from desk.agencies.models import Role
-from desk.agencies.selectors import require_staff, staff_for_user
 from desk.catalog.selectors import service_for_apply
 from desk.delivery.selectors import documents_of
 from desk.delivery.services import document_issue
@@ -47,7 +48,7 @@ def apply(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404
     user = _citizen(request)
     # Staff sign in with a password, not as a citizen; their account never files a request.
-    if not user.national_code or staff_for_user(user) is not None:
+    if not access.may_apply(user):
         messages.error(request, _("ثبت درخواست فقط با ورود شهروند (کد ملی و پیامک) ممکن است."))
         return redirect("catalog:service_detail", slug=slug)
     form = ApplicationForm(
@@ -186,8 +187,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "staff": staff,
         "inbox": page,
         "page": page,
-        "waiting": selectors.waiting_for_citizen(staff),
-        "closed": selectors.recently_closed(staff),
+        "waiting": selectors.waiting_for_citizen(request.user),
+        "closed": selectors.recently_closed(request.user),
     }
     return render(request, "submissions/inbox.html", context)
 

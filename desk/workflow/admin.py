@@ -10,8 +10,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from desk.agencies.access import administered_agency_id
 from desk.agencies.admin import AgencyScopedAdmin
-from desk.agencies.selectors import administered_agency_id
 from desk.errors import ApplicationError
 from desk.workflow import services
 from desk.workflow.models import (

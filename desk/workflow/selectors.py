@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
+from desk.agencies import access
 from desk.agencies.models import Role, Staff
 from desk.workflow.models import Action, Step
 
@@ -35,13 +36,14 @@ def staff_may_take(
 
 def inbox_filter(staff: Staff) -> Q:
     """Requests of the staff member's agency that their roles and departments can act on."""
+    own_agency = access.submissions_visible_to(staff.user)
     if staff.role == Role.MANAGER:
-        return Q(agency_id=staff.agency_id)
+        return own_agency
     mine = Q(assigned_to_id=staff.user_id)
     routed = Q(department__isnull=True, current_step__role=staff.role)
     for position in staff.positions.all():
         routed |= Q(department_id=position.department_id, current_step__role=position.role)
-    return Q(agency_id=staff.agency_id) & (mine | (Q(assigned_to__isnull=True) & routed))
+    return own_agency & (mine | (Q(assigned_to__isnull=True) & routed))
 
 
 def step_actions(step: Step) -> list[Action]:

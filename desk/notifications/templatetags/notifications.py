@@ -6,6 +6,7 @@ from typing import Any
 
 from django import template
 
+from desk.agencies import access
 from desk.lib.sms import sms_parts
 from desk.notifications import selectors
 from desk.notifications.events import EVENTS
@@ -27,7 +28,7 @@ _BADGES: dict[str, str] = {
 def request_messages(context: Any, reference: str) -> dict[str, Any]:
     """What was sent to the applicant about this request, scoped to the viewer's agency."""
     request = context.get("request")
-    agency_id = selectors.staff_agency_id(getattr(request, "user", None))
+    agency_id = access.agency_for_staff(getattr(request, "user", None))
     rows = []
     if agency_id is not None and reference:
         rows = list(selectors.messages_for_reference(reference, agency_id))

@@ -1,0 +1,432 @@
+"""The one access policy: may this person see or do this?
+
+Every view, service, selector, admin page and the notifications app asks here; no other module
+compares agency ids. A staff member works for one agency and sees that agency's requests,
+files, appointments and messages; an agency admin manages that agency's configuration in the
+admin site; a superuser (the operator) sees every agency. Citizens see their own requests.
+
+Inquiries between agencies add *grants*: agency B may see the fields and files of agency A's
+request that an inquiry shares, until B answers. The inquiries app fills them in through a
+``GrantProvider`` registered here (``grant_provider_register``), so this module names no
+higher app and a reader finds every source of access from this file.
+
+This app sits below the apps whose rows it judges: they are described by the small protocols
+below, never imported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q
+from django.http import Http404
+
+from desk.agencies.models import Agency, Role, Staff
+
+# --- the things judged --------------------------------------------------------------------------
+
+
+class Owned(Protocol):
+    """Anything that belongs to an agency (None: national, everybody's)."""
+
+    @property
+    def agency_id(self) -> int | None: ...
+
+
+class RequestLike(Protocol):
+    """A citizen's request (submissions.Submission)."""
+
+    @property
+    def pk(self) -> int: ...
+
+    @property
+    def agency_id(self) -> int: ...
+
+    @property
+    def applicant_id(self) -> int: ...
+
+
+class FileLike(Protocol):
+    """A file of a request: an attachment or an issued document."""
+
+    @property
+    def pk(self) -> int: ...
+
+    @property
+    def submission(self) -> RequestLike: ...
+
+
+class AttachmentLike(FileLike, Protocol):
+    @property
+    def kind(self) -> str: ...
+
+
+class AppointmentLike(Protocol):
+    @property
+    def agency_id(self) -> int: ...
+
+    @property
+    def citizen_id(self) -> int: ...
+
+
+# The attachment kind a citizen who proved a tracking code may download (the agency's result).
+RESULT_KIND = "result"
+
+# --- who is asking ------------------------------------------------------------------------------
+
+
+def staff_for_user(user: object) -> Staff | None:
+    """The active staff record of a signed-in user, or None for citizens and strangers."""
+    if isinstance(user, AnonymousUser) or not getattr(user, "is_authenticated", False):
+        return None
+    try:
+        staff: Staff = user.staff  # type: ignore[attr-defined]
+    except Staff.DoesNotExist:
+        return None
+    if not staff.is_active or not staff.agency.is_active:
+        return None
+    return staff
+
+
+def require_staff(user: object) -> Staff:
+    """The staff record, or 404: a staff page tells nobody else that it exists."""
+    staff = staff_for_user(user)
+    if staff is None:
+        raise Http404
+    return staff
+
+
+def agency_for_staff(user: object) -> int | None:
+    """The agency a staff member acts for; None for citizens, strangers and the deactivated."""
+    staff = staff_for_user(user)
+    return staff.agency_id if staff is not None else None
+
+
+def administered_agency_id(user: object) -> int | None:
+    """The agency whose configuration `user` manages as its agency admin, else None."""
+    staff = staff_for_user(user)
+    return staff.agency_id if staff is not None and staff.role == Role.ADMIN else None
+
+
+def is_operator(user: object) -> bool:
+    """The system's superusers: every agency's rows, national configuration."""
+    return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_superuser", False))
+
+
+def is_staff_of(user: object, agency_id: int | None) -> bool:
+    return agency_id is not None and agency_for_staff(user) == agency_id
+
+
+def has_role(user: object, *roles: str) -> bool:
+    staff = staff_for_user(user)
+    return staff is not None and staff.role in roles
+
+
+def may_apply(user: object) -> bool:
+    """Requests and bookings are filed by citizens signed in with their national code; a staff
+    account never files one for itself."""
+    return bool(getattr(user, "national_code", "")) and staff_for_user(user) is None
+
+
+def _nothing() -> Q:
+    return Q(pk__in=[])
+
+
+def staff_rows(user: object, path: str = "agency_id") -> Q:
+    """A filter for rows of the agency `user` works for (``path`` leads from the row to its
+    agency's id); matches nothing for anyone who is not active staff."""
+    agency_id = agency_for_staff(user)
+    return Q(**{path: agency_id}) if agency_id is not None else _nothing()
+
+
+# --- requests ------------------------------------------------------------------------------------
+
+
+def can_view_submission(user: object, submission: RequestLike) -> bool:
+    """The whole request (answers, files, timeline, staff notes): staff of its agency only."""
+    return is_staff_of(user, submission.agency_id)
+
+
+def can_act_on_submission(user: object, submission: RequestLike) -> bool:
+    """Whether `user` may take steps on the request at all; which actions, by role and
+    department, is the workflow's rule (workflow.selectors.staff_may_take)."""
+    return can_view_submission(user, submission)
+
+
+def can_receive_submission(assignee: object, submission: RequestLike) -> bool:
+    """Whether work on the request may be given to `assignee`."""
+    return is_staff_of(assignee, submission.agency_id)
+
+
+def same_agency(a: Owned, b: Owned) -> bool:
+    """Both belong to one agency (a service and the office that offers it)."""
+    return a.agency_id is not None and a.agency_id == b.agency_id
+
+
+def may_route_to(submission: RequestLike, place: Owned) -> bool:
+    """A request is referred only within its agency (a department, an office)."""
+    return same_agency(place, submission)
+
+
+def is_applicant(user: object, submission: RequestLike) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and submission.applicant_id == getattr(
+        user, "pk", None
+    )
+
+
+def submissions_visible_to(user: object, path: str = "agency_id") -> Q:
+    """The requests whose staff pages `user` may open (see ``can_view_submission``)."""
+    return staff_rows(user, path)
+
+
+# --- grants (inquiries) --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Grant:
+    """Agency ``agency_id`` may see, of another agency's request ``submission_id``, the form
+    fields named in ``fields`` and the attachments in ``attachment_ids``; nothing else, and
+    not to act on it. ``reason`` says why (the inquiry), for the citizen's data tracker."""
+
+    agency_id: int
+    submission_id: int
+    fields: frozenset[str]
+    attachment_ids: frozenset[int]
+    reason: str
+
+
+class GrantProvider(Protocol):
+    """A source of grants: the inquiries app yields one per unanswered inquiry to the agency.
+    A grant ends when its provider stops yielding it (the inquiry was answered or withdrawn)."""
+
+    def grants_for(self, *, agency_id: int, submission_id: int) -> Iterable[Grant]: ...
+
+
+_PROVIDERS: list[GrantProvider] = []
+
+
+def grant_provider_register(provider: GrantProvider) -> None:
+    """Called once from the providing app's ``AppConfig.ready``."""
+    if provider not in _PROVIDERS:
+        _PROVIDERS.append(provider)
+
+
+def grant_provider_unregister(provider: GrantProvider) -> None:
+    if provider in _PROVIDERS:
+        _PROVIDERS.remove(provider)
+
+
+@contextmanager
+def grant_provider(provider: GrantProvider) -> Iterator[GrantProvider]:
+    """Registered for the duration of a block (tests, one-off scripts)."""
+    grant_provider_register(provider)
+    try:
+        yield provider
+    finally:
+        grant_provider_unregister(provider)
+
+
+@dataclass(frozen=True)
+class SubmissionAccess:
+    """What of a request `user` may see: all of it (``full``), or the shared parts."""
+
+    full: bool
+    fields: frozenset[str] = frozenset()
+    attachment_ids: frozenset[int] = frozenset()
+    reasons: tuple[str, ...] = ()
+
+    @property
+    def any(self) -> bool:
+        return self.full or bool(self.fields or self.attachment_ids)
+
+    def may_see_field(self, name: str) -> bool:
+        return self.full or name in self.fields
+
+    def may_see_attachment(self, attachment_id: int) -> bool:
+        return self.full or attachment_id in self.attachment_ids
+
+
+NO_ACCESS = SubmissionAccess(full=False)
+
+
+def grants_to(user: object, submission: RequestLike) -> list[Grant]:
+    """The open grants of `user`'s agency on another agency's request."""
+    agency_id = agency_for_staff(user)
+    if agency_id is None or agency_id == submission.agency_id:
+        return []
+    return [
+        grant
+        for provider in _PROVIDERS
+        for grant in provider.grants_for(agency_id=agency_id, submission_id=submission.pk)
+        if grant.agency_id == agency_id and grant.submission_id == submission.pk
+    ]
+
+
+def submission_access(user: object, submission: RequestLike) -> SubmissionAccess:
+    """Everything for staff of the request's agency; the union of open grants for staff of
+    another agency an inquiry asked; nothing for anyone else."""
+    if can_view_submission(user, submission):
+        return SubmissionAccess(full=True)
+    grants = grants_to(user, submission)
+    if not grants:
+        return NO_ACCESS
+    return SubmissionAccess(
+        full=False,
+        fields=frozenset().union(*(g.fields for g in grants)),
+        attachment_ids=frozenset().union(*(g.attachment_ids for g in grants)),
+        reasons=tuple(g.reason for g in grants),
+    )
+
+
+# --- files ---------------------------------------------------------------------------------------
+
+
+def can_view_attachment(
+    user: object, attachment: AttachmentLike, *, tracked_ids: Iterable[int] = ()
+) -> bool:
+    """Staff of the agency, the applicant, an agency an open inquiry shares the file with, or
+    a browser that has just proved the tracking code and national code (results only)."""
+    submission = attachment.submission
+    if is_applicant(user, submission):
+        return True
+    if submission_access(user, submission).may_see_attachment(attachment.pk):
+        return True
+    return attachment.kind == RESULT_KIND and submission.pk in tracked_ids
+
+
+def can_view_document(user: object, document: FileLike, *, tracked_ids: Iterable[int] = ()) -> bool:
+    """An issued result document: staff of the agency, the applicant, or a browser that has
+    proved the tracking code and national code. Inquiries never share one."""
+    submission = document.submission
+    return (
+        can_view_submission(user, submission)
+        or is_applicant(user, submission)
+        or submission.pk in tracked_ids
+    )
+
+
+def hands_over(user: object, document: FileLike) -> bool:
+    """Whether giving `document` to `user` delivers it: it does unless the agency's own staff
+    are looking at it."""
+    return not can_view_submission(user, document.submission)
+
+
+# --- appointments --------------------------------------------------------------------------------
+
+
+def can_view_appointment(user: object, appointment: AppointmentLike) -> bool:
+    """A booking's desk actions (arrival, no-show, done): staff of its agency."""
+    return is_staff_of(user, appointment.agency_id)
+
+
+def can_change_appointment(user: object, appointment: AppointmentLike) -> bool:
+    """Cancel or move a booking: the citizen who holds it, or staff of its agency."""
+    holder = bool(getattr(user, "is_authenticated", False)) and appointment.citizen_id == getattr(
+        user, "pk", None
+    )
+    return holder or can_view_appointment(user, appointment)
+
+
+def can_book_at(user: object, office: Owned) -> bool:
+    """A clerk books walk-ins only at their own agency's offices."""
+    return is_staff_of(user, office.agency_id)
+
+
+def oversight_agency(user: object) -> Agency | None:
+    """Managers and agency admins see their agency's capacity and breaches."""
+    staff = staff_for_user(user)
+    if staff is None or staff.role not in (Role.MANAGER, Role.ADMIN):
+        return None
+    return staff.agency
+
+
+# --- messages (notifications) --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MessageScope:
+    """Whose messages and texts a person sees: one agency's, or every agency's (operators)."""
+
+    agency_id: int | None
+    may_edit_templates: bool
+
+    @property
+    def everything(self) -> bool:
+        return self.agency_id is None
+
+
+def message_scope(user: object) -> MessageScope | None:
+    """Staff see their agency's outbox; its admin edits its texts; an operator (a superuser
+    without a staff record) sees all and edits the defaults; None for anyone else."""
+    staff = staff_for_user(user)
+    if staff is not None:
+        return MessageScope(agency_id=staff.agency_id, may_edit_templates=staff.role == Role.ADMIN)
+    if is_operator(user):
+        return MessageScope(agency_id=None, may_edit_templates=True)
+    return None
+
+
+# --- configuration (the admin site) --------------------------------------------------------------
+
+AdminAction = Literal["view", "add", "change", "delete"]
+ALL: frozenset[AdminAction] = frozenset({"view", "add", "change", "delete"})
+READ: frozenset[AdminAction] = frozenset({"view"})
+
+# What an agency admin's job needs, on their own agency's rows only: the services with their
+# forms; workflows with steps, actions, departments and positions; calendars and closures;
+# offices and slots; the overdue rule. (SMS texts are edited on the staff message pages.)
+# Anything not listed here is the operator's.
+AGENCY_ADMIN_PERMISSIONS: dict[str, frozenset[AdminAction]] = {
+    "catalog.service": ALL,
+    "catalog.servicestep": ALL,
+    "catalog.requireddocument": ALL,
+    "catalog.regulation": ALL,
+    "catalog.faq": ALL,
+    "catalog.formfield": ALL,
+    "workflow.workflowversion": frozenset({"view", "add", "change"}),
+    "workflow.step": ALL,
+    "workflow.action": ALL,
+    "workflow.department": ALL,
+    "workflow.position": ALL,
+    "workflow.escalationrule": ALL,
+    "calendars.weeklydaysoff": ALL,
+    "calendars.officehours": ALL,
+    "calendars.closure": frozenset({"view", "add", "delete"}),
+    "appointments.office": ALL,
+    "appointments.policy": ALL,
+    "appointments.slottemplate": ALL,
+    "appointments.slotexception": ALL,
+    "appointments.appointment": READ,
+    "appointments.breach": READ,
+}
+
+
+def admin_may(user: object, action: AdminAction, model_label: str) -> bool:
+    """May `user` take `action` on rows of the model in the admin site at all (which rows is
+    ``admin_rows``): operators everything, agency admins their job's set."""
+    if is_operator(user):
+        return True
+    if administered_agency_id(user) is None:
+        return False
+    return action in AGENCY_ADMIN_PERMISSIONS.get(model_label.lower(), frozenset())
+
+
+def admin_rows(user: object, path: str) -> Q | None:
+    """The admin rows `user` may reach: None for every row (operators), else the rows whose
+    ``path`` leads to their agency (nothing for anyone else)."""
+    if is_operator(user):
+        return None
+    agency_id = administered_agency_id(user)
+    return Q(**{path: agency_id}) if agency_id is not None else _nothing()
+
+
+def admin_may_touch(user: object, owner_agency_id: int | None) -> bool:
+    """A row owned by ``owner_agency_id`` (None: national): operators any, an agency admin
+    only their own."""
+    if is_operator(user):
+        return True
+    return owner_agency_id is not None and administered_agency_id(user) == owner_agency_id
