@@ -16,11 +16,11 @@ from desk.accounts.models import User
 from desk.agencies import access
 from desk.delivery import codes, pdf
 from desk.delivery.models import IssuedDocument
-from desk.delivery.selectors import mask_national_code
+from desk.delivery.selectors import documents_of, mask_national_code
 from desk.errors import ApplicationError
 from desk.lib.jalali import format_date, format_date_long
 from desk.lib.persian import to_persian_digits
-from desk.submissions.models import EventKind, Submission, TimelineEvent
+from desk.submissions.models import EventKind, Status, Submission, TimelineEvent
 
 TEMPLATE = "delivery/result.html"
 
@@ -94,6 +94,35 @@ def document_issue(
         document.file.delete(save=False)
         raise ApplicationError(_("صدور سند انجام نشد. لطفاً دوباره تلاش کنید.")) from None
     return document
+
+
+def result_document_issue(
+    *, submission_id: int, issued_by_id: int | None, message: str = ""
+) -> IssuedDocument | None:
+    """Issue the result PDF of a request that has just been completed (the subscriber of
+    ``SubmissionCompleted``), in the name of whoever completed it, with their decision as its
+    text. Idempotent: a request that already has a document issued since it was closed gets
+    no second one, so a queued job that runs twice issues once."""
+    submission = Submission.objects.select_related("service", "agency").get(pk=submission_id)
+    if submission.status != Status.COMPLETED or issued_by_id is None:
+        return None
+    issued = documents_of(submission)
+    if submission.closed_at is not None:
+        issued = issued.filter(issued_at__gte=submission.closed_at)
+    if issued.exists():
+        return None
+    body = message.strip() or _(
+        "درخواست «%(service)s» شما با کد رهگیری %(code)s بررسی و انجام شد و نتیجه صادر گردید."
+    ) % {
+        "service": submission.service.title,
+        "code": to_persian_digits(submission.tracking_code),
+    }
+    return document_issue(
+        submission=submission,
+        title=_("نتیجه درخواست %(service)s") % {"service": submission.service.title},
+        body=body,
+        issued_by=User.objects.get(pk=issued_by_id),
+    )
 
 
 @transaction.atomic

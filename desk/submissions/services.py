@@ -17,6 +17,14 @@ from desk.accounts.models import User
 from desk.agencies import access
 from desk.agencies.models import Role, Staff
 from desk.catalog.models import FieldKind, FormField, Service
+from desk.core.events import (
+    Event,
+    SubmissionCompleted,
+    SubmissionMoved,
+    SubmissionRejected,
+    SubmissionSubmitted,
+    announce,
+)
 from desk.errors import ApplicationError
 from desk.lib import tracking
 from desk.lib.jalali import today_tehran
@@ -136,6 +144,11 @@ def _submission_insert(
         )
     _event_record(submission=submission, kind=EventKind.SUBMITTED, actor=applicant, step=start)
     _notify_status(submission)
+    announce(
+        SubmissionSubmitted(
+            submission_id=submission.pk, agency_id=submission.agency_id, actor_id=applicant.pk
+        )
+    )
     return submission
 
 
@@ -317,7 +330,28 @@ def submission_transition(
         submission=submission, kind=event_kind, actor=actor, message=message, step=spec.target
     )
     _notify_status(submission, step_changed=event_kind == EventKind.STEP_CHANGED)
+    announce(_moved_event(submission, source=step, actor=actor, message=message))
     return submission
+
+
+def _moved_event(submission: Submission, *, source: Step, actor: User, message: str) -> Event:
+    """The one domain event of a transition: the request completed, rejected, or moved on."""
+    if submission.status in (Status.COMPLETED, Status.REJECTED):
+        ended = SubmissionCompleted if submission.status == Status.COMPLETED else SubmissionRejected
+        return ended(
+            submission_id=submission.pk,
+            agency_id=submission.agency_id,
+            actor_id=actor.pk,
+            message=message,
+        )
+    assert submission.current_step_id is not None  # a transition always lands on a step
+    return SubmissionMoved(
+        submission_id=submission.pk,
+        agency_id=submission.agency_id,
+        actor_id=actor.pk,
+        from_step_id=source.pk,
+        to_step_id=submission.current_step_id,
+    )
 
 
 def _move(submission: Submission, target: Step) -> None:

@@ -17,11 +17,8 @@ from desk.agencies import access
 from desk.agencies.access import require_staff
 from desk.agencies.models import Role
 from desk.catalog.selectors import service_for_apply
-from desk.delivery.selectors import documents_of
-from desk.delivery.services import document_issue
 from desk.errors import ApplicationError
 from desk.http import client_ip, staff_login_required
-from desk.lib.persian import to_persian_digits
 from desk.submissions import deadlines, selectors, services
 from desk.submissions.forms import (
     ApplicationForm,
@@ -94,13 +91,12 @@ def track(request: HttpRequest) -> HttpResponse:
     if submission is not None:
         context["events"] = selectors.timeline_for(submission)
         if submission.status == Status.COMPLETED:
-            results = context["results"] = selectors.result_files(submission)
-            documents = context["documents"] = list(documents_of(submission))
-            if results or documents:
-                # Proving the code and national code lets this browser download them. Only
-                # then: a session is a write, and most lookups are of open requests.
-                tracked = request.session.get(selectors.TRACKED_SESSION_KEY, [])
-                request.session[selectors.TRACKED_SESSION_KEY] = [*tracked[-19:], submission.pk]
+            context["results"] = selectors.result_files(submission)
+            # Proving the code and national code lets this browser download the result files
+            # and issued documents. Only for completed requests: a session is a write, and most
+            # lookups are of open requests.
+            tracked = request.session.get(selectors.TRACKED_SESSION_KEY, [])
+            request.session[selectors.TRACKED_SESSION_KEY] = [*tracked[-19:], submission.pk]
     return render(request, "submissions/track.html", context)
 
 
@@ -217,31 +213,9 @@ def staff_act(request: HttpRequest, code: str) -> HttpResponse:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             messages.success(request, _("اقدام ثبت شد و به متقاضی پیامک می‌شود."))
-            if submission.status == Status.COMPLETED:
-                _issue_result_document(request, submission, form.cleaned_data["message"])
             return redirect("submissions:staff_request", code=code)
     context = _staff_context(request, submission, form=form)
     return render(request, "submissions/staff_request.html", context, status=400)
-
-
-def _issue_result_document(request: HttpRequest, submission: Submission, message: str) -> None:
-    """The verifiable PDF of the decision. Rendered after the completion has committed: a slow
-    or failed render never holds the request's row lock nor undoes the decision."""
-    body = message or _(
-        "درخواست «%(service)s» شما با کد رهگیری %(code)s بررسی و انجام شد و نتیجه صادر گردید."
-    ) % {
-        "service": submission.service.title,
-        "code": to_persian_digits(submission.tracking_code),
-    }
-    try:
-        document_issue(
-            submission=submission,
-            title=_("نتیجه درخواست %(service)s") % {"service": submission.service.title},
-            body=body,
-            issued_by=request.user,  # type: ignore[arg-type]
-        )
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
 
 
 @staff_login_required

@@ -1,0 +1,157 @@
+"""Domain events: what happened, announced after commit, and every subscriber to each.
+
+A lower layer that must make a higher one act does not import it. It announces an event —
+``announce(SubmissionCompleted(...))`` — and the apps above it are listed as its subscribers in
+``SUBSCRIBERS`` below, by dotted path. That table is the one place that says who reacts to what:
+a reader finds every subscriber from the event's definition, and a test fails when a function
+that takes an event is not listed (``desk/core/tests/test_events.py``).
+
+- Subscribers run after the announcing transaction commits (``transaction.on_commit``), in the
+  order of the table, events in the order they were announced; a rolled-back transaction runs
+  none of them.
+- A subscriber that fails is logged and does not stop the others.
+- Heavy work (a PDF, thousands of rows) is a Huey task listed with ``job=True``: calling it
+  queues it, so the announcing request returns at once.
+- Events carry ids and values, never model instances: they are pickled into jobs.
+
+Not Django signals: nothing is connected at import time, and nothing runs inside the
+announcing transaction.
+"""
+
+from __future__ import annotations
+
+import datetime
+import enum
+import functools
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils.module_loading import import_string
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Event:
+    """The base of every domain event."""
+
+
+# --- requests (announced by desk.submissions.services) -------------------------------------------
+
+
+@dataclass(frozen=True)
+class SubmissionEvent(Event):
+    submission_id: int
+    agency_id: int
+    # Who did it; None for the system (a job).
+    actor_id: int | None
+
+
+@dataclass(frozen=True)
+class SubmissionSubmitted(SubmissionEvent):
+    """A citizen filed a request (web, clerk, or any future channel)."""
+
+
+@dataclass(frozen=True)
+class SubmissionMoved(SubmissionEvent):
+    """A request moved to another working step (or to the citizen and back) without ending."""
+
+    from_step_id: int | None
+    to_step_id: int
+
+
+@dataclass(frozen=True)
+class SubmissionCompleted(SubmissionEvent):
+    """A request reached a completed end: ``message`` is the decision written to the citizen."""
+
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class SubmissionRejected(SubmissionEvent):
+    """A request reached a rejected end: ``message`` is the reason given to the citizen."""
+
+    message: str = ""
+
+
+# --- the working calendar (announced by desk.calendars.services) ---------------------------------
+
+
+class CalendarScope(enum.StrEnum):
+    NATIONAL = "national"
+    PROVINCE = "province"
+    AGENCY = "agency"
+
+
+@dataclass(frozen=True)
+class CalendarChanged(Event):
+    """Days became working days or days off: a closure added or removed, a holiday corrected,
+    a weekly rule saved or deleted. Every day from ``start`` to ``end`` (both included; no
+    ``end``: onward) may have changed, for the whole country, one province (its Persian name,
+    as ``calendars.models.Province`` holds it) or one agency."""
+
+    scope: CalendarScope
+    start: datetime.date
+    end: datetime.date | None
+    province: str = ""
+    agency_id: int | None = None
+
+    def __post_init__(self) -> None:
+        place = {
+            CalendarScope.NATIONAL: not self.province and self.agency_id is None,
+            CalendarScope.PROVINCE: bool(self.province) and self.agency_id is None,
+            CalendarScope.AGENCY: not self.province and self.agency_id is not None,
+        }
+        if not place[CalendarScope(self.scope)]:
+            raise ValueError(f"inconsistent calendar change: {self!r}")
+        if self.end is not None and self.end < self.start:
+            raise ValueError(f"calendar change ends before it starts: {self!r}")
+
+
+# --- who subscribes to what ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Subscriber:
+    path: str  # the dotted path of a function that takes the event
+    job: bool = False  # a Huey task: calling it queues the work for a worker
+
+
+SUBSCRIBERS: dict[type[Event], tuple[Subscriber, ...]] = {
+    SubmissionSubmitted: (),
+    SubmissionMoved: (),
+    SubmissionCompleted: (
+        # The verifiable result PDF, whatever path completed the request.
+        Subscriber("desk.delivery.tasks.result_document_issue", job=True),
+    ),
+    SubmissionRejected: (),
+    CalendarChanged: (),
+}
+
+
+def subscribers_of(event_type: type[Event]) -> tuple[Subscriber, ...]:
+    """The subscribers of an event type, in the order they run. An event missing from the
+    table is a programming error, not an event nobody hears."""
+    try:
+        return SUBSCRIBERS[event_type]
+    except KeyError:
+        raise LookupError(f"{event_type.__name__} is not listed in SUBSCRIBERS") from None
+
+
+def announce(event: Event) -> None:
+    """Run every subscriber of ``event`` once the current transaction commits (at once when
+    there is none)."""
+    for subscriber in subscribers_of(type(event)):
+        transaction.on_commit(functools.partial(_run, subscriber, event))
+
+
+def _run(subscriber: Subscriber, event: Event) -> None:
+    try:
+        function: Callable[[Any], object] = import_string(subscriber.path)
+        function(event)
+    except Exception:
+        # One subscriber's failure must not cost the others their turn: logged, not raised.
+        logger.exception("subscriber %s failed on %r", subscriber.path, event)
