@@ -83,7 +83,7 @@ def _race(attempts: int, connections_max: int, fx: dict[str, Any]) -> dict[str, 
     from django.db import connections
 
     from desk.appointments.services import appointment_book
-    from desk.errors import ApplicationError
+    from desk.core.errors import ApplicationError
 
     gate = threading.BoundedSemaphore(connections_max)
     barrier = threading.Barrier(attempts)

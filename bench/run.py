@@ -112,6 +112,7 @@ def base_env(db: str, var_dir: Path) -> dict[str, str]:
 def desk_env(db: str) -> dict[str, str]:
     env = base_env(db, WORK / db / "var")
     env.update(
+        BENCH="1",  # installs desk.benchdata (bench_data, bench_fixtures, bench_reset)
         BENCH_EMPTY_VIEW="1",
         SMS_BACKEND="memory",
         # One client address sends every lookup: the per-IP limit would stop the run at 30.

@@ -7,9 +7,9 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from desk.env import env_bool, env_choice, env_int, env_list, env_str, load_env_file
+from desk.core.env import env_bool, env_choice, env_int, env_list, env_str, load_env_file
+from desk.core.storage import default_storage_from_env
 from desk.lib.sms import parse_quiet_hours
-from desk.storage import default_storage_from_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 load_env_file(BASE_DIR / ".env")
@@ -43,7 +43,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "huey.contrib.djhuey",
     "auditlog",
-    "desk",
+    "desk.core",
     "desk.accounts",
     "desk.agencies",
     "desk.audit",
@@ -55,8 +55,13 @@ INSTALLED_APPS = [
     "desk.appointments",
     "desk.notifications",
     "desk.health",
-    "desk.benchdata",
+    "desk.demo",
 ]
+# The benchmark data generator (manage.py bench_data, bench_fixtures, bench_reset) exists only
+# where benchmarks run: bench/run.py and the Makefile's bench targets set BENCH=1.
+BENCH = env_bool("BENCH", False)
+if BENCH:
+    INSTALLED_APPS.append("desk.benchdata")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -84,9 +89,9 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "desk.context_processors.desk",
+                "desk.core.context_processors.desk",
             ],
-            "builtins": ["desk.templatetags.persian"],
+            "builtins": ["desk.core.templatetags.persian"],
         },
     },
 ]
@@ -132,7 +137,7 @@ REDIS_TIMEOUT_SECONDS = env_int("REDIS_TIMEOUT_SECONDS", 5)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "desk.redis_cache.RedisCache",
+            "BACKEND": "desk.core.redis_cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "desk"),
             # A dead Redis fails a request after a few seconds instead of hanging a worker.

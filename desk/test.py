@@ -31,7 +31,7 @@ class Runner(DiscoverRunner):
         settings.SMS_QUIET_HOURS = "off"
         # Personas sign in all the time; the real hasher is slow on purpose.
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-        # Configuration is cached across requests (desk.cache) and a test's rows are rolled
+        # Configuration is cached across requests (desk.core.cache) and a test's rows are rolled
         # back, not its cache: every test starts in a cache namespace of its own.
         SimpleTestCase._pre_setup = _pre_setup_isolating_cache  # type: ignore[attr-defined]
         self._media = tempfile.mkdtemp(prefix="desk-test-media-")

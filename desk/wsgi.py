@@ -4,7 +4,7 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
-from desk.forwarded import RealIPMiddleware, trusted_proxies
+from desk.core.forwarded import RealIPMiddleware, trusted_proxies
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "desk.settings")
 application = get_wsgi_application()

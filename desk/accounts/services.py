@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from desk.accounts.models import OneTimeCode, User
-from desk.errors import ApplicationError
+from desk.core.errors import ApplicationError
 from desk.lib.persian import to_ascii_digits, to_persian_digits
 from desk.notifications.services import message_queue_template
 

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from desk.accounts import services
 from desk.accounts.forms import CitizenLoginForm, CodeForm, ProfileForm, StaffLoginForm
 from desk.accounts.models import User
-from desk.errors import ApplicationError
-from desk.http import client_ip, safe_next
+from desk.core.errors import ApplicationError
+from desk.core.http import client_ip, safe_next
 
 
 @require_http_methods(["GET", "POST"])

@@ -25,7 +25,7 @@ from desk.appointments.models import (
     SlotTemplate,
 )
 from desk.catalog.models import Service
-from desk.forms import JalaliDateField
+from desk.core.forms import JalaliDateField
 
 
 def _agency_id(request: HttpRequest) -> int | None:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from desk.appointments.models import Office
 from desk.catalog.models import Service
-from desk.forms import MobileField, NationalCodeField, NormalizedCharField, StyledForm
+from desk.core.forms import MobileField, NationalCodeField, NormalizedCharField, StyledForm
 
 
 class SlotField(forms.CharField):

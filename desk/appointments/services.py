@@ -36,7 +36,7 @@ from desk.appointments.models import (
 from desk.appointments.selectors import Slot
 from desk.calendars.selectors import calendar_for_agency, calendars_for_agencies
 from desk.catalog.models import Service
-from desk.errors import ApplicationError
+from desk.core.errors import ApplicationError
 from desk.lib import tracking
 from desk.lib.jalali import TEHRAN, format_datetime
 from desk.lib.persian import to_persian_digits

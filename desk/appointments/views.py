@@ -19,8 +19,8 @@ from desk.appointments.models import Appointment, Office
 from desk.appointments.selectors import Offer, group_by_day
 from desk.catalog.models import Service
 from desk.catalog.selectors import service_for_public
-from desk.errors import ApplicationError
-from desk.http import staff_login_required
+from desk.core.errors import ApplicationError
+from desk.core.http import staff_login_required
 from desk.lib.jalali import TEHRAN
 from desk.lib.persian import to_persian_digits
 from desk.submissions.models import Submission

@@ -13,10 +13,10 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from desk.agencies.access import administered_agency_id
-from desk.cache import GenerationBumpingAdmin
 from desk.calendars.models import OfficeHours, WeeklyDaysOff
 from desk.calendars.selectors import CALENDARS_GENERATION
-from desk.forms import JalaliDateField
+from desk.core.cache import GenerationBumpingAdmin
+from desk.core.forms import JalaliDateField
 from desk.lib.jalali import format_date
 
 _PERSIAN_WEEK = ("saturday", "sunday", "monday", "tuesday", "wednesday", "thursday", "friday")

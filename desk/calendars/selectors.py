@@ -10,7 +10,6 @@ from django.db.models import F, Q
 
 from desk.agencies import access
 from desk.agencies.models import Agency
-from desk.cache import generation_bump, generation_cached
 from desk.calendars.models import (
     Closure,
     ClosureScope,
@@ -20,6 +19,7 @@ from desk.calendars.models import (
     WeeklyDaysOff,
     province_of,
 )
+from desk.core.cache import generation_bump, generation_cached
 from desk.lib.jalali import today_tehran
 from desk.lib.workdays import WeeklyOffPeriod, WorkCalendar
 

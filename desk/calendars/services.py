@@ -15,7 +15,7 @@ from desk.accounts.models import User
 from desk.agencies.models import Agency
 from desk.calendars.models import Closure, ClosureKind, ClosureScope, HolidayOverride, province_of
 from desk.calendars.selectors import calendars_changed, may_manage_closures
-from desk.errors import ApplicationError
+from desk.core.errors import ApplicationError
 from desk.lib.persian import to_persian_digits
 
 # A longer closure is almost surely a mistyped year; it would freeze every deadline.

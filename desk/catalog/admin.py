@@ -12,7 +12,6 @@ from django.http import HttpRequest
 from desk.agencies.access import administered_agency_id
 from desk.agencies.admin import AgencyAdmin
 from desk.agencies.models import Agency
-from desk.cache import GenerationBumpingAdmin
 from desk.catalog.models import (
     Category,
     Faq,
@@ -23,6 +22,7 @@ from desk.catalog.models import (
     ServiceStep,
 )
 from desk.catalog.selectors import SERVICES_GENERATION
+from desk.core.cache import GenerationBumpingAdmin
 
 
 def _agency_admin_agency_id(request: HttpRequest) -> int | None:

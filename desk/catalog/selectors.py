@@ -3,8 +3,8 @@ from __future__ import annotations
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from desk.agencies.models import Agency
-from desk.cache import generation_cached
 from desk.catalog.models import Category, Service
+from desk.core.cache import generation_cached
 from desk.lib.persian import search_key
 
 # Bumped by every write of a service card, its children, its category or agency (the admin

@@ -7,8 +7,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from desk.core.forms import NUMERIC_ATTRS, PersianFileInput, StyledForm
 from desk.delivery import codes
-from desk.forms import NUMERIC_ATTRS, PersianFileInput, StyledForm
 
 
 class VerifyCodeForm(StyledForm):

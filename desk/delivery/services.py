@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 
 from desk.accounts.models import User
 from desk.agencies import access
+from desk.core.errors import ApplicationError
 from desk.delivery import codes, pdf
 from desk.delivery.models import IssuedDocument
 from desk.delivery.selectors import documents_of, mask_national_code
-from desk.errors import ApplicationError
 from desk.lib.jalali import format_date, format_date_long
 from desk.lib.persian import to_persian_digits
 from desk.submissions.models import EventKind, Status, Submission, TimelineEvent

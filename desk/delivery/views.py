@@ -9,11 +9,11 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from desk import ratelimit
+from desk.core import ratelimit
+from desk.core.http import client_ip
 from desk.delivery import selectors, services
 from desk.delivery.forms import VerifyCodeForm, VerifyUploadForm
 from desk.delivery.models import IssuedDocument
-from desk.http import client_ip
 from desk.submissions.selectors import TRACKED_SESSION_KEY
 
 # Set by the tracking page (desk.submissions.views.track) once the tracking code and the

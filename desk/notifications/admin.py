@@ -10,7 +10,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from desk.errors import ApplicationError
+from desk.core.errors import ApplicationError
 from desk.notifications import services
 from desk.notifications.models import (
     DeliveryReceipt,

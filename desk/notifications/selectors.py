@@ -7,7 +7,7 @@ import datetime
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
-from desk.cache import generation_bump, generation_cached
+from desk.core.cache import generation_bump, generation_cached
 from desk.notifications.events import EVENTS, Event
 from desk.notifications.models import (
     FAILURE_STATUSES,

@@ -22,8 +22,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from desk.agencies import access
-from desk.errors import ApplicationError
-from desk.http import staff_login_required
+from desk.core.errors import ApplicationError
+from desk.core.http import staff_login_required
 from desk.lib.sms import sms_length
 from desk.notifications import selectors, services
 from desk.notifications.backends import BACKENDS

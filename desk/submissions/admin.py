@@ -16,8 +16,8 @@ from desk.accounts.models import User
 from desk.agencies.admin import AgencyScopedAdmin
 from desk.calendars.admin import WeeklyDaysOffAdmin
 from desk.calendars.models import Closure, HolidayOverride, WeeklyDaysOff
-from desk.errors import ApplicationError
-from desk.forms import JalaliDateField
+from desk.core.errors import ApplicationError
+from desk.core.forms import JalaliDateField
 from desk.lib.jalali import format_date, format_date_long, format_datetime
 from desk.submissions import deadlines
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from desk.accounts.models import User
 from desk.catalog.models import FieldKind, FormField, Service
-from desk.forms import (
+from desk.core.forms import (
     DocumentField,
     JalaliDateField,
     MobileField,

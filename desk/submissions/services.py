@@ -17,6 +17,7 @@ from desk.accounts.models import User
 from desk.agencies import access
 from desk.agencies.models import Role, Staff
 from desk.catalog.models import FieldKind, FormField, Service
+from desk.core.errors import ApplicationError
 from desk.core.events import (
     Event,
     SubmissionCompleted,
@@ -25,7 +26,6 @@ from desk.core.events import (
     SubmissionSubmitted,
     announce,
 )
-from desk.errors import ApplicationError
 from desk.lib import tracking
 from desk.lib.jalali import today_tehran
 from desk.notifications.events import EVENTS

@@ -11,14 +11,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from desk import ratelimit
 from desk.accounts.models import User
 from desk.agencies import access
 from desk.agencies.access import require_staff
 from desk.agencies.models import Role
 from desk.catalog.selectors import service_for_apply
-from desk.errors import ApplicationError
-from desk.http import client_ip, staff_login_required
+from desk.core import ratelimit
+from desk.core.errors import ApplicationError
+from desk.core.http import client_ip, staff_login_required
 from desk.submissions import deadlines, selectors, services
 from desk.submissions.forms import (
     ApplicationForm,

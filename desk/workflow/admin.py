@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from desk.agencies.access import administered_agency_id
 from desk.agencies.admin import AgencyScopedAdmin
-from desk.errors import ApplicationError
+from desk.core.errors import ApplicationError
 from desk.workflow import services
 from desk.workflow.models import (
     Action,

@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 
 from desk.accounts.models import User
 from desk.agencies.models import Role
-from desk.cache import generation_bump, generation_cached
 from desk.catalog.models import Service
-from desk.errors import ApplicationError
+from desk.core.cache import generation_bump, generation_cached
+from desk.core.errors import ApplicationError
 from desk.workflow.models import (
     Action,
     Department,

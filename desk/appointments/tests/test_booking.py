@@ -19,7 +19,7 @@ from desk.appointments.tests.helpers import (
     AppointmentTestCase,
     at,
 )
-from desk.errors import ApplicationError
+from desk.core.errors import ApplicationError
 from desk.lib import tracking
 from desk.notifications.models import OutboundMessage
 

@@ -17,7 +17,7 @@ from desk.accounts.models import User
 from desk.appointments.models import Appointment, Office, SlotTemplate
 from desk.appointments.services import appointment_book
 from desk.appointments.tests.helpers import MONDAY, NOW, at
-from desk.errors import ApplicationError
+from desk.core.errors import ApplicationError
 from desk.test import create_agency, create_service
 
 CLIENTS = 50

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from desk.appointments.models import Appointment, AppointmentStatus
 from desk.appointments.services import appointment_check_in, appointment_mark_no_show
 from desk.appointments.tests.helpers import MONDAY, AppointmentTestCase, at
-from desk.errors import ApplicationError
+from desk.core.errors import ApplicationError
 from desk.lib.persian import to_persian_digits
 
 

@@ -6,7 +6,7 @@ from desk.agencies.models import Role
 from desk.calendars import services
 from desk.calendars.models import Closure, ClosureScope, HolidayOverride
 from desk.calendars.tests.base import CalendarTestCase, jalali
-from desk.errors import ApplicationError
+from desk.core.errors import ApplicationError
 from desk.test import create_staff
 
 

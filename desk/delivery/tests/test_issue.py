@@ -11,9 +11,9 @@ from unittest import mock
 from django.template.loader import render_to_string
 from django.test import SimpleTestCase, override_settings
 
+from desk.core.errors import ApplicationError
 from desk.delivery import codes, pdf, services
 from desk.delivery.tests.base import DECISION, DeliveryTestCase
-from desk.errors import ApplicationError
 from desk.lib.persian import to_persian_digits
 
 # Bidi controls that pdftotext puts around runs of another direction.

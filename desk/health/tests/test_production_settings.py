@@ -74,7 +74,7 @@ class ProductionSettingsTests(SimpleTestCase):
     def test_it_puts_cache_sessions_and_the_queue_in_redis_when_redis_url_is_set(self) -> None:
         # Settings only: nothing here connects to Redis.
         report = self.report(REDIS_URL="redis://redis.internal:6379/0")
-        self.assertEqual(report["cache"], "desk.redis_cache.RedisCache")
+        self.assertEqual(report["cache"], "desk.core.redis_cache.RedisCache")
         self.assertEqual(report["session"], "django.contrib.sessions.backends.cache")
         self.assertEqual(report["huey"], "RedisHuey")
         self.assertEqual(report["huey_url"], "redis://redis.internal:6379/0")

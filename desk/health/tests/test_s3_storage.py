@@ -14,7 +14,7 @@ from django.test import override_settings
 from django.urls import reverse
 from moto import mock_aws
 
-from desk.storage import s3_storage
+from desk.core.storage import s3_storage
 from desk.submissions.models import Attachment
 from desk.submissions.tests.base import SubmissionTestCase
 from desk.test import PDF_BYTES

@@ -33,7 +33,7 @@ from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from desk.errors import ApplicationError
+from desk.core.errors import ApplicationError
 from desk.lib.jalali import TEHRAN
 from desk.lib.sms import parse_quiet_hours, quiet_hours_end
 from desk.notifications import backends

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from desk.errors import ApplicationError
+from desk.core.errors import ApplicationError
 from desk.lib.persian import to_persian_digits
 from desk.lib.sms import sms_parts
 from desk.notifications.events import (

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import connection
 from django.test import TestCase, TransactionTestCase, override_settings
 
-from desk.errors import ApplicationError
+from desk.core.errors import ApplicationError
 from desk.notifications.backends import MemoryBackend
 from desk.notifications.models import MessageStatus, OutboundMessage
 from desk.notifications.services import message_queue, message_retry, messages_send_due, outbox

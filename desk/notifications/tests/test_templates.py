@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from desk.accounts.models import User
 from desk.agencies.models import Role
-from desk.errors import ApplicationError
+from desk.core.errors import ApplicationError
 from desk.lib.sms import sms_parts
 from desk.notifications.backends import MemoryBackend
 from desk.notifications.events import EVENTS, render, sample_context, unknown_placeholders

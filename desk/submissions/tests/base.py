@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from desk.accounts.models import User
 from desk.catalog.models import Service
-from desk.forms import check_document
+from desk.core.forms import check_document
 from desk.submissions import services
 from desk.submissions.models import Attachment, AttachmentKind, Submission
 from desk.test import PDF_BYTES, BaseTestCase, create_citizen

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from desk.agencies.models import Role
-from desk.errors import ApplicationError
+from desk.core.errors import ApplicationError
 from desk.lib.persian import to_persian_digits
 from desk.notifications.backends import MemoryBackend
 from desk.notifications.models import OutboundMessage

@@ -11,7 +11,7 @@ from django.utils import timezone
 from desk.accounts.models import User
 from desk.agencies.models import Role
 from desk.calendars.models import HolidayOverride
-from desk.errors import ApplicationError
+from desk.core.errors import ApplicationError
 from desk.notifications.models import OutboundMessage
 from desk.submissions import services
 from desk.submissions.escalation import escalate_overdue_steps

@@ -6,7 +6,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.test import TestCase
 
-from desk.cache import generation_bump, generation_cached
+from desk.core.cache import generation_bump, generation_cached
 
 GENERATION = "test:generation"
 

@@ -1,6 +1,6 @@
 """The citizen's address behind the reverse proxy.
 
-Rate limits key on REMOTE_ADDR (desk.http.client_ip). Behind nginx every request comes from
+Rate limits key on REMOTE_ADDR (desk.core.http.client_ip). Behind nginx every request comes from
 nginx's address, so one citizen's lookups would lock out everybody. The proxy sends the real
 address in X-Real-IP, and this WSGI middleware believes it only when the request came from one
 of the proxies listed in FORWARDED_ALLOW_IPS (empty: believe nobody).

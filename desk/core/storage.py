@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
-from desk.env import env_choice, env_int, env_str
+from desk.core.env import env_choice, env_int, env_str
 
 
 def filesystem_storage(var_dir: Path) -> dict[str, Any]:

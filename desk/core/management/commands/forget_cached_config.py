@@ -1,4 +1,4 @@
-"""Make every cached piece of configuration stale (desk/cache.py): service cards, workflow
+"""Make every cached piece of configuration stale (desk/core/cache.py): service cards, workflow
 starts, working calendars and message templates. The admin and the services do this on every
 write; run it after changing such rows another way (SQL, a shell, a data migration)."""
 
@@ -8,9 +8,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from desk.cache import generation_bump
 from desk.calendars.selectors import CALENDARS_GENERATION
 from desk.catalog.selectors import SERVICES_GENERATION
+from desk.core.cache import generation_bump
 from desk.notifications.selectors import TEMPLATES_GENERATION
 from desk.workflow.services import WORKFLOWS_GENERATION
 

@@ -1,5 +1,5 @@
 # mypy: disable-error-code="attr-defined"
-"""The Redis cache backend keeps one client per pool (desk/redis_cache.py)."""
+"""The Redis cache backend keeps one client per pool (desk/core/redis_cache.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.test import SimpleTestCase
 
-from desk.redis_cache import RedisCache
+from desk.core.redis_cache import RedisCache
 
 
 class RedisCacheClientTests(SimpleTestCase):

@@ -25,9 +25,9 @@ from desk.catalog.models import (
     ServiceStep,
 )
 from desk.delivery.services import document_issue
+from desk.demo import data as demo
 from desk.lib.persian import to_persian_digits
 from desk.lib.validators import display_mobile
-from desk.submissions.management.commands import _demo_data as demo
 from desk.submissions.models import Status, Submission
 from desk.submissions.services import submission_create, submission_transition
 from desk.workflow.models import Department, Position, WorkflowVersion
