@@ -60,6 +60,10 @@ WHEN = Placeholder(
     DATETIME,
 )
 PLACE = Placeholder("محل", "place", "محل مراجعه", "دفتر پیشخوان مرکزی")
+# The short link an SMS carries to the page where the citizen acts (sign-in brings them back).
+LINK = Placeholder(
+    "پیوند", "link", "پیوند کوتاه به صفحه درخواست", "https://desk.example.ir/r/418205736910/"
+)
 STEP = Placeholder("مرحله", "step", "مرحله‌ای که درخواست به آن رسید", "بازدید و بررسی فنی")
 
 EVENTS: dict[str, Event] = {
@@ -87,27 +91,27 @@ EVENTS: dict[str, Event] = {
         Event(
             "status_needs_info",
             "درخواست اطلاعات بیشتر",
-            (SERVICE, CODE, NOTE, AGENCY),
-            "برای درخواست {کد_رهگیری} اطلاعات یا مدرک بیشتری لازم است."
-            " به «درخواست‌های من» بروید.\nمیز خدمت {دستگاه}",
+            (SERVICE, CODE, NOTE, LINK, AGENCY),
+            "برای درخواست {کد_رهگیری} اطلاعات یا مدرک بیشتری لازم است. پاسخ دهید: {پیوند}"
+            "\nمیز خدمت {دستگاه}",
         ),
         Event(
             "status_rejected",
             "رد درخواست",
-            (SERVICE, CODE, AGENCY),
-            "درخواست {کد_رهگیری} رد شد. علت را در صفحه پیگیری ببینید.\nمیز خدمت {دستگاه}",
+            (SERVICE, CODE, LINK, AGENCY),
+            "درخواست {کد_رهگیری} رد شد. علت: {پیوند}\nمیز خدمت {دستگاه}",
         ),
         Event(
             "status_completed",
             "انجام درخواست",
-            (SERVICE, CODE, AGENCY),
-            "درخواست {کد_رهگیری} انجام شد. نتیجه را از صفحه پیگیری دریافت کنید.\nمیز خدمت {دستگاه}",
+            (SERVICE, CODE, LINK, AGENCY),
+            "درخواست {کد_رهگیری} انجام شد. دریافت نتیجه: {پیوند}\nمیز خدمت {دستگاه}",
         ),
         Event(
             "status_step_changed",
             "رسیدن به مرحله تازه",
-            (SERVICE, CODE, STEP, AGENCY),
-            "درخواست {کد_رهگیری} به مرحله «{مرحله}» رسید.\nمیز خدمت {دستگاه}",
+            (SERVICE, CODE, STEP, LINK, AGENCY),
+            "درخواست {کد_رهگیری} به مرحله «{مرحله}» رسید. {پیوند}\nمیز خدمت {دستگاه}",
         ),
         Event(
             "status_changed",

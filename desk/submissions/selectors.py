@@ -15,6 +15,7 @@ from desk.lib.jalali import today_tehran
 from desk.submissions.models import (
     Attachment,
     AttachmentKind,
+    EventKind,
     Status,
     Submission,
     TimelineEvent,
@@ -33,6 +34,11 @@ TRACK_COLUMNS = (
     "service__title",
     "agency__name",
     "current_step__citizen_label",
+    "current_step__kind",
+    "current_step__version",
+    "step_due_on",
+    "service__slug",
+    "service__fee_amount",
 )
 # The staff lists show a few columns of thousands of rows; a service card's text is long.
 LIST_COLUMNS = ("tracking_code", "status", "service__title")
@@ -168,6 +174,13 @@ def timeline_for(submission: Submission, *, public_only: bool = True) -> list[Ti
     if public_only:
         return list(submission.events.filter(is_public=True).only(*PUBLIC_EVENT_COLUMNS))
     return list(submission.events.select_related("actor", "step"))
+
+
+def decision_note(events: list[TimelineEvent]) -> str:
+    """What staff wrote to the citizen with the decision (the last closing event's message),
+    shown beside the result or the rejection rather than at the bottom of the timeline."""
+    closing = [e for e in events if e.kind in (EventKind.COMPLETED, EventKind.REJECTED)]
+    return closing[-1].message if closing else ""
 
 
 def answers_for_display(submission: Submission) -> list[tuple[str, object]]:

@@ -30,7 +30,7 @@ from desk.lib import tracking
 from desk.lib.jalali import today_tehran
 from desk.notifications.events import EVENTS
 from desk.notifications.services import message_queue_template
-from desk.submissions import deadlines
+from desk.submissions import deadlines, progress
 from desk.submissions.models import (
     Attachment,
     AttachmentKind,
@@ -519,6 +519,7 @@ def _notify_status(submission: Submission, *, step_changed: bool = False) -> Non
             "status": submission.get_status_display(),
             "message": note,
             "step": submission.current_step.citizen_label if submission.current_step else "",
+            "link": progress.short_link(submission.tracking_code),
         },
         agency_id=submission.agency_id,
         reference=submission.tracking_code,

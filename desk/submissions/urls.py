@@ -11,6 +11,7 @@ urlpatterns = [
     path("my/", views.my_requests, name="my_requests"),
     path("my/<str:code>/", views.my_request, name="my_request"),
     path("my/<str:code>/receipt/", views.receipt, name="receipt"),
+    path("r/<str:code>/", views.short, name="short"),
     path("files/<uuid:public_id>/", views.download, name="download"),
     path("staff/", views.inbox, name="inbox"),
     path("staff/requests/<str:code>/", views.staff_request, name="staff_request"),

@@ -19,7 +19,7 @@ from desk.catalog.selectors import service_for_apply
 from desk.core import ratelimit
 from desk.core.errors import ApplicationError
 from desk.core.http import client_ip, staff_login_required
-from desk.submissions import deadlines, selectors, services
+from desk.submissions import deadlines, progress, selectors, services
 from desk.submissions.forms import (
     ApplicationForm,
     AssignForm,
@@ -28,7 +28,7 @@ from desk.submissions.forms import (
     StaffActionForm,
     TrackForm,
 )
-from desk.submissions.models import Status, Submission
+from desk.submissions.models import AttachmentKind, Status, Submission
 
 
 def _citizen(request: HttpRequest) -> User:
@@ -89,7 +89,7 @@ def track(request: HttpRequest) -> HttpResponse:
     submission = _look_up(request, form) if request.method == "POST" and form.is_valid() else None
     context: dict[str, object] = {"form": form, "submission": submission, "events": []}
     if submission is not None:
-        context["events"] = selectors.timeline_for(submission)
+        context.update(_progress_context(submission), signs_in=True)
         if submission.status == Status.COMPLETED:
             context["results"] = selectors.result_files(submission)
             # Proving the code and national code lets this browser download the result files
@@ -146,13 +146,31 @@ def my_request(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _detail_context(submission: Submission, form: object) -> dict[str, object]:
+    attachments = list(submission.attachments.all())
     return {
-        "submission": submission,
+        **_progress_context(submission),
         "form": form,
         "answers": selectors.answers_for_display(submission),
-        "events": selectors.timeline_for(submission),
-        "attachments": list(submission.attachments.all()),
+        "attachments": [a for a in attachments if a.kind != AttachmentKind.RESULT],
+        "results": [a for a in attachments if a.kind == AttachmentKind.RESULT],
     }
+
+
+def _progress_context(submission: Submission) -> dict[str, object]:
+    """Where the request stands, for the citizen: events done, the next step, steps ahead."""
+    events = selectors.timeline_for(submission)
+    return {
+        "submission": submission,
+        "events": events,
+        "next_step": progress.next_step_for(submission),
+        "ahead": progress.steps_ahead(submission),
+        "decision_note": selectors.decision_note(events),
+    }
+
+
+def short(request: HttpRequest, code: str) -> HttpResponse:
+    """The short link an SMS carries: the request's own page, through sign-in if needed."""
+    return redirect("submissions:my_request", code=code)
 
 
 def download(request: HttpRequest, public_id: uuid.UUID) -> FileResponse:

@@ -288,7 +288,7 @@ class BrowserWalkTests(StaticLiveServerTestCase):
         self._assert_no_gregorian_year()
         self._shot("08-track-result-phone")
         with page.expect_download() as download_info:
-            page.get_by_role("link", name=re.compile("دریافت result.pdf")).click()
+            page.get_by_role("link", name="دریافت نتیجه صدور پروانه ساختمانی").click()
         download = download_info.value
         self.assertEqual(download.suggested_filename, "result.pdf")
         self.assertEqual(Path(download.path()).read_bytes(), RESULT_BYTES)

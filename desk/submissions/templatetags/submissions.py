@@ -47,3 +47,12 @@ def event_title(event: TimelineEvent) -> str:
     if event.kind == EventKind.STEP_CHANGED and event.label:
         return event.label
     return str(_EVENT_LABELS.get(event.kind, event.kind))
+
+
+_FILE_KINDS = {"application/pdf": "PDF", "image/jpeg": "تصویر JPEG", "image/png": "تصویر PNG"}
+
+
+@register.filter
+def file_kind(content_type: str) -> str:
+    """A file's kind as people call it («PDF», «تصویر JPEG»), not its MIME type."""
+    return _FILE_KINDS.get(content_type, "پرونده")

@@ -1,0 +1,145 @@
+"""What a citizen reads about where their request stands: what happens now, what they must do
+(and where), by when, and the steps still ahead.
+
+Every state of a request has a next step here, so that no page the citizen reaches is a dead
+end (the public tracking page and «my request» show the same answer).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from desk.core.cache import generation_cached
+from desk.submissions.models import Status, Submission
+from desk.workflow.models import Action, StepKind
+from desk.workflow.services import WORKFLOWS_GENERATION
+
+# Branches a request takes only sometimes: not shown as "steps ahead".
+_SIDE_KINDS = (StepKind.ASK_CITIZEN, StepKind.END_REJECTED)
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """The «what happens next» box of a request."""
+
+    now: str  # what is happening, in the citizen's words
+    todo: str  # what the citizen must do; empty when nothing
+    link_label: str = ""
+    link: str = ""  # where they do it (a sign-in page sends them back here)
+    deadline: date | None = None
+    fee: int = 0  # rials, when the step is a payment and the service card states the fee
+    fee_note: str = ""
+
+
+def act_path(submission: Submission) -> str:
+    """The page where the applicant acts on their request (sign-in, if needed, comes back)."""
+    return reverse("submissions:my_request", args=[submission.tracking_code])
+
+
+def short_link(tracking_code: str) -> str:
+    """The short absolute link an SMS carries to the request's own page (``/r/<code>``)."""
+    return settings.SITE_URL.rstrip("/") + reverse("submissions:short", args=[tracking_code])
+
+
+def next_step_for(submission: Submission) -> NextStep:
+    status = submission.status
+    step = submission.current_step
+    if status == Status.NEEDS_INFO:
+        return NextStep(
+            now=_("کارشناس برای ادامه بررسی، اطلاعات یا مدرکی از شما خواسته است."),
+            todo=_("پاسخ بدهید یا مدرک خواسته‌شده را بارگذاری کنید. تا پاسخ ندهید کار جلو نمی‌رود."),
+            link_label=_("پاسخ به درخواست کارشناس"),
+            link=act_path(submission) + "#reply",
+            deadline=submission.step_due_on,
+        )
+    if status == Status.COMPLETED:
+        return NextStep(
+            now=_("درخواست شما انجام شد و نتیجه صادر شد."),
+            todo=_("نتیجه را دریافت و نگه دارید."),
+            link_label=_("دریافت نتیجه"),
+            link=act_path(submission) + "#result",
+        )
+    if status == Status.REJECTED:
+        return NextStep(
+            now=_("درخواست شما رد شد. علت در همین صفحه آمده است."),
+            todo=_("اگر با این تصمیم موافق نیستید، می‌توانید شکایت کنید."),
+            link_label=_("شیوه شکایت"),
+            link=reverse("catalog:service_detail", args=[submission.service.slug]) + "#complaints",
+        )
+    if step is not None and step.kind == StepKind.PAYMENT:
+        return _payment(submission)
+    if step is not None and step.kind == StepKind.APPOINTMENT:
+        return NextStep(
+            now=_("این مرحله به مراجعه حضوری نیاز دارد."),
+            todo=_("نوبت حضوری بگیرید و در روز و ساعت نوبت با مدارک اصل مراجعه کنید."),
+            link_label=_("نوبت‌های من"),
+            link=reverse("appointments:mine"),
+            deadline=submission.step_due_on,
+        )
+    waiting = status == Status.SUBMITTED
+    return NextStep(
+        now=_("درخواست شما در نوبت بررسی است.")
+        if waiting
+        else _("کارشناسان «%(step)s» را انجام می‌دهند.")
+        % {"step": step.citizen_label if step else _("بررسی")},
+        todo="",
+        deadline=submission.step_due_on or submission.due_on,
+    )
+
+
+def _payment(submission: Submission) -> NextStep:
+    service = submission.service
+    note = _(
+        "پرداخت برخط هنوز در این سامانه فراهم نیست. شیوه پرداخت در بخش هزینه‌های شناسنامه خدمت"
+        " آمده است؛ پس از پرداخت، کارشناس آن را تأیید می‌کند و پیامک می‌گیرید."
+    )
+    return NextStep(
+        now=_("درخواست شما در مرحله پرداخت هزینه است."),
+        todo=_("هزینه خدمت را بپردازید.") if service.fee_amount else _("هزینه را بپردازید."),
+        link_label=_("شیوه پرداخت و هزینه‌ها"),
+        link=reverse("catalog:service_detail", args=[service.slug]) + "#fees",
+        deadline=submission.step_due_on,
+        fee=service.fee_amount,
+        fee_note=note,
+    )
+
+
+def steps_ahead(submission: Submission) -> list[str]:
+    """The citizen labels of the steps still ahead on the workflow's main path (the first
+    way out of each step that is neither a rejection nor a question to the citizen)."""
+    step = submission.current_step
+    if step is None or step.is_end or not submission.is_open:
+        return []
+    # A published version is frozen: its map is cached like the workflow's start.
+    main_exits = generation_cached(
+        key=f"workflow:main-exits:{step.version_id}",
+        generation=WORKFLOWS_GENERATION,
+        build=lambda: _main_exits(step.version_id),
+    )
+    labels: list[str] = []
+    seen = {step.pk}
+    current = main_exits.get(step.pk)
+    while current is not None and current[0] not in seen:
+        seen.add(current[0])
+        labels.append(current[1])
+        current = main_exits.get(current[0])
+    return labels
+
+
+def _main_exits(version_id: int) -> dict[int, tuple[int, str]]:
+    """Each step's first way out along the main path: step id -> (next step id, its label)."""
+    actions = (
+        Action.objects.filter(source__version_id=version_id)
+        .exclude(target__kind__in=_SIDE_KINDS)
+        .values_list("source_id", "target_id", "target__citizen_label")
+        .order_by("order", "pk")
+    )
+    exits: dict[int, tuple[int, str]] = {}
+    for source_id, target_id, label in actions:
+        exits.setdefault(source_id, (target_id, label))
+    return exits
