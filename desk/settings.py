@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "huey.contrib.djhuey",
     "auditlog",
+    "csp",
     "desk.core",
     "desk.accounts",
     "desk.agencies",
@@ -65,7 +66,9 @@ if BENCH:
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "desk.core.headers.PersonalPagesNotStoredMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -304,10 +307,35 @@ if env_bool("BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Load balancers probe the health endpoint over plain HTTP inside the network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
+# /healthz/ names its backends and timings only to a probe on this machine or one that sends
+# this token in X-Healthz-Token; everyone else gets {"ok": true|false}.
+HEALTHZ_TOKEN = env_str("HEALTHZ_TOKEN")
+if HEALTHZ_TOKEN and len(HEALTHZ_TOKEN) < 24:
+    raise ImproperlyConfigured("HEALTHZ_TOKEN must be at least 24 random characters")
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp): scripts, styles, fonts and images only from this site,
+# never inline; no plugins, no framing, forms post only here. A template that needs inline
+# script or a style attribute breaks in the browser tests (they fail on a CSP violation).
+# data: images are Bootstrap's icons (in its CSS) and the QR code of a result.
+_csp_report_uri = env_str("CSP_REPORT_URI")  # not CSP_*: django-csp 4 reads those as old settings
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        **({"report-uri": [_csp_report_uri]} if _csp_report_uri else {}),
+    }
+}
 
 # --- API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -29,6 +29,7 @@ from desk.test import PDF_BYTES, create_agency, create_service, create_staff
 try:
     from playwright.sync_api import (
         Browser,
+        ConsoleMessage,
         Playwright,
         Response,
         ViewportSize,
@@ -99,12 +100,18 @@ class BrowserWalkTests(StaticLiveServerTestCase):
         self.page = self.context.new_page()
         self.console_errors: list[str] = []
         self.page.on("pageerror", lambda exc: self.console_errors.append(str(exc)))
+        # A Content-Security-Policy violation (inline script or style) is a broken page too.
+        self.page.on("console", self._on_console)
         self.failed_requests: list[str] = []
         self.page.on("response", self._on_response)
         self.files = Path(tempfile.mkdtemp(prefix="desk-browser-"))
         self.addCleanup(shutil.rmtree, self.files, ignore_errors=True)
 
     # --- helpers ------------------------------------------------------------------------------
+
+    def _on_console(self, message: ConsoleMessage) -> None:
+        if "Content Security Policy" in message.text:
+            self.console_errors.append(message.text)
 
     def _on_response(self, response: Response) -> None:
         # No favicon is part of the app; every other failing request is a broken page.

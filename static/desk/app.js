@@ -8,3 +8,21 @@ document.addEventListener("change", function (event) {
   label.textContent = names.length ? names.join("، ") : label.dataset.empty;
   label.classList.toggle("text-muted", !names.length);
 });
+
+// A second click while a form's POST is on its way would only resend the same form (the
+// server answers with the same request): a submit button marked data-once is disabled once
+// the form is sent. No inline script anywhere: the Content-Security-Policy forbids it.
+document.addEventListener("submit", function (event) {
+  var button = event.target.querySelector && event.target.querySelector("[data-once]");
+  if (!button) { return; }
+  setTimeout(function () {
+    button.disabled = true;
+    button.textContent = button.dataset.onceText || "در حال ثبت…";
+  }, 0);
+});
+
+// Buttons that print the page (the receipt).
+document.addEventListener("click", function (event) {
+  var target = event.target.closest && event.target.closest("[data-print]");
+  if (target) { window.print(); }
+});

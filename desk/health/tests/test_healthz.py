@@ -97,3 +97,43 @@ class EmptyViewTests(TestCase):
             r = self.client.get(self.url)
         self.assertEqual(r.status_code, 200)
         self.assertEqual(r.content, b"ok")
+
+
+@override_settings(HEALTHZ_TOKEN="a-token-of-at-least-24-characters")
+class HealthzDetailTests(TestCase):
+    url = reverse("health:healthz")
+
+    def test_a_stranger_sees_only_whether_it_is_ok(self) -> None:
+        r = self.client.get(self.url, REMOTE_ADDR="203.0.113.9")
+        self.assertEqual(r.status_code, 200)
+        self.assertEqual(r.json(), {"ok": True})
+
+    def test_a_stranger_learns_only_that_it_failed(self) -> None:
+        with mock.patch.object(checks, "CHECKS", {"database": _boom}):
+            r = self.client.get(self.url, REMOTE_ADDR="203.0.113.9")
+        self.assertEqual(r.status_code, 503)
+        self.assertEqual(r.json(), {"ok": False})
+
+    def test_a_probe_on_this_machine_sees_every_check(self) -> None:
+        r = self.client.get(self.url, REMOTE_ADDR="::1")
+        self.assertEqual(set(r.json()["checks"]), {"database", "queue", "storage"})
+
+    def test_the_token_shows_the_details_to_a_remote_probe(self) -> None:
+        r = self.client.get(
+            self.url,
+            REMOTE_ADDR="203.0.113.9",
+            HTTP_X_HEALTHZ_TOKEN="a-token-of-at-least-24-characters",
+        )
+        self.assertEqual(set(r.json()["checks"]), {"database", "queue", "storage"})
+
+    def test_a_wrong_token_shows_nothing_more(self) -> None:
+        r = self.client.get(
+            self.url,
+            REMOTE_ADDR="203.0.113.9",
+            HTTP_X_HEALTHZ_TOKEN="a-token-of-at-least-24-characterZ",
+        )
+        self.assertEqual(r.json(), {"ok": True})
+
+
+def _boom() -> dict[str, object]:
+    raise ConnectionError("db.internal:5432 refused")
