@@ -266,6 +266,15 @@ if SMS_BACKEND == "smsir" and not (SMSIR_API_KEY and SMS_SENDER.isdigit()):
 SMS_TIMEOUT_SECONDS = env_int("SMS_TIMEOUT_SECONDS", 10)
 SMS_LEASE_SECONDS = env_int("SMS_LEASE_SECONDS", 300)
 SMS_CLAIM_BATCH = env_int("SMS_CLAIM_BATCH", 20)
+# A sign-in code (urgent) lives OTP_TTL_SECONDS: if its worker dies, the code must be claimed
+# again and sent while it is still valid, so its lease is much shorter than the others'.
+SMS_URGENT_LEASE_SECONDS = env_int("SMS_URGENT_LEASE_SECONDS", 30)
+if not 3 * SMS_TIMEOUT_SECONDS <= SMS_URGENT_LEASE_SECONDS <= OTP_TTL_SECONDS - 60:
+    raise ImproperlyConfigured(
+        "SMS_URGENT_LEASE_SECONDS must be at least 3 × SMS_TIMEOUT_SECONDS and at least 60 s "
+        "shorter than OTP_TTL_SECONDS, so that a sign-in code abandoned by a dead worker is "
+        "sent again (by the minutely job) before it expires"
+    )
 if SMS_TIMEOUT_SECONDS < 1 or SMS_LEASE_SECONDS < 3 * SMS_TIMEOUT_SECONDS or SMS_CLAIM_BATCH < 1:
     # A lease shorter than a few gateway calls would expire mid-send and invite a second sender.
     raise ImproperlyConfigured("SMS_LEASE_SECONDS must be at least 3 × SMS_TIMEOUT_SECONDS")

@@ -16,7 +16,9 @@ def scope_for(agency_id: int | None) -> str:
     return f"agency:{agency_id}" if agency_id is not None else NATIONAL_SCOPE
 
 
-@transaction.atomic
+# No savepoint of its own inside the caller's transaction: an error here fails the caller's
+# change too, which is the point (a change is never committed without its entry).
+@transaction.atomic(savepoint=False)
 def audit_record(
     *,
     action: str,

@@ -21,6 +21,7 @@ from desk.delivery.selectors import documents_of, mask_national_code
 from desk.lib.jalali import format_date, format_date_long
 from desk.lib.persian import to_persian_digits
 from desk.submissions.models import EventKind, Status, Submission, TimelineEvent
+from desk.submissions.services import submission_event_audit
 
 TEMPLATE = "delivery/result.html"
 
@@ -148,7 +149,7 @@ def delivery_record_first_download(*, document: IssuedDocument, actor_or_none: U
         message = _("«%(title)s» با کد رهگیری و کد ملی از صفحه پیگیری دریافت شد.") % {
             "title": locked.title
         }
-    TimelineEvent.objects.create(
+    event = TimelineEvent.objects.create(
         submission=submission,
         kind=EventKind.DELIVERED,
         status_after=submission.status,
@@ -157,4 +158,5 @@ def delivery_record_first_download(*, document: IssuedDocument, actor_or_none: U
         message=message,
         step=None,
     )
+    submission_event_audit(submission=submission, event=event, actor=actor_or_none)
     return True

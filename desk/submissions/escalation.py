@@ -14,6 +14,7 @@ from desk.lib.jalali import format_date, today_tehran
 from desk.lib.persian import to_persian_digits
 from desk.notifications.services import message_queue
 from desk.submissions.models import EventKind, Status, Submission, TimelineEvent
+from desk.submissions.services import submission_event_audit
 from desk.workflow.models import EscalationRule
 
 
@@ -62,7 +63,7 @@ def _escalate(submission_id: int, today: date) -> bool:
             "name": reassign.user.get_full_name() or reassign.user.username
         }
     submission.save(update_fields=["escalated_at", "assigned_to"])
-    TimelineEvent.objects.create(
+    event = TimelineEvent.objects.create(
         submission=submission,
         kind=EventKind.ESCALATED,
         status_after=submission.status,
@@ -71,6 +72,7 @@ def _escalate(submission_id: int, today: date) -> bool:
         step=submission.current_step,
         is_public=False,
     )
+    submission_event_audit(submission=submission, event=event, actor=None)
     for manager in Staff.objects.filter(
         agency_id=submission.agency_id, role=Role.MANAGER, is_active=True
     ).select_related("user"):

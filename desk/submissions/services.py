@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from desk.accounts.models import User
 from desk.agencies import access
 from desk.agencies.models import Role, Staff
+from desk.audit.models import Action as AuditAction
+from desk.audit.services import audit_record
 from desk.catalog.models import FieldKind, FormField, Service
 from desk.core.errors import ApplicationError
 from desk.core.events import (
@@ -463,8 +465,10 @@ def submission_note_event(
 ) -> TimelineEvent:
     """Write an event on a request's timeline without moving it (an appointment booked, the
     citizen's arrival): for other apps, which never write TimelineEvent rows themselves."""
-    submission = Submission.objects.only("pk", "status", "current_step").get(pk=submission_id)
-    return TimelineEvent.objects.create(
+    submission = Submission.objects.only(
+        "pk", "status", "current_step", "agency_id", "tracking_code"
+    ).get(pk=submission_id)
+    event = TimelineEvent.objects.create(
         submission=submission,
         kind=kind,
         status_after=submission.status,
@@ -473,6 +477,8 @@ def submission_note_event(
         step_id=submission.current_step_id,
         is_public=public,
     )
+    submission_event_audit(submission=submission, event=event, actor=actor)
+    return event
 
 
 def _event_record(
@@ -484,7 +490,7 @@ def _event_record(
     step: Step | None = None,
     public: bool = True,
 ) -> TimelineEvent:
-    return TimelineEvent.objects.create(
+    event = TimelineEvent.objects.create(
         submission=submission,
         kind=kind,
         status_after=submission.status,
@@ -493,6 +499,43 @@ def _event_record(
         step=step,
         label=step.citizen_label if step is not None else "",
         is_public=public,
+    )
+    submission_event_audit(submission=submission, event=event, actor=actor)
+    return event
+
+
+def submission_event_audit(
+    *, submission: Submission, event: TimelineEvent, actor: User | None
+) -> None:
+    """Every event on a request's timeline is a change of its state: the audit log keeps it
+    (in the same transaction), without the message, which may hold personal data."""
+    audit_record(
+        action=f"request.{event.kind}",
+        agency_id=submission.agency_id,
+        actor=actor,
+        target=submission,
+        details={
+            "tracking_code": submission.tracking_code,
+            "status": event.status_after,
+            "step": event.step_id,
+            "event": event.pk,
+        },
+    )
+
+
+def submission_read_audit(
+    *, user: object, submission: Submission, attachment: Attachment | None = None
+) -> None:
+    """Record that someone other than the applicant (staff) read the request or a file of it.
+    The applicant reading their own request, and anonymous trackers, are not recorded."""
+    if not getattr(user, "is_authenticated", False) or submission.applicant_id == user.pk:  # type: ignore[attr-defined]
+        return
+    audit_record(
+        action=AuditAction.READ_FILE if attachment is not None else AuditAction.READ_REQUEST,
+        agency_id=submission.agency_id,
+        actor=user,
+        target=attachment if attachment is not None else submission,
+        details={"tracking_code": submission.tracking_code},
     )
 
 

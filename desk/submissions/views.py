@@ -177,6 +177,9 @@ def download(request: HttpRequest, public_id: uuid.UUID) -> FileResponse:
     attachment = selectors.get_attachment_for_user(
         request.user, public_id, request.session.get(selectors.TRACKED_SESSION_KEY, [])
     )
+    services.submission_read_audit(
+        user=request.user, submission=attachment.submission, attachment=attachment
+    )
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,
@@ -210,6 +213,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @staff_login_required
 def staff_request(request: HttpRequest, code: str) -> HttpResponse:
     submission = selectors.get_submission_for_staff(request.user, code)
+    services.submission_read_audit(user=request.user, submission=submission)
     return render(request, "submissions/staff_request.html", _staff_context(request, submission))
 
 

@@ -25,8 +25,9 @@ LIMITS = {
     "tracking, completed": 4,
     # Steady state: the user, their staff record, the idempotency check; inside a savepoint,
     # inserts of the request (with its answers), its file, event and outbox row. The service
-    # card, workflow start, calendar and template come from the cache.
-    "submission": 9,
+    # card, workflow start, calendar and template come from the cache. The audit entry adds 3:
+    # lock the agency chain's head, insert the entry, move the head.
+    "submission": 12,
     # user, staff and agency, positions; a page of the inbox and its count, waiting, closed
     "inbox": 8,
     "service page": 6,  # the service with agency and category; five parts of the card

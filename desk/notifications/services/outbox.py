@@ -212,11 +212,18 @@ def _take(ids: list[int], *, now: datetime.datetime, token: str) -> int:
         return 0
     return OutboundMessage.objects.filter(_due(now), pk__in=ids).update(
         status=MessageStatus.SENDING,
-        claimed_until=now + datetime.timedelta(seconds=settings.SMS_LEASE_SECONDS),
+        claimed_until=Case(
+            When(urgent=True, then=Value(now + _seconds(settings.SMS_URGENT_LEASE_SECONDS))),
+            default=Value(now + _seconds(settings.SMS_LEASE_SECONDS)),
+        ),
         claim_token=token,
         # SQL reads the row as it was before this UPDATE: a claim taken from SENDING is in doubt.
         in_doubt=Case(When(status=MessageStatus.SENDING, then=Value(True)), default=F("in_doubt")),
     )
+
+
+def _seconds(count: int) -> datetime.timedelta:
+    return datetime.timedelta(seconds=count)
 
 
 def _mine(message: OutboundMessage) -> Q:

@@ -148,6 +148,28 @@ class DeadWorkerTests(OutboxTestCase):
         self.assert_each_delivered_once([message])
         self.assertEqual(MemoryBackend.calls, {"send": 1, "lookup": 1})
 
+    def test_a_sign_in_code_whose_worker_died_is_sent_again_before_it_expires(self) -> None:
+        expires = self.clock.now + datetime.timedelta(seconds=settings.OTP_TTL_SECONDS)
+        with self.captureOnCommitCallbacks(execute=False):
+            code = message_queue(to=TO, body="کد ورود", kind="otp", urgent=True, expires_at=expires)
+            other = message_queue(to=TO, body="پیام", kind="test")
+        with (
+            patch.object(outbox, "_deliver", side_effect=WorkerKilled),
+            self.assertRaises(WorkerKilled),
+        ):
+            messages_send_due()  # both claimed, then killed
+        code.refresh_from_db()
+        other.refresh_from_db()
+        self.assertLess(code.claimed_until, expires)
+        self.assertLess(code.claimed_until, other.claimed_until)
+
+        self.run_workers(minutes=1)  # the minutely job
+
+        self.assertLess(self.clock.now, expires)
+        self.assertEqual(sent_ids(), {code.pk: 1})
+        code.refresh_from_db()
+        self.assertEqual(code.status, MessageStatus.SENT)
+
     def test_it_neither_loses_nor_doubles_a_message_whose_worker_died_after_sending(
         self,
     ) -> None:

@@ -40,6 +40,8 @@ class NotificationSettingsTests(SimpleTestCase):
         self.assert_refused("SMS_QUIET_HOURS", SMS_QUIET_HOURS="22-7")
         self.assert_refused("SMS_WEBHOOK_TOKEN", SMS_WEBHOOK_TOKEN="short")
         self.assert_refused("SMS_LEASE_SECONDS", SMS_LEASE_SECONDS="10", SMS_TIMEOUT_SECONDS="10")
+        self.assert_refused("SMS_URGENT_LEASE_SECONDS", SMS_URGENT_LEASE_SECONDS="120")
+        self.assert_refused("SMS_URGENT_LEASE_SECONDS", OTP_TTL_SECONDS="60")
 
     def test_it_starts_with_a_configured_gateway(self) -> None:
         result = self.check(
