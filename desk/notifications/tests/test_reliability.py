@@ -160,6 +160,7 @@ class DeadWorkerTests(OutboxTestCase):
             messages_send_due()  # both claimed, then killed
         code.refresh_from_db()
         other.refresh_from_db()
+        assert code.claimed_until is not None and other.claimed_until is not None
         self.assertLess(code.claimed_until, expires)
         self.assertLess(code.claimed_until, other.claimed_until)
 
