@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "desk.appointments",
     "desk.notifications",
     "desk.health",
+    "desk.operations",
     "desk.demo",
 ]
 # The benchmark data generator (manage.py bench_data, bench_fixtures, bench_reset) exists only

@@ -26,8 +26,10 @@ class ChainReport:
         return self.bad_sequence is None
 
 
-def audit_chains(*, agency_id: int | None = None, national: bool = False) -> Iterator[AuditChain]:
-    chains = AuditChain.objects.order_by("scope")
+def audit_chains(
+    *, agency_id: int | None = None, national: bool = False, using: str = "default"
+) -> Iterator[AuditChain]:
+    chains = AuditChain.objects.using(using).order_by("scope")
     if agency_id is not None or national:
         chains = chains.filter(scope=scope_for(agency_id))
     return iter(chains)
@@ -37,7 +39,8 @@ def audit_chain_verify(chain: AuditChain) -> ChainReport:
     """Walk `chain` in sequence order and report the first entry whose content, number or link
     to the previous entry does not hold, or a head that does not match the last entry."""
     expected, previous, count = 1, GENESIS_HASH, 0
-    entries = AuditEntry.objects.filter(chain=chain).order_by("sequence", "pk")
+    entries = AuditEntry.objects.using(chain._state.db).filter(chain=chain)
+    entries = entries.order_by("sequence", "pk")
     for entry in entries.iterator(chunk_size=2000):
         reason = _fault(entry, chain.scope, expected, previous)
         if reason:

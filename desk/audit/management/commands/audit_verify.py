@@ -19,9 +19,16 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--agency", type=int, help="only this agency's chain (its id)")
         parser.add_argument("--national", action="store_true", help="only the national chain")
+        parser.add_argument("--database", default="default", help="the database alias to read")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        chains = list(audit_chains(agency_id=options["agency"], national=options["national"]))
+        chains = list(
+            audit_chains(
+                agency_id=options["agency"],
+                national=options["national"],
+                using=options["database"],
+            )
+        )
         bad = 0
         for chain in chains:
             report = audit_chain_verify(chain)
