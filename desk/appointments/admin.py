@@ -8,13 +8,9 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
-from django.db.models import ForeignKey
-from django.forms import ModelChoiceField, ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from desk.agencies.access import administered_agency_id
 from desk.agencies.admin import AgencyScopedAdmin
 from desk.appointments.models import (
     Appointment,
@@ -24,73 +20,12 @@ from desk.appointments.models import (
     SlotException,
     SlotTemplate,
 )
-from desk.catalog.models import Service
 from desk.core.forms import JalaliDateField
 
 
-def _agency_id(request: HttpRequest) -> int | None:
-    return administered_agency_id(request.user)
+class _ReadOnly(AgencyScopedAdmin):
+    """Records the services write (bookings, breaches): a list to look at, for everyone."""
 
-
-class _Scoped(AgencyScopedAdmin):
-    """Scoped to the agency admin's agency, who may also pick only their agency's offices and
-    services."""
-
-    def formfield_for_foreignkey(
-        self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
-    ) -> ModelChoiceField[Any] | None:
-        agency_id = _agency_id(request)
-        if not request.user.is_superuser and agency_id is not None:
-            if db_field.name == "office":
-                kwargs["queryset"] = Office.objects.filter(agency_id=agency_id)
-            elif db_field.name == "service":
-                kwargs["queryset"] = Service.objects.filter(agency_id=agency_id)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-class _OwnAgency(_Scoped):
-    """Rows with an agency column: agency admins do not choose it; it is theirs."""
-
-    def get_exclude(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return [] if request.user.is_superuser else ["agency"]
-
-    def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
-        if not request.user.is_superuser:
-            obj.agency_id = _agency_id(request)
-        super().save_model(request, obj, form, change)
-
-    def get_form(
-        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
-    ) -> type[ModelForm]:
-        form: type[ModelForm] = super().get_form(request, obj, change, **kwargs)
-        if request.user.is_superuser:
-            return form
-        return _with_agency(form, _agency_id(request))
-
-
-def _with_agency(form: type[ModelForm], agency_id: int | None) -> type[ModelForm]:
-    """The form with the agency set before validation, so that uniqueness that involves the
-    agency (one policy per agency, office names) is a form error and not an IntegrityError
-    at save time: Django skips unique checks on fields the form does not show."""
-
-    class OwnAgencyForm(form):  # type: ignore[valid-type,misc]
-        def _post_clean(self) -> None:
-            self.instance.agency_id = agency_id
-            super()._post_clean()
-            if self.errors:
-                return
-            shown = {*self.fields, "agency"}
-            exclude = {f.name for f in self.instance._meta.fields if f.name not in shown}
-            try:
-                self.instance.validate_unique(exclude=exclude)
-                self.instance.validate_constraints(exclude=exclude)
-            except ValidationError as exc:
-                self.add_error(None, exc.messages)
-
-    return OwnAgencyForm
-
-
-class _ReadOnly(_Scoped):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
@@ -102,19 +37,18 @@ class _ReadOnly(_Scoped):
 
 
 @admin.register(Office)
-class OfficeAdmin(_OwnAgency):
+class OfficeAdmin(AgencyScopedAdmin):
     list_display = ["name", "agency", "counters", "is_active"]
     search_fields = ["name", "address"]
 
 
 @admin.register(Policy)
-class PolicyAdmin(_OwnAgency):
+class PolicyAdmin(AgencyScopedAdmin):
     list_display = ["agency", "max_no_shows", "no_show_window_days", "horizon_days"]
 
 
 @admin.register(SlotTemplate)
-class SlotTemplateAdmin(_Scoped):
-    agency_path = "office__agency_id"
+class SlotTemplateAdmin(AgencyScopedAdmin):
     list_display = [
         "office",
         "service",
@@ -138,8 +72,7 @@ class SlotExceptionForm(forms.ModelForm):
 
 
 @admin.register(SlotException)
-class SlotExceptionAdmin(_Scoped):
-    agency_path = "office__agency_id"
+class SlotExceptionAdmin(AgencyScopedAdmin):
     form = SlotExceptionForm
     list_display = ["office", "service", "date", "is_closed", "capacity", "note"]
     list_select_related = ["office", "service"]

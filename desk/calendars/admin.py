@@ -8,11 +8,11 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from desk.agencies.access import administered_agency_id
+from desk.agencies.admin import AgencyScopedAdmin
 from desk.calendars.models import OfficeHours, WeeklyDaysOff
 from desk.calendars.selectors import CALENDARS_GENERATION
 from desk.core.cache import GenerationBumpingAdmin
@@ -22,20 +22,12 @@ from desk.lib.jalali import format_date
 _PERSIAN_WEEK = ("saturday", "sunday", "monday", "tuesday", "wednesday", "thursday", "friday")
 
 
-def _agency_admin_agency_id(request: HttpRequest) -> int | None:
-    return administered_agency_id(request.user)
-
-
-def _may_edit(request: HttpRequest) -> bool:
-    return bool(request.user.is_superuser) or _agency_admin_agency_id(request) is not None
-
-
 class _DateRangeForm(forms.ModelForm):
     starts_on = JalaliDateField(label=_("از تاریخ"))
     ends_on = JalaliDateField(label=_("تا تاریخ"), required=False)
 
 
-class _AgencyScopedAdmin(GenerationBumpingAdmin):
+class _CalendarAdmin(AgencyScopedAdmin, GenerationBumpingAdmin):
     """Superusers see every row and may leave the agency empty (national); an agency admin sees
     and writes only their agency's rows. Every write forgets the cached calendars."""
 
@@ -55,40 +47,11 @@ class _AgencyScopedAdmin(GenerationBumpingAdmin):
         return obj.agency.name if obj.agency_id else str(_("سراسر کشور"))
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        qs = super().get_queryset(request).select_related("agency")
-        if request.user.is_superuser:
-            return qs
-        agency_id = _agency_admin_agency_id(request)
-        return qs.filter(agency_id=agency_id) if agency_id else qs.none()
-
-    def get_exclude(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return [] if request.user.is_superuser else ["agency"]
-
-    def save_model(self, request: HttpRequest, obj: Model, form: Any, change: bool) -> None:
-        if not request.user.is_superuser:
-            agency_id = _agency_admin_agency_id(request)
-            assert agency_id is not None  # has_*_permission let only agency admins this far
-            obj.agency_id = agency_id  # type: ignore[attr-defined]
-        super().save_model(request, obj, form, change)
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return _may_edit(request)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        if not _may_edit(request):
-            return False
-        if obj is None or request.user.is_superuser:
-            return True
-        return bool(obj.agency_id is not None and obj.agency_id == _agency_admin_agency_id(request))
-
-    has_change_permission = has_delete_permission = has_view_permission
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return _may_edit(request)
+        return super().get_queryset(request).select_related("agency")
 
 
 @admin.register(WeeklyDaysOff)
-class WeeklyDaysOffAdmin(_AgencyScopedAdmin):
+class WeeklyDaysOffAdmin(_CalendarAdmin):
     list_display = ["scope", "starts", "ends", "days_off", "note"]
 
     @admin.display(description=_("روزهای تعطیل"))
@@ -101,5 +64,5 @@ class WeeklyDaysOffAdmin(_AgencyScopedAdmin):
 
 
 @admin.register(OfficeHours)
-class OfficeHoursAdmin(_AgencyScopedAdmin):
+class OfficeHoursAdmin(_CalendarAdmin):
     list_display = ["scope", "starts", "ends", "opens_at", "closes_at", "note"]

@@ -2,14 +2,16 @@ from __future__ import annotations
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from desk.agencies.models import Agency
+from desk.agencies.models import AGENCIES_GENERATION, Agency
 from desk.catalog.models import Category, Service
 from desk.core.cache import generation_cached
 from desk.lib.persian import search_key
 
-# Bumped by every write of a service card, its children, its category or agency (the admin
-# classes in catalog/admin.py, where cards are edited).
-SERVICES_GENERATION = "catalog:services:generation"
+# Bumped by every write of a service card, its children or its category (the admin classes in
+# catalog/admin.py, where cards are edited) and of an agency (agencies/admin.py): a card is
+# cached with its agency, and sharing the agencies' generation lets the agencies app forget
+# cards without knowing the catalog.
+SERVICES_GENERATION = AGENCIES_GENERATION
 
 
 def services_published() -> QuerySet[Service]:

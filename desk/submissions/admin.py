@@ -13,9 +13,11 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from desk.accounts.models import User
+from desk.agencies import access
 from desk.agencies.admin import AgencyScopedAdmin
+from desk.agencies.models import Agency
 from desk.calendars.admin import WeeklyDaysOffAdmin
-from desk.calendars.models import Closure, HolidayOverride, WeeklyDaysOff
+from desk.calendars.models import Closure, ClosureScope, HolidayOverride, WeeklyDaysOff
 from desk.core.errors import ApplicationError
 from desk.core.forms import JalaliDateField
 from desk.lib.jalali import format_date, format_date_long, format_datetime
@@ -60,6 +62,11 @@ class ClosureAdmin(AgencyScopedAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Closure]:
         return super().get_queryset(request).select_related("agency")
 
+    def get_exclude(self, request: HttpRequest, obj: Any = None) -> Any:
+        # An agency admin closes their own agency only: no scope, province or agency to pick.
+        exclude = super().get_exclude(request, obj)
+        return exclude if access.is_operator(request.user) else [*exclude, "scope", "province"]
+
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # a closure is removed and added again, so deadlines follow both steps
 
@@ -67,11 +74,12 @@ class ClosureAdmin(AgencyScopedAdmin):
         data = form.cleaned_data
         assert isinstance(request.user, User)
         try:
+            own = access.administered_agency_id(request.user)
             created = deadlines.closure_add(
                 created_by=request.user,
-                scope=data["scope"],
+                scope=data.get("scope") or ClosureScope.AGENCY,
                 province=data.get("province") or None,
-                agency=data.get("agency"),
+                agency=data.get("agency") or (Agency.objects.get(pk=own) if own else None),
                 start=data["starts_on"],
                 end=data["ends_on"],
                 kind=data["kind"],

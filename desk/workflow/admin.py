@@ -1,17 +1,20 @@
-"""Agency admins edit their own workflows here: a draft version with its steps and actions,
-then «انتشار» checks the graph and makes it the version new requests start on."""
+"""Agency admins edit their own workflows here: a new draft version (from nothing, or a copy
+of the newest), its steps and their actions, departments with their positions; then «انتشار»
+checks the graph and makes it the version new requests start on. Every page, list and choice
+is scoped to the admin's agency by agencies.admin.AgencyScopedAdmin."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from desk.agencies.access import administered_agency_id
-from desk.agencies.admin import AgencyScopedAdmin
+from desk.agencies.admin import AgencyScopedAdmin, ScopedTabularInline, limit_to_agency
+from desk.catalog.models import Service
 from desk.core.errors import ApplicationError
 from desk.workflow import services
 from desk.workflow.models import (
@@ -24,19 +27,8 @@ from desk.workflow.models import (
 )
 
 
-def _agency_id(request: HttpRequest) -> int | None:
-    return administered_agency_id(request.user)
-
-
-class PositionInline(admin.TabularInline):
+class PositionInline(ScopedTabularInline):
     model = Position
-    extra = 0
-
-    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        agency_id = _agency_id(request)
-        if db_field.name == "staff" and agency_id:
-            kwargs["queryset"] = db_field.related_model.objects.filter(agency_id=agency_id)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Department)
@@ -44,18 +36,9 @@ class DepartmentAdmin(AgencyScopedAdmin):
     list_display = ["name", "agency"]
     inlines = [PositionInline]
 
-    def get_exclude(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return [] if request.user.is_superuser else ["agency"]
 
-    def save_model(self, request: HttpRequest, obj: Department, form: Any, change: bool) -> None:
-        if not request.user.is_superuser:
-            obj.agency_id = _agency_id(request)  # type: ignore[assignment]
-        super().save_model(request, obj, form, change)
-
-
-class StepInline(admin.TabularInline):
+class StepInline(ScopedTabularInline):
     model = Step
-    extra = 0
     fields = [
         "order",
         "key",
@@ -70,30 +53,70 @@ class StepInline(admin.TabularInline):
     ]
     show_change_link = True
 
-    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        agency_id = _agency_id(request)
-        if db_field.name == "department" and agency_id:
-            kwargs["queryset"] = Department.objects.filter(agency_id=agency_id)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    def is_editable(self, parent: WorkflowVersion) -> bool:
+        return not parent.is_published  # requests run on a published version
+
+
+class NewVersionForm(forms.ModelForm):
+    """A new draft: of a service without a workflow (empty), or a copy of the newest."""
+
+    service = forms.ModelChoiceField(queryset=Service.objects.none(), label=_("خدمت"))
+
+    class Meta:
+        model = WorkflowVersion
+        fields = ["note"]
 
 
 @admin.register(WorkflowVersion)
 class WorkflowVersionAdmin(AgencyScopedAdmin):
-    agency_path = "workflow__service__agency_id"
     list_display = ["workflow", "number", "published_at", "note"]
     list_filter = ["workflow__service"]
-    readonly_fields = ["workflow", "number", "published_at", "created_by", "created_at"]
     inlines = [StepInline]
     actions = ["publish", "new_version"]
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # versions are made with «نسخه جدید», never from nothing
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is None:
+            return []
+        return ["workflow", "number", "published_at", "created_by", "created_at"]
+
+    def get_inlines(self, request: HttpRequest, obj: Any) -> Any:
+        return self.inlines if obj is not None else []
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        if obj is not None:
+            return super().get_form(request, obj, change, **kwargs)
+        choices = limit_to_agency(Service.objects.all(), request)
+        form = type(
+            "NewVersionForm",
+            (NewVersionForm,),
+            {"service": forms.ModelChoiceField(queryset=choices, label=_("خدمت"))},
+        )
+        return super().get_form(request, obj, change, **{**kwargs, "form": form, "fields": None})
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        draft = services.workflow_draft_create(
+            service=form.cleaned_data["service"],
+            actor=request.user,  # type: ignore[arg-type]
+            note=form.cleaned_data.get("note", ""),
+        )
+        obj.pk, obj.workflow, obj.number = draft.pk, draft.workflow, draft.number
+        obj._state.adding = False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # A published version is frozen: requests run on it.
         if obj is not None and obj.is_published:
             return False
         return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and obj.is_published:
+            return False
+        return super().has_delete_permission(request, obj)
 
     @admin.action(description=_("بررسی و انتشار نسخه‌های انتخاب‌شده"))
     def publish(self, request: HttpRequest, queryset: QuerySet[WorkflowVersion]) -> None:
@@ -114,10 +137,9 @@ class WorkflowVersionAdmin(AgencyScopedAdmin):
             self.message_user(request, _("نسخه پیش‌نویس %(v)s ساخته شد.") % {"v": draft})
 
 
-class ActionInline(admin.TabularInline):
+class ActionInline(ScopedTabularInline):
     model = Action
     fk_name = "source"
-    extra = 0
     fields = [
         "order",
         "key",
@@ -129,7 +151,11 @@ class ActionInline(admin.TabularInline):
         "needs_result",
     ]
 
+    def is_editable(self, parent: Step) -> bool:
+        return not parent.version.is_published
+
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        # An action leads to a step of the same version.
         step_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
         if db_field.name == "target" and step_id:
             kwargs["queryset"] = Step.objects.filter(version__steps__pk=step_id)
@@ -138,7 +164,8 @@ class ActionInline(admin.TabularInline):
 
 @admin.register(Step)
 class StepAdmin(AgencyScopedAdmin):
-    agency_path = "version__workflow__service__agency_id"
+    """A step's own page, reached from its version: its fields and its actions."""
+
     list_display = ["staff_label", "version", "kind", "role", "department", "duration_days"]
     inlines = [ActionInline]
     exclude = ["version"]
@@ -146,15 +173,23 @@ class StepAdmin(AgencyScopedAdmin):
     def has_module_permission(self, request: HttpRequest) -> bool:
         return False  # reached from its version's page
 
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # steps are added on their version's page
+
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         if obj is not None and obj.version.is_published:
             return False
-        return bool(request.user.is_superuser) or _agency_id(request) is not None
+        return super().has_change_permission(request, obj)
 
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return bool(request.user.is_superuser) or _agency_id(request) is not None
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and obj.version.is_published:
+            return False
+        return super().has_delete_permission(request, obj)
 
 
 @admin.register(EscalationRule)
 class EscalationRuleAdmin(AgencyScopedAdmin):
+    """What the agency does with overdue steps: its agency is the admin's own, and work goes
+    only to its own staff."""
+
     list_display = ["agency", "reassign_to"]

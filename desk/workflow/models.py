@@ -7,10 +7,12 @@ with, so editing never changes the path of requests already running.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from desk.agencies import access
 from desk.agencies.models import Agency, Role, Staff
 from desk.catalog.models import Service
 
@@ -49,6 +51,14 @@ class Position(models.Model):
 
     def __str__(self) -> str:
         return f"{self.staff.user} — {self.get_role_display()} {self.department}"
+
+    def clean(self) -> None:
+        if (
+            self.staff_id
+            and self.department_id
+            and not access.same_agency(self.staff, self.department)
+        ):
+            raise ValidationError({"staff": _("این کارمند در دستگاه این واحد نیست.")})
 
 
 class Workflow(models.Model):
@@ -132,6 +142,13 @@ class Step(models.Model):
     def __str__(self) -> str:
         return self.staff_label
 
+    def clean(self) -> None:
+        # A step routes work to a department of the workflow's own agency, never another's.
+        if self.department is not None and self.version_id:
+            service = self.version.workflow.service
+            if not access.same_agency(self.department, service):
+                raise ValidationError({"department": _("این واحد در دستگاه این خدمت نیست.")})
+
     @property
     def is_end(self) -> bool:
         return self.kind in END_KINDS
@@ -193,3 +210,7 @@ class EscalationRule(models.Model):
 
     def __str__(self) -> str:
         return str(self.agency)
+
+    def clean(self) -> None:
+        if self.reassign_to is not None and not access.same_agency(self.reassign_to, self):
+            raise ValidationError({"reassign_to": _("این کارمند در دستگاه شما نیست.")})

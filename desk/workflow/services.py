@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from desk.accounts.models import User
+from desk.agencies import access
 from desk.agencies.models import Role
 from desk.catalog.models import Service
 from desk.core.cache import generation_bump, generation_cached
@@ -40,9 +41,15 @@ def workflow_check(version: WorkflowVersion) -> list[str]:
     One start; every step reachable from it; an end reachable from every step; ends have no
     way out and other steps at least one; every action stays inside the version.
     """
-    steps = {s.pk: s for s in version.steps.all()}
+    steps = {s.pk: s for s in version.steps.select_related("department")}
     actions = list(Action.objects.filter(source__version=version))
     problems: list[str] = []
+    service = version.workflow.service
+    for step in steps.values():
+        if step.department is not None and not access.same_agency(step.department, service):
+            problems.append(
+                _("واحد مرحله «%(s)s» از دستگاه دیگری است.") % {"s": step}  # never routed there
+            )
     starts = [s for s in steps.values() if s.is_start]
     if len(starts) != 1:
         problems.append(_("گردش کار باید دقیقاً یک مرحله آغاز داشته باشد."))
@@ -125,6 +132,16 @@ def workflow_new_version(
         action.target = mapping[action.target_id]
         action.save()
     return draft
+
+
+@transaction.atomic
+def workflow_draft_create(*, service: Service, actor: User, note: str = "") -> WorkflowVersion:
+    """A draft version to edit in the admin: an empty one for a service without a workflow,
+    else a copy of the newest version. Only the service's agency admin (or an operator)."""
+    if not access.admin_may_touch(actor, service.agency_id):
+        raise ApplicationError(_("شما اجازه ویرایش گردش کار این خدمت را ندارید."))
+    workflow, _created = Workflow.objects.get_or_create(service=service)
+    return workflow_new_version(workflow=workflow, actor=actor, note=note)
 
 
 @transaction.atomic

@@ -1,0 +1,171 @@
+"""Two agencies with one of everything each, for the generated outsider sweeps: services,
+workflows (published and draft) with departments and positions, overdue rules, calendars and
+closures, offices and slots, bookings and breaches, requests with files and issued documents,
+messages. Agency B's rows carry «ب» in their names so that a page leaking one shows it."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from desk.accounts.models import User
+from desk.agencies.models import Agency, Role
+from desk.appointments.models import (
+    Appointment,
+    Breach,
+    Office,
+    Policy,
+    SlotException,
+    SlotTemplate,
+)
+from desk.calendars.models import Closure, OfficeHours, WeeklyDaysOff
+from desk.catalog.models import Service
+from desk.delivery.models import IssuedDocument
+from desk.notifications.models import Channel, MessageStatus, OutboundMessage
+from desk.submissions import services as submission_services
+from desk.submissions.models import Submission
+from desk.submissions.tests.base import checked_upload
+from desk.test import (
+    PDF_BYTES,
+    create_citizen,
+    create_service,
+    create_staff,
+    define_permit_workflow,
+)
+from desk.workflow.models import Department, EscalationRule, Position, WorkflowVersion
+from desk.workflow.services import workflow_new_version
+
+
+@dataclass
+class Side:
+    """One agency's rows."""
+
+    agency: Agency
+    admin: User
+    manager: User
+    expert: User
+    service: Service
+    draft: WorkflowVersion
+    submission: Submission
+    appointment: Appointment
+    document: IssuedDocument
+    message: OutboundMessage
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def build_side(agency: Agency, tag: str, key: str, citizen: User, root: User) -> Side:
+    """Everything an agency owns, named with ``tag`` (``key`` where Latin letters must do)."""
+    admin = create_staff(agency, f"admin-{key}", Role.ADMIN)
+    admin.is_staff = True
+    admin.save(update_fields=["is_staff"])
+    manager = create_staff(agency, f"manager-{key}", Role.MANAGER)
+    expert = create_staff(agency, f"expert-{key}", Role.EXPERT)
+    service = create_service(
+        agency, slug=f"permit-{key}", title=f"پروانه {tag}", in_person_visits=1
+    )
+    published = define_permit_workflow(service)
+    draft = workflow_new_version(workflow=published.workflow, actor=root)
+    for department in Department.objects.filter(agency=agency):
+        Position.objects.create(staff=expert.staff, department=department, role=Role.EXPERT)
+    EscalationRule.objects.create(agency=agency, reassign_to=manager.staff)
+    today = timezone.localdate()
+    WeeklyDaysOff.objects.create(agency=agency, starts_on=today, friday=True, note=f"هفته {tag}")
+    OfficeHours.objects.create(agency=agency, starts_on=today, note=f"ساعت {tag}")
+    Closure.objects.create(
+        scope="agency",
+        agency=agency,
+        starts_on=today + datetime.timedelta(days=60),
+        ends_on=today + datetime.timedelta(days=60),
+        kind="energy",
+        reason=f"تعطیلی {tag}",
+        created_by=root,
+    )
+    office = Office.objects.create(
+        agency=agency, name=f"دفتر {tag}", address=f"نشانی {tag}", counters=1
+    )
+    Policy.objects.create(agency=agency)
+    SlotTemplate.objects.create(office=office, service=service, weekday=0)
+    SlotException.objects.create(office=office, service=service, date=today, note=f"علت {tag}")
+    starts = timezone.now() + datetime.timedelta(days=2)
+    appointment = Appointment.objects.create(
+        booking_code=f"{uuid.uuid4().int % 10**12:012d}",
+        citizen=citizen,
+        national_code=citizen.national_code or "",
+        mobile=citizen.mobile,
+        agency=agency,
+        office=office,
+        service=service,
+        starts_at=starts,
+        ends_at=starts + datetime.timedelta(minutes=30),
+        visit_on=starts.date(),
+        created_by=citizen,
+    )
+    Breach.objects.create(
+        agency=agency,
+        office=office,
+        service=service,
+        requested_on=today,
+        promised_by=today,
+        reason=f"نوبت نبود {tag}",
+    )
+    submission = submission_services.submission_create(
+        service=service,
+        applicant=citizen,
+        answers={"address": f"نشانی ملک {tag}"},
+        files={"deed": checked_upload()},
+        idempotency_key=uuid.uuid4(),
+    )
+    document = _document(submission, manager)
+    message = OutboundMessage.objects.create(
+        to="+989121234567",
+        channel=Channel.SMS,
+        kind="status",
+        body=f"پیام {tag}",
+        reference=submission.tracking_code,
+        agency=agency,
+        status=MessageStatus.TEMPORARY_FAILURE,  # given up on: staff may retry it
+        next_attempt_at=None,
+    )
+    return Side(
+        agency=agency,
+        admin=admin,
+        manager=manager,
+        expert=expert,
+        service=service,
+        draft=draft,
+        submission=submission,
+        appointment=appointment,
+        document=document,
+        message=message,
+    )
+
+
+def _document(submission: Submission, issuer: User) -> IssuedDocument:
+    document = IssuedDocument(
+        submission=submission,
+        verification_code=f"{uuid.uuid4().int % 10**12:012d}",
+        title="نتیجه",
+        body="متن",
+        size=len(PDF_BYTES),
+        sha256="0" * 64,
+        issued_at=timezone.now(),
+        issued_by=issuer,
+    )
+    document.file.save("result.pdf", ContentFile(PDF_BYTES), save=False)
+    document.save()
+    return document
+
+
+def build_world(agency_a: Agency, agency_b: Agency, citizen_a: User) -> tuple[Side, Side, User]:
+    """Agency A and agency B, each with one of everything (B's requests by another citizen);
+    and the operator."""
+    root = User.objects.create_superuser("root", password="a-Strong-pass-1404")
+    citizen_b = create_citizen("0013542419", "+989351112233")
+    a = build_side(agency_a, "الف", "a", citizen_a, root)
+    b = build_side(agency_b, "ب", "b", citizen_b, root)
+    return a, b, root
