@@ -1,0 +1,252 @@
+"""Generated outsider sweep over every URL pattern (the per-view outsider tests live beside
+each app, e.g. desk/submissions/tests/test_isolation.py).
+
+Every named route is classified in ROUTES; a route added later without a class fails the first
+test. Staff routes that name an object are tried by agency A's staff with agency B's ids, and
+citizen routes by one citizen with another's: every answer is 404 (405 for a GET of a POST-only
+route, whose POST is then 404) and nothing changes. Staff lists show none of B's rows; staff
+and citizen routes send strangers to sign in.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from django.test import override_settings
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from desk.appointments.models import Appointment
+from desk.notifications.models import OutboundMessage
+from desk.submissions.models import Submission, TimelineEvent
+from desk.test import BaseTestCase
+from desk.tests.world import Side, build_world
+
+PUBLIC = "public"  # anyone
+SIGN_IN = "sign-in"  # the sign-in and sign-out steps themselves
+CITIZEN = "citizen"  # a signed-in citizen's own pages, no object in the URL
+CITIZEN_OBJECT = "citizen object"  # names a citizen's request or booking: the holder's only
+STAFF = "staff"  # staff pages scoped to the viewer's agency, no object in the URL
+STAFF_OBJECT = "staff object"  # names an agency's object: that agency's staff only
+FILE = "file"  # a download: the access policy's can_view_attachment / can_view_document
+HOOK = "hook"  # providers' webhooks, authenticated by a token
+ADMIN = "admin"  # the admin site: desk/tests/test_admin_sweep.py
+BENCH = "bench"  # benchmark plumbing, no data
+
+ROUTES: dict[str, str] = {
+    "catalog:home": PUBLIC,
+    "catalog:service_list": PUBLIC,
+    "catalog:service_detail": PUBLIC,
+    "catalog:agency_detail": PUBLIC,
+    "catalog:category_detail": PUBLIC,
+    "appointments:book": CITIZEN,
+    "appointments:mine": CITIZEN,
+    "appointments:detail": CITIZEN_OBJECT,
+    "appointments:cancel": CITIZEN_OBJECT,
+    "appointments:reschedule": CITIZEN_OBJECT,
+    "appointments:desk": STAFF,
+    "appointments:walk_in": STAFF,
+    "appointments:capacity": STAFF,
+    "appointments:check_in": STAFF_OBJECT,
+    "appointments:no_show": STAFF_OBJECT,
+    "appointments:done": STAFF_OBJECT,
+    "submissions:apply": CITIZEN,
+    "submissions:track": PUBLIC,
+    "submissions:my_requests": CITIZEN,
+    "submissions:my_request": CITIZEN_OBJECT,
+    "submissions:receipt": CITIZEN_OBJECT,
+    "submissions:short": CITIZEN_OBJECT,
+    "submissions:download": FILE,
+    "submissions:inbox": STAFF,
+    "submissions:staff_request": STAFF_OBJECT,
+    "submissions:staff_act": STAFF_OBJECT,
+    "submissions:staff_assign": STAFF_OBJECT,
+    "submissions:staff_refer": STAFF_OBJECT,
+    "delivery:verify": PUBLIC,
+    "delivery:verify_code": PUBLIC,
+    "delivery:download": FILE,
+    "accounts:citizen_login": SIGN_IN,
+    "accounts:citizen_verify": SIGN_IN,
+    "accounts:profile": CITIZEN,
+    "accounts:staff_login": SIGN_IN,
+    "accounts:logout": SIGN_IN,
+    "health:healthz": PUBLIC,
+    "health:bench_empty": BENCH,
+    "notifications:failures": STAFF,
+    "notifications:retry": STAFF_OBJECT,
+    "notifications:templates": STAFF,
+    # The event is the same for every agency; whose text is edited comes from the viewer.
+    "notifications:template_edit": STAFF,
+    "notifications:template_preview": STAFF,
+    "notifications:template_reset": STAFF,
+    "notifications:receipt_webhook": HOOK,
+    "notifications:inbound_webhook": HOOK,
+}
+
+# How to name agency B's object (or citizen B's) in each route that takes one.
+ARGS: dict[str, Callable[[Side], list[Any]]] = {
+    "appointments:detail": lambda b: [b.appointment.booking_code],
+    "appointments:cancel": lambda b: [b.appointment.booking_code],
+    "appointments:reschedule": lambda b: [b.appointment.booking_code],
+    "appointments:check_in": lambda b: [b.appointment.booking_code],
+    "appointments:no_show": lambda b: [b.appointment.booking_code],
+    "appointments:done": lambda b: [b.appointment.booking_code],
+    "submissions:my_request": lambda b: [b.submission.tracking_code],
+    "submissions:receipt": lambda b: [b.submission.tracking_code],
+    "submissions:short": lambda b: [b.submission.tracking_code],
+    "submissions:download": lambda b: [b.submission.attachments.first().public_id],  # type: ignore[union-attr]
+    "submissions:staff_request": lambda b: [b.submission.tracking_code],
+    "submissions:staff_act": lambda b: [b.submission.tracking_code],
+    "submissions:staff_assign": lambda b: [b.submission.tracking_code],
+    "submissions:staff_refer": lambda b: [b.submission.tracking_code],
+    "delivery:download": lambda b: [b.document.public_id],
+    "notifications:retry": lambda b: [b.message.pk],
+}
+
+# POST-only routes that answer every message they may not retry, another agency's included,
+# with the same redirect and a flash message: no page, and no sign whether the id exists.
+POST_REDIRECTS = {"notifications:retry"}
+
+# What a POST to a staff route would send: every action a form there offers.
+POSTS: dict[str, dict[str, Any]] = {
+    "submissions:staff_act": {"action": "start_review", "message": "از دستگاه دیگر"},
+    "submissions:staff_assign": {"assignee": ""},
+    "submissions:staff_refer": {"department": "", "note": "ارجاع از دستگاه دیگر"},
+    "appointments:cancel": {},
+    "appointments:reschedule": {},
+}
+
+
+def routes() -> Iterator[tuple[str, str]]:
+    """(name, pattern) of every route, the admin site's included."""
+
+    def walk(patterns: list[Any], prefix: str, namespace: str) -> Iterator[tuple[str, str]]:
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                inner = ":".join(n for n in (namespace, entry.namespace or "") if n)
+                yield from walk(entry.url_patterns, prefix + str(entry.pattern), inner)
+            elif isinstance(entry, URLPattern):
+                name = f"{namespace}:{entry.name}" if namespace else str(entry.name)
+                yield name, prefix + str(entry.pattern)
+
+    yield from walk(get_resolver().url_patterns, "", "")
+
+
+def classify(name: str) -> str | None:
+    return ADMIN if name.startswith("admin:") else ROUTES.get(name)
+
+
+@override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+class UrlSweepTests(BaseTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.a, self.b, self.root = build_world(self.agency, self.other_agency, self.citizen)
+        requests_log = logging.getLogger("django.request")
+        self.addCleanup(requests_log.setLevel, requests_log.level)
+        requests_log.setLevel(logging.ERROR)
+
+    def state_of_b(self) -> tuple[Any, ...]:
+        submission = Submission.objects.get(pk=self.b.submission.pk)
+        appointment = Appointment.objects.get(pk=self.b.appointment.pk)
+        message = OutboundMessage.objects.get(pk=self.b.message.pk)
+        return (
+            submission.status,
+            submission.assigned_to_id,
+            submission.department_id,
+            TimelineEvent.objects.filter(submission=submission).count(),
+            appointment.status,
+            message.status,
+            message.attempts,
+            message.next_attempt_at,
+            self.b.document.__class__.objects.get(pk=self.b.document.pk).first_downloaded_at,
+        )
+
+    def names(self, *kinds: str) -> list[str]:
+        return sorted({name for name, _ in routes() if classify(name) in kinds})
+
+    def test_every_route_is_classified(self) -> None:
+        unclassified = sorted({name for name, _ in routes() if classify(name) is None})
+        self.assertEqual(unclassified, [], "classify new routes in ROUTES (test_url_sweep.py)")
+        stale = ROUTES.keys() - {name for name, _ in routes()}
+        self.assertEqual(stale, set(), "no longer routed")
+
+    def test_every_route_that_names_an_object_says_how_to_name_another_agencys(self) -> None:
+        for name in self.names(STAFF_OBJECT, CITIZEN_OBJECT, FILE):
+            with self.subTest(route=name):
+                self.assertIn(name, ARGS)
+
+    def assert_refused(self, name: str) -> None:
+        url = reverse(name, args=ARGS[name](self.b))
+        got = self.client.get(url)
+        self.assertIn(got.status_code, {404, 405}, url)
+        posted = self.client.post(url, POSTS.get(name, {}))
+        if name in POST_REDIRECTS and posted.status_code == 302:
+            missing = reverse(name, args=[10**9])
+            self.assertEqual(posted["Location"], self.client.post(missing)["Location"])
+            return
+        self.assertEqual(posted.status_code, 404, url)
+
+    def test_agency_a_staff_get_404_for_agency_b_objects_and_change_nothing(self) -> None:
+        before = self.state_of_b()
+        for user in (self.a.manager, self.a.expert, self.a.admin):
+            self.client.force_login(user)
+            for name in self.names(STAFF_OBJECT, FILE):
+                with self.subTest(route=name, user=user.username):
+                    self.assert_refused(name)
+        self.assertEqual(self.state_of_b(), before)
+
+    def test_a_citizen_gets_404_for_another_citizens_requests_and_bookings(self) -> None:
+        before = self.state_of_b()
+        self.client.force_login(self.citizen)  # A's applicant; B's rows are another citizen's
+        for name in self.names(CITIZEN_OBJECT, FILE):
+            with self.subTest(route=name):
+                if name == "submissions:short":  # a redirect to the request's page …
+                    r = self.client.get(reverse(name, args=ARGS[name](self.b)), follow=True)
+                    self.assertEqual(r.status_code, 404)  # … which is not theirs
+                    continue
+                self.assert_refused(name)
+        self.assertEqual(self.state_of_b(), before)
+
+    def test_agency_a_staff_lists_show_nothing_of_agency_b(self) -> None:
+        self.client.force_login(self.a.manager)
+        leaks = [
+            self.b.submission.tracking_code,
+            self.b.appointment.booking_code,
+            self.b.message.body,
+            self.b.service.title,
+        ]
+        for name in self.names(STAFF):
+            args = (
+                ["status_submitted"]
+                if "template" in name and name != "notifications:templates"
+                else []
+            )
+            with self.subTest(route=name):
+                r = self.client.get(reverse(name, args=args))
+                self.assertIn(r.status_code, {200, 404, 405})
+                for leak in leaks:
+                    self.assertNotContains(r, leak, status_code=r.status_code)
+
+    def test_strangers_are_sent_to_sign_in_from_staff_and_citizen_routes(self) -> None:
+        for name in self.names(STAFF, STAFF_OBJECT, CITIZEN, CITIZEN_OBJECT):
+            args = ARGS[name](self.b) if name in ARGS else []
+            if "template_" in name:
+                args = ["status_submitted"]
+            if name in ("submissions:apply", "appointments:book"):
+                args = [self.b.service.slug]
+            with self.subTest(route=name):
+                r = self.client.get(reverse(name, args=args))
+                self.assertIn(r.status_code, {302, 404, 405})
+                if r.status_code == 302 and name != "submissions:short":
+                    self.assertIn("login", r["Location"])
+
+    def test_citizens_get_nothing_from_staff_routes(self) -> None:
+        self.client.force_login(self.citizen)
+        for name in self.names(STAFF, STAFF_OBJECT):
+            args = ARGS[name](self.a) if name in ARGS else []
+            if "template_" in name:
+                args = ["status_submitted"]
+            with self.subTest(route=name):
+                r = self.client.get(reverse(name, args=args))
+                self.assertIn(r.status_code, {404, 405}, r.status_code)
