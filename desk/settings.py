@@ -251,6 +251,31 @@ MEDIA_ROOT = VAR_DIR / "private"
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 5 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
+# Uploads larger than FILE_UPLOAD_MAX_MEMORY_SIZE wait here while the request runs; a killed
+# worker leaves them behind for `manage.py sweep_uploads` (desk/core/sweep.py).
+FILE_UPLOAD_TEMP_DIR = str(VAR_DIR / "tmp" / "uploads")
+Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
+UPLOAD_MAX_PIXELS = env_int("UPLOAD_MAX_PIXELS", 36_000_000)
+UPLOAD_SWEEP_GRACE_MINUTES = env_int("UPLOAD_SWEEP_GRACE_MINUTES", 60)
+# Antivirus for uploads (desk/lib/antivirus.py): clamd, a fake that finds only EICAR, or none.
+ANTIVIRUS_BACKEND = env_choice("ANTIVIRUS_BACKEND", "none", ("none", "fake", "clamav"))
+CLAMAV_SOCKET = env_str("CLAMAV_SOCKET")
+CLAMAV_HOST = env_str("CLAMAV_HOST")
+CLAMAV_PORT = env_int("CLAMAV_PORT", 3310)
+CLAMAV_TIMEOUT_SECONDS = env_int("CLAMAV_TIMEOUT_SECONDS", 10)
+# While clamd cannot answer: refuse uploads (default) or let them through unscanned.
+ANTIVIRUS_FAIL_OPEN = env_bool("ANTIVIRUS_FAIL_OPEN", False)
+if ANTIVIRUS_BACKEND == "clamav" and not (CLAMAV_SOCKET or CLAMAV_HOST):
+    raise ImproperlyConfigured("ANTIVIRUS_BACKEND=clamav needs CLAMAV_SOCKET or CLAMAV_HOST")
+# Quotas on what one citizen and one client address may file (desk/submissions/quotas.py).
+SUBMISSIONS_PER_CITIZEN_PER_HOUR = env_int("SUBMISSIONS_PER_CITIZEN_PER_HOUR", 10)
+SUBMISSIONS_PER_CITIZEN_PER_DAY = env_int("SUBMISSIONS_PER_CITIZEN_PER_DAY", 30)
+SUBMISSIONS_PER_ADDRESS_PER_HOUR = env_int("SUBMISSIONS_PER_ADDRESS_PER_HOUR", 60)
+SUBMISSIONS_PER_ADDRESS_PER_DAY = env_int("SUBMISSIONS_PER_ADDRESS_PER_DAY", 300)
+UPLOADS_PER_CITIZEN_PER_HOUR = env_int("UPLOADS_PER_CITIZEN_PER_HOUR", 30)
+UPLOADS_PER_CITIZEN_PER_DAY = env_int("UPLOADS_PER_CITIZEN_PER_DAY", 100)
+UPLOADS_PER_ADDRESS_PER_HOUR = env_int("UPLOADS_PER_ADDRESS_PER_HOUR", 200)
+UPLOADS_PER_ADDRESS_PER_DAY = env_int("UPLOADS_PER_ADDRESS_PER_DAY", 1000)
 
 # --- Notifications ---------------------------------------------------------------------------
 SMS_BACKEND = env_choice(

@@ -27,6 +27,8 @@ class Runner(DiscoverRunner):
 
         HUEY.immediate = True
         settings.SMS_BACKEND = "memory"
+        # Uploads are scanned by the stand-in for ClamAV that finds the EICAR test file.
+        settings.ANTIVIRUS_BACKEND = "fake"
         # Tests must not depend on the hour they run at; quiet hours have their own tests.
         settings.SMS_QUIET_HOURS = "off"
         # Personas sign in all the time; the real hasher is slow on purpose.
@@ -59,11 +61,20 @@ def _pre_setup_isolating_cache(cls: type[SimpleTestCase]) -> None:
     isolate_cache()
 
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+# A one-page PDF that pikepdf parses cleanly (desk/lib/filecheck.py), and a 1×1 PNG as Pillow
+# writes it, so that re-encoding on upload gives back the very same bytes.
+PDF_BYTES = (
+    b"%PDF-1.4\n"
+    b"1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
+    b"2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n"
+    b"3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << >> >>\nendobj\n"
+    b"xref\n0 4\n0000000000 65535 f \n0000000009 00000 n \n0000000058 00000 n \n"
+    b"0000000115 00000 n \ntrailer\n<< /Size 4 /Root 1 0 R >>\nstartxref\n203\n%%EOF\n"
+)
 PNG_BYTES = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
-    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00"
-    b"\x00\x00IEND\xaeB`\x82"
+    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x03\x00\x08\xfc\x02\xfe\xa7\x9a\xa0"
+    b"\xa0\x00\x00\x00\x00IEND\xaeB`\x82"
 )
 
 

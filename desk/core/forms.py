@@ -6,15 +6,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-import filetype
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from desk.core.uploads import check_document
 from desk.lib import jalali, validators
-from desk.lib.persian import format_size, normalize, to_ascii_digits
+from desk.lib.persian import normalize, to_ascii_digits
 
 NUMERIC_ATTRS = {"inputmode": "numeric", "dir": "ltr", "autocomplete": "off"}
 
@@ -93,13 +92,8 @@ class PersianFileInput(forms.ClearableFileInput):
 
 
 class DocumentField(forms.FileField):
-    """An uploaded document, checked by its content (magic bytes) and size, never its name."""
-
-    ALLOWED = {
-        "application/pdf": "PDF",
-        "image/jpeg": "JPEG",
-        "image/png": "PNG",
-    }
+    """An uploaded document (PDF, JPEG, PNG), judged by its whole structure, the antivirus and
+    its size, never its name; cleaned to the CheckedDocument to store (desk.core.uploads)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("widget", PersianFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))
@@ -107,26 +101,9 @@ class DocumentField(forms.FileField):
 
     def clean(self, data: Any, initial: Any = None) -> Any:
         upload = super().clean(data, initial)
-        if upload:
-            check_document(upload)
+        if upload and isinstance(upload, UploadedFile):
+            return check_document(upload)
         return upload
-
-
-def check_document(upload: UploadedFile) -> None:
-    limit = settings.UPLOAD_MAX_BYTES
-    if upload.size is not None and upload.size > limit:
-        raise ValidationError(
-            _("حجم پرونده بیش از %(size)s است.") % {"size": format_size(limit)},
-            code="too_big",
-        )
-    head = upload.read(2048)
-    upload.seek(0)
-    kind = filetype.guess(head)
-    if kind is None or kind.mime not in DocumentField.ALLOWED:
-        raise ValidationError(
-            _("فقط پرونده PDF یا تصویر JPEG و PNG پذیرفته می‌شود."), code="bad_type"
-        )
-    upload.sniffed_type = kind.mime  # type: ignore[attr-defined]
 
 
 class StyledForm(forms.Form):

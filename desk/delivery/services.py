@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from desk.accounts.models import User
 from desk.agencies import access
 from desk.core.errors import ApplicationError
+from desk.core.uploads import files_deleted_on_error, remember_stored
 from desk.delivery import codes, pdf
 from desk.delivery.models import IssuedDocument
 from desk.delivery.selectors import documents_of, mask_national_code
@@ -88,11 +89,11 @@ def document_issue(
         issued_by=issued_by,
     )
     try:
-        with transaction.atomic():
+        with files_deleted_on_error(), transaction.atomic():
             document.file.save("result.pdf", ContentFile(content), save=False)
+            remember_stored(document.file)
             document.save()
     except IntegrityError:
-        document.file.delete(save=False)
         raise ApplicationError(_("صدور سند انجام نشد. لطفاً دوباره تلاش کنید.")) from None
     return document
 

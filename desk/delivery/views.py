@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from desk.core import ratelimit
 from desk.core.http import client_ip
+from desk.core.uploads import document_response
 from desk.delivery import selectors, services
 from desk.delivery.forms import VerifyCodeForm, VerifyUploadForm
 from desk.delivery.models import IssuedDocument
@@ -80,11 +81,6 @@ def download(request: HttpRequest, public_id: uuid.UUID) -> FileResponse:
             document=document,
             actor_or_none=request.user if is_applicant else None,  # type: ignore[arg-type]
         )
-    response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.filename,
-        content_type="application/pdf",
+    return document_response(
+        document.file.open("rb"), filename=document.filename, content_type="application/pdf"
     )
-    response["Cache-Control"] = "private, no-store"
-    return response

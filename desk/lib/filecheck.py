@@ -102,9 +102,10 @@ _MESSAGES: dict[Reason, Promise] = {
 }
 
 
-def message_for(reason: Reason) -> Promise:
-    """The Persian sentence shown next to the file field (some take %(size)s / %(megapixels)s)."""
-    return _MESSAGES[reason]
+def message_for(reason: Reason) -> str:
+    """The Persian sentence shown next to the file field (some take %(size)s / %(megapixels)s),
+    in the active language."""
+    return str(_MESSAGES[reason])
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from desk.agencies.models import Agency
 from desk.catalog.models import Service
+from desk.core.uploads import download_name
 from desk.lib.jalali import today_tehran
 from desk.workflow.models import Department, Step, WorkflowVersion
 
@@ -145,6 +146,13 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def download_name(self) -> str:
+        """The name a download gets: our own words and the detected type's one extension,
+        never the name the citizen gave (which may be ``report.pdf.php``)."""
+        stem = f"{self.submission.tracking_code}-{self.kind}-{self.public_id.hex[:8]}"
+        return download_name(stem, self.content_type)
 
 
 class EventKind(models.TextChoices):

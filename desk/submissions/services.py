@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,6 +29,7 @@ from desk.core.events import (
     SubmissionSubmitted,
     announce,
 )
+from desk.core.uploads import files_deleted_on_error, remember_stored
 from desk.lib import tracking
 from desk.lib.jalali import today_tehran
 from desk.notifications.events import EVENTS
@@ -56,13 +58,16 @@ def promised_date(*, service: Service, start: date | None = None) -> date:
 def _attachment_create(
     *,
     submission: Submission,
-    upload: UploadedFile,
+    upload: File,
     kind: AttachmentKind,
     user: User,
     field_name: str = "",
     label: str = "",
     public_id: uuid.UUID | None = None,
 ) -> Attachment:
+    """Store a checked document (desk.core.uploads.CheckedDocument: the type was detected and
+    images re-encoded) under a random name, and its row; the file is deleted again if the
+    request fails (files_deleted_on_error on the calling service)."""
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
@@ -72,7 +77,7 @@ def _attachment_create(
         kind=kind,
         field_name=field_name,
         label=label,
-        original_name=(upload.name or "file")[-200:],
+        original_name=(getattr(upload, "original_name", "") or upload.name or "file")[-200:],
         content_type=getattr(upload, "sniffed_type", "") or "application/octet-stream",
         size=upload.size or 0,
         sha256=digest.hexdigest(),
@@ -80,6 +85,7 @@ def _attachment_create(
         public_id=public_id or uuid.uuid4(),
     )
     attachment.file.save(upload.name or "file", upload, save=False)
+    remember_stored(attachment.file)
     attachment.save()
     return attachment
 
@@ -90,13 +96,14 @@ def _json_value(value: Any) -> Any:
     return value
 
 
+@files_deleted_on_error()
 @transaction.atomic
 def _submission_insert(
     *,
     service: Service,
     applicant: User,
     answers: dict[str, Any],
-    files: dict[str, UploadedFile],
+    files: dict[str, File],
     idempotency_key: uuid.UUID,
 ) -> Submission:
     version, start = workflow_start(service)
@@ -106,7 +113,7 @@ def _submission_insert(
     # The answers name their files by public id, drawn here so that the request is inserted
     # once with its answers and the files after it (no UPDATE of the new row).
     data: dict[str, Any] = {}
-    uploads: list[tuple[FormField, UploadedFile, uuid.UUID]] = []
+    uploads: list[tuple[FormField, File, uuid.UUID]] = []
     for field in service.form_fields.all():
         if field.kind == FieldKind.FILE:
             upload = files.get(field.name)
@@ -159,7 +166,7 @@ def submission_create(
     service: Service,
     applicant: User,
     answers: dict[str, Any],
-    files: dict[str, UploadedFile],
+    files: dict[str, File],
     idempotency_key: uuid.UUID,
 ) -> Submission:
     """Create a request from a validated form. The same idempotency key always gives the same
@@ -263,6 +270,7 @@ def _require_staff(actor: User, submission: Submission) -> Staff:
     return staff
 
 
+@files_deleted_on_error()
 @transaction.atomic
 def submission_transition(
     *,
@@ -270,7 +278,7 @@ def submission_transition(
     actor: User,
     action: str,
     message: str = "",
-    files: list[UploadedFile] | None = None,
+    files: Sequence[File] | None = None,
 ) -> Submission:
     """Take one action on a request: the only way a request moves through its workflow.
 

@@ -19,6 +19,7 @@ from desk.catalog.selectors import service_for_apply
 from desk.core import ratelimit
 from desk.core.errors import ApplicationError
 from desk.core.http import client_ip, staff_login_required
+from desk.core.uploads import document_response
 from desk.submissions import deadlines, progress, selectors, services
 from desk.submissions.forms import (
     ApplicationForm,
@@ -29,6 +30,7 @@ from desk.submissions.forms import (
     TrackForm,
 )
 from desk.submissions.models import AttachmentKind, Status, Submission
+from desk.submissions.quotas import quota_consume
 
 
 def _citizen(request: HttpRequest) -> User:
@@ -56,6 +58,12 @@ def apply(request: HttpRequest, slug: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
+            quota_consume(
+                citizen_id=user.pk,
+                address=client_ip(request) or "unknown",
+                submissions=1,
+                uploads=len(form.uploads()),
+            )
             submission = services.submission_create(
                 service=service,
                 applicant=user,
@@ -130,6 +138,12 @@ def my_request(request: HttpRequest, code: str) -> HttpResponse:
     form = ReplyForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
+            quota_consume(
+                citizen_id=submission.applicant_id,
+                address=client_ip(request) or "unknown",
+                submissions=0,
+                uploads=len(form.cleaned_data["documents"]),
+            )
             services.submission_transition(
                 submission_id=submission.pk,
                 actor=_citizen(request),
@@ -180,14 +194,11 @@ def download(request: HttpRequest, public_id: uuid.UUID) -> FileResponse:
     services.submission_read_audit(
         user=request.user, submission=attachment.submission, attachment=attachment
     )
-    response = FileResponse(
+    return document_response(
         attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
+        filename=attachment.download_name,
         content_type=attachment.content_type,
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 INBOX_PAGE_SIZE = 50

@@ -297,7 +297,8 @@ class BrowserWalkTests(StaticLiveServerTestCase):
         with page.expect_download() as download_info:
             page.get_by_role("link", name="دریافت نتیجه صدور پروانه ساختمانی").click()
         download = download_info.value
-        self.assertEqual(download.suggested_filename, "result.pdf")
+        # Saved under a name the server chose (tracking code, kind, id), not the uploader's.
+        self.assertRegex(download.suggested_filename, r"^\d+-result-[0-9a-f]{8}\.pdf$")
         self.assertEqual(Path(download.path()).read_bytes(), RESULT_BYTES)
 
         self.assertTrue(any("انجام شد" in sms["body"] for sms in MemoryBackend.outbox))

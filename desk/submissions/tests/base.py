@@ -4,16 +4,22 @@ citizen. (Candidates for desk/test.py once another app needs them.)"""
 from __future__ import annotations
 
 import re
+import shutil
+import tempfile
 import uuid
+from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from django.conf import settings
+from django.core.files import File
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import override_settings
+from django.test import TestCase, override_settings
 from django.urls import reverse
 
 from desk.accounts.models import User
 from desk.catalog.models import Service
-from desk.core.forms import check_document
+from desk.core.uploads import CheckedDocument, check_document
 from desk.submissions import services
 from desk.submissions.models import Attachment, AttachmentKind, Submission
 from desk.test import PDF_BYTES, BaseTestCase, create_citizen
@@ -33,11 +39,24 @@ def upload(name: str = "deed.pdf", content: bytes = PDF_BYTES) -> SimpleUploaded
     return SimpleUploadedFile(name, content)
 
 
-def checked_upload(name: str = "deed.pdf", content: bytes = PDF_BYTES) -> SimpleUploadedFile:
-    """An upload as the form hands it to a service: content-checked, with its sniffed type."""
-    file = upload(name, content)
-    check_document(file)
-    return file
+def checked_upload(name: str = "deed.pdf", content: bytes = PDF_BYTES) -> CheckedDocument:
+    """An upload as the form hands it to a service: checked, with its detected type."""
+    return check_document(upload(name, content))
+
+
+def use_own_media(test: TestCase) -> Path:
+    """Give `test` a storage folder of its own (the suite's is shared by every test), for
+    tests that count the files on disk."""
+    folder = Path(tempfile.mkdtemp(prefix="desk-test-own-media-"))
+    storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    override = override_settings(
+        MEDIA_ROOT=str(folder),
+        STORAGES={**settings.STORAGES, "default": {**storage, "OPTIONS": {"location": folder}}},
+    )
+    override.enable()
+    test.addCleanup(shutil.rmtree, folder, ignore_errors=True)
+    test.addCleanup(override.disable)
+    return folder
 
 
 def body_without_csrf(response: Response) -> str:
@@ -74,14 +93,14 @@ class SubmissionTestCase(BaseTestCase):
         *,
         actor: User | None = None,
         message: str = "",
-        files: list[SimpleUploadedFile] | None = None,
+        files: Sequence[File] | None = None,
     ) -> Submission:
         return services.submission_transition(
             submission_id=submission.pk,
             actor=actor or self.expert,
             action=action,
             message=message,
-            files=files,  # type: ignore[arg-type]
+            files=files,
         )
 
     def create_completed(self, applicant: User | None = None) -> Submission:
@@ -89,6 +108,26 @@ class SubmissionTestCase(BaseTestCase):
         self.transition(submission, "start_review")
         return self.transition(
             submission, "complete", files=[checked_upload("permit.pdf", PDF_BYTES)]
+        )
+
+    def apply_with_file(
+        self,
+        name: str,
+        content: bytes,
+        *,
+        address: str = "تهران، خیابان انقلاب",
+        ip: str = "127.0.0.1",
+    ) -> Response:
+        """The citizen files a request through the form with one document (field "deed")."""
+        self.client.force_login(self.citizen)
+        return self.client.post(
+            reverse("submissions:apply", args=[self.service.slug]),
+            {
+                "idempotency_key": str(uuid.uuid4()),
+                "address": address,
+                "deed": upload(name, content),
+            },
+            REMOTE_ADDR=ip,
         )
 
     def document_of(self, submission: Submission) -> Attachment:
