@@ -2,20 +2,23 @@
 each app, e.g. desk/submissions/tests/test_isolation.py).
 
 Every named route is classified in ROUTES; a route added later without a class fails the first
-test. Staff routes that name an object are tried by agency A's staff with agency B's ids, and
-citizen routes by one citizen with another's: every answer is 404 (405 for a GET of a POST-only
-route, whose POST is then 404) and nothing changes. Staff lists show none of B's rows; staff
-and citizen routes send strangers to sign in.
+test (an unnamed old path is a redirect, or another address of a classified view). Staff
+routes that name an object are tried by agency A's staff with agency B's ids, and citizen
+routes by one citizen with another's: every answer is 404 (405 for a GET of a POST-only route,
+whose POST is then 404) and nothing changes. Staff lists show none of B's rows; staff and
+citizen routes send strangers to sign in.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.views.generic import RedirectView
 
 from desk.appointments.models import Appointment
 from desk.notifications.models import OutboundMessage
@@ -118,23 +121,50 @@ POSTS: dict[str, dict[str, Any]] = {
 }
 
 
-def routes() -> Iterator[tuple[str, str]]:
-    """(name, pattern) of every route, the admin site's included."""
+REDIRECT = "redirect"  # an unnamed old path answering 301 to a classified route
 
-    def walk(patterns: list[Any], prefix: str, namespace: str) -> Iterator[tuple[str, str]]:
+
+@dataclass(frozen=True)
+class Route:
+    name: str | None
+    pattern: str
+    callback: Any
+    namespace: str
+
+
+def routes() -> list[Route]:
+    """Every route, the admin site's included."""
+
+    def walk(patterns: list[Any], prefix: str, namespace: str) -> Iterator[Route]:
         for entry in patterns:
             if isinstance(entry, URLResolver):
                 inner = ":".join(n for n in (namespace, entry.namespace or "") if n)
                 yield from walk(entry.url_patterns, prefix + str(entry.pattern), inner)
             elif isinstance(entry, URLPattern):
-                name = f"{namespace}:{entry.name}" if namespace else str(entry.name)
-                yield name, prefix + str(entry.pattern)
+                name = None
+                if entry.name:
+                    name = f"{namespace}:{entry.name}" if namespace else entry.name
+                yield Route(name, prefix + str(entry.pattern), entry.callback, namespace)
 
-    yield from walk(get_resolver().url_patterns, "", "")
+    return list(walk(get_resolver().url_patterns, "", ""))
 
 
-def classify(name: str) -> str | None:
-    return ADMIN if name.startswith("admin:") else ROUTES.get(name)
+def classify(route: Route, named: dict[Any, str]) -> str | None:
+    """A named route's class is in ROUTES; an unnamed one is a redirect to another route, or
+    another address of a classified view (the providers' old webhook paths)."""
+    if route.namespace == "admin":
+        return ADMIN
+    if route.name is not None:
+        return ROUTES.get(route.name)
+    if getattr(route.callback, "view_class", None) is RedirectView:
+        return REDIRECT
+    return named.get(route.callback)
+
+
+def classes() -> list[tuple[Route, str | None]]:
+    every = routes()
+    named = {r.callback: ROUTES[r.name] for r in every if r.name in ROUTES}
+    return [(route, classify(route, named)) for route in every]
 
 
 @override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
@@ -163,12 +193,12 @@ class UrlSweepTests(BaseTestCase):
         )
 
     def names(self, *kinds: str) -> list[str]:
-        return sorted({name for name, _ in routes() if classify(name) in kinds})
+        return sorted({r.name for r, kind in classes() if kind in kinds and r.name})
 
     def test_every_route_is_classified(self) -> None:
-        unclassified = sorted({name for name, _ in routes() if classify(name) is None})
+        unclassified = sorted(r.name or r.pattern for r, kind in classes() if kind is None)
         self.assertEqual(unclassified, [], "classify new routes in ROUTES (test_url_sweep.py)")
-        stale = ROUTES.keys() - {name for name, _ in routes()}
+        stale = ROUTES.keys() - {r.name for r in routes()}
         self.assertEqual(stale, set(), "no longer routed")
 
     def test_every_route_that_names_an_object_says_how_to_name_another_agencys(self) -> None:
