@@ -19,5 +19,6 @@ class UploadCorpusReportTests(SimpleTestCase):
         self.assertIn(f"accepted: {good}\n", text)
         self.assertIn("refused as infected: ", text)
         self.assertIn("refused as active_content: ", text)
+        self.assertIn(f"served as attachment + nosniff with a safe name: {good}\n", text)
         self.assertIn("wrongly accepted: 0\n", text)
         self.assertIn("wrongly refused: 0\n", text)

@@ -24,6 +24,8 @@ class DownloadTests(DeliveryTestCase):
         self.assertEqual(r["Content-Type"], "application/pdf")
         self.assertIn("attachment", r["Content-Disposition"])
         self.assertEqual(r["Cache-Control"], "private, no-store")
+        self.assertEqual(r["X-Content-Type-Options"], "nosniff")
+        self.assertIn(f'filename="{self.document.filename}"', r["Content-Disposition"])
         with self.document.file.open("rb") as f:
             self.assertEqual(b"".join(r.streaming_content), f.read())  # type: ignore[attr-defined]
 

@@ -14,6 +14,7 @@ from unittest import mock
 from django.conf import settings
 from django.db import OperationalError
 from django.test import override_settings
+from django.urls import reverse
 from PIL import Image
 
 from desk.lib import upload_corpus
@@ -24,6 +25,7 @@ from desk.submissions.models import Attachment, Submission
 from desk.submissions.tests.base import (
     SubmissionTestCase,
     checked_upload,
+    upload,
     use_own_media,
 )
 
@@ -132,6 +134,25 @@ class QuotaTests(UploadSafetyCase):
         r = self.apply("deed.pdf", pdf())
         self.assertContains(r, "سقف بارگذاری مدرک برای هر نفر ۱ پرونده در یک روز است")
         self.assertContains(r, "فردا دوباره بفرستید")
+
+    @override_settings(UPLOADS_PER_CITIZEN_PER_HOUR=1)
+    def test_documents_sent_in_a_reply_count_too(self) -> None:
+        submission = services.submission_create(
+            service=self.service,
+            applicant=self.citizen,
+            answers={"address": ADDRESS},
+            files={},
+            idempotency_key=uuid.uuid4(),
+        )
+        self.transition(submission, "start_review")
+        self.transition(submission, "request_info", message="سند را بفرستید")
+        self.client.force_login(self.citizen)
+        url = reverse("submissions:my_request", args=[submission.tracking_code])
+        files = [upload("a.pdf", pdf()), upload("b.pdf", pdf())]
+        r = self.client.post(url, {"message": "دو سند پیوست شد", "documents": files})
+        self.assertContains(r, "سقف بارگذاری مدرک برای هر نفر ۱ پرونده در یک ساعت است")
+        self.assertContains(r, "دو سند پیوست شد")
+        self.assertFalse(submission.attachments.exists())
 
     def test_a_refused_file_does_not_spend_the_quota(self) -> None:
         with self.settings(SUBMISSIONS_PER_CITIZEN_PER_HOUR=1):

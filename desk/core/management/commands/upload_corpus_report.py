@@ -4,7 +4,9 @@ docs/reliability.md. Fails when any file gets the wrong verdict."""
 
 from __future__ import annotations
 
+import io
 import logging
+import re
 from collections import Counter
 from typing import Any
 
@@ -13,18 +15,39 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.test.utils import override_settings
 
-from desk.core.uploads import check_document
-from desk.lib import upload_corpus
+from desk.core.uploads import CheckedDocument, check_document, document_response, download_name
+from desk.lib import filecheck, upload_corpus
 from desk.lib.upload_corpus import Sample
 
+SAFE_DOWNLOAD = re.compile(r'^attachment; filename="[A-Za-z0-9-]+\.(pdf|jpg|png)"$')
 
-def verdict_of(sample: Sample) -> str:
-    """ "accepted", or the code of the reason it was refused."""
+
+def verdict_of(sample: Sample, number: int) -> str:
+    """The reason `sample` was refused; or "accepted" (and served safely) or "served unsafely"."""
     try:
-        check_document(SimpleUploadedFile(sample.name, sample.data))
+        document = check_document(SimpleUploadedFile(sample.name, sample.data))
     except ValidationError as exc:
         return str(exc.code)
-    return "accepted"
+    return "accepted" if served_safely(document, number) else "served unsafely"
+
+
+def served_safely(document: CheckedDocument, number: int) -> bool:
+    """What a download of the stored document sends: an attachment under a name of our own
+    with the detected type's extension, never sniffed."""
+    name = download_name(f"100000000000-document-{number:08x}", document.mime)
+    response = document_response(
+        io.BytesIO(document.read()), filename=name, content_type=document.mime
+    )
+    disposition = SAFE_DOWNLOAD.match(response["Content-Disposition"])
+    return (
+        disposition is not None
+        and disposition[1] == filecheck.EXTENSIONS[document.mime]
+        and response["Content-Type"] == document.mime
+        and response["X-Content-Type-Options"] == "nosniff"
+    )
+
+
+ACCEPTED = ("accepted", "served unsafely")
 
 
 class Command(BaseCommand):
@@ -45,17 +68,18 @@ class Command(BaseCommand):
         uploads_log.disabled = True  # one line per refusal would drown the figures
         try:
             with override_settings(**backend):
-                verdicts = [(sample, verdict_of(sample)) for sample in samples]
+                verdicts = [(s, verdict_of(s, n)) for n, s in enumerate(samples)]
         finally:
             uploads_log.disabled = False
         self._print(verdicts, options["antivirus"])
 
     def _print(self, verdicts: list[tuple[Sample, str]], antivirus: str) -> None:
         good = sum(sample.safe for sample, _ in verdicts)
-        accepted = [sample for sample, verdict in verdicts if verdict == "accepted"]
+        accepted = [sample for sample, verdict in verdicts if verdict in ACCEPTED]
         wrongly_accepted = [s.label for s in accepted if not s.safe]
-        wrongly_refused = [s.label for s, v in verdicts if s.safe and v != "accepted"]
-        reasons = Counter(verdict for _, verdict in verdicts if verdict != "accepted")
+        wrongly_refused = [s.label for s, v in verdicts if s.safe and v not in ACCEPTED]
+        unsafe = [s.label for s, v in verdicts if v == "served unsafely"]
+        reasons = Counter(verdict for _, verdict in verdicts if verdict not in ACCEPTED)
         write = self.stdout.write
         write(f"files tried: {len(verdicts)} (antivirus: {antivirus})")
         write(f"hostile files: {len(verdicts) - good}; good documents: {good}")
@@ -63,7 +87,8 @@ class Command(BaseCommand):
         write(f"refused: {sum(reasons.values())}")
         for reason, count in reasons.most_common():
             write(f"  refused as {reason}: {count}")
+        write(f"served as attachment + nosniff with a safe name: {len(accepted) - len(unsafe)}")
         write(f"wrongly accepted: {len(wrongly_accepted)}")
         write(f"wrongly refused: {len(wrongly_refused)}")
-        if wrongly_accepted or wrongly_refused:
-            raise CommandError(f"wrong verdicts: {wrongly_accepted + wrongly_refused}")
+        if wrongly_accepted or wrongly_refused or unsafe:
+            raise CommandError(f"wrong verdicts: {wrongly_accepted + wrongly_refused + unsafe}")
