@@ -10,6 +10,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from desk.agencies import access
 from desk.core.errors import ApplicationError
 from desk.notifications import services
 from desk.notifications.models import (
@@ -23,10 +24,10 @@ from desk.notifications.models import (
 
 class _OperatorsOnly(admin.ModelAdmin):
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return bool(request.user.is_superuser)
+        return access.is_operator(request.user)
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return bool(request.user.is_superuser)
+        return access.is_operator(request.user)
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -69,7 +70,7 @@ class OutboundMessageAdmin(_OperatorsOnly):
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         # The change permission is off (rows are read-only); the retry goes through a service.
         actions = super().get_actions(request)
-        return actions if request.user.is_superuser else {}
+        return actions if access.is_operator(request.user) else {}
 
 
 class VersionInline(admin.TabularInline):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
+from django.apps import apps
 from django.contrib import admin
 from django.db.models import Model
 from django.forms import BaseForm, ModelChoiceField
@@ -20,6 +21,7 @@ from django.forms.models import model_to_dict
 from django.test import RequestFactory, override_settings
 from django.urls import reverse
 
+from desk.agencies import access
 from desk.agencies.admin import AgencyScopedAdmin, ScopedInline, owner_path
 from desk.test import BaseTestCase
 from desk.tests.world import build_world
@@ -147,6 +149,28 @@ class AdminSweepTests(BaseTestCase):
                 self.assertIsInstance(model_admin, AgencyScopedAdmin)
                 for inline in model_admin.inlines:
                     self.assertTrue(issubclass(inline, ScopedInline), inline)
+
+    def test_the_agency_admins_permission_set_names_real_models(self) -> None:
+        for label in access.AGENCY_ADMIN_PERMISSIONS:
+            with self.subTest(label=label):
+                self.assertIsNotNone(apps.get_model(label))
+                self.assertEqual(ADMIN_CLASSES.get(label, SCOPED), SCOPED)  # never an operator's
+
+    def test_the_agency_admins_index_lists_exactly_their_jobs_models(self) -> None:
+        r = self.get(reverse("admin:index"))
+        listed = {
+            f"{app['app_label']}.{model['object_name']}".lower()
+            for app in r.context["app_list"]
+            for model in app["models"]
+        }
+        expected = {
+            model._meta.label_lower
+            for model, model_admin in _registered(SCOPED)
+            if model_admin.has_module_permission(self._request())
+        }
+        self.assertEqual(listed, expected)
+        self.assertLessEqual(listed, set(access.AGENCY_ADMIN_PERMISSIONS))
+        self.assertIn("workflow.escalationrule", listed)
 
     # --- operators only --------------------------------------------------------------------------
 
