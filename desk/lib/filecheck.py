@@ -258,8 +258,8 @@ def _inspect_pdf(data: bytes) -> Verdict:
             return _parsed_pdf_verdict(pdf, data)
     except pikepdf.PasswordError:
         return Rejected(Reason.ENCRYPTED, "needs a password")
-    except (pikepdf.PdfError, ValueError, RecursionError) as exc:
-        return Rejected(Reason.DAMAGED, f"qpdf: {str(exc)[:120]}")
+    except Exception as exc:  # any parser failure on hostile bytes is a refusal, never a 500
+        return Rejected(Reason.DAMAGED, f"qpdf: {type(exc).__name__}: {str(exc)[:120]}")
 
 
 def _raw_pdf_verdict(data: bytes) -> Rejected | None:
@@ -341,8 +341,9 @@ def _inspect_image(data: bytes, mime: str, max_pixels: int) -> Verdict:
         return trailing
     try:
         with warnings.catch_warnings():
-            # Our own limit, below Pillow's, decides; its warning would only be noise.
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            # Our own limit, below Pillow's, decides; Pillow's warnings about odd tags or sizes
+            # in hostile files would only be noise.
+            warnings.simplefilter("ignore")
             with Image.open(io.BytesIO(data), formats=[_PIL_FORMAT[mime]]) as image:
                 width, height = image.size
                 if width * height > max_pixels:
@@ -351,8 +352,8 @@ def _inspect_image(data: bytes, mime: str, max_pixels: int) -> Verdict:
                 return Accepted(mime, _reencode(image, mime))
     except Image.DecompressionBombError as exc:
         return Rejected(Reason.TOO_MANY_PIXELS, str(exc)[:120])
-    except (OSError, SyntaxError, ValueError, EOFError, IndexError, KeyError) as exc:
-        return Rejected(Reason.DAMAGED, f"Pillow: {str(exc)[:120]}")
+    except Exception as exc:  # any decoder failure on hostile bytes is a refusal, never a 500
+        return Rejected(Reason.DAMAGED, f"Pillow: {type(exc).__name__}: {str(exc)[:120]}")
 
 
 def _reencode(image: Image.Image, mime: str) -> bytes:
