@@ -199,7 +199,7 @@ class Closure(models.Model):
     """An ad-hoc closure (تعطیلی) of whole days, decided by a governor, the cabinet or an agency.
 
     Written only through ``services.closure_create``: a closure moves the deadlines of running
-    requests, and that service is where they are recomputed.
+    requests, and that service announces it (a job recomputes them).
     """
 
     scope = models.CharField(_("گستره"), max_length=10, choices=ClosureScope.choices)

@@ -156,17 +156,20 @@ def office_hours_for(agency: Agency, day: datetime.date) -> OfficeHours | None:
     )
 
 
-def agency_ids_closed_by(closure: Closure) -> list[int] | None:
-    """The agencies whose deadlines a closure moves: ``None`` for all of them (national),
-    else their ids. Agency.province is free text, so provinces are matched here, not in SQL."""
-    if closure.scope == ClosureScope.NATIONAL:
+def agency_ids_in_scope(
+    *, scope: str, province: str = "", agency_id: int | None = None
+) -> list[int] | None:
+    """The agencies a calendar change of this place touches: ``None`` for all of them
+    (national), else their ids. Agency.province is free text, so provinces are matched here,
+    not in SQL."""
+    if scope == ClosureScope.NATIONAL:
         return None
-    if closure.scope == ClosureScope.AGENCY:
-        return [closure.agency_id] if closure.agency_id else []
+    if scope == ClosureScope.AGENCY:
+        return [agency_id] if agency_id else []
     return [
         pk
         for pk, text in Agency.objects.values_list("pk", "province")
-        if province_of(text) == Province(closure.province)
+        if province_of(text) == Province(province)
     ]
 
 

@@ -1,21 +1,34 @@
-"""Writes to the working calendar that move deadlines: closures and holiday corrections.
+"""Writes to the working calendar that move deadlines: closures, holiday corrections and
+weekly days off.
 
-Callers that keep running requests' deadlines current wrap these (see the workflow app); the
-functions here only validate and store.
+Each validates, stores, forgets the cached calendars and announces ``CalendarChanged`` (see
+``desk.core.events``): the apps above react after commit, in jobs — running requests' deadlines
+are recomputed in chunks, booked appointments on days now closed are moved or re-offered — so
+that the admin's save returns at once, whatever the number of requests.
 """
 
 from __future__ import annotations
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from desk.accounts.models import User
+from desk.agencies import access
 from desk.agencies.models import Agency
-from desk.calendars.models import Closure, ClosureKind, ClosureScope, HolidayOverride, province_of
+from desk.calendars.models import (
+    Closure,
+    ClosureKind,
+    ClosureScope,
+    HolidayOverride,
+    WeeklyDaysOff,
+    province_of,
+)
 from desk.calendars.selectors import calendars_changed, may_manage_closures
 from desk.core.errors import ApplicationError
+from desk.core.events import CalendarChanged, CalendarScope, announce
 from desk.lib.persian import to_persian_digits
 
 # A longer closure is almost surely a mistyped year; it would freeze every deadline.
@@ -86,8 +99,21 @@ def closure_create(
         reason=reason[:200],
         created_by=created_by,
     )
-    calendars_changed()
+    _closure_announce(closure)
     return closure
+
+
+def _closure_announce(closure: Closure) -> None:
+    calendars_changed()
+    announce(
+        CalendarChanged(
+            scope=CalendarScope(closure.scope),
+            start=closure.starts_on,
+            end=closure.ends_on,
+            province=closure.province,
+            agency_id=closure.agency_id,
+        )
+    )
 
 
 @transaction.atomic
@@ -96,7 +122,7 @@ def closure_delete(*, closure: Closure, deleted_by: User) -> None:
     if not may_manage_closures(deleted_by, scope=closure.scope, agency=closure.agency):
         raise ApplicationError(_("شما اجازه حذف این تعطیلی را ندارید."))
     closure.delete()
-    calendars_changed()
+    _closure_announce(closure)
 
 
 @transaction.atomic
@@ -114,8 +140,13 @@ def holiday_override_set(
         date=date,
         defaults={"name": name[:200], "is_day_off": is_day_off, "created_by": created_by},
     )
-    calendars_changed()
+    _national_day_announce(date)
     return override
+
+
+def _national_day_announce(day: datetime.date) -> None:
+    calendars_changed()
+    announce(CalendarChanged(scope=CalendarScope.NATIONAL, start=day, end=day))
 
 
 @transaction.atomic
@@ -123,4 +154,47 @@ def holiday_override_delete(*, override: HolidayOverride, deleted_by: User) -> N
     if not deleted_by.is_superuser:
         raise ApplicationError(_("تعطیلات رسمی را فقط راهبر کل سامانه اصلاح می‌کند."))
     override.delete()
+    _national_day_announce(override.date)
+
+
+def _weekly_rule_announce(rule: WeeklyDaysOff) -> None:
     calendars_changed()
+    announce(
+        CalendarChanged(
+            scope=CalendarScope.AGENCY if rule.agency_id else CalendarScope.NATIONAL,
+            start=rule.starts_on,
+            end=rule.ends_on,
+            agency_id=rule.agency_id,
+        )
+    )
+
+
+def _may_manage_weekly_rule(user: User, rule: WeeklyDaysOff) -> None:
+    if not access.admin_may_touch(user, rule.agency_id):
+        raise ApplicationError(_("شما اجازه تغییر روزهای تعطیل هفته را ندارید."))
+
+
+@transaction.atomic
+def weekly_days_off_save(*, rule: WeeklyDaysOff, saved_by: User) -> WeeklyDaysOff:
+    """Add or change a weekly days-off rule (national, or one agency's). The days it covered
+    before and the days it covers now may both have changed."""
+    _may_manage_weekly_rule(saved_by, rule)
+    try:
+        rule.full_clean()
+    except ValidationError as exc:
+        raise ApplicationError(exc.messages[0]) from exc
+    before = WeeklyDaysOff.objects.filter(pk=rule.pk).first() if rule.pk else None
+    if before is not None:
+        _may_manage_weekly_rule(saved_by, before)
+    rule.save()
+    if before is not None:
+        _weekly_rule_announce(before)
+    _weekly_rule_announce(rule)
+    return rule
+
+
+@transaction.atomic
+def weekly_days_off_delete(*, rule: WeeklyDaysOff, deleted_by: User) -> None:
+    _may_manage_weekly_rule(deleted_by, rule)
+    rule.delete()
+    _weekly_rule_announce(rule)

@@ -128,7 +128,10 @@ SUBSCRIBERS: dict[type[Event], tuple[Subscriber, ...]] = {
         Subscriber("desk.delivery.tasks.result_document_issue", job=True),
     ),
     SubmissionRejected: (),
-    CalendarChanged: (),
+    CalendarChanged: (
+        # Deadlines of running requests, in chunks (there may be a million).
+        Subscriber("desk.submissions.tasks.deadlines_recompute_on_calendar_change", job=True),
+    ),
 }
 
 

@@ -1,5 +1,5 @@
-"""Closures and holiday corrections are added here rather than in the calendar app because
-adding one moves the deadlines of running requests, which belong to this app."""
+"""Closures, holiday corrections and weekly days off in the admin: each save calls the calendar
+service, which announces the change; running deadlines move in a job (see desk.core.events)."""
 
 from __future__ import annotations
 
@@ -16,12 +16,12 @@ from desk.accounts.models import User
 from desk.agencies import access
 from desk.agencies.admin import AgencyScopedAdmin
 from desk.agencies.models import Agency
+from desk.calendars import services as calendar_services
 from desk.calendars.admin import WeeklyDaysOffAdmin
 from desk.calendars.models import Closure, ClosureScope, HolidayOverride, WeeklyDaysOff
 from desk.core.errors import ApplicationError
 from desk.core.forms import JalaliDateField
 from desk.lib.jalali import format_date, format_date_long, format_datetime
-from desk.submissions import deadlines
 
 
 class ClosureForm(forms.ModelForm):
@@ -75,7 +75,7 @@ class ClosureAdmin(AgencyScopedAdmin):
         assert isinstance(request.user, User)
         try:
             own = access.administered_agency_id(request.user)
-            created = deadlines.closure_add(
+            created = calendar_services.closure_create(
                 created_by=request.user,
                 scope=data.get("scope") or ClosureScope.AGENCY,
                 province=data.get("province") or None,
@@ -88,29 +88,37 @@ class ClosureAdmin(AgencyScopedAdmin):
         except ApplicationError as exc:
             raise PermissionDenied(exc.message) from exc
         obj.pk = created.pk
-        self.message_user(request, _("تعطیلی ثبت شد و موعد درخواست‌های جاری جابه‌جا شد."))
+        self.message_user(
+            request, _("تعطیلی ثبت شد؛ موعد درخواست‌های جاری در پس‌زمینه جابه‌جا می‌شود.")
+        )
 
     def delete_model(self, request: HttpRequest, obj: Closure) -> None:
         assert isinstance(request.user, User)
-        deadlines.closure_remove(closure=obj, deleted_by=request.user)
+        calendar_services.closure_delete(closure=obj, deleted_by=request.user)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Closure]) -> None:
         for closure in queryset:
             self.delete_model(request, closure)
-        self.message_user(request, _("موعد درخواست‌های جاری دوباره حساب شد."), messages.INFO)
+        self.message_user(
+            request, _("موعد درخواست‌های جاری در پس‌زمینه دوباره حساب می‌شود."), messages.INFO
+        )
 
 
 class WeeklyDaysOffRecomputingAdmin(WeeklyDaysOffAdmin):
-    """Days off decide deadlines too: a change moves those of running requests at once."""
+    """Days off decide deadlines too: saves go through the calendar service, which announces."""
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        deadlines.deadlines_recompute(agency_ids=[obj.agency_id] if obj.agency_id else None)
+        assert isinstance(request.user, User)
+        if not request.user.is_superuser:
+            obj.agency_id = access.administered_agency_id(request.user)
+        try:
+            calendar_services.weekly_days_off_save(rule=obj, saved_by=request.user)
+        except ApplicationError as exc:
+            raise PermissionDenied(exc.message) from exc
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        agency_ids = [obj.agency_id] if obj.agency_id else None
-        super().delete_model(request, obj)
-        deadlines.deadlines_recompute(agency_ids=agency_ids)
+        assert isinstance(request.user, User)
+        calendar_services.weekly_days_off_delete(rule=obj, deleted_by=request.user)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         for obj in queryset:
@@ -176,7 +184,7 @@ class HolidayOverrideAdmin(admin.ModelAdmin):
         data = form.cleaned_data
         assert isinstance(request.user, User)
         try:
-            created = deadlines.holiday_correct(
+            created = calendar_services.holiday_override_set(
                 date=data["date"],
                 name=data.get("name") or "",
                 is_day_off=data["is_day_off"],
@@ -185,16 +193,21 @@ class HolidayOverrideAdmin(admin.ModelAdmin):
         except ApplicationError as exc:
             raise PermissionDenied(exc.message) from exc
         obj.pk = created.pk
-        self.message_user(request, _("تعطیلات رسمی اصلاح شد و موعد درخواست‌های جاری جابه‌جا شد."))
+        self.message_user(
+            request,
+            _("تعطیلات رسمی اصلاح شد؛ موعد درخواست‌های جاری در پس‌زمینه جابه‌جا می‌شود."),
+        )
 
     def delete_model(self, request: HttpRequest, obj: HolidayOverride) -> None:
         assert isinstance(request.user, User)
-        deadlines.holiday_correction_remove(override=obj, deleted_by=request.user)
+        calendar_services.holiday_override_delete(override=obj, deleted_by=request.user)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[HolidayOverride]) -> None:
         for override in queryset:
             self.delete_model(request, override)
-        self.message_user(request, _("موعد درخواست‌های جاری دوباره حساب شد."), messages.INFO)
+        self.message_user(
+            request, _("موعد درخواست‌های جاری در پس‌زمینه دوباره حساب می‌شود."), messages.INFO
+        )
 
 
 admin.site.unregister(WeeklyDaysOff)

@@ -196,3 +196,36 @@ class TimelineEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.submission_id}: {self.kind}"
+
+
+class DeadlineRecompute(models.Model):
+    """One recompute of running requests' deadlines after a calendar change: the change, and
+    how far the job has come. Each chunk of requests commits with ``last_pk``, so a job that
+    dies resumes after the last chunk it wrote (``deadlines.recompute_resume``)."""
+
+    scope = models.CharField(max_length=10)
+    province = models.CharField(max_length=30, blank=True)
+    agency_id = models.PositiveBigIntegerField(null=True, blank=True)
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)
+    last_pk = models.PositiveBigIntegerField(default=0)
+    examined = models.PositiveIntegerField(default=0)
+    changed = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("محاسبه دوباره موعدها")
+        verbose_name_plural = _("محاسبه‌های دوباره موعدها")
+        indexes = [
+            models.Index(
+                fields=["updated_at"],
+                condition=models.Q(finished_at__isnull=True),
+                name="deadline_recompute_unfinished",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.starts_on}: {self.changed}/{self.examined}"

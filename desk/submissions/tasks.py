@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, lock_task
+from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
 
+from desk.core.events import CalendarChanged
+from desk.submissions import deadlines
 from desk.submissions.escalation import escalate_overdue_steps
 
 
@@ -10,3 +12,16 @@ from desk.submissions.escalation import escalate_overdue_steps
 @lock_task("escalate-overdue-steps")
 def escalate_overdue() -> None:
     escalate_overdue_steps()
+
+
+@db_task()
+def deadlines_recompute_on_calendar_change(event: CalendarChanged) -> None:
+    """Move the deadlines of the running requests a calendar change touches, a chunk at a
+    time, outside the request that changed the calendar."""
+    deadlines.recompute_run(deadlines.recompute_start(change=event))
+
+
+@db_periodic_task(crontab(minute="*/5"))
+@lock_task("deadlines-recompute-resume")
+def deadlines_recompute_resume() -> None:
+    deadlines.recompute_resume()

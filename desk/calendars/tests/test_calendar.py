@@ -6,7 +6,7 @@ from desk.agencies.models import Agency
 from desk.calendars import services
 from desk.calendars.models import OfficeHours, Province, WeeklyDaysOff, province_of
 from desk.calendars.selectors import (
-    agency_ids_closed_by,
+    agency_ids_in_scope,
     calendar_for_agency,
     calendars_for_agencies,
     office_hours_for,
@@ -173,6 +173,12 @@ class ManyAgenciesTests(CalendarTestCase):
         self.assertEqual(closed, [False, False, True, False, True])
         self.assertFalse(calendars[agencies[0].pk].is_working_day(SATURDAY))
         self.assertTrue(calendars[agencies[1].pk].is_working_day(SATURDAY))
+
+
+def agency_ids_closed_by(closure):
+    return agency_ids_in_scope(
+        scope=closure.scope, province=closure.province, agency_id=closure.agency_id
+    )
 
 
 class AffectedAgenciesTests(CalendarTestCase):

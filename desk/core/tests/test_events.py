@@ -151,8 +151,8 @@ def _event_names() -> set[str]:
 
 
 def _functions_taking_events() -> set[str]:
-    """Every function in desk (tests aside) whose first parameter is annotated with an event
-    type: a subscriber, listed or not."""
+    """Every function in desk (tests aside) whose first positional parameter is annotated with
+    an event type: a subscriber, listed or not. (Helpers take events keyword-only.)"""
     names = _event_names() - {"Event", "SubmissionEvent"}  # concrete events only
     found = set()
     for path in DESK.rglob("*.py"):
