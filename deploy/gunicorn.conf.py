@@ -6,8 +6,28 @@ The benchmark serves both Mizkhedmat and its peer with this same file (docs/benc
 it imports nothing from the project.
 """
 
+import importlib.util
 import multiprocessing
 import os
+from pathlib import Path
+
+
+def _load_env_file() -> None:
+    """The project's `.env` reaches gunicorn's own settings below (GUNICORN_*,
+    FORWARDED_ALLOW_IPS) as it reaches Django's: desk/core/env.py's loader, loaded by path so
+    that the peer of the benchmark can use this file too. Real environment variables win."""
+    root = Path(__file__).resolve().parent.parent
+    loader = root / "desk" / "core" / "env.py"
+    if not loader.is_file():
+        return
+    spec = importlib.util.spec_from_file_location("_desk_env", loader)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.load_env_file(root / ".env")
+
+
+_load_env_file()
 
 
 def _int(name: str, default: int) -> int:

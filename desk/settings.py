@@ -10,6 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 from desk.core.env import env_bool, env_choice, env_int, env_list, env_str, load_env_file
 from desk.core.storage import default_storage_from_env
 from desk.lib.sms import parse_quiet_hours
+from desk.lib.urls import public_url_problem
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 load_env_file(BASE_DIR / ".env")
@@ -19,15 +20,24 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("DEBUG", False)
 HTTPS = env_bool("HTTPS", False)
-SECRET_KEY = env_str("SECRET_KEY")
-if not SECRET_KEY:
-    if HTTPS:
-        raise ImproperlyConfigured("SECRET_KEY must be set in production (HTTPS=1)")
-    # Development, tests and the demo only: never reachable from the network with HTTPS on.
-    SECRET_KEY = "insecure-development-key-" + "0123456789abcdef" * 3
+# Development, tests and the demo only: refused in production, flagged by `check --deploy`.
+DEVELOPMENT_SECRET_KEY = "insecure-development-key-" + "0123456789abcdef" * 3
+SECRET_KEY = env_str("SECRET_KEY") or DEVELOPMENT_SECRET_KEY
+if HTTPS and (SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 50):
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set to 50 or more random characters in production (HTTPS=1), "
+        "not left unset or set to the development key; make one with: python -c "
+        '"import secrets; print(secrets.token_urlsafe(50))"'
+    )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# The public address, printed in every result PDF's QR code and in SMS links.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+if HTTPS and (problem := public_url_problem(SITE_URL)):
+    raise ImproperlyConfigured(
+        f"SITE_URL must be the public https:// address people reach the desk at "
+        f"(e.g. https://desk.example.ir) in production (HTTPS=1): {problem}"
+    )
 
 INSTALLED_APPS = [
     "django.contrib.admin",

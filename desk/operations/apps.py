@@ -10,3 +10,6 @@ class OperationsConfig(AppConfig):
     name = "desk.operations"
     label = "operations"
     verbose_name = "Operations"
+
+    def ready(self) -> None:
+        from desk.operations import checks  # noqa: F401  (registers the deploy checks)

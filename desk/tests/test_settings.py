@@ -42,6 +42,7 @@ class SettingsTests(SimpleTestCase):
             HTTPS="1",
             SECRET_KEY=get_random_secret_key(),
             ALLOWED_HOSTS="desk.example.ir",
+            SITE_URL="https://desk.example.ir",
             VAR_DIR=self.var_dir,
         )
         for name, value in changes.items():
@@ -74,6 +75,27 @@ class SettingsTests(SimpleTestCase):
         self.assertNotEqual(result.returncode, 0, result.stdout)
         self.assertIn("ImproperlyConfigured", result.stderr)
         self.assertIn("SECRET_KEY", result.stderr)
+
+    def test_it_refuses_the_development_or_a_short_secret_key_in_production(self) -> None:
+        for key in (settings.DEVELOPMENT_SECRET_KEY, "short-key"):
+            with self.subTest(key=key):
+                result = self._manage("check", env=self._production_env(SECRET_KEY=key))
+                self.assertNotEqual(result.returncode, 0, result.stdout)
+                self.assertIn("SECRET_KEY must be set to 50 or more", result.stderr)
+
+    def test_it_refuses_to_start_in_production_without_a_public_site_url(self) -> None:
+        for site_url in (None, "http://127.0.0.1:8000", "https://localhost", "http://desk.ir"):
+            with self.subTest(site_url=site_url):
+                result = self._manage("check", env=self._production_env(SITE_URL=site_url))
+                self.assertNotEqual(result.returncode, 0, result.stdout)
+                self.assertIn("SITE_URL must be the public https:// address", result.stderr)
+
+    def test_the_deploy_check_flags_the_development_key_and_a_local_site_url(self) -> None:
+        env = self._production_env(HTTPS="0", SECRET_KEY=None, SITE_URL=None)
+        result = self._manage("check", "--deploy", env=env)
+        self.assertNotEqual(result.returncode, 0, result.stdout)
+        self.assertIn("operations.E001", result.stderr)
+        self.assertIn("operations.E002", result.stderr)
 
     def test_it_fails_loudly_on_a_value_it_cannot_read(self) -> None:
         for name, value in (

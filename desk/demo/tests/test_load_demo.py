@@ -3,7 +3,7 @@ from __future__ import annotations
 from io import StringIO
 
 from django.contrib.auth import authenticate
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import TestCase, override_settings
 
 from desk.accounts.models import User
@@ -19,6 +19,7 @@ from desk.catalog.models import (
     ServiceStep,
 )
 from desk.catalog.selectors import services_search
+from desk.demo.data import DEMO_PASSWORD
 from desk.notifications.models import OutboundMessage
 from desk.submissions.models import Attachment, Status, Submission, TimelineEvent
 
@@ -40,6 +41,7 @@ COUNTED = [
 ]
 
 
+@override_settings(DEBUG=True)
 def load_demo() -> str:
     out = StringIO()
     call_command("load_demo", stdout=out)
@@ -165,3 +167,23 @@ class LoadDemoTests(TestCase):
             self.assertIn(username, self.output)
         for code in Submission.objects.values_list("tracking_code", flat=True):
             self.assertIn(code, self.output)
+
+
+class LoadDemoGuardTests(TestCase):
+    def test_it_refuses_to_run_with_debug_off(self) -> None:
+        with self.assertRaisesMessage(CommandError, "for development (DEBUG=1)"):
+            call_command("load_demo", stdout=StringIO())
+
+        self.assertFalse(User.objects.exists())
+
+    @override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    def test_forced_with_debug_off_it_never_uses_the_documented_password(self) -> None:
+        out = StringIO()
+
+        call_command("load_demo", "--force", stdout=out)
+
+        superuser = User.objects.get(is_superuser=True)
+        self.assertFalse(superuser.check_password(DEMO_PASSWORD))
+        self.assertNotIn(DEMO_PASSWORD, out.getvalue())
+        password = out.getvalue().split("password for every account):")[1].split()[0]
+        self.assertTrue(superuser.check_password(password))

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import os
+import secrets
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import models, transaction
 
 from desk.accounts.models import User
@@ -50,7 +52,23 @@ _SERVICE_EXTRA_KEYS = {"slug", "agency", "category", *_CHILDREN}
 class Command(BaseCommand):
     help = "Load demo agencies, services, staff and a citizen with requests. Safe to rerun."
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="load it with DEBUG off too (a public demo server): every account then gets a "
+            "random password, printed once",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG and not options["force"]:
+            raise CommandError(
+                "load_demo adds demo accounts and is for development (DEBUG=1). On a public "
+                "demo server run it with --force: the accounts then get a random password, "
+                "never the documented one. Never load it into a production database."
+            )
+        # The documented password only where DEBUG is on: a machine nobody else reaches.
+        known = demo.DEMO_PASSWORD if settings.DEBUG else secrets.token_urlsafe(12)
         with transaction.atomic():
             agencies = {spec["slug"]: agency_upsert(spec) for spec in demo.AGENCIES}
             categories = {spec["slug"]: category_upsert(spec) for spec in demo.CATEGORIES}
@@ -59,7 +77,7 @@ class Command(BaseCommand):
                     spec, agency=agencies[spec["agency"]], category=categories[spec["category"]]
                 )
             # One hash for every demo account: hashing is slow on purpose, and they share it.
-            password = make_password(demo.DEMO_PASSWORD)
+            password = make_password(known)
             for spec in demo.AGENCIES:
                 for person in spec["staff"]:
                     staff_upsert(
@@ -75,7 +93,7 @@ class Command(BaseCommand):
             if not citizen.submissions.exists():
                 requests_create(citizen)
         call_command("load_demo_appointments", verbosity=0)
-        self.stdout.write(sign_in_text(citizen))
+        self.stdout.write(sign_in_text(citizen, known))
 
 
 def agency_upsert(spec: dict[str, Any]) -> Agency:
@@ -231,7 +249,7 @@ def pdf_upload(name: str) -> SimpleUploadedFile:
     return upload
 
 
-def sign_in_text(citizen: User) -> str:
+def sign_in_text(citizen: User, password: str) -> str:
     """How to sign in, for the console: Persian first, English hints beside it."""
     code = demo.CITIZEN["national_code"]
     mobile = display_mobile(demo.CITIZEN["mobile"])
@@ -259,7 +277,7 @@ def sign_in_text(citizen: User) -> str:
     lines += [
         "",
         f" ورود کارکنان (staff sign-in):      {base_url}/staff/login/",
-        f"   گذرواژه همه حساب‌ها (password for every account):  {demo.DEMO_PASSWORD}",
+        f"   گذرواژه همه حساب‌ها (password for every account):  {password}",
     ]
     role_labels = dict(Role.choices)
     for spec in demo.AGENCIES:
@@ -273,7 +291,7 @@ def sign_in_text(citizen: User) -> str:
     lines += [
         "",
         f" مدیریت (Django admin):            {base_url}/admin/",
-        f"   {demo.SUPERUSER['username']} / {demo.DEMO_PASSWORD}"
+        f"   {demo.SUPERUSER['username']} / {password}"
         "  ابرکاربر، همه دستگاه‌ها (superuser, every agency)",
         "   راهبر هر دستگاه (<agency>-admin) فقط خدمات دستگاه خود را می‌بیند",
         "   (each agency admin sees only their own agency's services)",

@@ -1,0 +1,74 @@
+"""The operator traps of the deployment files stay closed (issue 11, item 14)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import yaml
+from django.conf import settings
+from django.test import SimpleTestCase
+
+ROOT = Path(settings.BASE_DIR)
+
+
+class DeployFilesTest(SimpleTestCase):
+    def test_env_example_pins_no_default_worked_out_elsewhere(self) -> None:
+        example = (ROOT / ".env.example").read_text("utf-8")
+        set_names = set(re.findall(r"^(\w+)=", example, re.M))
+
+        # Each would override the image's VAR_DIR or pin SQLite beside REDIS_URL if copied.
+        for name in ("VAR_DIR", "DATABASE_URL", "HUEY_BACKEND", "SESSION_BACKEND"):
+            self.assertNotIn(name, set_names)
+            self.assertRegex(example, rf"(?m)^# {name}=")
+        self.assertIn("SITE_URL", set_names)
+
+    def test_the_worker_stops_gracefully_under_compose(self) -> None:
+        compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text("utf-8"))
+
+        worker = compose["services"]["worker"]
+        self.assertEqual(worker["stop_signal"], "SIGINT")
+        self.assertEqual(worker["stop_grace_period"], "60s")
+
+    def test_the_image_has_weasyprints_libraries_and_leaves_secrets_out(self) -> None:
+        dockerfile = (ROOT / "deploy" / "Dockerfile").read_text("utf-8")
+        ignored = (ROOT / ".dockerignore").read_text("utf-8").split()
+
+        for library in ("libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz-subset0"):
+            self.assertIn(library, dockerfile)
+        for path in (".env", "var", ".venv", "node_modules", ".git"):
+            self.assertIn(path, ignored)
+
+    def test_gunicorn_reads_the_env_file_but_the_environment_wins(self) -> None:
+        with tempfile.TemporaryDirectory(prefix="desk-gunicorn-") as tmp:
+            root = Path(tmp)
+            (root / "deploy").mkdir()
+            (root / "desk" / "core").mkdir(parents=True)
+            shutil.copy(ROOT / "deploy" / "gunicorn.conf.py", root / "deploy")
+            shutil.copy(ROOT / "desk" / "core" / "env.py", root / "desk" / "core")
+            (root / ".env").write_text(
+                "GUNICORN_WORKERS=3\nGUNICORN_BIND=unix:/run/desk/gunicorn.sock\n"
+                "FORWARDED_ALLOW_IPS=10.0.0.5  # the proxy\n",
+                "utf-8",
+            )
+            env = {k: v for k, v in os.environ.items() if not k.startswith(("GUNICORN_", "FORW"))}
+            code = (
+                "import runpy; c = runpy.run_path('deploy/gunicorn.conf.py'); "
+                "print(c['workers'], c['bind'], c['forwarded_allow_ips'])"
+            )
+            result = subprocess.run(
+                [sys.executable, "-c", code],
+                cwd=root,
+                env={**env, "GUNICORN_WORKERS": "5"},
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
+
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(result.stdout.split(), ["5", "unix:/run/desk/gunicorn.sock", "10.0.0.5"])
