@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, lock_task
+from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
 
-from desk.appointments import services
+from desk.appointments import closures, services
+from desk.core.events import CalendarChanged
 
 
 # Hourly in the daytime: a booking made today for tomorrow still gets its reminder; each
@@ -24,3 +25,9 @@ def invite_to_book() -> None:
 @lock_task("appointments-capacity-warning")
 def warn_capacity() -> None:
     services.capacity_warnings_send()
+
+
+@db_task()
+def appointments_off_closed_days(event: CalendarChanged) -> None:
+    """Move or re-offer the bookings on days a calendar change has closed."""
+    closures.appointments_off_closed_days(change=event)

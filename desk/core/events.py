@@ -131,6 +131,8 @@ SUBSCRIBERS: dict[type[Event], tuple[Subscriber, ...]] = {
     CalendarChanged: (
         # Deadlines of running requests, in chunks (there may be a million).
         Subscriber("desk.submissions.tasks.deadlines_recompute_on_calendar_change", job=True),
+        # Booked appointments on days now closed: moved within 3 working days, or offered.
+        Subscriber("desk.appointments.tasks.appointments_off_closed_days", job=True),
     ),
 }
 

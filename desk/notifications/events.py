@@ -133,6 +133,20 @@ EVENTS: dict[str, Event] = {
             "یادآوری نوبت «{خدمت}»: {زمان_نوبت}، {محل}.\nمیز خدمت {دستگاه}",
         ),
         Event(
+            "appointment_moved_closure",
+            "جابه‌جایی نوبت به علت تعطیلی",
+            (SERVICE, CODE, WHEN, PLACE, TRACK_URL, AGENCY),
+            "به علت تعطیلی، نوبت «{خدمت}» به {زمان_نوبت}، {محل} منتقل شد.\n"
+            "کد نوبت: {کد_رهگیری}\nتغییر یا لغو: {نشانی}\nمیز خدمت {دستگاه}",
+        ),
+        Event(
+            "appointment_cancelled_closure",
+            "لغو نوبت به علت تعطیلی",
+            (SERVICE, WHEN, TRACK_URL, AGENCY),
+            "دفتر در روز نوبت «{خدمت}» ({زمان_نوبت}) تعطیل است و نوبت لغو شد."
+            " نوبت تازه بگیرید: {نشانی}\nمیز خدمت {دستگاه}",
+        ),
+        Event(
             "survey_invitation",
             "دعوت به نظرسنجی",
             (SERVICE, CODE, TRACK_URL, AGENCY),
