@@ -283,14 +283,14 @@ def desk_scenarios(fx: dict[str, Any]) -> list[Scenario]:
             {"code": code, "national_code": national_code, "csrfmiddlewaretoken": CSRF}
         ).encode()
         headers = {"Cookie": csrf_cookie, "Content-Type": "application/x-www-form-urlencoded"}
-        return load.http_request("POST", "/track/", host=HOST, headers=headers, body=body)
+        return load.http_request("POST", "/requests/track/", host=HOST, headers=headers, body=body)
 
     def submit(i: int) -> bytes:
         fields = {"csrfmiddlewaretoken": CSRF, "idempotency_key": str(uuid.uuid4()), **fx["form"]}
         content_type, body = multipart(fields, fx["file_field"], "deed.pdf")
         cookies = f"{csrf_cookie}; {fx['session_cookie']}={sessions[i % len(sessions)]}"
         headers = {"Cookie": cookies, "Content-Type": content_type}
-        path = f"/services/{fx['apply_slug']}/apply/"
+        path = f"/requests/new/{fx['apply_slug']}/"
         return load.http_request("POST", path, host=HOST, headers=headers, body=body)
 
     search = "/services/?" + urllib.parse.urlencode({"q": fx["search"]})
@@ -299,7 +299,7 @@ def desk_scenarios(fx: dict[str, Any]) -> list[Scenario]:
         ("empty", lambda i: get("/bench/empty/"), status_is(200, b"ok")),
         ("tracking lookup", track, status_is(200, b'id="track-result"')),
         ("submission (200 KB upload)", submit, status_is(302, b"/receipt/")),
-        ("staff inbox", lambda i: get("/staff/", staff), status_is(200)),
+        ("staff inbox", lambda i: get("/requests/staff/", staff), status_is(200)),
         ("catalog search", lambda i: get(search), status_is(200)),
         ("service page", lambda i: get(f"/services/{slugs[i % len(slugs)]}/"), status_is(200)),
     ]

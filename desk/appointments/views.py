@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -146,8 +147,9 @@ def cancel(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def reschedule(request: HttpRequest, code: str) -> HttpResponse:
     appointment = selectors.get_appointment_for_citizen(_user(request), code)
-    url = f"/services/{appointment.service.slug}/appointment/?office={appointment.office_id}"
-    return redirect(f"{url}&reschedule={appointment.booking_code}")
+    url = reverse("appointments:book", args=[appointment.service.slug])
+    query = urlencode({"office": appointment.office_id, "reschedule": appointment.booking_code})
+    return redirect(f"{url}?{query}")
 
 
 # --- staff ---------------------------------------------------------------------------------------
@@ -155,7 +157,11 @@ def reschedule(request: HttpRequest, code: str) -> HttpResponse:
 
 def _desk_url(appointment: Appointment) -> str:
     """The desk page searching for the booking, its code in Persian digits as people read it."""
-    return "/staff/appointments/?" + urlencode({"q": to_persian_digits(appointment.booking_code)})
+    return (
+        reverse("appointments:desk")
+        + "?"
+        + urlencode({"q": to_persian_digits(appointment.booking_code)})
+    )
 
 
 @staff_login_required

@@ -10,3 +10,11 @@ class CoreConfig(AppConfig):
     name = "desk.core"
     label = "core"
     verbose_name = "Core"
+
+    def ready(self) -> None:
+        from django.urls import register_converter
+
+        from desk.core.converters import DigitsConverter
+
+        # Before any urls.py is imported: ``<digits:code>`` in every app's routes.
+        register_converter(DigitsConverter, "digits")

@@ -7,6 +7,6 @@ from desk.delivery import views
 app_name = "delivery"
 urlpatterns = [
     path("verify/", views.verify, name="verify"),
-    path("verify/<str:code>/", views.verify_code, name="verify_code"),
-    path("documents/<uuid:public_id>/", views.download, name="download"),
+    path("verify/<digits:code>/", views.verify_code, name="verify_code"),
+    path("<uuid:public_id>/", views.download, name="download"),
 ]

@@ -6,17 +6,17 @@ from desk.notifications import views
 
 app_name = "notifications"
 urlpatterns = [
-    path("staff/messages/", views.failures, name="failures"),
-    path("staff/messages/<int:message_id>/retry/", views.retry, name="retry"),
-    path("staff/messages/templates/", views.templates, name="templates"),
-    path("staff/messages/templates/<slug:event>/", views.template_edit, name="template_edit"),
+    path("", views.failures, name="failures"),
+    path("<int:message_id>/retry/", views.retry, name="retry"),
+    path("templates/", views.templates, name="templates"),
+    path("templates/<slug:event>/", views.template_edit, name="template_edit"),
     path(
-        "staff/messages/templates/<slug:event>/preview/",
+        "templates/<slug:event>/preview/",
         views.template_preview,
         name="template_preview",
     ),
     path(
-        "staff/messages/templates/<slug:event>/reset/",
+        "templates/<slug:event>/reset/",
         views.template_reset,
         name="template_reset",
     ),

@@ -43,7 +43,7 @@ def act_path(submission: Submission) -> str:
 
 def short_link(tracking_code: str) -> str:
     """The short absolute link an SMS carries to the request's own page (``/r/<code>``)."""
-    return settings.SITE_URL.rstrip("/") + reverse("submissions:short", args=[tracking_code])
+    return settings.SITE_URL.rstrip("/") + reverse("short_link", args=[tracking_code])
 
 
 def next_step_for(submission: Submission) -> NextStep:

@@ -20,6 +20,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.test import tag
+from django.urls import reverse
 
 from desk.lib.persian import to_ascii_digits
 from desk.notifications.backends import MemoryBackend
@@ -65,6 +66,11 @@ GREGORIAN_YEAR = re.compile(r"\b20[1-4]\d\b")
 @tag("browser")
 @unittest.skipUnless(HAVE_PLAYWRIGHT, "playwright is not installed")
 @unittest.skipUnless(Path(CHROMIUM).exists(), f"no Chromium at {CHROMIUM}")
+def _staff_link(code: str) -> str:
+    """The selector of an inbox row's link to a request."""
+    return f"a[href='{reverse('submissions:staff_request', args=[code])}']"
+
+
 class BrowserWalkTests(StaticLiveServerTestCase):
     _playwright: Playwright
     browser: Browser
@@ -150,11 +156,13 @@ class BrowserWalkTests(StaticLiveServerTestCase):
         # The sign-out form is submitted directly: at phone width it sits in the collapsed menu,
         # and waiting for the menu's animation raced on a loaded CI machine.
         with page.expect_navigation():
-            page.locator("nav form[action='/logout/']").evaluate("f => f.requestSubmit()")
+            page.locator(f"nav form[action='{reverse('accounts:logout')}']").evaluate(
+                "f => f.requestSubmit()"
+            )
         page.wait_for_url(self.live_server_url + "/")
         # At phone width the menu is collapsed again, so look for the links, not their pixels.
-        expect(page.locator("nav a[href='/login/']")).to_have_count(1)
-        expect(page.locator("nav form[action='/logout/']")).to_have_count(0)
+        expect(page.locator(f"nav a[href='{reverse('accounts:citizen_login')}']")).to_have_count(1)
+        expect(page.locator(f"nav form[action='{reverse('accounts:logout')}']")).to_have_count(0)
 
     def _assert_no_gregorian_year(self) -> None:
         text = self.page.locator("body").inner_text()
@@ -201,7 +209,7 @@ class BrowserWalkTests(StaticLiveServerTestCase):
 
         # Service card.
         result.click()
-        page.wait_for_url(f"**/services/{self.service.slug}/")
+        page.wait_for_url("**" + reverse("catalog:service_detail", args=[self.service.slug]))
         expect(page.locator("h1")).to_have_text("صدور پروانه ساختمانی")
         for section in ("#steps", "#documents", "#regulations", "#faq", "#responsible"):
             expect(page.locator(section)).to_be_visible()
@@ -212,23 +220,23 @@ class BrowserWalkTests(StaticLiveServerTestCase):
 
         # Applying needs a citizen: SMS sign-in, typed with Persian digits.
         page.get_by_role("link", name="ثبت درخواست برخط").click()
-        page.wait_for_url(re.compile(r"/login/\?next="))
+        page.wait_for_url(re.compile(re.escape(reverse("accounts:citizen_login")) + r"\?next="))
         page.get_by_label("کد ملی").fill(NATIONAL_CODE_FA)
         page.get_by_label("تلفن همراه").fill(MOBILE_FA)
         self._shot("03-citizen-login-phone")
         page.get_by_role("button", name="دریافت کد ورود").click()
-        page.wait_for_url("**/login/code/")
+        page.wait_for_url("**" + reverse("accounts:citizen_verify"))
         expect(page.locator("main")).to_contain_text("۰۹۱۲۱۲۳۴۵۶۷")
         page.get_by_label("کد پیامک‌شده").fill(self._sms_code())
         page.get_by_role("button", name="ورود", exact=True).click()
         # First sign-in: the citizen gives their name once, then goes on to the form.
-        page.wait_for_url("**/profile/**")
+        page.wait_for_url("**" + reverse("accounts:profile") + "**")
         page.locator("#id_first_name").fill("مریم")
         page.locator("#id_last_name").fill("رضایی")
         page.get_by_role("button", name="ثبت و ادامه").click()
 
         # Back on the service's form.
-        page.wait_for_url(f"**/services/{self.service.slug}/apply/")
+        page.wait_for_url("**" + reverse("submissions:apply", args=[self.service.slug]))
         expect(page.locator("main")).to_contain_text("نام شما ثبت شد")
         expect(page.locator("h1")).to_contain_text("ثبت درخواست: صدور پروانه ساختمانی")
         page.get_by_label("نشانی ملک").fill("تهران، خیابان آزادی، پلاک ۱۲")
@@ -237,7 +245,9 @@ class BrowserWalkTests(StaticLiveServerTestCase):
         page.get_by_role("button", name="ثبت درخواست", exact=True).click()
 
         # Receipt: tracking code and a Jalali promised date, all in Persian digits.
-        page.wait_for_url(re.compile(r"/my/\d+/receipt/$"))
+        page.wait_for_url(
+            re.compile(re.escape(reverse("submissions:my_requests")) + r"\d+/receipt/$")
+        )
         submission = Submission.objects.get()
         self.assertEqual(submission.applicant_national_code, "0084575948")
         self.assertEqual(submission.applicant_name, "مریم رضایی")
@@ -256,17 +266,19 @@ class BrowserWalkTests(StaticLiveServerTestCase):
 
         # Staff: password sign-in, the inbox, review and complete with a result file.
         page.set_viewport_size(DESKTOP)
-        self._go("/staff/login/")
+        self._go(reverse("accounts:staff_login"))
         page.get_by_label("نام کاربری").fill("expert")
         page.get_by_label("گذرواژه").fill(STAFF_PASSWORD)
         page.get_by_role("button", name="ورود", exact=True).click()
-        page.wait_for_url("**/staff/")
-        row_link = page.locator(f"a[href='/staff/requests/{submission.tracking_code}/']")
+        page.wait_for_url("**" + reverse("submissions:inbox"))
+        row_link = page.locator(_staff_link(submission.tracking_code))
         expect(row_link).to_have_count(1)
         expect(page.locator("tbody tr", has=row_link)).to_contain_text("صدور پروانه ساختمانی")
         self._shot("06-inbox-desktop")
         row_link.click()
-        page.wait_for_url(f"**/staff/requests/{submission.tracking_code}/")
+        page.wait_for_url(
+            "**" + reverse("submissions:staff_request", args=[submission.tracking_code])
+        )
         expect(page.locator("main")).to_contain_text("تهران، خیابان آزادی")
         expect(page.locator("main")).to_contain_text("deed.pdf")
 
@@ -284,7 +296,7 @@ class BrowserWalkTests(StaticLiveServerTestCase):
 
         # Anyone with the code and the national code follows it and downloads the result.
         page.set_viewport_size(PHONE)
-        self._go("/track/")
+        self._go(reverse("submissions:track"))
         page.get_by_label("کد رهگیری").fill(shown_code)
         page.get_by_label("کد ملی متقاضی").fill(NATIONAL_CODE_FA)
         page.get_by_role("button", name="پیگیری", exact=True).click()
@@ -308,17 +320,17 @@ class BrowserWalkTests(StaticLiveServerTestCase):
     # --- two departments and the verification page ----------------------------------------------
 
     def _staff_sign_in(self, username: str) -> None:
-        self._go("/staff/login/")
+        self._go(reverse("accounts:staff_login"))
         self.page.get_by_label("نام کاربری").fill(username)
         self.page.get_by_label("گذرواژه").fill(STAFF_PASSWORD)
         self.page.get_by_role("button", name="ورود", exact=True).click()
-        self.page.wait_for_url("**/staff/")
+        self.page.wait_for_url("**" + reverse("submissions:inbox"))
 
     def _take(self, username: str, code: str, action: str, result: bytes | None = None) -> None:
         """Sign in as `username`, find the request in the inbox, take one action, sign out."""
         page = self.page
         self._staff_sign_in(username)
-        link = page.locator(f"a[href='/staff/requests/{code}/']")
+        link = page.locator(_staff_link(code))
         expect(link).to_have_count(1)  # routed to this person's department
         link.click()
         if result is not None:
@@ -368,7 +380,7 @@ class BrowserWalkTests(StaticLiveServerTestCase):
 
         # The engineer sees nothing until intake (another department) has accepted it.
         self._staff_sign_in("engineer")
-        expect(page.locator(f"a[href='/staff/requests/{code}/']")).to_have_count(0)
+        expect(page.locator(_staff_link(code))).to_have_count(0)
         self._sign_out()
         self._take("intake", code, "accept")
         self._take("engineer", code, "approve")
@@ -387,7 +399,7 @@ class BrowserWalkTests(StaticLiveServerTestCase):
 
         # The citizen's side: the tracking page offers the verifiable PDF.
         page.set_viewport_size(PHONE)
-        self._go("/track/")
+        self._go(reverse("submissions:track"))
         page.get_by_label("کد رهگیری").fill(code)
         page.get_by_label("کد ملی متقاضی").fill(NATIONAL_CODE_FA)
         page.get_by_role("button", name="پیگیری", exact=True).click()
@@ -401,7 +413,7 @@ class BrowserWalkTests(StaticLiveServerTestCase):
 
         # Verification: the genuine file passes, one changed byte fails.
         documents.get_by_role("link", name="صفحه صحت‌سنجی").click()
-        page.wait_for_url("**/verify/**")
+        page.wait_for_url("**" + reverse("delivery:verify") + "**")
         page.locator("input[type=file]").set_input_files(self._file("doc.pdf", pdf))
         page.get_by_role("button", name="مقایسه با سند صادرشده").click()
         expect(page.locator("#verify-genuine")).to_be_visible()
@@ -483,26 +495,26 @@ class BrowserWalkTests(StaticLiveServerTestCase):
         page = self.page
 
         # Phone: from the service card to a slot on Monday, one tap.
-        self._go(f"/services/{self.service.slug}/")
+        self._go(reverse("catalog:service_detail", args=[self.service.slug]))
         page.get_by_role("link", name="دریافت نوبت حضوری").click()
-        page.wait_for_url(f"**/services/{self.service.slug}/appointment/")
+        page.wait_for_url("**" + reverse("appointments:book", args=[self.service.slug]))
         expect(page.locator("main")).to_contain_text("یکشنبه ۱۱ خرداد ۱۴۰۴")
         expect(page.locator("main")).to_contain_text("در مهلت سه روز کاری")
         self._assert_no_gregorian_year()
         self._shot("20-appointment-book-phone")
         page.get_by_role("button", name="دوشنبه ۱۲ خرداد ۱۴۰۴ ساعت ۰۸:۳۰").click()
-        page.wait_for_url(re.compile(r"/my/appointments/\d{12}/$"))
+        page.wait_for_url(re.compile(re.escape(reverse("appointments:mine")) + r"\d{12}/$"))
         expect(page.locator("#when")).to_have_text("۱۴۰۴/۰۳/۱۲ ساعت ۰۸:۳۰")
         first = Appointment.objects.get()
         self.assertNotRegex(page.locator("#booking-code").inner_text(), r"[0-9]")
         self._shot("21-appointment-booked-phone")
 
         # Move it to today, 10:00, from «my appointments».
-        self._go("/my/appointments/")
+        self._go(reverse("appointments:mine"))
         page.get_by_role("link", name="جابه‌جایی").click()
         expect(page.locator("#current-appointment")).to_contain_text("۱۴۰۴/۰۳/۱۲ ساعت ۰۸:۳۰")
         page.get_by_role("button", name="یکشنبه ۱۱ خرداد ۱۴۰۴ ساعت ۱۰:۰۰").click()
-        page.wait_for_url(re.compile(r"/my/appointments/\d{12}/$"))
+        page.wait_for_url(re.compile(re.escape(reverse("appointments:mine")) + r"\d{12}/$"))
         expect(page.locator("#when")).to_have_text("۱۴۰۴/۰۳/۱۱ ساعت ۱۰:۰۰")
         moved = Appointment.objects.get(status=AppointmentStatus.BOOKED)
         self.assertEqual(moved.rescheduled_from, first)
@@ -512,7 +524,7 @@ class BrowserWalkTests(StaticLiveServerTestCase):
         # Desktop: the clerk finds it by the national code typed in Persian and checks it in.
         page.set_viewport_size(DESKTOP)
         self._staff_sign_in("expert")
-        self._go("/staff/appointments/")
+        self._go(reverse("appointments:desk"))
         expect(page.locator("#today")).to_contain_text(self.service.title)
         page.get_by_label("کد نوبت یا کد ملی").fill(NATIONAL_CODE_FA)
         page.get_by_role("button", name="جست‌وجو").click()

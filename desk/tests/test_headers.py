@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.test import override_settings
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from desk.core.headers import PUBLIC_NAMESPACES, PUBLIC_ROUTES, is_public_route
 from desk.test import BaseTestCase
@@ -41,7 +41,12 @@ class ContentSecurityPolicyTests(BaseTestCase):
 
     def test_every_page_allows_scripts_and_styles_from_this_site_only(self) -> None:
         self.client.force_login(self.citizen)
-        for path in ("/", "/my/", f"/services/{self.service.slug}/apply/", "/track/"):
+        for path in (
+            reverse("catalog:home"),
+            reverse("submissions:my_requests"),
+            reverse("submissions:apply", args=[self.service.slug]),
+            reverse("submissions:track"),
+        ):
             with self.subTest(path=path):
                 policy = self.policy(path)
                 self.assertEqual(policy["script-src"], ["'self'"])
@@ -51,7 +56,7 @@ class ContentSecurityPolicyTests(BaseTestCase):
                 self.assertEqual(policy["form-action"], ["'self'"])
 
     def test_the_admin_is_under_the_same_policy(self) -> None:
-        self.assertEqual(self.policy("/admin/login/")["script-src"], ["'self'"])
+        self.assertEqual(self.policy(reverse("admin:login"))["script-src"], ["'self'"])
 
     def test_no_template_served_as_a_page_has_inline_script_handlers_or_style(self) -> None:
         inline_script = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>")
@@ -79,23 +84,36 @@ class NoStoreTests(BaseTestCase):
 
     def test_a_citizens_pages_are_never_stored(self) -> None:
         self.client.force_login(self.citizen)
-        for path in ("/my/", "/my/appointments/", "/profile/", "/"):
+        for name in (
+            "submissions:my_requests",
+            "appointments:mine",
+            "accounts:profile",
+            "catalog:home",
+        ):
+            path = reverse(name)
             with self.subTest(path=path):
                 self.assertNotStored(path)
 
     def test_staff_pages_and_the_admin_are_never_stored(self) -> None:
         self.client.force_login(self.expert)
-        for path in ("/staff/", "/staff/appointments/", "/staff/messages/", "/admin/"):
+        for name in (
+            "submissions:inbox",
+            "appointments:desk",
+            "notifications:failures",
+            "admin:index",
+        ):
+            path = reverse(name)
             with self.subTest(path=path):
                 self.assertNotStored(path)
 
     def test_the_tracking_lookup_and_sign_in_pages_are_never_stored(self) -> None:
-        for path in ("/track/", "/login/", "/staff/login/"):
+        for name in ("submissions:track", "accounts:citizen_login", "accounts:staff_login"):
+            path = reverse(name)
             with self.subTest(path=path):
                 self.assertNotStored(path)
 
     def test_the_public_catalog_may_be_cached_for_strangers(self) -> None:
-        response = self.client.get(f"/services/{self.service.slug}/")
+        response = self.client.get(reverse("catalog:service_detail", args=[self.service.slug]))
         self.assertNotIn(NO_STORE, response.get("Cache-Control", ""))
 
     def test_every_public_route_is_one_that_shows_nothing_personal(self) -> None:

@@ -59,7 +59,7 @@ ROUTES: dict[str, str] = {
     "submissions:my_requests": CITIZEN,
     "submissions:my_request": CITIZEN_OBJECT,
     "submissions:receipt": CITIZEN_OBJECT,
-    "submissions:short": CITIZEN_OBJECT,
+    "short_link": CITIZEN_OBJECT,
     "submissions:download": FILE,
     "submissions:inbox": STAFF,
     "submissions:staff_request": STAFF_OBJECT,
@@ -97,7 +97,7 @@ ARGS: dict[str, Callable[[Side], list[Any]]] = {
     "appointments:done": lambda b: [b.appointment.booking_code],
     "submissions:my_request": lambda b: [b.submission.tracking_code],
     "submissions:receipt": lambda b: [b.submission.tracking_code],
-    "submissions:short": lambda b: [b.submission.tracking_code],
+    "short_link": lambda b: [b.submission.tracking_code],
     "submissions:download": lambda b: [b.submission.attachments.first().public_id],  # type: ignore[union-attr]
     "submissions:staff_request": lambda b: [b.submission.tracking_code],
     "submissions:staff_act": lambda b: [b.submission.tracking_code],
@@ -231,7 +231,7 @@ class UrlSweepTests(BaseTestCase):
         self.client.force_login(self.citizen)  # A's applicant; B's rows are another citizen's
         for name in self.names(CITIZEN_OBJECT, FILE):
             with self.subTest(route=name):
-                if name == "submissions:short":  # a redirect to the request's page …
+                if name == "short_link":  # a redirect to the request's page …
                     r = self.client.get(reverse(name, args=ARGS[name](self.b)), follow=True)
                     self.assertEqual(r.status_code, 404)  # … which is not theirs
                     continue
@@ -268,7 +268,7 @@ class UrlSweepTests(BaseTestCase):
             with self.subTest(route=name):
                 r = self.client.get(reverse(name, args=args))
                 self.assertIn(r.status_code, {302, 404, 405})
-                if r.status_code == 302 and name != "submissions:short":
+                if r.status_code == 302 and name != "short_link":
                     self.assertIn("login", r["Location"])
 
     def test_citizens_get_nothing_from_staff_routes(self) -> None:

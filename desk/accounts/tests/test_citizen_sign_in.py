@@ -5,6 +5,7 @@ import re
 from datetime import timedelta
 from typing import TYPE_CHECKING
 from unittest.mock import patch
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.test import override_settings
@@ -255,7 +256,9 @@ class CitizenSignInTests(BaseTestCase):
         r = self.client.post(VERIFY, {"code": self._sms_code()})
         # A new citizen has no name yet: asked once, then on to where they were going.
         self.assertRedirects(
-            r, reverse("accounts:profile") + "?next=%2Fmy%2F", fetch_redirect_response=False
+            r,
+            reverse("accounts:profile") + "?" + urlencode({"next": MY_REQUESTS}),
+            fetch_redirect_response=False,
         )
 
         user = User.objects.get(national_code=OTHER_CODES[0])
@@ -306,10 +309,10 @@ class ProfileTests(BaseTestCase):
         self.citizen.save()
         self.client.force_login(self.citizen)
         url = reverse("accounts:profile")
-        r = self.client.post(url, {"first_name": "", "last_name": "رضايي", "next": "/my/"})
+        r = self.client.post(url, {"first_name": "", "last_name": "رضايي", "next": MY_REQUESTS})
         self.assertContains(r, "رضايي")
         self.assertContains(r, "is-invalid")
-        r = self.client.post(url, {"first_name": "علي", "last_name": "رضايي", "next": "/my/"})
+        r = self.client.post(url, {"first_name": "علي", "last_name": "رضايي", "next": MY_REQUESTS})
         self.assertRedirects(r, MY_REQUESTS)
         self.citizen.refresh_from_db()
         self.assertEqual(self.citizen.get_full_name(), "علی رضایی")

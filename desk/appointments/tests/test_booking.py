@@ -3,6 +3,8 @@ from __future__ import annotations
 import datetime
 import re
 
+from django.urls import reverse
+
 from desk.appointments.models import Appointment, AppointmentStatus, Breach, Policy, SlotException
 from desk.appointments.services import (
     SlotFullError,
@@ -169,7 +171,7 @@ class ThreeDayRuleTests(AppointmentTestCase):
         self._close(SUNDAY, MONDAY, TUESDAY, SATURDAY)
         self.client.force_login(self.citizen)
         for _ in range(2):
-            response = self.client.get(f"/services/{self.service.slug}/appointment/")
+            response = self.client.get(reverse("appointments:book", args=[self.service.slug]))
             self.assertContains(response, "نوبت آزادی")
         breach = Breach.objects.get()
         self.assertIsNone(breach.appointment)

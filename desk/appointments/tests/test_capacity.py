@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import datetime
 
+from django.urls import reverse
+
 from desk.agencies.models import Role
 from desk.appointments.models import (
     Appointment,
@@ -71,7 +73,7 @@ class CapacityTests(AppointmentTestCase):
 
     def test_the_capacity_page_is_for_managers_of_the_agency(self) -> None:
         self.client.force_login(self.manager)
-        response = self.client.get("/staff/appointments/capacity/")
+        response = self.client.get(reverse("appointments:capacity"))
         self.assertContains(response, "دفتر مرکزی")
         self.client.force_login(self.expert)
-        self.assertEqual(self.client.get("/staff/appointments/capacity/").status_code, 404)
+        self.assertEqual(self.client.get(reverse("appointments:capacity")).status_code, 404)

@@ -3,6 +3,8 @@ days, or cancels it and texts a link to choose another; either way the citizen g
 
 from __future__ import annotations
 
+from django.urls import reverse
+
 from desk.accounts.models import User
 from desk.appointments import closures
 from desk.appointments.models import Appointment, AppointmentStatus, SlotException
@@ -55,7 +57,7 @@ class ClosedDayTests(AppointmentTestCase):
         self.assertEqual(sms.to, self.citizen.mobile)
         self.assertIn("به علت تعطیلی", sms.body)
         self.assertIn("۱۴۰۴/۰۳/۱۳ ساعت ۰۸:۰۰", sms.body)  # Tuesday
-        self.assertIn(f"/my/appointments/{new.booking_code}/", sms.body)
+        self.assertIn(reverse("appointments:detail", args=[new.booking_code]), sms.body)
 
     def test_it_moves_to_the_next_working_day_with_room_within_three_working_days(self) -> None:
         self.book(at(MONDAY, 8, 0))
@@ -78,7 +80,7 @@ class ClosedDayTests(AppointmentTestCase):
         self.assertFalse(Appointment.objects.filter(status=AppointmentStatus.BOOKED).exists())
         sms = self.sms("appointment_cancelled_closure")
         self.assertIn("تعطیل است و نوبت لغو شد", sms.body)
-        self.assertIn(f"/services/{self.service.slug}/appointment/", sms.body)
+        self.assertIn(reverse("appointments:book", args=[self.service.slug]), sms.body)
 
     def test_bookings_on_open_days_and_at_other_agencies_stay_as_they_are(self) -> None:
         tuesday = self.book(at(TUESDAY, 8, 0))

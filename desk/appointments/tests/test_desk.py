@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.urls import reverse
+
 from desk.appointments.models import Appointment, AppointmentStatus
 from desk.appointments.services import appointment_check_in, appointment_mark_no_show
 from desk.appointments.tests.helpers import MONDAY, AppointmentTestCase, at
@@ -52,11 +54,11 @@ class DeskViewTests(AppointmentTestCase):
     def test_the_clerk_finds_a_booking_by_national_code_and_checks_it_in(self) -> None:
         self.set_now(at(MONDAY, 7, 55))
         self.client.force_login(self.expert)
-        response = self.client.get("/staff/appointments/", {"q": "۰۰۸۴۵۷۵۹۴۸"})
+        response = self.client.get(reverse("appointments:desk"), {"q": "۰۰۸۴۵۷۵۹۴۸"})
         self.assertContains(response, self.service.title)
         self.assertContains(response, "ثبت حضور")
         response = self.client.post(
-            f"/staff/appointments/{self.appointment.booking_code}/check-in/", follow=True
+            reverse("appointments:check_in", args=[self.appointment.booking_code]), follow=True
         )
         self.assertContains(response, "شماره صف: ۱")
         self.appointment.refresh_from_db()
@@ -65,7 +67,7 @@ class DeskViewTests(AppointmentTestCase):
     def test_todays_list_shows_the_day_in_jalali(self) -> None:
         self.set_now(at(MONDAY, 7, 55))
         self.client.force_login(self.expert)
-        response = self.client.get("/staff/appointments/")
+        response = self.client.get(reverse("appointments:desk"))
         self.assertContains(response, "۱۴۰۴/۰۳/۱۲ ساعت ۰۸:۰۰")
         self.assertContains(response, to_persian_digits("0084575948"))
 
@@ -73,22 +75,24 @@ class DeskViewTests(AppointmentTestCase):
         self.client.force_login(self.outsider)
         code = self.appointment.booking_code
         for url in (
-            f"/staff/appointments/{code}/check-in/",
-            f"/staff/appointments/{code}/no-show/",
-            f"/staff/appointments/{code}/done/",
+            reverse("appointments:check_in", args=[code]),
+            reverse("appointments:no_show", args=[code]),
+            reverse("appointments:done", args=[code]),
         ):
             self.assertEqual(self.client.post(url).status_code, 404, url)
-        response = self.client.get("/staff/appointments/", {"q": code})
+        response = self.client.get(reverse("appointments:desk"), {"q": code})
         self.assertNotContains(response, self.service.title)
-        self.assertEqual(self.client.get("/staff/appointments/capacity/").status_code, 404)
+        self.assertEqual(self.client.get(reverse("appointments:capacity")).status_code, 404)
 
     def test_a_citizen_gets_404_on_the_desk(self) -> None:
         self.client.force_login(self.citizen)
-        self.assertEqual(self.client.get("/staff/appointments/").status_code, 404)
+        self.assertEqual(self.client.get(reverse("appointments:desk")).status_code, 404)
 
     def test_the_clerk_books_a_walk_in_and_a_bad_code_keeps_what_was_typed(self) -> None:
         self.client.force_login(self.expert)
-        url = f"/staff/appointments/new/?service={self.service.pk}&office={self.office.pk}"
+        url = (
+            reverse("appointments:walk_in") + f"?service={self.service.pk}&office={self.office.pk}"
+        )
         response = self.client.get(url)
         self.assertContains(response, "۰۹:۳۰")
         slot = at(MONDAY, 9, 0).isoformat()
@@ -103,12 +107,14 @@ class DeskViewTests(AppointmentTestCase):
         )
         walk_in = Appointment.objects.get(national_code="0010000038")
         query = urlencode({"q": to_persian_digits(walk_in.booking_code)})
-        self.assertRedirects(response, f"/staff/appointments/?{query}")
+        self.assertRedirects(response, reverse("appointments:desk") + f"?{query}")
         self.assertEqual(walk_in.created_by, self.expert)
 
     def test_the_walk_in_page_offers_only_own_agency_services(self) -> None:
         self.client.force_login(self.outsider)
-        url = f"/staff/appointments/new/?service={self.service.pk}&office={self.office.pk}"
+        url = (
+            reverse("appointments:walk_in") + f"?service={self.service.pk}&office={self.office.pk}"
+        )
         response = self.client.get(url)
         self.assertNotContains(response, "۰۹:۳۰")
         self.assertFalse(Appointment.objects.filter(created_by=self.outsider).exists())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.urls import reverse
+
 from desk.accounts.models import User
 from desk.agencies.models import Role
 from desk.appointments.models import Appointment, Policy
@@ -13,7 +15,7 @@ class SlotAtTheEdgeOfTimeTests(AppointmentTestCase):
     def setUp(self) -> None:
         super().setUp()
         self.client.force_login(self.citizen)
-        self.url = f"/services/{self.service.slug}/appointment/"
+        self.url = reverse("appointments:book", args=[self.service.slug])
 
     def test_it_refuses_the_last_moment_of_year_9999_in_persian(self) -> None:
         response = self.client.post(self.url, {"slot": "9999-12-31T23:59:59+14:00"})

@@ -2,29 +2,33 @@
 
 from __future__ import annotations
 
+from django.urls import reverse
+
 from desk.appointments.models import Appointment, AppointmentStatus
 from desk.appointments.tests.helpers import MONDAY, TUESDAY, AppointmentTestCase, at
 
 
 class CitizenPageTests(AppointmentTestCase):
     def test_the_service_card_offers_an_appointment_when_a_visit_is_needed(self) -> None:
-        response = self.client.get(f"/services/{self.service.slug}/")
+        response = self.client.get(reverse("catalog:service_detail", args=[self.service.slug]))
         self.assertContains(response, "دریافت نوبت حضوری")
         self.service.in_person_visits = 0
         self.service.save(update_fields=["in_person_visits"])
-        response = self.client.get(f"/services/{self.service.slug}/")
+        response = self.client.get(reverse("catalog:service_detail", args=[self.service.slug]))
         self.assertNotContains(response, "دریافت نوبت حضوری")
 
     def test_the_booking_page_lists_jalali_days_and_books_with_a_tap(self) -> None:
         self.client.force_login(self.citizen)
-        url = f"/services/{self.service.slug}/appointment/"
+        url = reverse("appointments:book", args=[self.service.slug])
         response = self.client.get(url)
         self.assertContains(response, "یکشنبه ۱۱ خرداد ۱۴۰۴")
         self.assertContains(response, "در مهلت سه روز کاری")
         response = self.client.post(url, {"slot": at(MONDAY, 8, 30).isoformat()})
         appointment = Appointment.objects.get()
-        self.assertRedirects(response, f"/my/appointments/{appointment.booking_code}/")
-        response = self.client.get(f"/my/appointments/{appointment.booking_code}/")
+        self.assertRedirects(
+            response, reverse("appointments:detail", args=[appointment.booking_code])
+        )
+        response = self.client.get(reverse("appointments:detail", args=[appointment.booking_code]))
         self.assertContains(response, "۱۴۰۴/۰۳/۱۲ ساعت ۰۸:۳۰")
         self.assertContains(response, "خیابان انقلاب")
 
@@ -32,7 +36,7 @@ class CitizenPageTests(AppointmentTestCase):
         for code in ("0010000011", "0010000021"):
             self.book(at(MONDAY, 8, 0), citizen=self.another_citizen(code))
         self.client.force_login(self.citizen)
-        url = f"/services/{self.service.slug}/appointment/"
+        url = reverse("appointments:book", args=[self.service.slug])
         response = self.client.post(url, {"slot": at(MONDAY, 8, 0).isoformat()})
         self.assertContains(response, "ظرفیت این نوبت همین حالا پر شد", status_code=400)
         self.assertContains(response, "نزدیک‌ترین نوبت‌های آزاد", status_code=400)
@@ -40,12 +44,14 @@ class CitizenPageTests(AppointmentTestCase):
     def test_my_appointments_cancel_and_reschedule(self) -> None:
         appointment = self.book(at(MONDAY, 8, 0))
         self.client.force_login(self.citizen)
-        response = self.client.get("/my/appointments/")
+        response = self.client.get(reverse("appointments:mine"))
         self.assertContains(response, "جابه‌جایی")
-        response = self.client.get(f"/my/appointments/{appointment.booking_code}/reschedule/")
+        response = self.client.get(
+            reverse("appointments:reschedule", args=[appointment.booking_code])
+        )
         self.assertRedirects(
             response,
-            f"/services/{self.service.slug}/appointment/?office={self.office.pk}"
+            reverse("appointments:book", args=[self.service.slug]) + f"?office={self.office.pk}"
             f"&reschedule={appointment.booking_code}",
         )
         response = self.client.post(
@@ -53,7 +59,9 @@ class CitizenPageTests(AppointmentTestCase):
         )
         new = Appointment.objects.get(status=AppointmentStatus.BOOKED)
         self.assertEqual(new.rescheduled_from, appointment)
-        response = self.client.post(f"/my/appointments/{new.booking_code}/cancel/", follow=True)
+        response = self.client.post(
+            reverse("appointments:cancel", args=[new.booking_code]), follow=True
+        )
         self.assertContains(response, "نوبت لغو شد")
         new.refresh_from_db()
         self.assertEqual(new.status, AppointmentStatus.CANCELLED)
@@ -62,11 +70,15 @@ class CitizenPageTests(AppointmentTestCase):
         appointment = self.book(at(MONDAY, 8, 0))
         self.client.force_login(self.another_citizen("0010000011"))
         code = appointment.booking_code
-        self.assertEqual(self.client.get(f"/my/appointments/{code}/").status_code, 404)
-        self.assertEqual(self.client.post(f"/my/appointments/{code}/cancel/").status_code, 404)
-        url = f"/services/{self.service.slug}/appointment/?reschedule={code}"
+        self.assertEqual(
+            self.client.get(reverse("appointments:detail", args=[code])).status_code, 404
+        )
+        self.assertEqual(
+            self.client.post(reverse("appointments:cancel", args=[code])).status_code, 404
+        )
+        url = reverse("appointments:book", args=[self.service.slug]) + f"?reschedule={code}"
         self.assertEqual(self.client.get(url).status_code, 404)
 
     def test_booking_needs_sign_in(self) -> None:
-        response = self.client.get(f"/services/{self.service.slug}/appointment/")
+        response = self.client.get(reverse("appointments:book", args=[self.service.slug]))
         self.assertEqual(response.status_code, 302)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import uuid
 
+from django.urls import reverse
+
 from desk.appointments.services import appointment_check_in, invitations_send
 from desk.appointments.tests.helpers import MONDAY, AppointmentTestCase, at
 from desk.notifications.models import OutboundMessage
@@ -62,16 +64,25 @@ class AppointmentStepTests(AppointmentTestCase):
         self.assertEqual(invitations_send(), 1)
         self.assertEqual(invitations_send(), 0)
         sms = OutboundMessage.objects.get(kind="appointment_invitation")
-        self.assertIn(f"/my/{self.submission.tracking_code}/", sms.body)
+        self.assertIn(
+            reverse("submissions:my_request", args=[self.submission.tracking_code]), sms.body
+        )
 
     def test_booking_and_arrival_are_on_the_timeline_and_the_step_goes_on(self) -> None:
         self.client.force_login(self.citizen)
-        response = self.client.get(f"/my/{self.submission.tracking_code}/")
+        response = self.client.get(
+            reverse("submissions:my_request", args=[self.submission.tracking_code])
+        )
         self.assertContains(response, "دریافت نوبت حضوری")
-        url = f"/services/{self.service.slug}/appointment/?request={self.submission.tracking_code}"
+        url = (
+            reverse("appointments:book", args=[self.service.slug])
+            + f"?request={self.submission.tracking_code}"
+        )
         self.client.post(url, {"slot": at(MONDAY, 8, 0).isoformat()})
         appointment = self.submission.appointments.get()
-        response = self.client.get(f"/my/{self.submission.tracking_code}/")
+        response = self.client.get(
+            reverse("submissions:my_request", args=[self.submission.tracking_code])
+        )
         self.assertNotContains(response, "دریافت نوبت حضوری")
         self.assertContains(response, "نوبت حضوری گرفته شد")
 
@@ -85,5 +96,8 @@ class AppointmentStepTests(AppointmentTestCase):
     def test_a_request_of_someone_else_cannot_be_used(self) -> None:
         other = self.another_citizen("0010000011")
         self.client.force_login(other)
-        url = f"/services/{self.service.slug}/appointment/?request={self.submission.tracking_code}"
+        url = (
+            reverse("appointments:book", args=[self.service.slug])
+            + f"?request={self.submission.tracking_code}"
+        )
         self.assertEqual(self.client.get(url).status_code, 404)

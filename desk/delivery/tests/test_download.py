@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.template import Context, Template
+from django.urls import reverse
 
 from desk.delivery import codes
 from desk.delivery.tests.base import DeliveryTestCase
@@ -87,8 +88,8 @@ class DocumentsIncludeTests(DeliveryTestCase):
         document = self.issue()
         with self.assertNumQueries(1):
             html = self.render(submission=document.submission)
-        self.assertIn(f"/documents/{document.public_id}/", html)
-        self.assertIn(f"/verify/{document.verification_code}/", html)
+        self.assertIn(reverse("delivery:download", args=[document.public_id]), html)
+        self.assertIn(reverse("delivery:verify_code", args=[document.verification_code]), html)
         self.assertIn(to_persian_digits(codes.format_code(document.verification_code)), html)
         self.assertIn("پروانه ساختمانی", html)
 

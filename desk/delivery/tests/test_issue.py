@@ -10,6 +10,7 @@ from unittest import mock
 
 from django.template.loader import render_to_string
 from django.test import SimpleTestCase, override_settings
+from django.urls import reverse
 
 from desk.core.errors import ApplicationError
 from desk.delivery import codes, pdf, services
@@ -72,7 +73,8 @@ class DocumentIssueTests(DeliveryTestCase):
             "۰۰۸۴****۴۸",
             grouped(submission.tracking_code),
             grouped(document.verification_code),
-            f"http://127.0.0.1:8000/verify/{document.verification_code}/",
+            "http://127.0.0.1:8000"
+            + reverse("delivery:verify_code", args=[document.verification_code]),
             "پروانه ساخت برای ۳ طبقه مسکونی",
             'dir="rtl"',
             "data:image/svg+xml;base64,",
@@ -87,7 +89,8 @@ class DocumentIssueTests(DeliveryTestCase):
     def test_it_points_the_qr_code_at_the_verification_page(self):
         with mock.patch("desk.delivery.services.pdf.qr_data_uri", wraps=pdf.qr_data_uri) as qr:
             document = self.issue()
-        qr.assert_called_once_with(f"https://desk.example.ir/verify/{document.verification_code}/")
+        path = reverse("delivery:verify_code", args=[document.verification_code])
+        qr.assert_called_once_with(f"https://desk.example.ir{path}")
 
     def test_it_renders_persian_text_into_the_pdf(self):
         if shutil.which("pdftotext") is None:
@@ -101,7 +104,7 @@ class DocumentIssueTests(DeliveryTestCase):
             "۰۰۸۴****۴۸",
             grouped(document.verification_code),
             grouped(document.submission.tracking_code),
-            f"/verify/{document.verification_code}/",
+            reverse("delivery:verify_code", args=[document.verification_code]),
         ):
             with self.subTest(text=expected):
                 self.assertIn(expected, text)

@@ -89,12 +89,16 @@ class VerifyPageTests(DeliveryTestCase):
         unknown = codes.generate()
         while IssuedDocument.objects.filter(verification_code=unknown).exists():
             unknown = codes.generate()
-        for code in (unknown, "1234", "not-a-code"):
+        for code in (unknown, "1234"):
             with self.subTest(code=code):
                 r = self.client.get(verify_url(code))
                 self.assertContains(r, "سندی با این کد صحت‌سنجی پیدا نشد", status_code=404)
                 self.assertNotContains(r, ALTERED, status_code=404)
                 self.assertNotContains(r, "شهرداری نمونه", status_code=404)
+        # Codes are digits (the <digits:code> converter): anything else is no page at all.
+        r = self.client.get(verify_url("1234").replace("1234", "not-a-code"))
+        self.assertEqual(r.status_code, 404)
+        self.assertNotContains(r, "شهرداری نمونه", status_code=404)
 
     def test_it_takes_a_typed_code_in_persian_digits(self):
         typed = to_persian_digits(codes.format_code(self.document.verification_code))

@@ -157,9 +157,9 @@ class LoadDemoTests(TestCase):
 
     def test_it_prints_how_to_sign_in(self) -> None:
         self.assertIn("http://127.0.0.1:8000/", self.output)
-        self.assertIn("/login/", self.output)
-        self.assertIn("/staff/login/", self.output)
-        self.assertIn("/admin/", self.output)
+        self.assertIn("http://127.0.0.1:8000/accounts/login/", self.output)
+        self.assertIn("http://127.0.0.1:8000/accounts/staff/login/", self.output)
+        self.assertIn("http://127.0.0.1:8000/admin/", self.output)
         self.assertIn("۰۰۸۴۵۷۵۹۴۸", self.output)
         self.assertIn("۰۹۱۲۱۲۳۴۵۶۷", self.output)
         self.assertIn("demo-1404", self.output)

@@ -100,7 +100,7 @@ class StatusBySmsTests(BaseTestCase):
         self.assertEqual(to_stranger.agency_id, to_owner_unknown.agency_id)
         self.assertNotIn("بررسی", to_stranger.body)
         self.assertNotIn(self.service.title, to_stranger.body)
-        self.assertIn("https://desk.example.ir/track/", to_stranger.body)
+        self.assertIn(f"https://desk.example.ir{reverse('submissions:track')}", to_stranger.body)
         self.assertEqual(to_stranger.reference, "")  # nothing shows on the request's page
 
     def test_a_mistyped_code_gets_help(self) -> None:

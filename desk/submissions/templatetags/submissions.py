@@ -32,7 +32,8 @@ def staff_request_url(tracking_code: str) -> str:
     return _staff_request_url_template(get_script_prefix()).replace(_PLACEHOLDER, tracking_code)
 
 
-_PLACEHOLDER = "__code__"
+# Digits, so that the <digits:code> converter takes it; longer than any code, so never a code.
+_PLACEHOLDER = "9" * 24
 
 
 @functools.lru_cache(maxsize=8)

@@ -51,7 +51,7 @@ class NextStepTests(SubmissionTestCase):
     def test_the_more_information_sms_carries_a_short_link_that_leads_to_the_answer(self) -> None:
         with self.captureOnCommitCallbacks(execute=True):
             self.transition(self.submission, "request_info", message="اصل سند را بفرستید.")
-        short = reverse("submissions:short", args=[self.code])
+        short = reverse("short_link", args=[self.code])
         self.assertIn(short, MemoryBackend.outbox[-1]["body"])
         self.client.force_login(self.citizen)
         r = self.client.get(short)

@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import models, transaction
+from django.urls import reverse
 
 from desk.accounts.models import User
 from desk.agencies.models import Agency, Role, Staff
@@ -261,7 +262,7 @@ def sign_in_text(citizen: User, password: str) -> str:
         rule,
         f" نشانی سامانه (open in a browser):  {base_url}/",
         "",
-        f" ورود شهروند (citizen sign-in):     {base_url}/login/",
+        f" ورود شهروند (citizen sign-in):     {base_url}{reverse('accounts:citizen_login')}",
         f"   کد ملی (national code):          {to_persian_digits(code)}  ({code})",
         f"   تلفن همراه (mobile):             {to_persian_digits(mobile)}  ({mobile})",
         "   کد ۶ رقمی پیامک را کارگزار صف (job worker) در همین کنسول چاپ می‌کند.",
@@ -276,7 +277,7 @@ def sign_in_text(citizen: User, password: str) -> str:
         )
     lines += [
         "",
-        f" ورود کارکنان (staff sign-in):      {base_url}/staff/login/",
+        f" ورود کارکنان (staff sign-in):      {base_url}{reverse('accounts:staff_login')}",
         f"   گذرواژه همه حساب‌ها (password for every account):  {password}",
     ]
     role_labels = dict(Role.choices)
@@ -290,7 +291,7 @@ def sign_in_text(citizen: User, password: str) -> str:
             )
     lines += [
         "",
-        f" مدیریت (Django admin):            {base_url}/admin/",
+        f" مدیریت (Django admin):            {base_url}{reverse('admin:index')}",
         f"   {demo.SUPERUSER['username']} / {password}"
         "  ابرکاربر، همه دستگاه‌ها (superuser, every agency)",
         "   راهبر هر دستگاه (<agency>-admin) فقط خدمات دستگاه خود را می‌بیند",
