@@ -43,6 +43,7 @@ from desk.submissions.models import (
     Submission,
     TimelineEvent,
 )
+from desk.submissions.quotas import quota_consume
 from desk.workflow.models import Action, Department, Step, StepKind
 from desk.workflow.selectors import staff_may_take, step_actions
 from desk.workflow.services import workflow_start
@@ -168,21 +169,30 @@ def submission_create(
     answers: dict[str, Any],
     files: dict[str, File],
     idempotency_key: uuid.UUID,
+    address: str | None = None,
 ) -> Submission:
     """Create a request from a validated form. The same idempotency key always gives the same
-    request, so a double click or a retried POST creates one request, not two."""
+    request, so a double click or a retried POST creates one request, not two. With the
+    client's `address` (a citizen at the web form), the request and its documents count
+    against the quotas of desk/submissions/quotas.py, once per request."""
     if not service.accepts_online or not service.is_published:
         raise ApplicationError(_("این خدمت در حال حاضر درخواست برخط نمی‌پذیرد."))
     if access.staff_for_user(applicant) is not None:
         raise ApplicationError(_("ثبت درخواست فقط با ورود شهروند (کد ملی و پیامک) ممکن است."))
     if not applicant.national_code or not applicant.mobile:
         raise ApplicationError(_("برای ثبت درخواست باید با کد ملی و تلفن همراه وارد شوید."))
+    counted = address is None
     for _attempt in range(5):
         existing = Submission.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
             if existing.applicant_id != applicant.pk:
                 raise ApplicationError(_("این فرم قبلاً ارسال شده است. صفحه را تازه کنید."))
             return existing
+        if not counted:
+            quota_consume(
+                citizen_id=applicant.pk, address=address or "", submissions=1, uploads=len(files)
+            )
+            counted = True
         try:
             return _submission_insert(
                 service=service,

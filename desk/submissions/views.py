@@ -58,18 +58,13 @@ def apply(request: HttpRequest, slug: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            quota_consume(
-                citizen_id=user.pk,
-                address=client_ip(request) or "unknown",
-                submissions=1,
-                uploads=len(form.uploads()),
-            )
             submission = services.submission_create(
                 service=service,
                 applicant=user,
                 answers=form.answers(),
                 files=form.uploads(),
                 idempotency_key=form.cleaned_data["idempotency_key"],
+                address=client_ip(request) or "unknown",
             )
         except ApplicationError as exc:
             form.add_error(None, exc.message)

@@ -119,6 +119,19 @@ class QuotaTests(UploadSafetyCase):
         self.assertContains(r, ADDRESS)
         self.assertEqual(Submission.objects.count(), 2)
 
+    @override_settings(SUBMISSIONS_PER_CITIZEN_PER_HOUR=1)
+    def test_a_double_click_counts_once(self) -> None:
+        self.client.force_login(self.citizen)
+        form = {"idempotency_key": str(uuid.uuid4()), "address": ADDRESS}
+        url = reverse("submissions:apply", args=[self.service.slug])
+        first = self.client.post(url, {**form, "deed": upload("deed.pdf", pdf())})
+        again = self.client.post(url, {**form, "deed": upload("deed.pdf", pdf())})
+        self.assertEqual(first.status_code, 302)
+        self.assertEqual(again["Location"], first["Location"])
+        self.assertEqual(Submission.objects.count(), 1)
+        r = self.apply("deed.pdf", pdf())
+        self.assertContains(r, "سقف ثبت درخواست برای هر نفر ۱ درخواست در یک ساعت است")
+
     @override_settings(SUBMISSIONS_PER_ADDRESS_PER_HOUR=2)
     def test_one_address_is_limited_across_citizens(self) -> None:
         self.assertEqual(self.apply("deed.pdf", pdf(), ip="10.0.0.7").status_code, 302)
