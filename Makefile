@@ -63,5 +63,11 @@ bench: install
 bench-outbox: install
 	BENCH=1 $(PYTHON) bench/outbox.py
 
+# The reliability figures of issue 11 (kill -9, dropped connections, audit tamper, restore
+# drill, and the other parts' scripts) into docs/reliability.md; counts: RELIABILITY_* there.
+.PHONY: reliability
+reliability: install
+	$(PYTHON) bench/reliability.py
+
 clean:
 	rm -rf $(VENV) node_modules var/*.sqlite3* var/private var/static
