@@ -131,7 +131,7 @@ def holiday_override_set(
 ) -> HolidayOverride:
     """Add an official holiday the package lacks (``is_day_off``), or cancel one it has on a
     day that turned out to be wrong; replaces an earlier correction of the same date."""
-    if not created_by.is_superuser:
+    if not access.is_operator(created_by):
         raise ApplicationError(_("تعطیلات رسمی را فقط راهبر کل سامانه اصلاح می‌کند."))
     name = " ".join(name.split())
     if is_day_off and not name:
@@ -151,7 +151,7 @@ def _national_day_announce(day: datetime.date) -> None:
 
 @transaction.atomic
 def holiday_override_delete(*, override: HolidayOverride, deleted_by: User) -> None:
-    if not deleted_by.is_superuser:
+    if not access.is_operator(deleted_by):
         raise ApplicationError(_("تعطیلات رسمی را فقط راهبر کل سامانه اصلاح می‌کند."))
     override.delete()
     _national_day_announce(override.date)
