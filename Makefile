@@ -35,6 +35,7 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/mypy desk
+	$(BIN)/lint-imports
 
 check-migrations: install
 	$(PYTHON) manage.py makemigrations --check --dry-run

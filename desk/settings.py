@@ -103,7 +103,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "desk.core.context_processors.desk",
+                "desk.agencies.context_processors.desk",
             ],
             "builtins": ["desk.core.templatetags.persian"],
         },

@@ -20,8 +20,8 @@ from django.forms import BaseInlineFormSet, ModelChoiceField, ModelForm, ModelMu
 from django.http import HttpRequest
 
 from desk.agencies import access
-from desk.agencies.models import AGENCIES_GENERATION, Agency, Staff
-from desk.core.cache import GenerationBumpingAdmin
+from desk.agencies.models import Agency, Staff
+from desk.core.cache import AGENCIES_GENERATION, GenerationBumpingAdmin
 
 # Deep enough for an action → step → version → workflow → service → agency.
 _MAX_DEPTH = 6

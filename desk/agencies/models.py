@@ -4,10 +4,6 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-# Bumped by every write of an agency (desk.cache): what others cache together with an agency
-# (its name, SMS line, whether it is active) is stamped with this generation.
-AGENCIES_GENERATION = "agencies:generation"
-
 
 class Agency(models.Model):
     """A government agency (دستگاه اجرایی): the tenant every request and staff member belongs to."""

@@ -19,12 +19,11 @@ from desk.calendars.models import (
     WeeklyDaysOff,
     province_of,
 )
-from desk.core.cache import generation_bump, generation_cached
+from desk.core.cache import CALENDARS_GENERATION, generation_bump, generation_cached
 from desk.lib.jalali import today_tehran
 from desk.lib.workdays import WeeklyOffPeriod, WorkCalendar
 
 # Bumped by every write of the rows a calendar is built from (see calendars_changed).
-CALENDARS_GENERATION = "calendars:generation"
 
 # Lunar holiday dates are announced about a year ahead; later ones are the package's guesses.
 ESTIMATE_HORIZON = datetime.timedelta(days=365)

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from desk.agencies.models import AGENCIES_GENERATION, Agency
+from desk.agencies.models import Agency
 from desk.catalog.models import Category, Service
-from desk.core.cache import generation_cached
+from desk.core.cache import AGENCIES_GENERATION, generation_cached
 from desk.lib.persian import search_key
 
 # Bumped by every write of a service card, its children or its category (the admin classes in

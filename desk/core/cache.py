@@ -31,6 +31,21 @@ from django.http import HttpRequest
 
 T = TypeVar("T")
 
+# Every generation key, listed here so that `manage.py forget_cached_config` bumps them all
+# without importing the apps above core; each app imports its own key from here.
+# Bumped by every write of an agency: what others cache together with an agency (its name, SMS
+# line, whether it is active) is stamped with this generation.
+AGENCIES_GENERATION = "agencies:generation"
+WORKFLOWS_GENERATION = "workflow:generation"
+CALENDARS_GENERATION = "calendars:generation"
+TEMPLATES_GENERATION = "notifications:templates:generation"
+GENERATIONS = (
+    AGENCIES_GENERATION,  # agencies, and the service cards cached with them (catalog)
+    WORKFLOWS_GENERATION,
+    CALENDARS_GENERATION,
+    TEMPLATES_GENERATION,
+)
+
 # Also the bound on how long a write that bumped nothing (see above) goes unseen.
 CACHE_SECONDS = 60 * 60
 # A lost generation key is seeded afresh, which only makes values stale; the limit keeps the

@@ -7,7 +7,7 @@ import datetime
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
-from desk.core.cache import generation_bump, generation_cached
+from desk.core.cache import TEMPLATES_GENERATION, generation_bump, generation_cached
 from desk.notifications.events import EVENTS, Event
 from desk.notifications.models import (
     FAILURE_STATUSES,
@@ -18,7 +18,6 @@ from desk.notifications.models import (
 )
 
 # Bumped by every write of templates and their versions (see templates_changed).
-TEMPLATES_GENERATION = "notifications:templates:generation"
 
 
 def templates_changed() -> None:

@@ -14,7 +14,7 @@ from desk.accounts.models import User
 from desk.agencies import access
 from desk.agencies.models import Role
 from desk.catalog.models import Service
-from desk.core.cache import generation_bump, generation_cached
+from desk.core.cache import WORKFLOWS_GENERATION, generation_bump, generation_cached
 from desk.core.errors import ApplicationError
 from desk.workflow.models import (
     Action,
@@ -27,7 +27,6 @@ from desk.workflow.models import (
 
 # Bumped whenever a version is published (see workflows_changed). A published version is
 # frozen, and the admin cannot delete one (its steps are out of its reach).
-WORKFLOWS_GENERATION = "workflow:generation"
 
 
 def workflows_changed() -> None:

@@ -8,18 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from desk.calendars.selectors import CALENDARS_GENERATION
-from desk.catalog.selectors import SERVICES_GENERATION
-from desk.core.cache import generation_bump
-from desk.notifications.selectors import TEMPLATES_GENERATION
-from desk.workflow.services import WORKFLOWS_GENERATION
-
-GENERATIONS = (
-    SERVICES_GENERATION,
-    WORKFLOWS_GENERATION,
-    CALENDARS_GENERATION,
-    TEMPLATES_GENERATION,
-)
+from desk.core.cache import GENERATIONS, generation_bump
 
 
 class Command(BaseCommand):

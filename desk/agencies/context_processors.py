@@ -1,3 +1,5 @@
+"""Who is looking, for every template: the staff membership that role navigation is built on."""
+
 from __future__ import annotations
 
 from django.http import HttpRequest
