@@ -238,7 +238,6 @@ STATICFILES_DIRS = [BASE_DIR / "static"] + [
         ("vendor/bootstrap", "bootstrap/dist"),
         ("vendor/vazirmatn", "vazirmatn"),
         ("vendor/htmx", "htmx.org/dist"),
-        ("vendor/chartjs", "chart.js/dist"),
     )
     if (NODE_MODULES / path).is_dir()
 ]
