@@ -125,6 +125,9 @@ class StyledForm(forms.Form):
             else:
                 css = "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+        for name, field in self.fields.items():
+            if field.help_text:  # the hint under the label (templates/includes/field.html)
+                field.widget.attrs["aria-describedby"] = self[name].auto_id + "_hint"
 
     def full_clean(self) -> None:
         super().full_clean()
@@ -133,3 +136,7 @@ class StyledForm(forms.Form):
                 widget = self.fields[name].widget
                 widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
                 widget.attrs["aria-invalid"] = "true"
+                error_id = self[name].auto_id + "_error"
+                described = widget.attrs.get("aria-describedby", "")
+                if error_id not in described:
+                    widget.attrs["aria-describedby"] = f"{described} {error_id}".strip()

@@ -10,7 +10,6 @@ from desk.accounts.models import User
 from desk.catalog.models import FieldKind, FormField, Service
 from desk.core.forms import (
     DocumentField,
-    JalaliDateField,
     MobileField,
     NationalCodeField,
     NormalizedCharField,
@@ -20,9 +19,22 @@ from desk.core.forms import (
     PostalCodeField,
     StyledForm,
 )
+from desk.submissions.dates import JalaliDatePartsField
 from desk.workflow.models import Department
 
 YES_NO = [("yes", _("بله")), ("no", _("خیر"))]
+
+
+def _required_message(spec: FormField) -> str:
+    """What to do about an empty answer, in words about this question (GOV.UK's «Enter …»)."""
+    label = spec.label
+    if spec.kind == FieldKind.FILE:
+        return _("«%(label)s» را بارگذاری کنید.") % {"label": label}
+    if spec.kind == FieldKind.CHOICE:
+        return _("یکی از گزینه‌های «%(label)s» را انتخاب کنید.") % {"label": label}
+    if spec.kind == FieldKind.YES_NO:
+        return _("برای «%(label)s» بله یا خیر را انتخاب کنید.") % {"label": label}
+    return _("«%(label)s» را وارد کنید.") % {"label": label}
 
 
 def _field_for(spec: FormField) -> forms.Field:
@@ -32,6 +44,14 @@ def _field_for(spec: FormField) -> forms.Field:
         "help_text": spec.help_text,
     }
     kind = spec.kind
+    if kind == FieldKind.DATE:
+        return JalaliDatePartsField(**common)
+    field = _plain_field_for(kind, spec, common)
+    field.error_messages["required"] = _required_message(spec)
+    return field
+
+
+def _plain_field_for(kind: str, spec: FormField, common: dict[str, Any]) -> forms.Field:
     if kind == FieldKind.TEXT:
         return NormalizedCharField(max_length=200, **common)
     if kind == FieldKind.TEXTAREA:
@@ -46,8 +66,6 @@ def _field_for(spec: FormField) -> forms.Field:
         return MobileField(**common)
     if kind == FieldKind.POSTAL_CODE:
         return PostalCodeField(**common)
-    if kind == FieldKind.DATE:
-        return JalaliDateField(**common)
     if kind == FieldKind.CHOICE:
         options = [("", _("انتخاب کنید"))] + [(c, c) for c in spec.choice_list()]
         return forms.ChoiceField(choices=options, **common)
@@ -65,11 +83,20 @@ class ApplicationForm(StyledForm):
     # key instead of an error the citizen cannot fix.
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args: Any, service: Service, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, service: Service, kept: dict[str, str] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.service = service
         for spec in service.form_fields.all():
             self.fields[spec.name] = _field_for(spec)
+        # Files chosen before (kept in the draft) stay unless another one is chosen.
+        for name, file_name in (kept or {}).items():
+            if name in self.fields:
+                self.fields[name].required = False
+                self.fields[name].help_text = _(
+                    "پرونده «%(name)s» نگه داشته شده است؛ برای جایگزینی، پرونده دیگری انتخاب کنید."
+                ) % {"name": file_name}
         self.style_fields()
 
     def clean_idempotency_key(self) -> uuid.UUID:
@@ -79,7 +106,7 @@ class ApplicationForm(StyledForm):
         return {
             name: value
             for name, value in self.cleaned_data.items()
-            if name != "idempotency_key" and not hasattr(value, "read")
+            if name != "idempotency_key" and not isinstance(self.fields[name], DocumentField)
         }
 
     def uploads(self) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
@@ -10,8 +11,10 @@ from django.http import Http404
 from desk.accounts.models import User
 from desk.agencies import access
 from desk.agencies.models import Staff
+from desk.catalog.models import FieldKind, FormField
 from desk.lib import tracking
-from desk.lib.jalali import today_tehran
+from desk.lib.jalali import format_date, today_tehran
+from desk.lib.validators import display_mobile
 from desk.submissions.models import (
     Attachment,
     AttachmentKind,
@@ -127,6 +130,15 @@ def get_submission_for_applicant(user: User, tracking_code: str) -> Submission:
     return submission
 
 
+def submission_by_key(user: User, idempotency_key: str) -> Submission | None:
+    """The applicant's request filed with this form key, if it has been filed already."""
+    return (
+        Submission.objects.filter(applicant_id=user.pk, idempotency_key=idempotency_key)
+        .only("tracking_code")
+        .first()
+    )
+
+
 def submissions_of_applicant(user: User) -> QuerySet[Submission]:
     return (
         Submission.objects.filter(applicant_id=user.pk)
@@ -185,25 +197,25 @@ def decision_note(events: list[TimelineEvent]) -> str:
 
 def answers_for_display(submission: Submission) -> list[tuple[str, object]]:
     """The form answers as (label, value) for people: Jalali dates, yes/no, attachments."""
-    from datetime import date
-
-    from desk.catalog.models import FieldKind
-    from desk.lib.jalali import format_date
-    from desk.lib.validators import display_mobile
-
     attachments = {str(a.public_id): a for a in submission.attachments.all()}
     rows: list[tuple[str, object]] = []
     for field in submission.service.form_fields.all():
         value = submission.data.get(field.name)
         if value in (None, ""):
             continue
-        if field.kind == FieldKind.DATE:
-            value = format_date(date.fromisoformat(value))
-        elif field.kind == FieldKind.YES_NO:
-            value = "بله" if value == "yes" else "خیر"
-        elif field.kind == FieldKind.MOBILE:
-            value = display_mobile(value)
-        elif field.kind == FieldKind.FILE:
-            value = attachments.get(value)
-        rows.append((field.label, value))
+        shown = (
+            attachments.get(value) if field.kind == FieldKind.FILE else answer_text(field, value)
+        )
+        rows.append((field.label, shown))
     return rows
+
+
+def answer_text(field: FormField, value: object) -> str:
+    """One stored answer as a person reads it: a Jalali date, «بله»/«خیر», a mobile as 09…"""
+    if field.kind == FieldKind.DATE:
+        return format_date(date.fromisoformat(str(value)))
+    if field.kind == FieldKind.YES_NO:
+        return "بله" if value == "yes" else "خیر"
+    if field.kind == FieldKind.MOBILE:
+        return display_mobile(str(value))
+    return str(value)

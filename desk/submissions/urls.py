@@ -8,6 +8,7 @@ app_name = "submissions"
 urlpatterns = [
     path("", views.my_requests, name="my_requests"),
     path("new/<slug:slug>/", views.apply, name="apply"),
+    path("new/<slug:slug>/check/", views.apply_check, name="apply_check"),
     path("track/", views.track, name="track"),
     path("<digits:code>/", views.my_request, name="my_request"),
     path("<digits:code>/receipt/", views.receipt, name="receipt"),

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,12 +17,13 @@ from desk.accounts.models import User
 from desk.agencies import access
 from desk.agencies.access import require_staff
 from desk.agencies.models import Role
+from desk.catalog.models import FieldKind, Service
 from desk.catalog.selectors import service_for_apply
 from desk.core import ratelimit
 from desk.core.errors import ApplicationError
 from desk.core.http import client_ip, staff_login_required
 from desk.core.uploads import document_response
-from desk.submissions import deadlines, progress, selectors, services
+from desk.submissions import deadlines, drafts, progress, selectors, services
 from desk.submissions.forms import (
     ApplicationForm,
     AssignForm,
@@ -50,26 +53,23 @@ def apply(request: HttpRequest, slug: str) -> HttpResponse:
     if not access.may_apply(user):
         messages.error(request, _("ثبت درخواست فقط با ورود شهروند (کد ملی و پیامک) ممکن است."))
         return redirect("catalog:service_detail", slug=slug)
+    draft = drafts.draft_get(request.session, service)
     form = ApplicationForm(
         request.POST or None,
         request.FILES or None,
         service=service,
-        initial={"idempotency_key": uuid.uuid4()},
+        kept={name: kept.name for name, kept in draft.files.items()} if draft else None,
+        initial=_draft_initial(service, draft),
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            submission = services.submission_create(
-                service=service,
-                applicant=user,
-                answers=form.answers(),
-                files=form.uploads(),
-                idempotency_key=form.cleaned_data["idempotency_key"],
-                address=client_ip(request) or "unknown",
-            )
-        except ApplicationError as exc:
-            form.add_error(None, exc.message)
-        else:
-            return redirect("submissions:receipt", code=submission.tracking_code)
+        drafts.draft_save(
+            request.session,
+            service=service,
+            idempotency_key=form.cleaned_data["idempotency_key"],
+            answers=form.answers(),
+            uploads=form.uploads(),
+        )
+        return redirect("submissions:apply_check", slug=slug)
     context = {
         "service": service,
         "form": form,
@@ -77,6 +77,51 @@ def apply(request: HttpRequest, slug: str) -> HttpResponse:
         "promised": services.promised_date(service=service),
     }
     return render(request, "submissions/apply.html", context)
+
+
+def _draft_initial(service: Service, draft: drafts.Draft | None) -> dict[str, object]:
+    """The form as the citizen left it when they come back to change an answer."""
+    if draft is None:
+        return {"idempotency_key": uuid.uuid4()}
+    dates = {f.name for f in service.form_fields.all() if f.kind == FieldKind.DATE}
+    answers = {
+        name: date.fromisoformat(value) if name in dates and value else value
+        for name, value in draft.answers.items()
+    }
+    return {**answers, "idempotency_key": draft.idempotency_key}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def apply_check(request: HttpRequest, slug: str) -> HttpResponse:
+    """«Check your answers»: every answer with a change link; sending files the request."""
+    service = service_for_apply(slug)
+    draft = drafts.draft_get(request.session, service) if service else None
+    if service is None or draft is None:
+        return redirect("submissions:apply", slug=slug)
+    user = _citizen(request)
+    error = ""
+    if request.method == "POST":
+        sent = selectors.submission_by_key(user, draft.idempotency_key)
+        if sent is not None:  # a second tap on «send» while the first was on its way
+            return redirect("submissions:receipt", code=sent.tracking_code)
+        try:
+            uploads = drafts.draft_uploads(draft)
+            submission = services.submission_create(
+                service=service,
+                applicant=user,
+                answers=draft.answers,
+                files=uploads,
+                idempotency_key=uuid.UUID(draft.idempotency_key),
+                address=client_ip(request) or "unknown",
+            )
+        except (ApplicationError, ValidationError) as exc:
+            error = exc.message if isinstance(exc, ApplicationError) else " ".join(exc.messages)
+        else:
+            drafts.draft_discard(request.session, service)
+            return redirect("submissions:receipt", code=submission.tracking_code)
+    context = {"service": service, "rows": drafts.check_rows(service, draft), "error": error}
+    return render(request, "submissions/apply_check.html", context)
 
 
 @login_required

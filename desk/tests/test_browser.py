@@ -156,13 +156,13 @@ class BrowserWalkTests(StaticLiveServerTestCase):
         # The sign-out form is submitted directly: at phone width it sits in the collapsed menu,
         # and waiting for the menu's animation raced on a loaded CI machine.
         with page.expect_navigation():
-            page.locator(f"nav form[action='{reverse('accounts:logout')}']").evaluate(
+            page.locator(f".site-bar form[action='{reverse('accounts:logout')}']").evaluate(
                 "f => f.requestSubmit()"
             )
         page.wait_for_url(self.live_server_url + "/")
         # At phone width the menu is collapsed again, so look for the links, not their pixels.
-        expect(page.locator(f"nav a[href='{reverse('accounts:citizen_login')}']")).to_have_count(1)
-        expect(page.locator(f"nav form[action='{reverse('accounts:logout')}']")).to_have_count(0)
+        expect(page.locator(f".site-bar a[href='{reverse('accounts:citizen_login')}']")).to_have_count(1)
+        expect(page.locator(f".site-bar form[action='{reverse('accounts:logout')}']")).to_have_count(0)
 
     def _assert_no_gregorian_year(self) -> None:
         text = self.page.locator("body").inner_text()
@@ -242,7 +242,11 @@ class BrowserWalkTests(StaticLiveServerTestCase):
         page.get_by_label("نشانی ملک").fill("تهران، خیابان آزادی، پلاک ۱۲")
         page.get_by_label("تصویر سند").set_input_files(self._file("deed.pdf", PDF_BYTES))
         self._shot("04-apply-phone")
-        page.get_by_role("button", name="ثبت درخواست", exact=True).click()
+        page.get_by_role("button", name="ادامه", exact=True).click()
+        # Check your answers, then send.
+        page.wait_for_url(f"**/services/{self.service.slug}/apply/check/")
+        expect(page.locator("#check-answers")).to_contain_text("deed.pdf")
+        page.get_by_role("button", name="تأیید و ثبت درخواست").click()
 
         # Receipt: tracking code and a Jalali promised date, all in Persian digits.
         page.wait_for_url(

@@ -26,3 +26,9 @@ document.addEventListener("click", function (event) {
   var target = event.target.closest && event.target.closest("[data-print]");
   if (target) { window.print(); }
 });
+
+// The error summary takes focus, so a screen reader announces it and the keyboard starts there.
+document.addEventListener("DOMContentLoaded", function () {
+  var summary = document.querySelector(".error-summary");
+  if (summary) { summary.focus(); }
+});

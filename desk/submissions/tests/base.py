@@ -118,9 +118,10 @@ class SubmissionTestCase(BaseTestCase):
         address: str = "تهران، خیابان انقلاب",
         ip: str = "127.0.0.1",
     ) -> Response:
-        """The citizen files a request through the form with one document (field "deed")."""
+        """The citizen files a request through the form with one document (field "deed"), then
+        sends it from «check your answers» when the form was accepted."""
         self.client.force_login(self.citizen)
-        return self.client.post(
+        r = self.client.post(
             reverse("submissions:apply", args=[self.service.slug]),
             {
                 "idempotency_key": str(uuid.uuid4()),
@@ -129,6 +130,9 @@ class SubmissionTestCase(BaseTestCase):
             },
             REMOTE_ADDR=ip,
         )
+        if r.status_code != 302 or "/check/" not in r["Location"]:
+            return r
+        return self.client.post(r["Location"], REMOTE_ADDR=ip)
 
     def document_of(self, submission: Submission) -> Attachment:
         return submission.attachments.get(kind=AttachmentKind.DOCUMENT)

@@ -49,7 +49,9 @@ class ApplyTests(SubmissionTestCase):
             "owner_code": "۰۰۸۴۵۷۵۹۴۸",
             "owner_mobile": "۰۹۱۲ ۳۴۵ ۶۷۸۹",
             "postal_code": "۱۲۳۴۵-۶۷۸۹۰",
-            "deed_date": "۱۴۰۴/۰۱/۱۰",
+            "deed_date_0": "۱۰",
+            "deed_date_1": "۰۱",
+            "deed_date_2": "۱۴۰۴",
             "usage": "تجاری",
             "has_permit": "yes",
             "plan": upload("plan.png", PNG_BYTES),
@@ -58,8 +60,13 @@ class ApplyTests(SubmissionTestCase):
         return {k: v for k, v in data.items() if v is not None}
 
     def post(self, data: dict[str, Any]) -> Response:
+        """The form, then «check your answers» and send (what a citizen does)."""
         self.client.force_login(self.citizen)
-        return self.client.post(self.url, data)
+        r = self.client.post(self.url, data)
+        check = reverse("submissions:apply_check", args=[self.kinds.slug])
+        if r.status_code == 302 and r["Location"] == check:
+            return self.client.post(check)
+        return r
 
     def assert_refused(self, r: Response, field: str, message: str, *typed: str) -> None:
         self.assertEqual(r.status_code, 200)
@@ -165,18 +172,26 @@ class ApplyTests(SubmissionTestCase):
         self.assert_refused(r, "postal_code", "کد پستی باید ۱۰ رقم باشد.", "۱۲۳۴۵")
 
     def test_it_refuses_a_date_that_does_not_exist_and_keeps_it(self) -> None:
-        r = self.post(self.valid_data(deed_date="۱۴۰۴/۱۳/۱۰"))
-        self.assert_refused(r, "deed_date", "این تاریخ در تقویم وجود ندارد.", "۱۴۰۴/۱۳/۱۰")
+        r = self.post(self.valid_data(deed_date_1="۱۳"))
+        self.assert_refused(r, "deed_date", "این تاریخ در تقویم وجود ندارد.", 'value="۱۳"')
 
     def test_it_refuses_a_gregorian_looking_text_as_date(self) -> None:
-        r = self.post(self.valid_data(deed_date="30 March"))
-        self.assert_refused(r, "deed_date", "تاریخ را به شکل ۱۴۰۴/۰۱/۱۰ وارد کنید.", "30 March")
+        r = self.post(self.valid_data(deed_date_1="March", deed_date_0="30"))
+        self.assert_refused(r, "deed_date", "روز، ماه و سال را با رقم بنویسید.", "March")
+
+    def test_it_refuses_a_gregorian_year(self) -> None:
+        r = self.post(self.valid_data(deed_date_2="2025"))
+        self.assert_refused(r, "deed_date", "سال را شمسی و با چهار رقم بنویسید، مثلاً ۱۳۶۸.")
+
+    def test_it_asks_for_the_missing_part_of_a_date(self) -> None:
+        r = self.post(self.valid_data(deed_date_0=""))
+        self.assert_refused(r, "deed_date", "«تاریخ سند» باید روز، ماه و سال داشته باشد.")
 
     def test_it_refuses_an_unknown_choice_and_keeps_the_other_answers(self) -> None:
         r = self.post(self.valid_data(usage="صنعتی"))
         error = r.context["form"].errors["usage"][0]
         self.assertIn("گزینهٔ معتبر", error)
-        self.assert_refused(r, "usage", error, "۱۲٬۵۰۰", "۱۴۰۴/۰۱/۱۰")
+        self.assert_refused(r, "usage", error, "۱۲٬۵۰۰", 'value="۱۴۰۴"')
 
     def test_it_keeps_the_chosen_option_when_another_field_fails(self) -> None:
         r = self.post(self.valid_data(owner_code="0084575949", usage="اداری", has_permit="no"))
@@ -199,14 +214,24 @@ class ApplyTests(SubmissionTestCase):
             r, "plan", "فقط پرونده PDF یا تصویر JPEG و PNG پذیرفته می‌شود.", "علي كريمي"
         )
         # The browser cannot keep a chosen file, so the page says to choose it again.
-        self.assertContains(r, "دوباره باید انتخاب شوند")
+        self.assertContains(r, "آن‌ها را دوباره انتخاب کنید")
 
     def test_it_requires_required_fields(self) -> None:
         r = self.post({"idempotency_key": str(uuid.uuid4())})
         self.assertEqual(r.status_code, 200)
-        for name, _label, _kind, _extra in FIELDS:
-            self.assertEqual(r.context["form"].errors[name], ["این مقدار لازم است."], name)
-        self.assertContains(r, "لطفاً خطاهای مشخص‌شده در فرم را برطرف کنید.")
+        form = r.context["form"]
+        self.assertEqual(form.errors["owner_name"], ["«نام مالک» را وارد کنید."])
+        self.assertEqual(form.errors["plan"], ["«نقشه» را بارگذاری کنید."])
+        self.assertEqual(form.errors["usage"], ["یکی از گزینه‌های «کاربری» را انتخاب کنید."])
+        self.assertEqual(
+            form.errors["has_permit"], ["برای «پروانه قبلی دارد؟» بله یا خیر را انتخاب کنید."]
+        )
+        self.assertEqual(form.errors["deed_date"], ["«تاریخ سند» را وارد کنید."])
+        # The summary lists every error as a link to its field; the title says «خطا:».
+        for name, _label, kind, _extra in FIELDS:
+            target = {FieldKind.YES_NO: "_0", FieldKind.DATE: "_0"}.get(kind, "")
+            self.assertContains(r, f'<a href="#id_{name}{target}">{form.errors[name][0]}</a>')
+        self.assertContains(r, "<title>خطا: ")
         self.assertFalse(Submission.objects.exists())
 
     def test_it_lets_optional_fields_stay_empty(self) -> None:

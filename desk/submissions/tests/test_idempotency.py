@@ -24,9 +24,9 @@ class IdempotencyTests(SubmissionTestCase):
         self.client.force_login(self.citizen)
 
     def post(self, key: str, address: str = "تهران، خیابان آزادی") -> Response:
-        return self.client.post(
-            self.url, {"idempotency_key": key, "address": address, "deed": upload()}
-        )
+        """The form, then «check your answers» and send."""
+        self.client.post(self.url, {"idempotency_key": key, "address": address, "deed": upload()})
+        return self.client.post(reverse("submissions:apply_check", args=[self.service.slug]))
 
     def test_it_gives_each_form_a_fresh_key(self) -> None:
         first = self.client.get(self.url).context["form"].initial["idempotency_key"]
@@ -92,6 +92,7 @@ class IdempotencyTests(SubmissionTestCase):
         self.assertEqual(Submission.objects.count(), 1)
 
     def test_it_accepts_a_form_that_lost_its_key_with_a_fresh_one(self) -> None:
-        r = self.client.post(self.url, {"address": "تهران", "deed": upload()})
+        self.client.post(self.url, {"address": "تهران", "deed": upload()})
+        r = self.client.post(reverse("submissions:apply_check", args=[self.service.slug]))
         submission = Submission.objects.get()
         self.assertRedirects(r, reverse("submissions:receipt", args=[submission.tracking_code]))

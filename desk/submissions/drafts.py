@@ -1,0 +1,140 @@
+"""A request's answers held server-side between the form and «check your answers».
+
+The answers live in the session; chosen files are stored once, under ``drafts/`` in the
+default (private) storage, so the citizen neither loses them on the check page nor uploads
+them twice. Files are checked when chosen and again when the request is sent. A draft is
+dropped when the request is sent or replaced; files of drafts nobody sent are removed by
+``manage.py sweep_drafts`` (run daily with the other sweeps).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.contrib.sessions.backends.base import SessionBase
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.utils import timezone
+
+from desk.catalog.models import FieldKind, Service
+from desk.core.forms import check_document
+from desk.submissions.selectors import answer_text
+
+DRAFTS_FOLDER = "drafts"
+# A draft older than this is abandoned: the session that held it has expired anyway.
+DRAFT_MAX_AGE = timedelta(days=1)
+
+
+@dataclass
+class DraftFile:
+    path: str
+    name: str
+    size: int
+
+
+@dataclass
+class Draft:
+    idempotency_key: str
+    answers: dict[str, Any]  # JSON-safe: a date as ISO text
+    files: dict[str, DraftFile] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CheckRow:
+    """One line of «check your answers»: the question, the answer, where to change it."""
+
+    name: str
+    label: str
+    answer: str
+
+
+def _key(service: Service) -> str:
+    return f"apply-draft:{service.pk}"
+
+
+def draft_get(session: SessionBase, service: Service) -> Draft | None:
+    raw = session.get(_key(service))
+    if not raw:
+        return None
+    files = {name: DraftFile(**spec) for name, spec in raw.get("files", {}).items()}
+    return Draft(raw["idempotency_key"], raw["answers"], files)
+
+
+def draft_save(
+    session: SessionBase,
+    *,
+    service: Service,
+    idempotency_key: uuid.UUID,
+    answers: dict[str, Any],
+    uploads: dict[str, UploadedFile],
+) -> Draft:
+    """Keep the checked answers; a newly chosen file replaces the one kept for its question."""
+    previous = draft_get(session, service)
+    files = dict(previous.files) if previous else {}
+    for name, upload in uploads.items():
+        stored = default_storage.save(f"{DRAFTS_FOLDER}/{uuid.uuid4().hex}", upload)
+        if name in files:
+            default_storage.delete(files[name].path)
+        files[name] = DraftFile(
+            path=stored, name=(upload.name or "file")[-200:], size=upload.size or 0
+        )
+    plain = {k: v.isoformat() if isinstance(v, date) else v for k, v in answers.items()}
+    draft = Draft(str(idempotency_key), plain, files)
+    session[_key(service)] = {
+        "idempotency_key": draft.idempotency_key,
+        "answers": draft.answers,
+        "files": {n: f.__dict__ for n, f in files.items()},
+        "saved_at": timezone.now().isoformat(),
+    }
+    return draft
+
+
+def draft_uploads(draft: Draft) -> dict[str, UploadedFile]:
+    """The kept files, opened and checked again, ready for ``submission_create``."""
+    uploads: dict[str, UploadedFile] = {}
+    for name, kept in draft.files.items():
+        upload = UploadedFile(default_storage.open(kept.path, "rb"), name=kept.name, size=kept.size)
+        check_document(upload)
+        uploads[name] = upload
+    return uploads
+
+
+def draft_discard(session: SessionBase, service: Service) -> None:
+    draft = draft_get(session, service)
+    if draft is None:
+        return
+    for kept in draft.files.values():
+        default_storage.delete(kept.path)
+    del session[_key(service)]
+
+
+def check_rows(service: Service, draft: Draft) -> list[CheckRow]:
+    rows = []
+    for spec in service.form_fields.all():
+        if spec.kind == FieldKind.FILE:
+            kept = draft.files.get(spec.name)
+            answer = kept.name if kept else ""
+        else:
+            value = draft.answers.get(spec.name)
+            answer = "" if value in (None, "") else answer_text(spec, value)
+        rows.append(CheckRow(spec.name, spec.label, answer))
+    return rows
+
+
+def drafts_sweep(*, older_than: timedelta = DRAFT_MAX_AGE) -> int:
+    """Remove kept files of drafts nobody sent; returns how many were removed."""
+    cutoff = timezone.now() - older_than
+    try:
+        _folders, names = default_storage.listdir(DRAFTS_FOLDER)
+    except FileNotFoundError:
+        return 0
+    removed = 0
+    for name in names:
+        path = f"{DRAFTS_FOLDER}/{name}"
+        if default_storage.get_modified_time(path) < cutoff:
+            default_storage.delete(path)
+            removed += 1
+    return removed

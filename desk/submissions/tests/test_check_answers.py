@@ -1,0 +1,81 @@
+"""«Check your answers» before a request is sent: answers and chosen files kept server-side."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from django.core.files.storage import default_storage
+from django.urls import reverse
+
+from desk.submissions.drafts import draft_get, drafts_sweep
+from desk.submissions.models import Submission
+from desk.submissions.tests.base import SubmissionTestCase, upload
+from desk.test import PDF_BYTES
+
+
+class CheckAnswersTests(SubmissionTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.client.force_login(self.citizen)
+        self.form_url = reverse("submissions:apply", args=[self.service.slug])
+        self.check_url = reverse("submissions:apply_check", args=[self.service.slug])
+
+    def fill(self, address: str = "تهران، خیابان آزادی", **files: object) -> None:
+        data = {"idempotency_key": str(uuid.uuid4()), "address": address, **files}
+        r = self.client.post(self.form_url, data)
+        self.assertRedirects(r, self.check_url)
+
+    def test_it_shows_every_answer_with_a_change_link_before_sending(self) -> None:
+        self.fill(deed=upload("sanad.pdf"))
+        r = self.client.get(self.check_url)
+        self.assertContains(r, "تهران، خیابان آزادی")
+        self.assertContains(r, "sanad.pdf")
+        self.assertContains(r, f'href="{self.form_url}#id_address"')
+        self.assertContains(r, f'href="{self.form_url}#id_deed"')
+        self.assertFalse(Submission.objects.exists())
+
+    def kept_path(self) -> str:
+        draft = draft_get(self.client.session, self.service)
+        assert draft is not None
+        return draft.files["deed"].path
+
+    def test_sending_files_the_request_with_the_kept_file_and_drops_the_draft(self) -> None:
+        self.fill(deed=upload("sanad.pdf"))
+        kept = self.kept_path()
+        self.assertTrue(default_storage.exists(kept))
+        r = self.client.post(self.check_url)
+        submission = Submission.objects.get()
+        self.assertRedirects(r, reverse("submissions:receipt", args=[submission.tracking_code]))
+        attachment = submission.attachments.get()
+        self.assertEqual(attachment.original_name, "sanad.pdf")
+        self.assertEqual(attachment.content_type, "application/pdf")
+        with attachment.file.open("rb") as f:
+            self.assertEqual(f.read(), PDF_BYTES)
+        self.assertFalse(default_storage.exists(kept))
+        # A second tap on «send» lands on the same receipt, not on a second request.
+        again = self.client.post(self.check_url)
+        self.assertEqual(again.status_code, 302)
+        self.assertEqual(Submission.objects.count(), 1)
+
+    def test_changing_an_answer_keeps_the_file_already_chosen(self) -> None:
+        self.fill(deed=upload("sanad.pdf"))
+        r = self.client.get(self.form_url)
+        self.assertContains(r, "تهران، خیابان آزادی")
+        self.assertContains(r, "پرونده «sanad.pdf» نگه داشته شده است")
+        self.fill(address="تبریز، خیابان امام")
+        self.client.post(self.check_url)
+        submission = Submission.objects.get()
+        self.assertEqual(submission.data["address"], "تبریز، خیابان امام")
+        self.assertEqual(submission.attachments.get().original_name, "sanad.pdf")
+
+    def test_the_check_page_without_answers_sends_back_to_the_form(self) -> None:
+        self.assertRedirects(self.client.get(self.check_url), self.form_url)
+
+    def test_the_sweep_removes_abandoned_draft_files(self) -> None:
+        self.fill(deed=upload("sanad.pdf"))
+        kept = self.kept_path()
+        drafts_sweep()
+        self.assertTrue(default_storage.exists(kept))  # fresh: someone may still send it
+        self.assertGreaterEqual(drafts_sweep(older_than=-timedelta(days=1)), 1)
+        self.assertFalse(default_storage.exists(kept))
