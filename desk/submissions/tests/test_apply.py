@@ -229,7 +229,7 @@ class ApplyTests(SubmissionTestCase):
         self.assertEqual(form.errors["deed_date"], ["«تاریخ سند» را وارد کنید."])
         # The summary lists every error as a link to its field; the title says «خطا:».
         for name, _label, kind, _extra in FIELDS:
-            target = {FieldKind.YES_NO: "_0", FieldKind.DATE: "_0"}.get(kind, "")
+            target = "_0" if kind in (FieldKind.YES_NO, FieldKind.DATE) else ""
             self.assertContains(r, f'<a href="#id_{name}{target}">{form.errors[name][0]}</a>')
         self.assertContains(r, "<title>خطا: ")
         self.assertFalse(Submission.objects.exists())
