@@ -132,9 +132,12 @@ def my_appointment(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def cancel(request: HttpRequest, code: str) -> HttpResponse:
+    """GET asks «are you sure?» with what cancelling means; the POST from that page cancels."""
     appointment = selectors.get_appointment_for_citizen(_user(request), code)
+    if request.method == "GET":
+        return render(request, "appointments/cancel.html", {"appointment": appointment})
     try:
         services.appointment_cancel(appointment_id=appointment.pk, actor=_user(request))
     except ApplicationError as exc:

@@ -216,6 +216,8 @@ class ActionChoice:
     label: str
     needs_message: bool = False
     needs_result: bool = False
+    rejects: bool = False  # ends the request as rejected: confirmed on a page of its own
+    asks_citizen: bool = False
 
 
 START_REVIEW = "start_review"
@@ -228,7 +230,14 @@ def staff_actions_for(submission: Submission, user: object) -> list[ActionChoice
     if staff is None or step is None or not access.can_act_on_submission(user, submission):
         return []
     choices = [
-        ActionChoice(a.key, a.label, a.needs_message, a.needs_result)
+        ActionChoice(
+            a.key,
+            a.label,
+            a.needs_message,
+            a.needs_result,
+            rejects=a.target.kind == StepKind.END_REJECTED,
+            asks_citizen=a.target.kind == StepKind.ASK_CITIZEN,
+        )
         for a in step_actions(step)
         if not (a.needs_result and submission.status == Status.SUBMITTED)
         and staff_may_take(

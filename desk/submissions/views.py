@@ -273,6 +273,9 @@ def staff_request(request: HttpRequest, code: str) -> HttpResponse:
 def staff_act(request: HttpRequest, code: str) -> HttpResponse:
     submission = selectors.get_submission_for_staff(request.user, code)
     form = StaffActionForm(request.POST, request.FILES)
+    if form.is_valid() and _needs_confirming(request, submission, form):
+        context = {"submission": submission, "form": form}
+        return render(request, "submissions/staff_confirm.html", context)
     if form.is_valid():
         try:
             submission = services.submission_transition(
@@ -289,6 +292,22 @@ def staff_act(request: HttpRequest, code: str) -> HttpResponse:
             return redirect("submissions:staff_request", code=code)
     context = _staff_context(request, submission, form=form)
     return render(request, "submissions/staff_request.html", context, status=400)
+
+
+def _choice(
+    request: HttpRequest, submission: Submission, form: StaffActionForm
+) -> services.ActionChoice | None:
+    actions = services.staff_actions_for(submission, request.user)
+    return next((a for a in actions if a.name == form.cleaned_data["action"]), None)
+
+
+def _needs_confirming(request: HttpRequest, submission: Submission, form: StaffActionForm) -> bool:
+    """A rejection is final: it is confirmed on a page of its own, with its reason shown,
+    before it is taken (the confirming form posts again with ``confirmed``)."""
+    choice = _choice(request, submission, form)
+    if choice is None or not choice.rejects or request.POST.get("confirmed") == "1":
+        return False
+    return bool(form.cleaned_data["message"].strip()) or not choice.needs_message
 
 
 @staff_login_required

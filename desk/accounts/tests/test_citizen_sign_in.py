@@ -231,10 +231,12 @@ class CitizenSignInTests(BaseTestCase):
         error = "کد ملی واردشده معتبر نیست."
         self.assertEqual(r.context["form"].errors["national_code"], [error])
         html = r.content.decode()
-        field_at = html.index('name="national_code"')
-        error_at = html.index(error)
-        self.assertLess(field_at, error_at)
+        # Beside its field (between its label and the next field), and linked from the summary.
+        label_at = html.index('for="id_national_code"')
+        error_at = html.index(error, html.index('id="id_national_code_error"'))
+        self.assertLess(label_at, error_at)
         self.assertLess(error_at, html.index('name="mobile"'))
+        self.assertContains(r, f'<a href="#id_national_code">{error}</a>')
         self.assertContains(r, 'value="۰۰۸۴۵۷۵۹۴۹"')
         self.assertContains(r, 'value="۰۹۱۲۱۲۳۴۵۶۷"')
         self.assertContains(r, 'aria-invalid="true"')

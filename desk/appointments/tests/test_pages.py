@@ -66,6 +66,20 @@ class CitizenPageTests(AppointmentTestCase):
         new.refresh_from_db()
         self.assertEqual(new.status, AppointmentStatus.CANCELLED)
 
+    def test_cancelling_asks_first_and_says_what_it_means(self) -> None:
+        appointment = self.book(at(MONDAY, 8, 0))
+        self.client.force_login(self.citizen)
+        url = reverse("appointments:cancel", args=[appointment.booking_code])
+        self.assertContains(self.client.get(reverse("appointments:mine")), f'href="{url}"')
+        response = self.client.get(url)
+        self.assertContains(response, "آیا می‌خواهید این نوبت را لغو کنید؟")
+        self.assertContains(response, "برگرداندنی نیست")
+        appointment.refresh_from_db()
+        self.assertEqual(appointment.status, AppointmentStatus.BOOKED)  # asking changes nothing
+        self.assertContains(self.client.post(url, follow=True), "نوبت لغو شد")
+        appointment.refresh_from_db()
+        self.assertEqual(appointment.status, AppointmentStatus.CANCELLED)
+
     def test_another_citizens_appointment_is_404(self) -> None:
         appointment = self.book(at(MONDAY, 8, 0))
         self.client.force_login(self.another_citizen("0010000011"))
@@ -75,6 +89,9 @@ class CitizenPageTests(AppointmentTestCase):
         )
         self.assertEqual(
             self.client.post(reverse("appointments:cancel", args=[code])).status_code, 404
+        )
+        self.assertEqual(
+            self.client.get(reverse("appointments:cancel", args=[code])).status_code, 404
         )
         url = reverse("appointments:book", args=[self.service.slug]) + f"?reschedule={code}"
         self.assertEqual(self.client.get(url).status_code, 404)

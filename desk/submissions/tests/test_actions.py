@@ -111,9 +111,27 @@ class ActionTests(SubmissionTestCase):
         self.assertContains(r, text.strip(), status_code=400)
         self.assert_unchanged()
 
-    def test_it_rejects_with_a_reason(self) -> None:
+    def test_it_asks_to_confirm_a_rejection_with_its_reason_before_taking_it(self) -> None:
         self.move_to("start_review")
         r = self.act("reject", message="ملک در طرح تعریض خیابان است.")
+        self.assertEqual(r.status_code, 200)
+        self.assertContains(r, "بله، درخواست را رد کن")
+        self.assertContains(r, "ملک در طرح تعریض خیابان است.")
+        self.assertContains(r, 'name="confirmed" value="1"')
+        self.submission.refresh_from_db()
+        self.assertEqual(self.submission.status, Status.IN_REVIEW)
+
+    def test_it_labels_the_reject_box_apart_from_the_question_box(self) -> None:
+        self.move_to("start_review")
+        self.client.force_login(self.expert)
+        r = self.client.get(self.page)
+        self.assertContains(r, "دلیل رد (به متقاضی اعلام می‌شود)")
+        self.assertContains(r, "اطلاعات یا مدرکی که از متقاضی می‌خواهید")
+        self.assertContains(r, "رد درخواست و اعلام دلیل به متقاضی")
+
+    def test_it_rejects_with_a_reason(self) -> None:
+        self.move_to("start_review")
+        r = self.act("reject", message="ملک در طرح تعریض خیابان است.", confirmed="1")
         self.assertRedirects(r, self.page)
         event = self.assert_recorded(EventKind.REJECTED, Status.REJECTED, "رد شد")
         self.assertEqual(event.message, "ملک در طرح تعریض خیابان است.")

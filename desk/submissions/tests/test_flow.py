@@ -29,15 +29,19 @@ class WholePathTests(BaseTestCase):
         self._sign_in_by_sms()
         r = self.client.get(reverse("submissions:apply", args=[self.service.slug]))
         key = r.context["form"].initial["idempotency_key"]
+        r = self.client.post(
+            reverse("submissions:apply", args=[self.service.slug]),
+            {
+                "idempotency_key": key,
+                "address": "تهران، خیابان آزادی",
+                "deed": SimpleUploadedFile("deed.pdf", PDF_BYTES),
+            },
+        )
+        check = reverse("submissions:apply_check", args=[self.service.slug])
+        self.assertRedirects(r, check)
+        self.assertContains(self.client.get(check), "تهران، خیابان آزادی")
         with self.captureOnCommitCallbacks(execute=True):
-            r = self.client.post(
-                reverse("submissions:apply", args=[self.service.slug]),
-                {
-                    "idempotency_key": key,
-                    "address": "تهران، خیابان آزادی",
-                    "deed": SimpleUploadedFile("deed.pdf", PDF_BYTES),
-                },
-            )
+            r = self.client.post(check)
         submission = Submission.objects.get()
         self.assertRedirects(r, reverse("submissions:receipt", args=[submission.tracking_code]))
         r = self.client.get(reverse("submissions:receipt", args=[submission.tracking_code]))
