@@ -102,8 +102,13 @@ def apply_check(request: HttpRequest, slug: str) -> HttpResponse:
     user = _citizen(request)
     error = ""
     if request.method == "POST":
-        sent = selectors.submission_by_key(user, draft.idempotency_key)
-        if sent is not None:  # a second tap on «send» while the first was on its way
+        try:
+            uploads = drafts.draft_uploads(draft)
+        except FileNotFoundError:
+            # A second tap on «send» while the first was on its way: that one filed it.
+            sent = selectors.submission_by_key(user, draft.idempotency_key)
+            if sent is None:
+                raise
             return redirect("submissions:receipt", code=sent.tracking_code)
         try:
             uploads = drafts.draft_uploads(draft)

@@ -80,6 +80,7 @@ class DeadlineCacheTests(CalendarTestCase):
             },
         )
         self.assertEqual(r.status_code, 302)
+        self.assertEqual(self.client.post(r["Location"]).status_code, 302)  # check answers, send
         return Submission.objects.latest("pk").due_on
 
     def test_it_moves_the_next_requests_deadline_for_a_closure_added_in_the_admin(self) -> None:

@@ -27,8 +27,9 @@ class ApplyCacheTests(BaseTestCase):
         self.apply_url = reverse("submissions:apply", args=[self.service.slug])
 
     def apply(self) -> Any:
+        """The form, then «check your answers» and send when the form was accepted."""
         self.client.force_login(self.citizen)
-        return self.client.post(
+        r = self.client.post(
             self.apply_url,
             {
                 "address": "تهران",
@@ -36,6 +37,7 @@ class ApplyCacheTests(BaseTestCase):
                 "idempotency_key": str(uuid.uuid4()),
             },
         )
+        return self.client.post(r["Location"]) if r.status_code == 302 else r
 
     def edit_in_admin(self, url: str, **changes: Any) -> None:
         self.client.force_login(self.root)
