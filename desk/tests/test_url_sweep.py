@@ -55,6 +55,7 @@ ROUTES: dict[str, str] = {
     "appointments:no_show": STAFF_OBJECT,
     "appointments:done": STAFF_OBJECT,
     "submissions:apply": CITIZEN,
+    "submissions:apply_check": CITIZEN,
     "submissions:track": PUBLIC,
     "submissions:my_requests": CITIZEN,
     "submissions:my_request": CITIZEN_OBJECT,
@@ -263,7 +264,7 @@ class UrlSweepTests(BaseTestCase):
             args = ARGS[name](self.b) if name in ARGS else []
             if "template_" in name:
                 args = ["status_submitted"]
-            if name in ("submissions:apply", "appointments:book"):
+            if name in ("submissions:apply", "submissions:apply_check", "appointments:book"):
                 args = [self.b.service.slug]
             with self.subTest(route=name):
                 r = self.client.get(reverse(name, args=args))

@@ -34,7 +34,9 @@ class RequestAuditTests(SubmissionTestCase):
         self.client.force_login(self.expert)
         url = reverse("submissions:staff_act", args=[self.code])
         self.client.post(url, {"action": "start_review"})
-        self.client.post(url, {"action": "reject", "message": "سند مالکیت خوانا نیست"})
+        self.client.post(
+            url, {"action": "reject", "message": "سند مالکیت خوانا نیست", "confirmed": "1"}
+        )
 
         kinds = [e.action for e in AuditEntry.objects.filter(object_id=str(self.submission.pk))]
         self.assertEqual(kinds, ["request.submitted", "request.review_started", "request.rejected"])
