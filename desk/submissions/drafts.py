@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.contrib.sessions.backends.base import SessionBase
+from django.core.files import File
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
@@ -92,9 +93,9 @@ def draft_save(
     return draft
 
 
-def draft_uploads(draft: Draft) -> dict[str, UploadedFile]:
+def draft_uploads(draft: Draft) -> dict[str, File]:
     """The kept files, opened and checked again, ready for ``submission_create``."""
-    uploads: dict[str, UploadedFile] = {}
+    uploads: dict[str, File] = {}
     for name, kept in draft.files.items():
         upload = UploadedFile(default_storage.open(kept.path, "rb"), name=kept.name, size=kept.size)
         check_document(upload)

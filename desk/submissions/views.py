@@ -111,7 +111,6 @@ def apply_check(request: HttpRequest, slug: str) -> HttpResponse:
                 raise
             return redirect("submissions:receipt", code=sent.tracking_code)
         try:
-            uploads = drafts.draft_uploads(draft)
             submission = services.submission_create(
                 service=service,
                 applicant=user,

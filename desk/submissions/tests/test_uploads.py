@@ -25,22 +25,7 @@ def content_of(response: Response) -> bytes:
 
 class UploadCheckTests(SubmissionTestCase):
     def apply(self, name: str, content: bytes) -> Response:
-<<<<<<< HEAD
         return self.apply_with_file(name, content)
-=======
-        """The form, then «check your answers» and send when the form was accepted."""
-        self.client.force_login(self.citizen)
-        r = self.client.post(
-            reverse("submissions:apply", args=[self.service.slug]),
-            {
-                "idempotency_key": str(uuid.uuid4()),
-                "address": "تهران، خیابان انقلاب",
-                "deed": upload(name, content),
-            },
-        )
-        check = reverse("submissions:apply_check", args=[self.service.slug])
-        return self.client.post(check) if r.status_code == 302 else r
->>>>>>> 5998a63 (Role menus without JavaScript, GOV.UK error summary and field messages, dates as day/month/year, check your answers with a server-side draft, numbered next steps on the receipt, Persian error pages)
 
     def test_it_accepts_a_png_named_pdf_as_png(self) -> None:
         r = self.apply("deed.pdf", PNG_BYTES)
