@@ -21,7 +21,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 
 from desk.catalog.models import FieldKind, Service
-from desk.core.forms import check_document
+from desk.core.uploads import check_document
 from desk.submissions.selectors import answer_text
 
 DRAFTS_FOLDER = "drafts"
@@ -79,9 +79,8 @@ def draft_save(
         stored = default_storage.save(f"{DRAFTS_FOLDER}/{uuid.uuid4().hex}", upload)
         if name in files:
             default_storage.delete(files[name].path)
-        files[name] = DraftFile(
-            path=stored, name=(upload.name or "file")[-200:], size=upload.size or 0
-        )
+        shown = getattr(upload, "original_name", "") or upload.name or "file"
+        files[name] = DraftFile(path=stored, name=shown[-200:], size=upload.size or 0)
     plain = {k: v.isoformat() if isinstance(v, date) else v for k, v in answers.items()}
     draft = Draft(str(idempotency_key), plain, files)
     session[_key(service)] = {
@@ -97,9 +96,9 @@ def draft_uploads(draft: Draft) -> dict[str, File]:
     """The kept files, opened and checked again, ready for ``submission_create``."""
     uploads: dict[str, File] = {}
     for name, kept in draft.files.items():
-        upload = UploadedFile(default_storage.open(kept.path, "rb"), name=kept.name, size=kept.size)
-        check_document(upload)
-        uploads[name] = upload
+        with default_storage.open(kept.path, "rb") as stored:
+            upload = UploadedFile(stored, name=kept.name, size=kept.size)
+            uploads[name] = check_document(upload)
     return uploads
 
 
