@@ -102,13 +102,20 @@ def draft_uploads(draft: Draft) -> dict[str, File]:
     return uploads
 
 
-def draft_discard(session: SessionBase, service: Service) -> None:
+def draft_discard(session: SessionBase, service: Service, *, sent: str = "") -> None:
+    """Drop the draft and its files; ``sent``: the tracking code it was filed as."""
     draft = draft_get(session, service)
-    if draft is None:
-        return
-    for kept in draft.files.values():
-        default_storage.delete(kept.path)
-    del session[_key(service)]
+    if draft is not None:
+        for kept in draft.files.values():
+            default_storage.delete(kept.path)
+        del session[_key(service)]
+    if sent:
+        session[f"{_key(service)}:sent"] = sent
+
+
+def last_sent(session: SessionBase, service: Service) -> str:
+    """The tracking code this session's last draft for ``service`` was filed as, if any."""
+    return str(session.get(f"{_key(service)}:sent", ""))
 
 
 def check_rows(service: Service, draft: Draft) -> list[CheckRow]:

@@ -98,6 +98,9 @@ def apply_check(request: HttpRequest, slug: str) -> HttpResponse:
     service = service_for_apply(slug)
     draft = drafts.draft_get(request.session, service) if service else None
     if service is None or draft is None:
+        filed = drafts.last_sent(request.session, service) if service else ""
+        if filed and request.method == "POST":  # «send» tapped again after it was filed
+            return redirect("submissions:receipt", code=filed)
         return redirect("submissions:apply", slug=slug)
     user = _citizen(request)
     error = ""
@@ -122,7 +125,7 @@ def apply_check(request: HttpRequest, slug: str) -> HttpResponse:
         except (ApplicationError, ValidationError) as exc:
             error = exc.message if isinstance(exc, ApplicationError) else " ".join(exc.messages)
         else:
-            drafts.draft_discard(request.session, service)
+            drafts.draft_discard(request.session, service, sent=submission.tracking_code)
             return redirect("submissions:receipt", code=submission.tracking_code)
     context = {"service": service, "rows": drafts.check_rows(service, draft), "error": error}
     return render(request, "submissions/apply_check.html", context)

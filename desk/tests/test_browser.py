@@ -161,8 +161,12 @@ class BrowserWalkTests(StaticLiveServerTestCase):
             )
         page.wait_for_url(self.live_server_url + "/")
         # At phone width the menu is collapsed again, so look for the links, not their pixels.
-        expect(page.locator(f".site-bar a[href='{reverse('accounts:citizen_login')}']")).to_have_count(1)
-        expect(page.locator(f".site-bar form[action='{reverse('accounts:logout')}']")).to_have_count(0)
+        expect(
+            page.locator(f".site-bar a[href='{reverse('accounts:citizen_login')}']")
+        ).to_have_count(1)
+        expect(
+            page.locator(f".site-bar form[action='{reverse('accounts:logout')}']")
+        ).to_have_count(0)
 
     def _assert_no_gregorian_year(self) -> None:
         text = self.page.locator("body").inner_text()
@@ -244,7 +248,7 @@ class BrowserWalkTests(StaticLiveServerTestCase):
         self._shot("04-apply-phone")
         page.get_by_role("button", name="ادامه", exact=True).click()
         # Check your answers, then send.
-        page.wait_for_url(f"**/services/{self.service.slug}/apply/check/")
+        page.wait_for_url("**" + reverse("submissions:apply_check", args=[self.service.slug]))
         expect(page.locator("#check-answers")).to_contain_text("deed.pdf")
         page.get_by_role("button", name="تأیید و ثبت درخواست").click()
 

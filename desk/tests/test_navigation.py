@@ -51,5 +51,5 @@ class NavigationTests(BaseTestCase):
         menu = html[html.index('<details class="site-menu') : html.index("</details>")]
         self.assertIn("<summary", menu)
         self.assertIn(reverse("submissions:my_requests"), menu)
-        self.assertIn('action="/logout/"', menu)
+        self.assertIn(f'action="{reverse("accounts:logout")}"', menu)
         self.assertNotIn("data-bs-toggle", html)

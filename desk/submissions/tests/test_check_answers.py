@@ -55,7 +55,7 @@ class CheckAnswersTests(SubmissionTestCase):
         self.assertFalse(default_storage.exists(kept))
         # A second tap on «send» lands on the same receipt, not on a second request.
         again = self.client.post(self.check_url)
-        self.assertEqual(again.status_code, 302)
+        self.assertRedirects(again, reverse("submissions:receipt", args=[submission.tracking_code]))
         self.assertEqual(Submission.objects.count(), 1)
 
     def test_changing_an_answer_keeps_the_file_already_chosen(self) -> None:

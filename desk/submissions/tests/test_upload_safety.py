@@ -124,8 +124,10 @@ class QuotaTests(UploadSafetyCase):
         self.client.force_login(self.citizen)
         form = {"idempotency_key": str(uuid.uuid4()), "address": ADDRESS}
         url = reverse("submissions:apply", args=[self.service.slug])
-        first = self.client.post(url, {**form, "deed": upload("deed.pdf", pdf())})
-        again = self.client.post(url, {**form, "deed": upload("deed.pdf", pdf())})
+        self.client.post(url, {**form, "deed": upload("deed.pdf", pdf())})
+        check = reverse("submissions:apply_check", args=[self.service.slug])
+        first = self.client.post(check)  # «send» on check your answers, tapped twice
+        again = self.client.post(check)
         self.assertEqual(first.status_code, 302)
         self.assertEqual(again["Location"], first["Location"])
         self.assertEqual(Submission.objects.count(), 1)
