@@ -7,7 +7,15 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from desk.core.env import env_bool, env_choice, env_int, env_list, env_str, load_env_file
+from desk.core.env import (
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_str,
+    json_secret,
+    load_env_file,
+)
 from desk.core.storage import default_storage_from_env
 from desk.lib.sms import parse_quiet_hours
 from desk.lib.urls import public_url_problem
@@ -64,6 +72,7 @@ INSTALLED_APPS = [
     "desk.submissions",
     "desk.delivery",
     "desk.appointments",
+    "desk.payments",
     "desk.notifications",
     "desk.health",
     "desk.operations",
@@ -365,6 +374,13 @@ SECURE_REFERRER_POLICY = "same-origin"
 # script or a style attribute breaks in the browser tests (they fail on a CSP violation).
 # data: images are Bootstrap's icons (in its CSS) and the QR code of a result.
 _csp_report_uri = env_str("CSP_REPORT_URI")  # not CSP_*: django-csp 4 reads those as old settings
+# Where the pay button's form may lead (the banks' payment pages), see Payments below.
+PAYMENT_GATEWAY_ORIGINS = [
+    "https://payment.zarinpal.com",
+    "https://sandbox.zarinpal.com",
+    "https://bpm.shaparak.ir",
+    "https://sep.shaparak.ir",
+]
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -375,11 +391,27 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": ["'self'"],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
-        "form-action": ["'self'"],
+        # The pay button's form goes on to the bank's page (a redirect or a posted form).
+        "form-action": ["'self'", *PAYMENT_GATEWAY_ORIGINS],
         "frame-ancestors": ["'none'"],
         **({"report-uri": [_csp_report_uri]} if _csp_report_uri else {}),
     }
 }
+
+# --- Payments (docs/payments.md) --------------------------------------------------------------
+# Each agency's gateway account names a set of secrets here, never in the database:
+# {"<name>": {"merchant_id": ..., "terminal_id": ..., "username": ..., "password": ...}}, from
+# PAYMENT_CREDENTIALS (JSON) or the JSON file at PAYMENT_CREDENTIALS_FILE (a mounted secret).
+PAYMENT_CREDENTIALS = json_secret(
+    "PAYMENT_CREDENTIALS", env_str("PAYMENT_CREDENTIALS"), env_str("PAYMENT_CREDENTIALS_FILE")
+)
+PAYMENT_TIMEOUT_SECONDS = env_int("PAYMENT_TIMEOUT_SECONDS", 15)
+# The fake gateway (its own payment page) for the demo and tests; never in production.
+PAYMENT_FAKE_ALLOWED = env_bool("PAYMENT_FAKE_ALLOWED", DEBUG)
+PAYMENT_ZARINPAL_SANDBOX = env_bool("PAYMENT_ZARINPAL_SANDBOX", False)
+# A payment left at the gateway this long is verified again (or expired) by the job.
+PAYMENT_PENDING_MINUTES = env_int("PAYMENT_PENDING_MINUTES", 30)
+PAYMENT_UNKNOWN_GIVE_UP_HOURS = env_int("PAYMENT_UNKNOWN_GIVE_UP_HOURS", 72)
 
 # --- API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

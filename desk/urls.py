@@ -66,6 +66,7 @@ urlpatterns = [
     path("appointments/", include("desk.appointments.urls")),
     path("documents/", include("desk.delivery.urls")),
     path("messages/", include("desk.notifications.urls")),
+    path("payments/", include("desk.payments.urls")),
     path("", include("desk.health.urls")),  # healthz/ (load balancers), bench/empty/
     path("admin/", admin.site.urls),
     *SHORT_LINKS,

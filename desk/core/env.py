@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -63,3 +64,22 @@ def load_env_file(path: Path) -> None:
         key, value = line.split("=", 1)
         value = value.split(" #", 1)[0].split("\t#", 1)[0].strip().strip("'\"")
         os.environ.setdefault(key.strip(), value)
+
+
+def json_secret(name: str, value: str, path: str) -> dict[str, dict[str, str]]:
+    """A JSON object of secrets given inline (``value``) or as a file (``path``, e.g. a mounted
+    Docker/Kubernetes secret). Bad JSON stops the start-up with the variable's name."""
+    if path:
+        try:
+            value = Path(path).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ImproperlyConfigured(f"{name}_FILE: cannot read {path}: {exc}") from exc
+    if not value.strip():
+        return {}
+    try:
+        data = json.loads(value)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name}: not valid JSON ({exc})") from exc
+    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
+        raise ImproperlyConfigured(f'{name}: expected {{"<name>": {{"key": "value"}}}}')
+    return data

@@ -121,8 +121,14 @@ class Subscriber:
 
 
 SUBSCRIBERS: dict[type[Event], tuple[Subscriber, ...]] = {
-    SubmissionSubmitted: (),
-    SubmissionMoved: (),
+    SubmissionSubmitted: (
+        # Services that take their fee with the application bill it.
+        Subscriber("desk.payments.services.on_submission_submitted"),
+    ),
+    SubmissionMoved: (
+        # A request that reaches a payment step is billed (and the citizen texted the amount).
+        Subscriber("desk.payments.services.on_submission_moved"),
+    ),
     SubmissionCompleted: (
         # The verifiable result PDF, whatever path completed the request.
         Subscriber("desk.delivery.tasks.result_document_issue", job=True),

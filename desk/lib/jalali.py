@@ -109,3 +109,17 @@ def parse_date(text: str) -> datetime.date:
 def today_tehran() -> datetime.date:
     """Today's (Gregorian) date in Tehran, whatever the server's time zone."""
     return datetime.datetime.now(TEHRAN).date()
+
+
+def year_bounds(year: int) -> tuple[datetime.datetime, datetime.datetime]:
+    """The first moment of Jalali ``year`` and of the next one, aware, in Tehran time."""
+    start = jdatetime.date(year, 1, 1).togregorian()
+    end = jdatetime.date(year + 1, 1, 1).togregorian()
+    return (
+        datetime.datetime.combine(start, datetime.time.min, tzinfo=TEHRAN),
+        datetime.datetime.combine(end, datetime.time.min, tzinfo=TEHRAN),
+    )
+
+
+def month_name(month: int) -> str:
+    return MONTH_NAMES[month - 1]

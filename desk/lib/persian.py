@@ -73,3 +73,16 @@ def format_size(size: int) -> str:
     megabytes = size / (1024 * 1024)
     text = f"{megabytes:.0f}" if megabytes == int(megabytes) else f"{megabytes:.1f}"
     return to_persian_digits(text) + " مگابایت"
+
+
+def format_rials(amount: int) -> str:
+    """«۱٬۲۰۰٬۰۰۰ ریال»: receipts and gateways count in rials."""
+    return to_persian_digits(f"{int(amount):,}".replace(",", "٬")) + " ریال"
+
+
+def format_tomans(amount: int) -> str:
+    """An amount in rials as people say it, in tomans: «۱۲۰٬۰۰۰ تومان» (a rial remainder is
+    kept as a decimal so nothing is rounded away)."""
+    tomans, rials = divmod(int(amount), 10)
+    text = f"{tomans:,}".replace(",", "٬") + (f"٫{rials}" if rials else "")
+    return to_persian_digits(text) + " تومان"

@@ -66,6 +66,9 @@ LINK = Placeholder(
 )
 STEP = Placeholder("مرحله", "step", "مرحله‌ای که درخواست به آن رسید", "بازدید و بررسی فنی")
 
+AMOUNT = Placeholder("مبلغ", "amount", "مبلغ با واحد (تومان)", "۱۲۰٬۰۰۰ تومان")
+REFERENCE = Placeholder("شماره_مرجع", "reference", "شماره مرجع بانک", "۱۴۲۵۸۶۹۷۳۰", DIGITS)
+
 EVENTS: dict[str, Event] = {
     e.slug: e
     for e in [
@@ -145,6 +148,26 @@ EVENTS: dict[str, Event] = {
             (SERVICE, WHEN, TRACK_URL, AGENCY),
             "دفتر در روز نوبت «{خدمت}» ({زمان_نوبت}) تعطیل است و نوبت لغو شد."
             " نوبت تازه بگیرید: {نشانی}\nمیز خدمت {دستگاه}",
+        ),
+        Event(
+            "payment_due",
+            "پرداخت هزینه",
+            (SERVICE, CODE, AMOUNT, LINK, AGENCY),
+            "برای ادامه درخواست {کد_رهگیری}، {مبلغ} بپردازید: {پیوند}\nمیز خدمت {دستگاه}",
+        ),
+        Event(
+            "payment_received",
+            "دریافت پرداخت",
+            (SERVICE, CODE, AMOUNT, REFERENCE, AGENCY),
+            "{مبلغ} برای درخواست {کد_رهگیری} دریافت شد. شماره مرجع: {شماره_مرجع}\n"
+            "میز خدمت {دستگاه}",
+        ),
+        Event(
+            "payment_refunded",
+            "استرداد وجه",
+            (SERVICE, CODE, AMOUNT, NOTE, AGENCY),
+            "{مبلغ} از پرداخت درخواست {کد_رهگیری} به حساب شما برمی‌گردد. علت: {توضیح}\n"
+            "میز خدمت {دستگاه}",
         ),
         Event(
             "survey_invitation",

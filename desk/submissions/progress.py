@@ -93,19 +93,18 @@ def next_step_for(submission: Submission) -> NextStep:
 
 
 def _payment(submission: Submission) -> NextStep:
-    service = submission.service
-    note = _(
-        "پرداخت برخط هنوز در این سامانه فراهم نیست. شیوه پرداخت در بخش هزینه‌های شناسنامه خدمت"
-        " آمده است؛ پس از پرداخت، کارشناس آن را تأیید می‌کند و پیامک می‌گیرید."
-    )
+    # The bill itself (amount, options, the staff's reason) is the payments app's page; this
+    # box only points at it (by URL name: submissions does not import the apps above it).
     return NextStep(
         now=_("درخواست شما در مرحله پرداخت هزینه است."),
-        todo=_("هزینه خدمت را بپردازید.") if service.fee_amount else _("هزینه را بپردازید."),
-        link_label=_("شیوه پرداخت و هزینه‌ها"),
-        link=reverse("catalog:service_detail", args=[service.slug]) + "#fees",
+        todo=_(
+            "هزینه را برخط با کارت بانکی بپردازید. پس از پرداخت، درخواست خودکار به مرحله بعد"
+            " می‌رود و رسید می‌گیرید."
+        ),
+        link_label=_("پرداخت هزینه"),
+        link=reverse("payments:request", args=[submission.tracking_code]),
         deadline=submission.step_due_on,
-        fee=service.fee_amount,
-        fee_note=note,
+        fee=submission.service.fee_amount,
     )
 
 

@@ -363,24 +363,60 @@ def submission_transition(
     return submission
 
 
-def _moved_event(submission: Submission, *, source: Step, actor: User, message: str) -> Event:
+def _moved_event(
+    submission: Submission, *, source: Step, actor: User | None, message: str
+) -> Event:
     """The one domain event of a transition: the request completed, rejected, or moved on."""
     if submission.status in (Status.COMPLETED, Status.REJECTED):
         ended = SubmissionCompleted if submission.status == Status.COMPLETED else SubmissionRejected
         return ended(
             submission_id=submission.pk,
             agency_id=submission.agency_id,
-            actor_id=actor.pk,
+            actor_id=actor.pk if actor else None,
             message=message,
         )
     assert submission.current_step_id is not None  # a transition always lands on a step
     return SubmissionMoved(
         submission_id=submission.pk,
         agency_id=submission.agency_id,
-        actor_id=actor.pk,
+        actor_id=actor.pk if actor else None,
         from_step_id=source.pk,
         to_step_id=submission.current_step_id,
     )
+
+
+def main_exit(step: Step) -> Action | None:
+    """The step's way out along the workflow's main path: its first action that neither
+    rejects nor asks the citizen, and that staff (not the citizen) take."""
+    return (
+        step.actions.select_related("target")
+        .exclude(target__kind__in=(StepKind.END_REJECTED, StepKind.ASK_CITIZEN))
+        .filter(by_citizen=False)
+        .order_by("order", "pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def submission_advance(*, submission_id: int, from_step_id: int, message: str) -> Submission | None:
+    """Move a request on from ``from_step_id`` along the step's main way out, done by the system
+    for another app (a fee paid, an inquiry answered). Nothing happens when the request is no
+    longer at that step, so a repeated call is harmless."""
+    submission = _lock(submission_id)
+    step = submission.current_step
+    if step is None or step.pk != from_step_id or not submission.is_open:
+        return None
+    spec = main_exit(step)
+    if spec is None:
+        raise ApplicationError(_("این مرحله راه خروجی برای ادامه خودکار ندارد."))
+    _move(submission, spec.target)
+    event_kind = _event_kind_for(step, spec.target)
+    _event_record(
+        submission=submission, kind=event_kind, actor=None, message=message, step=spec.target
+    )
+    _notify_status(submission, step_changed=event_kind == EventKind.STEP_CHANGED)
+    announce(_moved_event(submission, source=step, actor=None, message=message))
+    return submission
 
 
 def _move(submission: Submission, target: Step) -> None:
@@ -512,7 +548,7 @@ def _event_record(
     *,
     submission: Submission,
     kind: EventKind,
-    actor: User,
+    actor: User | None,
     message: str = "",
     step: Step | None = None,
     public: bool = True,

@@ -32,3 +32,10 @@ document.addEventListener("DOMContentLoaded", function () {
   var summary = document.querySelector(".error-summary");
   if (summary) { summary.focus(); }
 });
+
+// The bank's page is reached by a form the browser posts (Mellat, Saman): send it at once,
+// with its button left for a browser that has no JavaScript.
+document.addEventListener("DOMContentLoaded", function () {
+  var form = document.querySelector("form[data-autosubmit]");
+  if (form) { form.submit(); }
+});

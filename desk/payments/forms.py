@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from desk.lib.persian import to_ascii_digits
+
+
+class AmountField(forms.CharField):
+    """Rials as people type them: Persian or Latin digits, with or without separators."""
+
+    def to_python(self, value: object) -> int | None:  # type: ignore[override]
+        text = to_ascii_digits(str(value or "")).replace(",", "").replace("٬", "").strip()
+        if not text:
+            return None
+        if not text.isdigit():
+            raise forms.ValidationError(_("مبلغ را فقط با رقم و به ریال بنویسید."))
+        return int(text)
+
+
+class ChooseForm(forms.Form):
+    option = forms.TypedChoiceField(
+        label=_("کدام گزینه را می‌پردازید؟"),
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("یکی از گزینه‌ها را انتخاب کنید.")},
+    )
+
+    def __init__(self, *args: object, options: list[tuple[int, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["option"].choices = options  # type: ignore[attr-defined]
+
+
+class StaffChargeForm(forms.Form):
+    amount = AmountField(
+        label=_("مبلغ (ریال)"),
+        error_messages={"required": _("مبلغ را به ریال وارد کنید.")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "dir": "ltr"}),
+    )
+    reason = forms.CharField(
+        label=_("این مبلغ بابت چیست؟ (متقاضی این را می‌خواند)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("بنویسید این مبلغ بابت چیست.")},
+    )
+
+
+class RefundForm(forms.Form):
+    amount = AmountField(
+        label=_("مبلغ استرداد (ریال)"),
+        error_messages={"required": _("مبلغ استرداد را به ریال وارد کنید.")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "dir": "ltr"}),
+    )
+    reason = forms.CharField(
+        label=_("علت استرداد (برای متقاضی پیامک می‌شود)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("علت استرداد را بنویسید.")},
+    )
+    reference = forms.CharField(
+        label=_("شماره مرجع واریز (اختیاری)"), required=False, max_length=100
+    )
+
+
+class RevenueForm(forms.Form):
+    year = forms.IntegerField(label=_("سال"), min_value=1390, max_value=1500)

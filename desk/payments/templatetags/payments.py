@@ -1,0 +1,50 @@
+"""Amounts as people read them, and the payments box of a request page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from desk.agencies import access
+from desk.agencies.models import Role
+from desk.lib.persian import format_rials, format_tomans
+from desk.payments.forms import StaffChargeForm
+from desk.payments.models import FeeKind, ServiceFee
+from desk.payments.selectors import charges_of
+from desk.workflow.models import StepKind
+
+register = template.Library()
+
+
+@register.filter
+def tomans(value: int | None) -> str:
+    return "" if value is None else format_tomans(value)
+
+
+@register.filter
+def rials(value: int | None) -> str:
+    return "" if value is None else format_rials(value)
+
+
+@register.inclusion_tag("payments/_panel.html", takes_context=True)
+def payments_panel(context: dict[str, Any], submission: Any, staff: bool = False) -> dict[str, Any]:
+    """Charges and payments of a request: the citizen's pay button, or the staff's view with
+    setting the amount at a payment step and refunds."""
+    user = context["request"].user
+    step = submission.current_step
+    at_payment = bool(submission.is_open and step is not None and step.kind == StepKind.PAYMENT)
+    staff_sets = (
+        staff
+        and at_payment
+        and ServiceFee.objects.filter(service_id=submission.service_id, kind=FeeKind.STAFF).exists()
+    )
+    return {
+        "request": context["request"],
+        "submission": submission,
+        "charges": list(charges_of(submission)),
+        "staff": staff,
+        "charge_form": StaffChargeForm() if staff_sets else None,
+        "may_refund": staff and access.has_role(user, Role.MANAGER),
+        "csrf_token": context.get("csrf_token"),
+    }

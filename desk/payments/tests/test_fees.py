@@ -1,0 +1,112 @@
+"""Fees set by staff with a reason, chosen by the citizen from options, and the revenue report."""
+
+from __future__ import annotations
+
+import io
+
+from django.test import override_settings
+from openpyxl import load_workbook
+
+from desk.lib.jalali import to_jalali
+from desk.payments.models import Charge, ChargeState, FeeKind, FeeOption, Payment
+from desk.payments.tests.base import FEE, PaymentTestCase
+
+
+class StaffFeeTests(PaymentTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.fee.kind = FeeKind.STAFF
+        self.fee.save()
+
+    def test_staff_set_the_amount_with_a_reason_the_citizen_reads(self) -> None:
+        submission = self.submission_at_payment()
+        self.assertFalse(Charge.objects.exists())
+        self.client.force_login(self.cashier)
+        page = self.client.get(f"/staff/requests/{submission.tracking_code}/")
+        self.assertContains(page, "تعیین مبلغ این مرحله")
+        url = f"/payments/staff/requests/{submission.tracking_code}/charge/"
+        response = self.client.post(url, {"amount": "", "reason": ""})
+        self.assertContains(response, "مبلغ را به ریال وارد کنید", status_code=400)
+        response = self.client.post(url, {"amount": "۳۵۰٬۰۰۰۰", "reason": "زیربنای ۲۰۰ متر"})
+        self.assertEqual(response.status_code, 302)
+        charge = Charge.objects.get()
+        self.assertEqual((charge.amount, charge.reason), (3_500_000, "زیربنای ۲۰۰ متر"))
+        self.client.force_login(self.citizen)
+        pay = self.client.get(f"/payments/requests/{submission.tracking_code}/")
+        self.assertContains(pay, "زیربنای ۲۰۰ متر")
+        self.assertContains(pay, "۳۵۰٬۰۰۰ تومان")
+
+    def test_another_agency_cannot_set_an_amount(self) -> None:
+        submission = self.submission_at_payment()
+        self.client.force_login(self.outsider)
+        url = f"/payments/staff/requests/{submission.tracking_code}/charge/"
+        self.assertEqual(self.client.post(url, {"amount": "1000", "reason": "x"}).status_code, 404)
+        self.assertFalse(Charge.objects.exists())
+
+
+class OptionFeeTests(PaymentTestCase):
+    def test_the_citizen_chooses_an_option_then_pays_its_amount(self) -> None:
+        self.fee.kind = FeeKind.OPTIONS
+        self.fee.save()
+        FeeOption.objects.create(fee=self.fee, label="مسکونی", amount=1_000_000, order=1)
+        FeeOption.objects.create(fee=self.fee, label="تجاری", amount=5_000_000, order=2)
+        submission = self.submission_at_payment()
+        charge = Charge.objects.get()
+        self.assertTrue(charge.needs_choice)
+        self.client.force_login(self.citizen)
+        page = self.client.get(f"/payments/requests/{submission.tracking_code}/")
+        self.assertContains(page, "تجاری — ۵۰۰٬۰۰۰ تومان")
+        response = self.client.post(f"/payments/charges/{charge.public_id}/pay/", follow=True)
+        self.assertContains(response, "گزینه")
+        self.assertFalse(Payment.objects.exists())
+        self.client.post(
+            f"/payments/charges/{charge.public_id}/choose/", {f"c{charge.pk}-option": "1"}
+        )
+        charge.refresh_from_db()
+        self.assertEqual((charge.amount, charge.option_label), (5_000_000, "تجاری"))
+        payment = self.start(charge)
+        self.come_back(self.bank(payment))
+        self.assertEqual(Charge.objects.get(pk=charge.pk).state, ChargeState.PAID)
+
+
+class RevenueTests(PaymentTestCase):
+    def test_revenue_per_service_and_month_exports_to_excel(self) -> None:
+        submission = self.submission_at_payment()
+        payment = self.start(Charge.objects.get(submission=submission))
+        self.come_back(self.bank(payment))
+        payment.refresh_from_db()
+        assert payment.settled_at is not None
+        year = to_jalali(payment.settled_at).year
+        self.client.force_login(self.manager)
+        page = self.client.get("/payments/staff/revenue/", {"year": year})
+        self.assertContains(page, "صدور پروانه ساختمانی")
+        self.assertContains(page, "۱٬۲۰۰٬۰۰۰ ریال")
+        xlsx = self.client.get("/payments/staff/revenue.xlsx", {"year": year})
+        self.assertEqual(xlsx.status_code, 200)
+        sheet = load_workbook(io.BytesIO(xlsx.content)).active
+        assert sheet is not None
+        self.assertTrue(sheet.sheet_view.rightToLeft)
+        rows = list(sheet.iter_rows(values_only=True))
+        self.assertEqual(rows[0][0], "خدمت")
+        self.assertEqual(rows[1][0], "صدور پروانه ساختمانی")
+        self.assertEqual(rows[1][3], FEE)
+        self.assertEqual(rows[-1][3], FEE)
+
+    def test_experts_and_other_agencies_do_not_see_revenue(self) -> None:
+        self.client.force_login(self.expert)
+        self.assertEqual(self.client.get("/payments/staff/revenue/").status_code, 404)
+        self.client.force_login(self.outsider)
+        self.assertEqual(self.client.get("/payments/staff/revenue/").status_code, 404)
+
+
+class FakeGatewayTests(PaymentTestCase):
+    def test_the_fake_gateway_is_closed_where_it_is_not_allowed(self) -> None:
+        submission = self.submission_at_payment()
+        charge = Charge.objects.get(submission=submission)
+        payment = self.start(charge)
+        with override_settings(PAYMENT_FAKE_ALLOWED=False):
+            self.assertEqual(
+                self.client.get(f"/payments/fake-gateway/{payment.token}/").status_code, 404
+            )
+            response = self.client.post(f"/payments/charges/{charge.public_id}/pay/", follow=True)
+        self.assertContains(response, "درگاه بانک اکنون پاسخ نمی‌دهد")
