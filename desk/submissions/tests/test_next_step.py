@@ -65,7 +65,7 @@ class NextStepTests(SubmissionTestCase):
         html = self.my_page()
         self.assertIn("مرحله پرداخت هزینه", html)
         self.assertIn("۲٬۵۰۰٬۰۰۰ ریال", html)
-        self.assertIn("#fees", html)
+        self.assertIn(f"/payments/requests/{self.code}/", html)
 
     def test_a_rejected_request_points_to_the_complaint_procedure(self) -> None:
         self.transition(self.submission, "accept")

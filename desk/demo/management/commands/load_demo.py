@@ -31,6 +31,7 @@ from desk.delivery.services import document_issue
 from desk.demo import data as demo
 from desk.lib.persian import to_persian_digits
 from desk.lib.validators import display_mobile
+from desk.payments.models import GatewayAccount, Provider
 from desk.submissions.models import Status, Submission
 from desk.submissions.services import submission_create, submission_transition
 from desk.workflow.models import Department, Position, WorkflowVersion
@@ -90,6 +91,11 @@ class Command(BaseCommand):
             superuser_upsert(password)
             for slug, spec in demo.WORKFLOWS.items():
                 workflow_upsert(Service.objects.get(slug=slug), spec)
+            # Fees are paid on the demo's own fake gateway page (no bank, no money).
+            for agency in agencies.values():
+                GatewayAccount.objects.get_or_create(
+                    agency=agency, defaults={"provider": Provider.FAKE}
+                )
             citizen = citizen_upsert()
             if not citizen.submissions.exists():
                 requests_create(citizen)
