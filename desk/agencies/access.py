@@ -402,6 +402,11 @@ AGENCY_ADMIN_PERMISSIONS: dict[str, frozenset[AdminAction]] = {
     "appointments.slotexception": ALL,
     "appointments.appointment": READ,
     "appointments.breach": READ,
+    "payments.servicefee": ALL,
+    "payments.feeoption": ALL,
+    "payments.gatewayaccount": frozenset({"view", "add", "change"}),
+    "payments.payment": READ,
+    "payments.paymentevent": READ,
 }
 
 

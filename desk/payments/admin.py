@@ -6,19 +6,18 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from desk.agencies.admin import AgencyScopedAdmin
+from desk.agencies.admin import AgencyScopedAdmin, ScopedTabularInline
 from desk.payments.gateways import credentials_for
 from desk.payments.models import FeeOption, GatewayAccount, Payment, PaymentEvent, ServiceFee
 
 
-class FeeOptionInline(admin.TabularInline):
+class FeeOptionInline(ScopedTabularInline):
     model = FeeOption
-    extra = 1
+    extra = 0
 
 
 @admin.register(ServiceFee)
 class ServiceFeeAdmin(AgencyScopedAdmin):
-    agency_path = "service__agency_id"
     list_display = ["service", "kind", "amount", "purpose", "pay_at_application"]
     list_filter = ["kind"]
     inlines = [FeeOptionInline]
@@ -30,7 +29,6 @@ class GatewayAccountAdmin(AgencyScopedAdmin):
 
     list_display = ["agency", "provider", "credentials_name", "configured", "is_active"]
     readonly_fields = ["configured"]
-    fields = ["agency", "provider", "credentials_name", "configured", "is_active"]
 
     @admin.display(description=_("اعتبارنامه در تنظیمات موجود است"), boolean=True)
     def configured(self, obj: GatewayAccount) -> bool:
@@ -40,7 +38,7 @@ class GatewayAccountAdmin(AgencyScopedAdmin):
         return bool(creds.merchant_id or creds.terminal_id)
 
 
-class PaymentEventInline(admin.TabularInline):
+class PaymentEventInline(ScopedTabularInline):
     model = PaymentEvent
     extra = 0
     can_delete = False

@@ -22,6 +22,7 @@ from django.views.generic import RedirectView
 
 from desk.appointments.models import Appointment
 from desk.notifications.models import OutboundMessage
+from desk.payments.models import Charge, Payment
 from desk.submissions.models import Submission, TimelineEvent
 from desk.test import BaseTestCase
 from desk.tests.world import Side, build_world
@@ -84,6 +85,20 @@ ROUTES: dict[str, str] = {
     "notifications:template_edit": STAFF,
     "notifications:template_preview": STAFF,
     "notifications:template_reset": STAFF,
+    "payments:request": CITIZEN_OBJECT,
+    "payments:choose": CITIZEN_OBJECT,
+    "payments:pay": CITIZEN_OBJECT,
+    # The bank sends the browser back here: it changes nothing before a server-to-server
+    # verification of that payment's own token (desk/payments/tests/test_payment_flow.py).
+    "payments:return": HOOK,
+    "payments:result": CITIZEN_OBJECT,
+    "payments:receipt": CITIZEN_OBJECT,
+    "payments:staff_charge": STAFF_OBJECT,
+    "payments:staff_refund": STAFF_OBJECT,
+    "payments:revenue": STAFF,
+    "payments:revenue_xlsx": STAFF,
+    # The demo's stand-in for a bank's page (PAYMENT_FAKE_ALLOWED only).
+    "payments:fake_gateway": PUBLIC,
     "notifications:receipt_webhook": HOOK,
     "notifications:inbound_webhook": HOOK,
 }
@@ -106,6 +121,13 @@ ARGS: dict[str, Callable[[Side], list[Any]]] = {
     "submissions:staff_refer": lambda b: [b.submission.tracking_code],
     "delivery:download": lambda b: [b.document.public_id],
     "notifications:retry": lambda b: [b.message.pk],
+    "payments:request": lambda b: [b.submission.tracking_code],
+    "payments:choose": lambda b: [b.extra["charge"].public_id],
+    "payments:pay": lambda b: [b.extra["charge"].public_id],
+    "payments:result": lambda b: [b.extra["payment"].public_id],
+    "payments:receipt": lambda b: [b.extra["payment"].public_id],
+    "payments:staff_charge": lambda b: [b.submission.tracking_code],
+    "payments:staff_refund": lambda b: [b.extra["payment"].public_id],
 }
 
 # POST-only routes that answer every message they may not retry, another agency's included,
@@ -117,6 +139,9 @@ POSTS: dict[str, dict[str, Any]] = {
     "submissions:staff_act": {"action": "start_review", "message": "از دستگاه دیگر"},
     "submissions:staff_assign": {"assignee": ""},
     "submissions:staff_refer": {"department": "", "note": "ارجاع از دستگاه دیگر"},
+    "payments:choose": {"option": "0"},
+    "payments:staff_charge": {"amount": "1000", "reason": "از دستگاه دیگر"},
+    "payments:staff_refund": {"amount": "1", "reason": "از دستگاه دیگر"},
     "appointments:cancel": {},
     "appointments:reschedule": {},
 }
@@ -191,6 +216,12 @@ class UrlSweepTests(BaseTestCase):
             message.attempts,
             message.next_attempt_at,
             self.b.document.__class__.objects.get(pk=self.b.document.pk).first_downloaded_at,
+            *Charge.objects.filter(pk=self.b.extra["charge"].pk).values_list(
+                "state", "amount", "option_label"
+            ),
+            *Payment.objects.filter(charge__agency=self.b.agency).values_list(
+                "pk", "state", "refunded_amount"
+            ),
         )
 
     def names(self, *kinds: str) -> list[str]:

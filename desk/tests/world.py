@@ -27,6 +27,16 @@ from desk.calendars.models import Closure, OfficeHours, WeeklyDaysOff
 from desk.catalog.models import Service
 from desk.delivery.models import IssuedDocument
 from desk.notifications.models import Channel, MessageStatus, OutboundMessage
+from desk.payments.models import (
+    Charge,
+    FeeKind,
+    FeeOption,
+    GatewayAccount,
+    Payment,
+    PaymentState,
+    Provider,
+    ServiceFee,
+)
 from desk.submissions import services as submission_services
 from desk.submissions.models import Submission
 from desk.submissions.tests.base import checked_upload
@@ -131,6 +141,7 @@ def build_side(agency: Agency, tag: str, key: str, citizen: User, root: User) ->
         status=MessageStatus.TEMPORARY_FAILURE,  # given up on: staff may retry it
         next_attempt_at=None,
     )
+    charge, payment = _payment(submission, tag, key)
     return Side(
         agency=agency,
         admin=admin,
@@ -142,7 +153,33 @@ def build_side(agency: Agency, tag: str, key: str, citizen: User, root: User) ->
         appointment=appointment,
         document=document,
         message=message,
+        extra={"charge": charge, "payment": payment},
     )
+
+
+def _payment(submission: Submission, tag: str, key: str) -> tuple[Charge, Payment]:
+    """A fee with options, the agency's gateway, a bill and a settled payment of it."""
+    fee = ServiceFee.objects.create(
+        service=submission.service, kind=FeeKind.OPTIONS, purpose=f"عوارض {tag}"
+    )
+    FeeOption.objects.create(fee=fee, label=f"گزینه {tag}", amount=1000)
+    GatewayAccount.objects.create(agency=submission.agency, provider=Provider.FAKE)
+    charge = Charge.objects.create(
+        submission=submission,
+        agency=submission.agency,
+        purpose=f"عوارض {tag}",
+        options=[{"label": f"گزینه {tag}", "amount": 1000}],
+    )
+    payment = Payment.objects.create(
+        charge=charge,
+        agency=submission.agency,
+        provider=Provider.FAKE,
+        amount=1000,
+        state=PaymentState.SETTLED,
+        reference=f"ref-{key}",
+        settled_at=timezone.now(),
+    )
+    return charge, payment
 
 
 def _document(submission: Submission, issuer: User) -> IssuedDocument:
