@@ -1,0 +1,184 @@
+"""Paying a fee in a real browser: the citizen at a payment step pays through the fake gateway
+and the request moves on; a citizen who gives up at the bank can try again. Each page is
+checked with axe-core (WCAG 2.1 A/AA) at phone width."""
+
+from __future__ import annotations
+
+import os
+import unittest
+import uuid
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.staticfiles.testing import StaticLiveServerTestCase
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings, tag
+
+from desk.core.forms import check_document
+from desk.payments.models import (
+    Charge,
+    ChargeState,
+    FeeKind,
+    GatewayAccount,
+    PaymentState,
+    Provider,
+    ServiceFee,
+)
+from desk.submissions import services as submissions
+from desk.test import (
+    PDF_BYTES,
+    create_agency,
+    create_citizen,
+    create_service,
+    create_staff,
+    define_permit_workflow,
+    give_position,
+    isolate_cache,
+)
+
+try:
+    from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
+except ImportError:
+    HAVE_PLAYWRIGHT = False
+else:
+    HAVE_PLAYWRIGHT = True
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+SHOTS = Path(settings.BASE_DIR) / "test-artifacts" / "screenshots" / "payments"
+
+
+@tag("browser")
+@unittest.skipUnless(HAVE_PLAYWRIGHT, "playwright is not installed")
+@unittest.skipUnless(Path(CHROMIUM).exists(), f"no Chromium at {CHROMIUM}")
+class PaymentBrowserTests(StaticLiveServerTestCase):
+    _playwright: Playwright
+    browser: Browser
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+        cls.addClassCleanup(os.environ.pop, "DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        super().setUpClass()
+        cls._playwright = sync_playwright().start()
+        cls.addClassCleanup(cls._playwright.stop)
+        cls.browser = cls._playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        cls.addClassCleanup(cls.browser.close)
+
+    def setUp(self) -> None:
+        super().setUp()
+        isolate_cache()
+        overrides = override_settings(PAYMENT_FAKE_ALLOWED=True, SITE_URL=self.live_server_url)
+        overrides.enable()
+        self.addCleanup(overrides.disable)
+        self.agency = create_agency()
+        self.service = create_service(self.agency)
+        define_permit_workflow(self.service)
+        ServiceFee.objects.create(
+            service=self.service, kind=FeeKind.FIXED, amount=1_200_000, purpose="عوارض پروانه"
+        )
+        GatewayAccount.objects.create(agency=self.agency, provider=Provider.FAKE)
+        self.citizen = create_citizen()
+        # The axe run injects a script: the page's CSP is bypassed for the test only.
+        self.context = self.browser.new_context(
+            viewport={"width": 360, "height": 780}, locale="fa-IR", bypass_csp=True
+        )
+        self.addCleanup(self.context.close)
+        self.page = self.context.new_page()
+        self.page.set_default_timeout(30_000)
+
+    def _at_payment(self) -> Any:
+        staff = {}
+        for name, department in (("intake", "پذیرش"), ("engineer", "فنی")):
+            staff[name] = create_staff(self.agency, name)
+            give_position(staff[name], department)
+        upload = SimpleUploadedFile("deed.pdf", PDF_BYTES)
+        check_document(upload)
+        submission = submissions.submission_create(
+            service=self.service,
+            applicant=self.citizen,
+            answers={"address": "تهران"},
+            files={"deed": upload},
+            idempotency_key=uuid.uuid4(),
+        )
+        for actor, action in (
+            ("intake", "start_review"),
+            ("intake", "accept"),
+            ("engineer", "approve"),
+        ):
+            submissions.submission_transition(
+                submission_id=submission.pk, actor=staff[actor], action=action
+            )
+        # Announced after commit: the live server's test transaction never commits here.
+        from desk.payments.services import charge_for_step
+
+        submission.refresh_from_db()
+        charge_for_step(submission_id=submission.pk, step_id=submission.current_step_id)
+        return submission
+
+    def _sign_in(self) -> None:
+        from django.test import Client
+
+        client = Client()
+        client.force_login(self.citizen)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        self.context.add_cookies(
+            [{"name": cookie.key, "value": cookie.value, "url": self.live_server_url}]
+        )
+
+    def _check(self, page: Page, name: str) -> None:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+        self.assertEqual(page.locator("html").get_attribute("dir"), "rtl")
+        if not AXE.exists():
+            self.skipTest("axe-core is not installed (npm ci)")
+        page.add_script_tag(path=str(AXE))
+        violations = page.evaluate(
+            """async () => (await axe.run(document, {runOnly: {type: 'tag',
+                values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})).violations
+                .map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))"""
+        )
+        self.assertEqual(violations, [], name)
+
+    def test_a_citizen_pays_at_the_payment_step_and_the_request_moves_on(self) -> None:
+        submission = self._at_payment()
+        self._sign_in()
+        page = self.page
+        page.goto(f"{self.live_server_url}/my/{submission.tracking_code}/")
+        expect(page.locator("#payments")).to_contain_text("۱۲۰٬۰۰۰ تومان")
+        page.locator("#payments").get_by_role("link", name="پرداخت").click()
+        expect(page.locator("#amount")).to_have_text("۱۲۰٬۰۰۰ تومان")
+        self._check(page, "01-pay")
+        page.get_by_role("button", name="پرداخت").click()
+        expect(page.get_by_role("heading", name="درگاه پرداخت آزمایشی")).to_be_visible()
+        self._check(page, "02-fake-gateway")
+        page.get_by_role("button", name="پرداخت موفق").click()
+        expect(page.locator("#payment-result")).to_contain_text("انجام شد")
+        self._check(page, "03-paid")
+        page.get_by_role("link", name="رسید پرداخت").click()
+        expect(page.locator("#receipt-amount")).to_have_text("۱٬۲۰۰٬۰۰۰ ریال")
+        self._check(page, "04-receipt")
+        submission.refresh_from_db()
+        self.assertEqual(submission.current_step.key if submission.current_step else "", "decision")
+        charge = Charge.objects.get(submission=submission)
+        self.assertEqual(charge.state, ChargeState.PAID)
+
+    def test_a_citizen_who_gives_up_at_the_bank_can_pay_again(self) -> None:
+        submission = self._at_payment()
+        self._sign_in()
+        page = self.page
+        page.goto(f"{self.live_server_url}/payments/requests/{submission.tracking_code}/")
+        page.get_by_role("button", name="پرداخت").click()
+        page.get_by_role("button", name="انصراف").click()
+        expect(page.locator("#payment-result")).to_contain_text("پرداخت انجام نشد")
+        self._check(page, "05-failed")
+        page.get_by_role("link", name="تلاش دوباره برای پرداخت").click()
+        page.get_by_role("button", name="پرداخت").click()
+        page.get_by_role("button", name="پرداخت موفق").click()
+        expect(page.locator("#payment-result")).to_contain_text("انجام شد")
+        states = sorted(Charge.objects.get().payments.values_list("state", flat=True))
+        self.assertEqual(states, sorted([PaymentState.FAILED, PaymentState.SETTLED]))
