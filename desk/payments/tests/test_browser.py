@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings, tag
+from django.urls import reverse
 
 from desk.core.forms import check_document
 from desk.payments.models import (
@@ -148,7 +149,8 @@ class PaymentBrowserTests(StaticLiveServerTestCase):
         submission = self._at_payment()
         self._sign_in()
         page = self.page
-        page.goto(f"{self.live_server_url}/my/{submission.tracking_code}/")
+        code = submission.tracking_code
+        page.goto(self.live_server_url + reverse("submissions:my_request", args=[code]))
         expect(page.locator("#payments")).to_contain_text("۱۲۰٬۰۰۰ تومان")
         page.locator("#payments").get_by_role("link", name="پرداخت").click()
         expect(page.locator("#amount")).to_have_text("۱۲۰٬۰۰۰ تومان")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 from django.test import override_settings
+from django.urls import reverse
 from openpyxl import load_workbook
 
 from desk.lib.jalali import to_jalali
@@ -22,7 +23,9 @@ class StaffFeeTests(PaymentTestCase):
         submission = self.submission_at_payment()
         self.assertFalse(Charge.objects.exists())
         self.client.force_login(self.cashier)
-        page = self.client.get(f"/staff/requests/{submission.tracking_code}/")
+        page = self.client.get(
+            reverse("submissions:staff_request", args=[submission.tracking_code])
+        )
         self.assertContains(page, "تعیین مبلغ این مرحله")
         url = f"/payments/staff/requests/{submission.tracking_code}/charge/"
         response = self.client.post(url, {"amount": "", "reason": ""})

@@ -7,6 +7,7 @@ import datetime
 from unittest import mock
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from desk.notifications.backends import MemoryBackend
@@ -37,7 +38,7 @@ class ChargeTests(PaymentTestCase):
     def test_the_request_page_shows_the_amount_and_a_pay_button(self) -> None:
         submission = self.submission_at_payment()
         self.client.force_login(self.citizen)
-        page = self.client.get(f"/my/{submission.tracking_code}/")
+        page = self.client.get(reverse("submissions:my_request", args=[submission.tracking_code]))
         self.assertContains(page, "۱۲۰٬۰۰۰ تومان")
         self.assertContains(page, f"/payments/requests/{submission.tracking_code}/")
         pay = self.client.get(f"/payments/requests/{submission.tracking_code}/")
