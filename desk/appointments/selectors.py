@@ -342,22 +342,10 @@ class Outlook:
         return self.demand > self.capacity
 
 
-def capacity_outlook(agency: Agency, *, working_days: int | None = None) -> list[Outlook]:
-    """For each office and service of the agency: places over the coming working days against
-    demand (bookings held, requests waiting to book, and the last 28 days' average of new
-    bookings a day). A row is ``short`` when demand exceeds the places."""
-    calendar = calendar_for_agency(agency)
-    n = working_days or policy_for(agency).warning_working_days
-    today = local_today()
-    days = [calendar.add_working_days(today, i) for i in range(1, n + 1)]
+def _demand_by_service(agency: Agency) -> tuple[dict[int, int], dict[int, int]]:
+    """Per service: requests waiting to book a visit, and bookings made in the last 28 days."""
     since = timezone.now() - datetime.timedelta(days=28)
-    pairs = (
-        SlotTemplate.objects.filter(office__agency=agency, office__is_active=True, is_active=True)
-        .select_related("office__agency", "service")
-        .order_by("office__name", "service__title")
-    )
-    seen: set[tuple[int, int]] = set()
-    waiting_by_service = dict(
+    waiting = dict(
         Submission.objects.filter(
             agency=agency, status__in=OPEN_STATUSES, current_step__kind=StepKind.APPOINTMENT
         )
@@ -372,6 +360,24 @@ def capacity_outlook(agency: Agency, *, working_days: int | None = None) -> list
         .annotate(n=Count("pk"))
         .values_list("service_id", "n")
     )
+    return waiting, recent
+
+
+def capacity_outlook(agency: Agency, *, working_days: int | None = None) -> list[Outlook]:
+    """For each office and service of the agency: places over the coming working days against
+    demand (bookings held, requests waiting to book, and the last 28 days' average of new
+    bookings a day). A row is ``short`` when demand exceeds the places."""
+    calendar = calendar_for_agency(agency)
+    n = working_days or policy_for(agency).warning_working_days
+    today = local_today()
+    days = [calendar.add_working_days(today, i) for i in range(1, n + 1)]
+    pairs = (
+        SlotTemplate.objects.filter(office__agency=agency, office__is_active=True, is_active=True)
+        .select_related("office__agency", "service")
+        .order_by("office__name", "service__title")
+    )
+    seen: set[tuple[int, int]] = set()
+    waiting_by_service, recent = _demand_by_service(agency)
     rows: list[Outlook] = []
     for template in pairs:
         pair = (template.office_id, template.service_id)

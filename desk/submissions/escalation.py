@@ -51,17 +51,7 @@ def _escalate(submission_id: int, today: date) -> bool:
         "step": submission.current_step.staff_label if submission.current_step else "",
         "due": format_date(submission.step_due_on),
     }
-    rule = EscalationRule.objects.filter(agency_id=submission.agency_id).select_related(
-        "reassign_to__user"
-    )
-    reassign = next(
-        (r.reassign_to for r in rule if r.reassign_to and r.reassign_to.is_active), None
-    )
-    if reassign is not None and access.can_receive_submission(reassign.user, submission):
-        submission.assigned_to = reassign.user
-        note += " " + _("طبق قاعده دستگاه به %(name)s واگذار شد.") % {
-            "name": reassign.user.get_full_name() or reassign.user.username
-        }
+    note += _reassign_by_rule(submission)
     submission.save(update_fields=["escalated_at", "assigned_to"])
     event = TimelineEvent.objects.create(
         submission=submission,
@@ -73,6 +63,28 @@ def _escalate(submission_id: int, today: date) -> bool:
         is_public=False,
     )
     submission_event_audit(submission=submission, event=event, actor=None)
+    _text_managers(submission)
+    return True
+
+
+def _reassign_by_rule(submission: Submission) -> str:
+    """Hand the request to the person the agency's rule names, if they may receive it; the
+    sentence for the timeline note ("" when nobody is named)."""
+    rule = EscalationRule.objects.filter(agency_id=submission.agency_id).select_related(
+        "reassign_to__user"
+    )
+    reassign = next(
+        (r.reassign_to for r in rule if r.reassign_to and r.reassign_to.is_active), None
+    )
+    if reassign is None or not access.can_receive_submission(reassign.user, submission):
+        return ""
+    submission.assigned_to = reassign.user
+    return " " + _("طبق قاعده دستگاه به %(name)s واگذار شد.") % {
+        "name": reassign.user.get_full_name() or reassign.user.username
+    }
+
+
+def _text_managers(submission: Submission) -> None:
     for manager in Staff.objects.filter(
         agency_id=submission.agency_id, role=Role.MANAGER, is_active=True
     ).select_related("user"):
@@ -87,4 +99,3 @@ def _escalate(submission_id: int, today: date) -> bool:
                 kind="escalation",
                 reference=submission.tracking_code,
             )
-    return True

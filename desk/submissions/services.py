@@ -97,6 +97,29 @@ def _json_value(value: Any) -> Any:
     return value
 
 
+_Upload = tuple[FormField, File, uuid.UUID]
+
+
+def _form_data(
+    service: Service, answers: dict[str, Any], files: dict[str, File]
+) -> tuple[dict[str, Any], list[_Upload]]:
+    """The request's answers as stored, and the files to attach. The answers name their files
+    by public id, drawn here so that the request is inserted once with its answers and the
+    files after it (no UPDATE of the new row)."""
+    data: dict[str, Any] = {}
+    uploads: list[_Upload] = []
+    for field in service.form_fields.all():
+        if field.kind == FieldKind.FILE:
+            upload = files.get(field.name)
+            if upload is not None:
+                public_id = uuid.uuid4()
+                uploads.append((field, upload, public_id))
+                data[field.name] = str(public_id)
+        elif answers.get(field.name) not in (None, ""):
+            data[field.name] = _json_value(answers[field.name])
+    return data, uploads
+
+
 @files_deleted_on_error()
 @transaction.atomic
 def _submission_insert(
@@ -111,19 +134,7 @@ def _submission_insert(
     calendar = deadlines.calendar_for_agency(service.agency)
     today = today_tehran()
     now = timezone.now()
-    # The answers name their files by public id, drawn here so that the request is inserted
-    # once with its answers and the files after it (no UPDATE of the new row).
-    data: dict[str, Any] = {}
-    uploads: list[tuple[FormField, File, uuid.UUID]] = []
-    for field in service.form_fields.all():
-        if field.kind == FieldKind.FILE:
-            upload = files.get(field.name)
-            if upload is not None:
-                public_id = uuid.uuid4()
-                uploads.append((field, upload, public_id))
-                data[field.name] = str(public_id)
-        elif answers.get(field.name) not in (None, ""):
-            data[field.name] = _json_value(answers[field.name])
+    data, uploads = _form_data(service, answers, files)
     submission = Submission.objects.create(
         workflow_version=version,
         current_step=start,
@@ -289,6 +300,55 @@ def _require_staff(actor: User, submission: Submission) -> Staff:
     return staff
 
 
+def _not_possible_now(submission: Submission) -> ApplicationError:
+    return ApplicationError(
+        _("این اقدام در وضعیت «%(status)s» ممکن نیست.")
+        % {"status": submission.get_status_display()}
+    )
+
+
+def _action_allowed(
+    submission: Submission, action: str, *, is_applicant: bool, staff: Staff | None
+) -> Action:
+    """The action ``action`` at the request's current step, if this actor may take it now."""
+    step = submission.current_step
+    spec = step.actions.select_related("target").filter(key=action).first() if step else None
+    if spec is None:
+        if not Action.objects.filter(source__version_id=submission.workflow_version_id, key=action):
+            raise ApplicationError(_("این اقدام شناخته‌شده نیست."))
+        raise _not_possible_now(submission)
+    if spec.by_citizen != is_applicant or (
+        staff is not None
+        and not staff_may_take(
+            staff,
+            spec,
+            department_id=submission.department_id,
+            assigned_to_id=submission.assigned_to_id,
+        )
+    ):
+        raise ApplicationError(
+            _("فقط متقاضی می‌تواند این اقدام را انجام دهد.")
+            if spec.by_citizen
+            else _("شما اجازه این اقدام را ندارید.")
+        )
+    if spec.needs_result and submission.status == Status.SUBMITTED:
+        # A result is issued only after someone has taken the request up for review.
+        raise _not_possible_now(submission)
+    return spec
+
+
+def _check_inputs(spec: Action, *, message: str, files: Sequence[File]) -> None:
+    """What the action asks for: a message, a result file, documents for the next step."""
+    if spec.needs_message and not message:
+        raise ApplicationError(_("نوشتن توضیح برای متقاضی الزامی است."), field="message")
+    if spec.needs_result and not files:
+        raise ApplicationError(_("پرونده نتیجه را بارگذاری کنید."), field="documents")
+    if spec.by_citizen and not (message or files):
+        raise ApplicationError(_("توضیح یا مدرک خواسته‌شده را وارد کنید."), field="message")
+    if spec.target.requires_documents and not files and not spec.by_citizen:
+        raise ApplicationError(_("برای این مرحله بارگذاری مدرک لازم است."), field="documents")
+
+
 @files_deleted_on_error()
 @transaction.atomic
 def submission_transition(
@@ -311,44 +371,11 @@ def submission_transition(
     if action == START_REVIEW:
         return _start_review(submission, actor)
     step = submission.current_step
-    spec = step.actions.select_related("target").filter(key=action).first() if step else None
-    if step is None or spec is None:
-        if not Action.objects.filter(source__version_id=submission.workflow_version_id, key=action):
-            raise ApplicationError(_("این اقدام شناخته‌شده نیست."))
-        raise ApplicationError(
-            _("این اقدام در وضعیت «%(status)s» ممکن نیست.")
-            % {"status": submission.get_status_display()}
-        )
-    if spec.by_citizen != is_applicant or (
-        staff is not None
-        and not staff_may_take(
-            staff,
-            spec,
-            department_id=submission.department_id,
-            assigned_to_id=submission.assigned_to_id,
-        )
-    ):
-        raise ApplicationError(
-            _("فقط متقاضی می‌تواند این اقدام را انجام دهد.")
-            if spec.by_citizen
-            else _("شما اجازه این اقدام را ندارید.")
-        )
-    if spec.needs_result and submission.status == Status.SUBMITTED:
-        # A result is issued only after someone has taken the request up for review.
-        raise ApplicationError(
-            _("این اقدام در وضعیت «%(status)s» ممکن نیست.")
-            % {"status": submission.get_status_display()}
-        )
+    spec = _action_allowed(submission, action, is_applicant=is_applicant, staff=staff)
+    assert step is not None  # an action was found at it
     message = message.strip()
     files = files or []
-    if spec.needs_message and not message:
-        raise ApplicationError(_("نوشتن توضیح برای متقاضی الزامی است."), field="message")
-    if spec.needs_result and not files:
-        raise ApplicationError(_("پرونده نتیجه را بارگذاری کنید."), field="documents")
-    if spec.by_citizen and not (message or files):
-        raise ApplicationError(_("توضیح یا مدرک خواسته‌شده را وارد کنید."), field="message")
-    if spec.target.requires_documents and not files and not spec.by_citizen:
-        raise ApplicationError(_("برای این مرحله بارگذاری مدرک لازم است."), field="documents")
+    _check_inputs(spec, message=message, files=files)
 
     kind = AttachmentKind.RESULT if spec.needs_result else AttachmentKind.DOCUMENT
     for upload in files:

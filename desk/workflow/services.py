@@ -182,7 +182,11 @@ def workflow_define(
 def default_workflow_steps() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The path every service has until its agency defines its own: review, with the
     citizen asked for more when needed, then completion or rejection."""
-    steps: list[dict[str, Any]] = [
+    return _default_steps(), _default_actions()
+
+
+def _default_steps() -> list[dict[str, Any]]:
+    return [
         {
             "key": "review",
             "kind": StepKind.REVIEW,
@@ -211,8 +215,11 @@ def default_workflow_steps() -> tuple[list[dict[str, Any]], list[dict[str, Any]]
             "staff_label": "ردشده",
         },
     ]
+
+
+def _default_actions() -> list[dict[str, Any]]:
     deciders = [Role.EXPERT, Role.MANAGER]
-    actions: list[dict[str, Any]] = [
+    return [
         {
             "source": "review",
             "target": "ask",
@@ -245,7 +252,6 @@ def default_workflow_steps() -> tuple[list[dict[str, Any]], list[dict[str, Any]]
             "by_citizen": True,
         },
     ]
-    return steps, actions
 
 
 def workflow_for_new_request(service: Service) -> WorkflowVersion:

@@ -51,22 +51,8 @@ def _default_version(spec: Event) -> TemplateVersion:
 # --- Templates ---------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def template_edit(
-    *,
-    event: str,
-    agency_id: int | None,
-    body: str,
-    subject: str = "",
-    user_id: int | None = None,
-) -> TemplateVersion:
-    """Save a template's text as a new version (the agency's override, or the default when
-    `agency_id` is None). An unchanged text adds no version."""
-    spec = EVENTS.get(event)
-    if spec is None:
-        raise ApplicationError(_("این رویداد شناخته‌شده نیست."))
-    body = body.replace("\r\n", "\n").strip()
-    subject = subject.strip()
+def _check_text(spec: Event, *, body: str, subject: str) -> None:
+    """A text that names only the event's placeholders and fits in MAX_PARTS SMS parts."""
     if not body:
         raise ApplicationError(_("متن پیام را بنویسید."), field="body")
     unknown = unknown_placeholders(spec, body) + unknown_placeholders(spec, subject)
@@ -83,6 +69,25 @@ def template_edit(
             % {"n": to_persian_digits(MAX_PARTS)},
             field="body",
         )
+
+
+@transaction.atomic
+def template_edit(
+    *,
+    event: str,
+    agency_id: int | None,
+    body: str,
+    subject: str = "",
+    user_id: int | None = None,
+) -> TemplateVersion:
+    """Save a template's text as a new version (the agency's override, or the default when
+    `agency_id` is None). An unchanged text adds no version."""
+    spec = EVENTS.get(event)
+    if spec is None:
+        raise ApplicationError(_("این رویداد شناخته‌شده نیست."))
+    body = body.replace("\r\n", "\n").strip()
+    subject = subject.strip()
+    _check_text(spec, body=body, subject=subject)
     scope = {"agency__isnull": True} if agency_id is None else {"agency_id": agency_id}
     template, _created = MessageTemplate.objects.select_for_update().get_or_create(
         event=event, **scope
