@@ -100,13 +100,23 @@ class ClamdScanner:
                     self._stream(sock, payload)
                 return self._reply(sock)
             except OSError as exc:  # timeouts included
-                raise ScannerUnavailable(f"clamd {command.decode()} failed: {exc}") from exc
+                # clamd answers a stream over its limit and hangs up mid-upload: its reply,
+                # when it still arrives, says why better than the broken pipe does.
+                reason = self._reply_after_failure(sock) or str(exc)
+                raise ScannerUnavailable(f"clamd {command.decode()} failed: {reason}") from exc
 
     def _stream(self, sock: socket.socket, payload: bytes) -> None:
         for start in range(0, len(payload), self.CHUNK):
             chunk = payload[start : start + self.CHUNK]
             sock.sendall(struct.pack("!L", len(chunk)) + chunk)
         sock.sendall(struct.pack("!L", 0))
+
+    @classmethod
+    def _reply_after_failure(cls, sock: socket.socket) -> str:
+        try:
+            return cls._reply(sock)
+        except (OSError, ScannerUnavailable):
+            return ""
 
     @staticmethod
     def _reply(sock: socket.socket) -> str:

@@ -155,7 +155,9 @@ class ClamdScannerTests(TestCase):
         scanner = ClamdScanner(host="127.0.0.1", port=clamd.port, timeout=2)
         with self.assertRaises(ScannerUnavailable) as caught:
             scanner.scan(b"x" * 200_000)
-        self.assertIn("size limit exceeded", str(caught.exception))
+        # clamd's reason when its reply is read before the reset, the broken pipe otherwise
+        # (which one depends on the kernel's timing): either way never a clean verdict.
+        self.assertRegex(str(caught.exception), "size limit exceeded|Broken pipe|reset")
 
     def test_a_silent_daemon_times_out(self) -> None:
         clamd = self.serve(silent=True)
