@@ -62,6 +62,9 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "auditlog",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "desk.core",
     "desk.accounts",
     "desk.agencies",
@@ -94,7 +97,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "desk.accounts.middleware.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
 ]
@@ -222,8 +227,18 @@ OTP_MAX_ATTEMPTS = env_int("OTP_MAX_ATTEMPTS", 5)
 OTP_RESEND_SECONDS = env_int("OTP_RESEND_SECONDS", 60)
 OTP_MAX_PER_PHONE_PER_HOUR = env_int("OTP_MAX_PER_PHONE_PER_HOUR", 5)
 OTP_MAX_PER_IP_PER_HOUR = env_int("OTP_MAX_PER_IP_PER_HOUR", 20)
-STAFF_LOCKOUT_FAILURES = env_int("STAFF_LOCKOUT_FAILURES", 5)
+# Staff sign-in (docs: README "Staff sign-in and two-factor"). One address is shut out after a
+# few failures, long before an account locks: a stranger cannot lock a real account cheaply.
+STAFF_LOGIN_FAILURES_PER_ADDRESS = env_int("STAFF_LOGIN_FAILURES_PER_ADDRESS", 5)
+STAFF_LOCKOUT_FAILURES = env_int("STAFF_LOCKOUT_FAILURES", 10)
 STAFF_LOCKOUT_MINUTES = env_int("STAFF_LOCKOUT_MINUTES", 15)
+if not 1 <= STAFF_LOGIN_FAILURES_PER_ADDRESS < STAFF_LOCKOUT_FAILURES:
+    raise ImproperlyConfigured(
+        "STAFF_LOGIN_FAILURES_PER_ADDRESS must be at least 1 and below STAFF_LOCKOUT_FAILURES"
+    )
+STAFF_SESSION_IDLE_MINUTES = env_int("STAFF_SESSION_IDLE_MINUTES", 30)
+STAFF_SESSION_MAX_HOURS = env_int("STAFF_SESSION_MAX_HOURS", 10)
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Mizkhedmat")
 TRACKING_LOOKUPS_PER_IP_PER_HOUR = env_int("TRACKING_LOOKUPS_PER_IP_PER_HOUR", 30)
 
 # --- Internationalisation --------------------------------------------------------------------

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
 import tempfile
 import uuid
 from typing import Any
 
 from django.conf import settings
-from django.test import SimpleTestCase, TestCase
+from django.test import Client, SimpleTestCase, TestCase
 from django.test.runner import DiscoverRunner
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from desk.accounts.models import User
 from desk.agencies.models import Agency, Role, Staff
@@ -33,6 +37,8 @@ class Runner(DiscoverRunner):
         settings.SMS_QUIET_HOURS = "off"
         # Personas sign in all the time; the real hasher is slow on purpose.
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+        # Every sign-in is recorded; tests that look at the records use assertLogs.
+        logging.getLogger("desk.accounts.sign_in").setLevel(logging.WARNING)
         # Configuration is cached across requests (desk.core.cache) and a test's rows are rolled
         # back, not its cache: every test starts in a cache namespace of its own.
         SimpleTestCase._pre_setup = _pre_setup_isolating_cache  # type: ignore[attr-defined]
@@ -149,8 +155,48 @@ def isolate_cache() -> None:
     settings.CACHES["default"]["KEY_PREFIX"] = prefix
 
 
+def create_totp_device(user: User) -> TOTPDevice:
+    """The person's confirmed authenticator app (one per person)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+
+
+def totp_code(device: TOTPDevice, *, at: float | None = None) -> str:
+    """The code the person's app shows now (or at the Unix time `at`)."""
+    generator = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    if at is not None:
+        generator.time = at
+    return f"{generator.token():0{device.digits}d}"
+
+
+class DeskClient(Client):
+    """A test client whose force_login is a finished staff sign-in: the session's clocks are
+    started and registered, and anyone who must use two-factor sign-in (or enrolled) gets an
+    authenticator that has verified this session. Citizens are signed in as before."""
+
+    def force_login(self, user: Any, backend: str | None = None) -> None:
+        super().force_login(user, backend)
+        if not user.national_code:
+            sign_in_verified(self, user)
+
+
+def sign_in_verified(client: Client, user: User) -> None:
+    from desk.accounts.sessions import TWO_FACTOR_STATE, staff_session_start
+
+    session = client.session
+    staff_session_start(session=session, user=user)
+    if session[TWO_FACTOR_STATE] == "required":
+        session[DEVICE_ID_SESSION_KEY] = create_totp_device(user).persistent_id
+    session.save()
+
+
 class BaseTestCase(TestCase):
-    """Personas: a citizen, staff of the agency that owns the service, and an outsider agency."""
+    """Personas: a citizen, staff of the agency that owns the service, and an outsider agency.
+
+    `self.client.force_login(person)` signs a person in as if through the whole staff sign-in,
+    two-factor included (DeskClient)."""
+
+    client_class = DeskClient
 
     def setUp(self) -> None:
         super().setUp()

@@ -12,6 +12,7 @@ from django.urls import URLPattern, include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
+from desk.accounts.views import admin_login
 from desk.notifications import views as notification_views
 from desk.submissions import views as submission_views
 
@@ -68,6 +69,7 @@ urlpatterns = [
     path("messages/", include("desk.notifications.urls")),
     path("payments/", include("desk.payments.urls")),
     path("", include("desk.health.urls")),  # healthz/ (load balancers), bench/empty/
+    path("admin/login/", admin_login),  # one door: the staff sign-in, its lockout and 2FA
     path("admin/", admin.site.urls),
     *SHORT_LINKS,
     *LEGACY_REDIRECTS,

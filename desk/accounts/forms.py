@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -10,6 +12,9 @@ from desk.core.forms import (
     NormalizedCharField,
     StyledForm,
 )
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
 
 
 class CitizenLoginForm(StyledForm):
@@ -33,3 +38,22 @@ class StaffLoginForm(StyledForm):
 class ProfileForm(StyledForm):
     first_name = NormalizedCharField(label=_("نام"), max_length=150)
     last_name = NormalizedCharField(label=_("نام خانوادگی"), max_length=150)
+
+
+def _one_time_code_field(label: StrOrPromise, help_text: StrOrPromise) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        max_length=20,
+        widget=forms.TextInput(attrs={**NUMERIC_ATTRS, "autocomplete": "one-time-code"}),
+    )
+
+
+class TwoFactorCodeForm(StyledForm):
+    code = _one_time_code_field(
+        _("کد برنامه احراز هویت"), _("کد ۶ رقمی برنامه، یا یکی از کدهای بازیابی ۱۲ رقمی")
+    )
+
+
+class TotpConfirmForm(StyledForm):
+    code = _one_time_code_field(_("کد ۶ رقمی که برنامه نشان می‌دهد"), _("مثلاً ۱۲۳۴۵۶"))

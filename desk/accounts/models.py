@@ -50,3 +50,15 @@ class OneTimeCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mobile} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class StaffSession(models.Model):
+    """The session key of one staff sign-in, so that deactivating a person can end every session
+    they have, whatever the session backend (a cache holds no index of sessions by user)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="staff_sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.created_at:%Y-%m-%d %H:%M}"

@@ -7,6 +7,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any, NoReturn
 
 from django.conf import settings
 from django.contrib.auth import authenticate
@@ -14,8 +15,15 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from desk.accounts import lockout, two_factor
+from desk.accounts.audit import SignInEvent, record_sign_in_event
 from desk.accounts.models import OneTimeCode, User
+from desk.accounts.sessions import staff_sessions_end
+from desk.agencies.models import Staff
 from desk.core.errors import ApplicationError
 from desk.lib.persian import to_ascii_digits, to_persian_digits
 from desk.notifications.services import message_queue_template
@@ -132,33 +140,112 @@ def citizen_update_profile(*, user: User, first_name: str, last_name: str) -> Us
     return user
 
 
-def staff_authenticate(*, request: HttpRequest, username: str, password: str) -> User:
-    """Password sign-in for staff, locking the account after repeated failures."""
+def staff_sign_in_refused_message() -> str:
+    """The one answer to every refused staff sign-in: it never tells whether the username
+    exists, the password was wrong, the account is locked or this address is shut out."""
+    return _(
+        "ورود انجام نشد. نام کاربری و گذرواژه را بررسی کنید. پس از چند تلاش ناموفق، ورود "
+        "برای مدتی بسته می‌شود؛ در این صورت %(m)s دقیقه بعد دوباره تلاش کنید."
+    ) % {"m": to_persian_digits(settings.STAFF_LOCKOUT_MINUTES)}
+
+
+def staff_authenticate(
+    *, request: HttpRequest, username: str, password: str, ip: str | None
+) -> User:
+    """Password sign-in for staff (and the admin), with a lockout per address and per account.
+
+    A few failures from one address shut that address out for STAFF_LOCKOUT_MINUTES; an account
+    locks only after more failures than one address may make (from several addresses), so
+    nobody locks a real account from one machine, and a spread-out guesser still hits a wall."""
+    if ip is not None and lockout.address_blocked(ip):
+        _refuse(SignInEvent.ADDRESS_BLOCKED, username=username, ip=ip)
     candidate = User.objects.filter(username=username, national_code__isnull=True).first()
-    if candidate is not None and candidate.is_locked:
-        raise ApplicationError(
-            _("این حساب به دلیل تلاش‌های ناموفق پی‌درپی موقتاً قفل شده است. بعداً تلاش کنید.")
-        )
+    # Always check the password, even for a locked account: the time taken tells nothing.
     user = authenticate(request, username=username, password=password)
-    if user is None or not isinstance(user, User) or user.national_code:
-        if candidate is not None:
-            _record_failure(candidate)
-        raise ApplicationError(_("نام کاربری یا گذرواژه درست نیست."))
+    valid = isinstance(user, User) and not user.national_code
+    locked = candidate is not None and candidate.is_locked
+    if not valid:
+        if ip is not None and lockout.address_failure(ip):
+            record_sign_in_event(SignInEvent.ADDRESS_BLOCKED, username=username, ip=ip)
+        if candidate is not None and not locked and lockout.account_failure(candidate):
+            record_sign_in_event(
+                SignInEvent.ACCOUNT_LOCKED, username=username, user_id=candidate.pk, ip=ip
+            )
+    if locked:
+        _refuse(SignInEvent.FAILED, username=username, ip=ip, account_locked=True)
+    if not valid:
+        _refuse(SignInEvent.FAILED, username=username, ip=ip)
+    assert isinstance(user, User)
     if user.failed_logins:
         user.failed_logins = 0
         user.locked_until = None
         user.save(update_fields=["failed_logins", "locked_until"])
+    record_sign_in_event(SignInEvent.SIGNED_IN, username=username, user_id=user.pk, ip=ip)
     return user
 
 
-def _record_failure(user: User) -> None:
-    # An UPDATE with F() so that parallel failures all count.
-    from django.db.models import F
+def _refuse(event: SignInEvent, *, username: str, ip: str | None, **details: Any) -> NoReturn:
+    record_sign_in_event(event, username=username, ip=ip, **details)
+    raise ApplicationError(staff_sign_in_refused_message())
 
-    User.objects.filter(pk=user.pk).update(failed_logins=F("failed_logins") + 1)
-    user.refresh_from_db(fields=["failed_logins"])
-    if user.failed_logins >= settings.STAFF_LOCKOUT_FAILURES:
-        User.objects.filter(pk=user.pk).update(
-            locked_until=timezone.now() + timedelta(minutes=settings.STAFF_LOCKOUT_MINUTES),
-            failed_logins=0,
+
+@transaction.atomic
+def staff_deactivate(*, user: User) -> int:
+    """Deactivate a staff member (account and staff record) and end all their sessions now.
+
+    Returns the number of sessions ended. A session the registry does not know (signed in
+    before it existed) still ends on its next request: the middleware checks both flags."""
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    user.is_active = False
+    Staff.objects.filter(user=user).update(is_active=False)
+    ended = staff_sessions_end(user=user)
+    record_sign_in_event(
+        SignInEvent.SESSIONS_ENDED, username=user.username, user_id=user.pk, sessions=ended
+    )
+    return ended
+
+
+def staff_two_factor_verify(*, user: User, code: str, ip: str | None) -> Device:
+    """The second sign-in step; a recovery code is used up."""
+    try:
+        device = two_factor.two_factor_verify(user=user, code=code)
+    except ApplicationError:
+        record_sign_in_event(
+            SignInEvent.TWO_FACTOR_FAILED, username=user.username, user_id=user.pk, ip=ip
         )
+        raise
+    event = (
+        SignInEvent.RECOVERY_CODE_USED
+        if isinstance(device, StaticDevice)
+        else SignInEvent.TWO_FACTOR_VERIFIED
+    )
+    record_sign_in_event(event, username=user.username, user_id=user.pk, ip=ip)
+    return device
+
+
+def staff_two_factor_enroll(
+    *, user: User, code: str, ip: str | None
+) -> tuple[TOTPDevice, list[str]]:
+    """Confirm a new authenticator with its first code; returns it and the recovery codes."""
+    device, codes = two_factor.totp_enrollment_confirm(user=user, code=code)
+    record_sign_in_event(
+        SignInEvent.TWO_FACTOR_ENROLLED, username=user.username, user_id=user.pk, ip=ip
+    )
+    return device, codes
+
+
+def staff_recovery_codes_regenerate(*, user: User, ip: str | None) -> list[str]:
+    codes = two_factor.recovery_codes_regenerate(user=user)
+    record_sign_in_event(
+        SignInEvent.RECOVERY_CODES_REGENERATED, username=user.username, user_id=user.pk, ip=ip
+    )
+    return codes
+
+
+def staff_two_factor_reset(*, user: User) -> int:
+    """An administrator's reset after a lost phone: the person enrolls again at next sign-in."""
+    removed = two_factor.two_factor_reset(user=user)
+    record_sign_in_event(
+        SignInEvent.TWO_FACTOR_RESET, username=user.username, user_id=user.pk, devices=removed
+    )
+    return removed

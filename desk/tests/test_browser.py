@@ -21,11 +21,21 @@ from django.conf import settings
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.test import tag
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from desk.accounts.models import User
+from desk.accounts.two_factor import has_two_factor
 from desk.lib.persian import to_ascii_digits
 from desk.notifications.backends import MemoryBackend
 from desk.submissions.models import Status, Submission
-from desk.test import PDF_BYTES, create_agency, create_service, create_staff
+from desk.test import (
+    PDF_BYTES,
+    create_agency,
+    create_service,
+    create_staff,
+    create_totp_device,
+    totp_code,
+)
 
 try:
     from playwright.sync_api import (
@@ -332,6 +342,12 @@ class BrowserWalkTests(StaticLiveServerTestCase):
         self.page.get_by_label("نام کاربری").fill(username)
         self.page.get_by_label("گذرواژه").fill(STAFF_PASSWORD)
         self.page.get_by_role("button", name="ورود", exact=True).click()
+        user = User.objects.get(username=username)
+        if has_two_factor(user):
+            self.page.wait_for_url("**" + reverse("accounts:staff_verify") + "**")
+            device = TOTPDevice.objects.get(user=user)
+            self.page.get_by_label("کد برنامه احراز هویت").fill(totp_code(device))
+            self.page.get_by_role("button", name="ورود", exact=True).click()
         self.page.wait_for_url("**" + reverse("submissions:inbox"))
 
     def _take(self, username: str, code: str, action: str, result: bytes | None = None) -> None:
@@ -369,7 +385,8 @@ class BrowserWalkTests(StaticLiveServerTestCase):
         give_position(engineer, "فنی")
         cashier = create_staff(self.agency, "cashier")
         give_position(cashier, "درآمد")
-        create_staff(self.agency, "boss", Role.MANAGER)
+        # A manager must use two-factor sign-in: the app's code is typed after the password.
+        create_totp_device(create_staff(self.agency, "boss", Role.MANAGER))
         deed = self._file("deed.pdf", PDF_BYTES)
         from django.core.files.uploadedfile import SimpleUploadedFile
 

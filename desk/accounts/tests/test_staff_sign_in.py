@@ -5,10 +5,10 @@ from typing import TYPE_CHECKING
 from unittest.mock import patch
 
 from django.conf import settings
-from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from desk.accounts.services import staff_sign_in_refused_message
 from desk.test import BaseTestCase
 
 if TYPE_CHECKING:
@@ -20,13 +20,19 @@ INBOX = reverse("submissions:inbox")
 PASSWORD = "a-Strong-pass-1404"  # what desk.test.create_staff gives every persona
 
 
-@override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
 class StaffSignInTests(BaseTestCase):
-    def _sign_in(self, password: str = PASSWORD, username: str = "expert") -> Response:
-        return self.client.post(LOGIN, {"username": username, "password": password})
+    def _sign_in(
+        self, password: str = PASSWORD, username: str = "expert", ip: str = "10.0.0.1"
+    ) -> Response:
+        return self.client.post(LOGIN, {"username": username, "password": password}, REMOTE_ADDR=ip)
 
     def _signed_in_user_id(self) -> str | None:
         return self.client.session.get("_auth_user_id")
+
+    def assertRefused(self, r: Response) -> None:
+        self.assertEqual(r.status_code, 200)
+        self.assertContains(r, staff_sign_in_refused_message())
+        self.assertIsNone(self._signed_in_user_id())
 
     def test_it_shows_the_sign_in_page(self) -> None:
         r = self.client.get(LOGIN)
@@ -49,16 +55,25 @@ class StaffSignInTests(BaseTestCase):
         self.assertRedirects(r, "/services/")
 
     def test_it_refuses_a_wrong_password_in_persian(self) -> None:
-        r = self._sign_in("wrong-password")
-        self.assertEqual(r.status_code, 200)
-        self.assertContains(r, "نام کاربری یا گذرواژه درست نیست.")
-        self.assertIsNone(self._signed_in_user_id())
+        self.assertRefused(self._sign_in("wrong-password"))
         self.expert.refresh_from_db()
         self.assertEqual(self.expert.failed_logins, 1)
 
-    def test_it_refuses_an_unknown_user_with_the_same_message(self) -> None:
-        r = self._sign_in(username="nobody")
-        self.assertContains(r, "نام کاربری یا گذرواژه درست نیست.")
+    def test_it_answers_unknown_user_wrong_password_and_locked_account_alike(self) -> None:
+        unknown = self._sign_in(username="nobody", ip="10.0.1.1")
+        wrong = self._sign_in("wrong-password", ip="10.0.1.2")
+        self.expert.locked_until = timezone.now() + timedelta(minutes=10)
+        self.expert.save()
+        locked = self._sign_in(ip="10.0.1.3")  # the right password
+        bodies = [r.content.decode() for r in (unknown, wrong, locked)]
+        for r in (unknown, wrong, locked):
+            self.assertRefused(r)
+        # Only the typed username (and the CSRF token) differs between the three pages.
+        self.assertEqual(
+            _without_tokens(bodies[0]).replace('value="nobody"', 'value="expert"'),
+            _without_tokens(bodies[1]),
+        )
+        self.assertEqual(_without_tokens(bodies[1]), _without_tokens(bodies[2]))
 
     def test_it_resets_the_failure_count_after_a_good_sign_in(self) -> None:
         self._sign_in("wrong-password")
@@ -67,39 +82,76 @@ class StaffSignInTests(BaseTestCase):
         self.expert.refresh_from_db()
         self.assertEqual(self.expert.failed_logins, 0)
 
-    def test_it_locks_the_account_after_repeated_failures(self) -> None:
-        for _ in range(settings.STAFF_LOCKOUT_FAILURES):
-            self._sign_in("wrong-password")
+    def test_it_shuts_out_an_address_after_its_failures_even_with_the_right_password(
+        self,
+    ) -> None:
+        for _ in range(settings.STAFF_LOGIN_FAILURES_PER_ADDRESS):
+            self.assertRefused(self._sign_in("wrong-password"))
+        self.assertRefused(self._sign_in())  # the 6th try, with the right password
+        # The account itself is not locked: its owner signs in from elsewhere.
         self.expert.refresh_from_db()
-        self.assertTrue(self.expert.is_locked)
+        self.assertFalse(self.expert.is_locked)
+        self.assertRedirects(self._sign_in(ip="10.0.0.2"), INBOX)
 
-        r = self._sign_in()
-        self.assertEqual(r.status_code, 200)
-        self.assertContains(r, "موقتاً قفل شده است")
-        self.assertIsNone(self._signed_in_user_id())
+    def test_it_counts_failures_with_many_usernames_against_the_address(self) -> None:
+        for i in range(settings.STAFF_LOGIN_FAILURES_PER_ADDRESS):
+            self._sign_in("guess", username=f"someone-{i}")
+        self.assertRefused(self._sign_in())
 
-    def test_it_does_not_lock_before_the_limit(self) -> None:
-        for _ in range(settings.STAFF_LOCKOUT_FAILURES - 1):
+    def test_it_does_not_shut_out_an_address_before_its_limit(self) -> None:
+        for _ in range(settings.STAFF_LOGIN_FAILURES_PER_ADDRESS - 1):
             self._sign_in("wrong-password")
         self.assertRedirects(self._sign_in(), INBOX)
 
-    def test_it_unlocks_after_the_lockout_time(self) -> None:
-        for _ in range(settings.STAFF_LOCKOUT_FAILURES):
+    def test_it_locks_the_account_after_failures_from_several_addresses(self) -> None:
+        per_address = settings.STAFF_LOGIN_FAILURES_PER_ADDRESS
+        for n in range(settings.STAFF_LOCKOUT_FAILURES):
+            self._sign_in("wrong-password", ip=f"10.0.2.{n // per_address}")
+        self.expert.refresh_from_db()
+        self.assertTrue(self.expert.is_locked)
+        self.assertRefused(self._sign_in(ip="10.0.3.1"))  # right password, fresh address
+
+    def test_one_address_cannot_lock_an_account(self) -> None:
+        for _ in range(settings.STAFF_LOCKOUT_FAILURES * 2):
+            self._sign_in("wrong-password")
+        self.expert.refresh_from_db()
+        self.assertFalse(self.expert.is_locked)
+        self.assertLess(self.expert.failed_logins, settings.STAFF_LOCKOUT_FAILURES)
+
+    def test_it_opens_an_address_again_after_the_lockout_time(self) -> None:
+        for _ in range(settings.STAFF_LOGIN_FAILURES_PER_ADDRESS):
             self._sign_in("wrong-password")
         later = timezone.now() + timedelta(minutes=settings.STAFF_LOCKOUT_MINUTES, seconds=1)
         with patch("django.utils.timezone.now", return_value=later):
             r = self._sign_in()
         self.assertRedirects(r, INBOX, fetch_redirect_response=False)
+
+    def test_it_unlocks_an_account_after_the_lockout_time(self) -> None:
+        self.expert.locked_until = timezone.now() + timedelta(minutes=1)
+        self.expert.save()
+        self.assertRefused(self._sign_in())
+        later = timezone.now() + timedelta(minutes=1, seconds=1)
+        with patch("django.utils.timezone.now", return_value=later):
+            r = self._sign_in()
+        self.assertRedirects(r, INBOX, fetch_redirect_response=False)
         self.assertEqual(self._signed_in_user_id(), str(self.expert.pk))
+
+    def test_it_records_failures_and_lockouts(self) -> None:
+        with self.assertLogs("desk.accounts.sign_in", "INFO") as logs:
+            for _ in range(settings.STAFF_LOGIN_FAILURES_PER_ADDRESS + 1):
+                self._sign_in("wrong-password")
+            self._sign_in(ip="10.0.9.9")
+        events = [line.split(":", 2)[2].split(" ")[0] for line in logs.output]
+        self.assertIn("sign_in.failed", events)
+        self.assertIn("sign_in.address_blocked", events)
+        self.assertEqual(events[-1], "sign_in.password_ok")
+        self.assertNotIn("wrong-password", " ".join(logs.output))
 
     def test_it_does_not_let_a_citizen_use_the_staff_page(self) -> None:
         # Even a citizen who somehow has a password is refused here.
         self.citizen.set_password(PASSWORD)
         self.citizen.save()
-        r = self._sign_in(username=self.citizen.username)
-        self.assertEqual(r.status_code, 200)
-        self.assertContains(r, "نام کاربری یا گذرواژه درست نیست.")
-        self.assertIsNone(self._signed_in_user_id())
+        self.assertRefused(self._sign_in(username=self.citizen.username))
 
     def test_it_logs_out_on_post(self) -> None:
         self.client.force_login(self.expert)
@@ -113,3 +165,10 @@ class StaffSignInTests(BaseTestCase):
             r = self.client.get(LOGOUT)
         self.assertEqual(r.status_code, 405)
         self.assertEqual(self._signed_in_user_id(), str(self.expert.pk))
+
+
+def _without_tokens(body: str) -> str:
+    """The page without its CSRF tokens (different on every answer)."""
+    import re
+
+    return re.sub(r'(csrfmiddlewaretoken" value="|X-CSRFToken": ")[^"]+', r"\1", body)

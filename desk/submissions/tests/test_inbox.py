@@ -87,11 +87,15 @@ class InboxTests(SubmissionTestCase):
         self.client.force_login(self.citizen)
         self.assertEqual(self.client.get(self.url).status_code, 404)
 
-    def test_it_404s_for_inactive_staff(self) -> None:
+    def test_it_signs_out_inactive_staff(self) -> None:
         self.expert.staff.is_active = False
         self.expert.staff.save()
         self.client.force_login(self.expert)
-        self.assertEqual(self.client.get(self.url).status_code, 404)
+        r = self.client.get(self.url)
+        self.assertRedirects(
+            r, f"{reverse('accounts:staff_login')}?next={self.url}", fetch_redirect_response=False
+        )
+        self.assertIsNone(self.client.session.get("_auth_user_id"))
 
     def test_it_sends_anonymous_visitors_to_the_staff_sign_in(self) -> None:
         r = self.client.get(self.url)
