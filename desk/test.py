@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import shutil
 import tempfile
 import uuid
@@ -37,8 +36,6 @@ class Runner(DiscoverRunner):
         settings.SMS_QUIET_HOURS = "off"
         # Personas sign in all the time; the real hasher is slow on purpose.
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-        # Every sign-in is recorded; tests that look at the records use assertLogs.
-        logging.getLogger("desk.accounts.sign_in").setLevel(logging.WARNING)
         # Configuration is cached across requests (desk.core.cache) and a test's rows are rolled
         # back, not its cache: every test starts in a cache namespace of its own.
         SimpleTestCase._pre_setup = _pre_setup_isolating_cache  # type: ignore[attr-defined]

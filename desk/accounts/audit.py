@@ -1,48 +1,78 @@
-"""Sign-in events: the one call site through which staff sign-in reports what happened.
+"""Sign-in events: the one call site through which staff sign-in reports what happened, into the
+hash-chained audit log (desk/audit, docs/audit.md).
 
-The hash-chained audit log (issue 11, `ops`) is not in the tree yet; until it is, every event
-goes to the `desk.accounts.sign_in` logger. When it lands, only `record_sign_in_event` changes.
+Each event goes to the chain of the person's agency (the national chain for people of no agency
+and for usernames that do not exist). Neither the password nor a code typed is ever recorded.
 """
 
 from __future__ import annotations
 
-import logging
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-logger = logging.getLogger("desk.accounts.sign_in")
+from django.core.exceptions import ObjectDoesNotExist
+
+from desk.audit.models import Action
+from desk.audit.services import audit_record
+
+if TYPE_CHECKING:
+    from desk.accounts.models import User
 
 
 class SignInEvent(StrEnum):
-    SIGNED_IN = "sign_in.password_ok"
-    FAILED = "sign_in.failed"
-    ACCOUNT_LOCKED = "sign_in.account_locked"
-    ADDRESS_BLOCKED = "sign_in.address_blocked"
-    TWO_FACTOR_VERIFIED = "sign_in.two_factor_ok"
-    TWO_FACTOR_FAILED = "sign_in.two_factor_failed"
-    RECOVERY_CODE_USED = "sign_in.recovery_code_used"
-    TWO_FACTOR_ENROLLED = "two_factor.enrolled"
-    RECOVERY_CODES_REGENERATED = "two_factor.recovery_codes_regenerated"
-    TWO_FACTOR_RESET = "two_factor.reset"
-    SESSION_TIMED_OUT = "session.timed_out"
-    SESSIONS_ENDED = "session.ended_on_deactivation"
+    SIGNED_IN = Action.SIGNED_IN.value  # the password step passed
+    FAILED = Action.SIGN_IN_FAILED.value
+    SIGNED_OUT = Action.SIGNED_OUT.value
+    ACCOUNT_LOCKED = "auth.locked"
+    ADDRESS_BLOCKED = "auth.address_blocked"
+    TWO_FACTOR_VERIFIED = "auth.two_factor_ok"
+    TWO_FACTOR_FAILED = "auth.two_factor_failed"
+    RECOVERY_CODE_USED = "auth.recovery_code_used"
+    TWO_FACTOR_ENROLLED = "auth.two_factor_enrolled"
+    RECOVERY_CODES_REGENERATED = "auth.recovery_codes_regenerated"
+    TWO_FACTOR_RESET = "auth.two_factor_reset"
+    SESSION_TIMED_OUT = "auth.session_timed_out"
+    SESSIONS_ENDED = "auth.sessions_ended"
+
+
+# Events done by the person themself; the others happen to an account (a failed guess, a lock,
+# an operator's reset), so the entry has no actor.
+_BY_THE_PERSON = frozenset(
+    {
+        SignInEvent.SIGNED_IN,
+        SignInEvent.SIGNED_OUT,
+        SignInEvent.TWO_FACTOR_VERIFIED,
+        SignInEvent.RECOVERY_CODE_USED,
+        SignInEvent.TWO_FACTOR_ENROLLED,
+        SignInEvent.RECOVERY_CODES_REGENERATED,
+    }
+)
 
 
 def record_sign_in_event(
     event: SignInEvent,
     *,
     username: str,
-    user_id: int | None = None,
+    user: User | None = None,
     ip: str | None = None,
     **details: Any,
 ) -> None:
-    """Record one sign-in event (never the password or the code typed)."""
-    logger.info(
-        "%s username=%s user_id=%s ip=%s %s",
-        event.value,
-        username,
-        user_id,
-        ip,
-        " ".join(f"{key}={value}" for key, value in sorted(details.items())),
-        extra={"event": event.value, "username": username, "user_id": user_id, "ip": ip},
+    """Append one sign-in event to the audit log (in its own transaction if none is open)."""
+    audit_record(
+        action=event.value,
+        agency_id=_agency_id(user),
+        actor=user if event in _BY_THE_PERSON else None,
+        target=user,
+        object_type="" if user is not None else "accounts.user",
+        object_id="" if user is not None else username,
+        details={"username": username, "ip": ip or "", **details},
     )
+
+
+def _agency_id(user: User | None) -> int | None:
+    if user is None:
+        return None
+    try:
+        return int(user.staff.agency_id)
+    except ObjectDoesNotExist:
+        return None

@@ -48,7 +48,7 @@ def _guard(request: HttpRequest, user: User) -> HttpResponse | None:
         record_sign_in_event(
             SignInEvent.SESSIONS_ENDED,
             username=user.username,
-            user_id=user.pk,
+            user=user,
             ip=client_ip(request),
         )
         logout(request)
@@ -58,7 +58,7 @@ def _guard(request: HttpRequest, user: User) -> HttpResponse | None:
         record_sign_in_event(
             SignInEvent.SESSION_TIMED_OUT,
             username=user.username,
-            user_id=user.pk,
+            user=user,
             ip=client_ip(request),
             timeout=expiry,
         )

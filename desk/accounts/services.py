@@ -158,7 +158,7 @@ def staff_authenticate(
     locks only after more failures than one address may make (from several addresses), so
     nobody locks a real account from one machine, and a spread-out guesser still hits a wall."""
     if ip is not None and lockout.address_blocked(ip):
-        _refuse(SignInEvent.ADDRESS_BLOCKED, username=username, ip=ip)
+        _refuse(SignInEvent.FAILED, username=username, ip=ip, address_blocked=True)
     candidate = User.objects.filter(username=username, national_code__isnull=True).first()
     # Always check the password, even for a locked account: the time taken tells nothing.
     user = authenticate(request, username=username, password=password)
@@ -169,23 +169,30 @@ def staff_authenticate(
             record_sign_in_event(SignInEvent.ADDRESS_BLOCKED, username=username, ip=ip)
         if candidate is not None and not locked and lockout.account_failure(candidate):
             record_sign_in_event(
-                SignInEvent.ACCOUNT_LOCKED, username=username, user_id=candidate.pk, ip=ip
+                SignInEvent.ACCOUNT_LOCKED, username=username, user=candidate, ip=ip
             )
     if locked:
-        _refuse(SignInEvent.FAILED, username=username, ip=ip, account_locked=True)
+        _refuse(SignInEvent.FAILED, username=username, user=candidate, ip=ip, account_locked=True)
     if not valid:
-        _refuse(SignInEvent.FAILED, username=username, ip=ip)
+        _refuse(SignInEvent.FAILED, username=username, user=candidate, ip=ip)
     assert isinstance(user, User)
     if user.failed_logins:
         user.failed_logins = 0
         user.locked_until = None
         user.save(update_fields=["failed_logins", "locked_until"])
-    record_sign_in_event(SignInEvent.SIGNED_IN, username=username, user_id=user.pk, ip=ip)
+    record_sign_in_event(SignInEvent.SIGNED_IN, username=username, user=user, ip=ip)
     return user
 
 
-def _refuse(event: SignInEvent, *, username: str, ip: str | None, **details: Any) -> NoReturn:
-    record_sign_in_event(event, username=username, ip=ip, **details)
+def _refuse(
+    event: SignInEvent,
+    *,
+    username: str,
+    ip: str | None,
+    user: User | None = None,
+    **details: Any,
+) -> NoReturn:
+    record_sign_in_event(event, username=username, user=user, ip=ip, **details)
     raise ApplicationError(staff_sign_in_refused_message())
 
 
@@ -200,7 +207,7 @@ def staff_deactivate(*, user: User) -> int:
     Staff.objects.filter(user=user).update(is_active=False)
     ended = staff_sessions_end(user=user)
     record_sign_in_event(
-        SignInEvent.SESSIONS_ENDED, username=user.username, user_id=user.pk, sessions=ended
+        SignInEvent.SESSIONS_ENDED, username=user.username, user=user, sessions=ended
     )
     return ended
 
@@ -211,7 +218,7 @@ def staff_two_factor_verify(*, user: User, code: str, ip: str | None) -> Device:
         device = two_factor.two_factor_verify(user=user, code=code)
     except ApplicationError:
         record_sign_in_event(
-            SignInEvent.TWO_FACTOR_FAILED, username=user.username, user_id=user.pk, ip=ip
+            SignInEvent.TWO_FACTOR_FAILED, username=user.username, user=user, ip=ip
         )
         raise
     event = (
@@ -219,7 +226,7 @@ def staff_two_factor_verify(*, user: User, code: str, ip: str | None) -> Device:
         if isinstance(device, StaticDevice)
         else SignInEvent.TWO_FACTOR_VERIFIED
     )
-    record_sign_in_event(event, username=user.username, user_id=user.pk, ip=ip)
+    record_sign_in_event(event, username=user.username, user=user, ip=ip)
     return device
 
 
@@ -228,16 +235,14 @@ def staff_two_factor_enroll(
 ) -> tuple[TOTPDevice, list[str]]:
     """Confirm a new authenticator with its first code; returns it and the recovery codes."""
     device, codes = two_factor.totp_enrollment_confirm(user=user, code=code)
-    record_sign_in_event(
-        SignInEvent.TWO_FACTOR_ENROLLED, username=user.username, user_id=user.pk, ip=ip
-    )
+    record_sign_in_event(SignInEvent.TWO_FACTOR_ENROLLED, username=user.username, user=user, ip=ip)
     return device, codes
 
 
 def staff_recovery_codes_regenerate(*, user: User, ip: str | None) -> list[str]:
     codes = two_factor.recovery_codes_regenerate(user=user)
     record_sign_in_event(
-        SignInEvent.RECOVERY_CODES_REGENERATED, username=user.username, user_id=user.pk, ip=ip
+        SignInEvent.RECOVERY_CODES_REGENERATED, username=user.username, user=user, ip=ip
     )
     return codes
 
@@ -246,6 +251,10 @@ def staff_two_factor_reset(*, user: User) -> int:
     """An administrator's reset after a lost phone: the person enrolls again at next sign-in."""
     removed = two_factor.two_factor_reset(user=user)
     record_sign_in_event(
-        SignInEvent.TWO_FACTOR_RESET, username=user.username, user_id=user.pk, devices=removed
+        SignInEvent.TWO_FACTOR_RESET, username=user.username, user=user, devices=removed
     )
     return removed
+
+
+def staff_sign_out_record(*, user: User, ip: str | None) -> None:
+    record_sign_in_event(SignInEvent.SIGNED_OUT, username=user.username, user=user, ip=ip)

@@ -1,14 +1,17 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from io import StringIO
 from typing import TYPE_CHECKING
 from unittest.mock import patch
 
 from django.conf import settings
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
 from desk.accounts.services import staff_sign_in_refused_message
+from desk.audit.models import AuditEntry
 from desk.test import BaseTestCase
 
 if TYPE_CHECKING:
@@ -136,16 +139,25 @@ class StaffSignInTests(BaseTestCase):
         self.assertRedirects(r, INBOX, fetch_redirect_response=False)
         self.assertEqual(self._signed_in_user_id(), str(self.expert.pk))
 
-    def test_it_records_failures_and_lockouts(self) -> None:
-        with self.assertLogs("desk.accounts.sign_in", "INFO") as logs:
-            for _ in range(settings.STAFF_LOGIN_FAILURES_PER_ADDRESS + 1):
-                self._sign_in("wrong-password")
-            self._sign_in(ip="10.0.9.9")
-        events = [line.split(":", 2)[2].split(" ")[0] for line in logs.output]
-        self.assertIn("sign_in.failed", events)
-        self.assertIn("sign_in.address_blocked", events)
-        self.assertEqual(events[-1], "sign_in.password_ok")
-        self.assertNotIn("wrong-password", " ".join(logs.output))
+    def test_it_records_failures_lockouts_and_sign_ins_in_the_audit_log(self) -> None:
+        for _ in range(settings.STAFF_LOGIN_FAILURES_PER_ADDRESS + 1):
+            self._sign_in("wrong-password")
+        self._sign_in(username="nobody", ip="10.0.9.8")
+        self._sign_in(ip="10.0.9.9")
+        entries = list(AuditEntry.objects.order_by("pk"))
+        actions = [e.action for e in entries]
+        self.assertEqual(actions.count("auth.sign_in_failed"), 7)
+        self.assertIn("auth.address_blocked", actions)
+        self.assertEqual(actions[-1], "auth.signed_in")
+        self.assertEqual(entries[-1].actor_id, self.expert.pk)
+        self.assertEqual(entries[-1].agency_id, self.agency.pk)
+        self.assertEqual(entries[-1].details["ip"], "10.0.9.9")
+        unknown = entries[-2]
+        self.assertEqual((unknown.agency_id, unknown.object_id), (None, "nobody"))
+        self.assertNotIn("wrong-password", str([e.details for e in entries]))
+        out = StringIO()
+        call_command("audit_verify", stdout=out)
+        self.assertNotIn("BAD", out.getvalue())
 
     def test_it_does_not_let_a_citizen_use_the_staff_page(self) -> None:
         # Even a citizen who somehow has a password is refused here.
