@@ -40,10 +40,13 @@ class ProfileForm(StyledForm):
     last_name = NormalizedCharField(label=_("نام خانوادگی"), max_length=150)
 
 
-def _one_time_code_field(label: StrOrPromise, help_text: StrOrPromise) -> forms.CharField:
+def _one_time_code_field(
+    label: StrOrPromise, help_text: StrOrPromise, required_message: StrOrPromise
+) -> forms.CharField:
     return forms.CharField(
         label=label,
         help_text=help_text,
+        error_messages={"required": required_message},
         max_length=20,
         widget=forms.TextInput(attrs={**NUMERIC_ATTRS, "autocomplete": "one-time-code"}),
     )
@@ -51,9 +54,15 @@ def _one_time_code_field(label: StrOrPromise, help_text: StrOrPromise) -> forms.
 
 class TwoFactorCodeForm(StyledForm):
     code = _one_time_code_field(
-        _("کد برنامه احراز هویت"), _("کد ۶ رقمی برنامه، یا یکی از کدهای بازیابی ۱۲ رقمی")
+        _("کد برنامه احراز هویت"),
+        _("کد ۶ رقمی برنامه، یا یکی از کدهای بازیابی ۱۲ رقمی"),
+        _("کدی را که برنامه احراز هویت نشان می‌دهد وارد کنید."),
     )
 
 
 class TotpConfirmForm(StyledForm):
-    code = _one_time_code_field(_("کد ۶ رقمی که برنامه نشان می‌دهد"), _("مثلاً ۱۲۳۴۵۶"))
+    code = _one_time_code_field(
+        _("کد ۶ رقمی که برنامه نشان می‌دهد"),
+        _("مثلاً ۱۲۳۴۵۶"),
+        _("کد ۶ رقمی را که برنامه نشان می‌دهد وارد کنید."),
+    )

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
@@ -142,7 +143,8 @@ def staff_verify(request: HttpRequest) -> HttpResponse:
             if isinstance(device, StaticDevice):
                 _warn_recovery_codes_left(request, user)
             return redirect(target)
-    return render(request, "accounts/staff_verify.html", {"form": form})
+    context = {"form": form, "issuer": settings.OTP_TOTP_ISSUER}
+    return render(request, "accounts/staff_verify.html", context)
 
 
 def _warn_recovery_codes_left(request: HttpRequest, user: User) -> None:
@@ -182,6 +184,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         "qr_svg": mark_safe(two_factor.totp_qr_svg(device)),  # SVG drawn by qrcode from our URL
         "secret": two_factor.totp_secret(device),
         "required": two_factor.two_factor_required(user),
+        "issuer": settings.OTP_TOTP_ISSUER,
         "next": target,
     }
     return render(request, "accounts/two_factor_enroll.html", context)
