@@ -15,8 +15,8 @@ from django.core.cache import cache
 from django.db.models import F
 from django.utils import timezone
 
-from desk.core import ratelimit
 from desk.accounts.models import User
+from desk.core import ratelimit
 
 
 def _blocked_key(ip: str) -> str:

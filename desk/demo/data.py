@@ -10,6 +10,10 @@ from datetime import date
 from typing import Any
 
 DEMO_PASSWORD = "demo-1404"
+# The one authenticator key of every demo account that must use two-factor sign-in (superuser,
+# agency admins, managers). Public on purpose, like the password: add it once to any
+# authenticator app, or run `manage.py demo_totp` for the current code.
+DEMO_TOTP_KEY = b"mizkhedmat-demo-2fa!"  # 20 bytes; base32 NVUXU23IMVSG2YLUFVSGK3LPFUZGMYJB
 SUPERUSER = {"username": "admin", "first_name": "راهبر", "last_name": "سامانه"}
 CITIZEN = {
     "national_code": "0084575948",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 import uuid
+from base64 import b32encode
 from typing import Any
 
 from django.conf import settings
@@ -14,8 +15,10 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import models, transaction
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from desk.accounts.models import User
+from desk.accounts.two_factor import two_factor_required
 from desk.agencies.models import Agency, Role, Staff
 from desk.catalog.models import (
     Category,
@@ -47,6 +50,7 @@ _CHILDREN: dict[str, type[models.Model]] = {
     "faqs": Faq,
     "form": FormField,
 }
+DEMO_DEVICE_NAME = "demo authenticator"
 _AGENCY_EXTRA_KEYS = {"slug", "username_prefix", "staff"}
 _SERVICE_EXTRA_KEYS = {"slug", "agency", "category", *_CHILDREN}
 
@@ -89,6 +93,7 @@ class Command(BaseCommand):
                         password=password,
                     )
             superuser_upsert(password)
+            demo_authenticators_upsert()
             for slug, spec in demo.WORKFLOWS.items():
                 workflow_upsert(Service.objects.get(slug=slug), spec)
             # Fees are paid on the demo's own fake gateway page (no bank, no money).
@@ -164,6 +169,29 @@ def workflow_upsert(service: Service, spec: dict[str, Any]) -> None:
         workflow_define(
             service=service, steps=spec["steps"], actions=spec["actions"], note="نسخه نمایشی"
         )
+
+
+def demo_authenticators_upsert() -> None:
+    """Give every demo account that must use two-factor sign-in the public demo key."""
+    for user in User.objects.filter(national_code__isnull=True, is_active=True):
+        if two_factor_required(user):
+            demo_authenticator_upsert(user)
+
+
+def demo_authenticator_upsert(user: User) -> TOTPDevice:
+    TOTPDevice.objects.filter(user=user).exclude(name=DEMO_DEVICE_NAME).delete()
+    device, _created = TOTPDevice.objects.update_or_create(
+        user=user,
+        name=DEMO_DEVICE_NAME,
+        defaults={
+            "key": demo.DEMO_TOTP_KEY.hex(),
+            "confirmed": True,
+            "last_t": -1,
+            "throttling_failure_count": 0,
+            "throttling_failure_timestamp": None,
+        },
+    )
+    return device
 
 
 def superuser_upsert(password: str) -> User:
@@ -256,6 +284,11 @@ def pdf_upload(name: str) -> SimpleUploadedFile:
     return upload
 
 
+def demo_totp_key() -> str:
+    secret = b32encode(demo.DEMO_TOTP_KEY).decode()
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
 def sign_in_text(citizen: User, password: str) -> str:
     """How to sign in, for the console: Persian first, English hints beside it."""
     code = demo.CITIZEN["national_code"]
@@ -296,6 +329,17 @@ def sign_in_text(citizen: User, password: str) -> str:
                 f"{role_labels[person['role']]} — {person['first_name']} {person['last_name']}"
             )
     lines += [
+        "",
+        " ورود دومرحله‌ای (two-factor sign-in): راهبر سامانه، راهبران دستگاه‌ها و مدیران پس از",
+        " گذرواژه کد ۶ رقمی می‌خواهند. این کلید را یک بار در هر برنامه احراز هویت بیفزایید:",
+        " (superuser, agency admins and managers are asked for a 6-digit code after the password;",
+        "  add this key once to any authenticator app — it serves every such demo account)",
+        f"   {demo_totp_key()}",
+        "   بدون برنامه (no app at hand):  .venv/bin/python manage.py demo_totp",
+        "   دیگر کارکنان با گذرواژه وارد می‌شوند و می‌توانند در "
+        f"{reverse('accounts:two_factor')} آن را روشن کنند",
+        "   (other staff sign in with the password; enrollment is at "
+        f"{reverse('accounts:two_factor')})",
         "",
         f" مدیریت (Django admin):            {base_url}{reverse('admin:index')}",
         f"   {demo.SUPERUSER['username']} / {password}"
