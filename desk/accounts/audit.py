@@ -1,6 +1,10 @@
 """Sign-in events: the one call site through which staff sign-in reports what happened, into the
 hash-chained audit log (desk/audit, docs/audit.md).
 
+Django's auth signals already record every sign-in, sign-out and wrong password
+(desk/audit/receivers.py); this records what only the staff door knows: refusals the password
+check did not see, locks, shut-out addresses, two-factor steps, timeouts and deactivations.
+
 Each event goes to the chain of the person's agency (the national chain for people of no agency
 and for usernames that do not exist). Neither the password nor a code typed is ever recorded.
 """
@@ -12,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ObjectDoesNotExist
 
-from desk.audit.models import Action
 from desk.audit.services import audit_record
 
 if TYPE_CHECKING:
@@ -20,9 +23,7 @@ if TYPE_CHECKING:
 
 
 class SignInEvent(StrEnum):
-    SIGNED_IN = Action.SIGNED_IN.value  # the password step passed
-    FAILED = Action.SIGN_IN_FAILED.value
-    SIGNED_OUT = Action.SIGNED_OUT.value
+    REFUSED = "auth.sign_in_refused"
     ACCOUNT_LOCKED = "auth.locked"
     ADDRESS_BLOCKED = "auth.address_blocked"
     TWO_FACTOR_VERIFIED = "auth.two_factor_ok"
@@ -39,8 +40,6 @@ class SignInEvent(StrEnum):
 # an operator's reset), so the entry has no actor.
 _BY_THE_PERSON = frozenset(
     {
-        SignInEvent.SIGNED_IN,
-        SignInEvent.SIGNED_OUT,
         SignInEvent.TWO_FACTOR_VERIFIED,
         SignInEvent.RECOVERY_CODE_USED,
         SignInEvent.TWO_FACTOR_ENROLLED,

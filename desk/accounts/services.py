@@ -7,7 +7,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, NoReturn
+from typing import NoReturn
 
 from django.conf import settings
 from django.contrib.auth import authenticate
@@ -158,9 +158,10 @@ def staff_authenticate(
     locks only after more failures than one address may make (from several addresses), so
     nobody locks a real account from one machine, and a spread-out guesser still hits a wall."""
     if ip is not None and lockout.address_blocked(ip):
-        _refuse(SignInEvent.FAILED, username=username, ip=ip, address_blocked=True)
+        _refuse(username=username, ip=ip, reason="address_blocked")
     candidate = User.objects.filter(username=username, national_code__isnull=True).first()
     # Always check the password, even for a locked account: the time taken tells nothing.
+    # A wrong one is audited by Django's user_login_failed signal (desk/audit/receivers.py).
     user = authenticate(request, username=username, password=password)
     valid = isinstance(user, User) and not user.national_code
     locked = candidate is not None and candidate.is_locked
@@ -171,28 +172,24 @@ def staff_authenticate(
             record_sign_in_event(
                 SignInEvent.ACCOUNT_LOCKED, username=username, user=candidate, ip=ip
             )
-    if locked:
-        _refuse(SignInEvent.FAILED, username=username, user=candidate, ip=ip, account_locked=True)
-    if not valid:
-        _refuse(SignInEvent.FAILED, username=username, user=candidate, ip=ip)
+    if locked and valid:
+        _refuse(username=username, user=candidate, ip=ip, reason="account_locked")
+    if user is not None and not valid:
+        _refuse(username=username, ip=ip, reason="not_staff")  # a citizen with a password
+    if locked or not valid:
+        raise ApplicationError(staff_sign_in_refused_message())
     assert isinstance(user, User)
     if user.failed_logins:
         user.failed_logins = 0
         user.locked_until = None
         user.save(update_fields=["failed_logins", "locked_until"])
-    record_sign_in_event(SignInEvent.SIGNED_IN, username=username, user=user, ip=ip)
     return user
 
 
-def _refuse(
-    event: SignInEvent,
-    *,
-    username: str,
-    ip: str | None,
-    user: User | None = None,
-    **details: Any,
-) -> NoReturn:
-    record_sign_in_event(event, username=username, user=user, ip=ip, **details)
+def _refuse(*, username: str, ip: str | None, user: User | None = None, reason: str) -> NoReturn:
+    """Refuse a sign-in that Django's failure signal does not see (the password was not checked,
+    or was right), recording why; the person is told only the neutral message."""
+    record_sign_in_event(SignInEvent.REFUSED, username=username, user=user, ip=ip, reason=reason)
     raise ApplicationError(staff_sign_in_refused_message())
 
 
@@ -254,7 +251,3 @@ def staff_two_factor_reset(*, user: User) -> int:
         SignInEvent.TWO_FACTOR_RESET, username=user.username, user=user, devices=removed
     )
     return removed
-
-
-def staff_sign_out_record(*, user: User, ip: str | None) -> None:
-    record_sign_in_event(SignInEvent.SIGNED_OUT, username=user.username, user=user, ip=ip)

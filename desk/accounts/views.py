@@ -211,8 +211,5 @@ def _recovery_codes_page(request: HttpRequest, codes: list[str], target: str) ->
 
 @require_POST
 def sign_out(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    if isinstance(user, User) and not user.national_code:
-        services.staff_sign_out_record(user=user, ip=client_ip(request))
     logout(request)
     return redirect("catalog:home")

@@ -139,25 +139,34 @@ class StaffSignInTests(BaseTestCase):
         self.assertRedirects(r, INBOX, fetch_redirect_response=False)
         self.assertEqual(self._signed_in_user_id(), str(self.expert.pk))
 
-    def test_it_records_failures_lockouts_and_sign_ins_in_the_audit_log(self) -> None:
+    def test_it_records_failures_shut_addresses_and_sign_ins_in_the_audit_log(self) -> None:
         for _ in range(settings.STAFF_LOGIN_FAILURES_PER_ADDRESS + 1):
             self._sign_in("wrong-password")
         self._sign_in(username="nobody", ip="10.0.9.8")
         self._sign_in(ip="10.0.9.9")
         entries = list(AuditEntry.objects.order_by("pk"))
         actions = [e.action for e in entries]
-        self.assertEqual(actions.count("auth.sign_in_failed"), 7)
-        self.assertIn("auth.address_blocked", actions)
+        self.assertEqual(actions.count("auth.sign_in_failed"), 6)  # Django's signal
+        blocked = AuditEntry.objects.get(action="auth.address_blocked")
+        self.assertEqual(blocked.details["ip"], "10.0.0.1")
+        refused = AuditEntry.objects.get(action="auth.sign_in_refused")
+        self.assertEqual(refused.details["reason"], "address_blocked")
         self.assertEqual(actions[-1], "auth.signed_in")
         self.assertEqual(entries[-1].actor_id, self.expert.pk)
         self.assertEqual(entries[-1].agency_id, self.agency.pk)
-        self.assertEqual(entries[-1].details["ip"], "10.0.9.9")
-        unknown = entries[-2]
-        self.assertEqual((unknown.agency_id, unknown.object_id), (None, "nobody"))
         self.assertNotIn("wrong-password", str([e.details for e in entries]))
         out = StringIO()
         call_command("audit_verify", stdout=out)
         self.assertNotIn("BAD", out.getvalue())
+
+    def test_it_records_a_locked_account_refused_with_the_right_password(self) -> None:
+        self.expert.locked_until = timezone.now() + timedelta(minutes=10)
+        self.expert.save()
+        self._sign_in()
+        entry = AuditEntry.objects.get(action="auth.sign_in_refused")
+        self.assertEqual(entry.details["reason"], "account_locked")
+        self.assertEqual((entry.agency_id, entry.object_id), (self.agency.pk, str(self.expert.pk)))
+        self.assertFalse(AuditEntry.objects.filter(action="auth.signed_in").exists())
 
     def test_it_does_not_let_a_citizen_use_the_staff_page(self) -> None:
         # Even a citizen who somehow has a password is refused here.
