@@ -69,7 +69,8 @@ urlpatterns = [
     path("messages/", include("desk.notifications.urls")),
     path("payments/", include("desk.payments.urls")),
     path("", include("desk.health.urls")),  # healthz/ (load balancers), bench/empty/
-    path("admin/login/", admin_login),  # one door: the staff sign-in, its lockout and 2FA
+    # One door: the admin's sign-in address leads to the staff sign-in, its lockout and 2FA.
+    path("admin/login/", admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
     *SHORT_LINKS,
     *LEGACY_REDIRECTS,

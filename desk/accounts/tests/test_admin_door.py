@@ -109,3 +109,11 @@ class AdminDoorTests(BaseTestCase):
         self.assertEqual(self._admin_status(), 302)
         self.client.post(reverse("accounts:staff_verify"), {"code": totp_code(device)})
         self.assertEqual(self._admin_status(), 200)
+
+    def test_no_admin_page_shows_an_authenticator_key(self) -> None:
+        from django.contrib import admin
+        from django_otp.plugins.otp_static.models import StaticDevice
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        self.assertFalse(admin.site.is_registered(TOTPDevice))
+        self.assertFalse(admin.site.is_registered(StaticDevice))
