@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from importlib import import_module
 from unittest.mock import patch
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.test import override_settings
@@ -39,7 +40,9 @@ class TimeoutTests(BaseTestCase):
         later = timezone.now() + timedelta(minutes=settings.STAFF_SESSION_IDLE_MINUTES + 1)
         with patch("django.utils.timezone.now", return_value=later):
             r = self.client.get(INBOX)
-        self.assertRedirects(r, f"{LOGIN}?next=%2Fstaff%2F", fetch_redirect_response=False)
+        self.assertRedirects(
+            r, f"{LOGIN}?{urlencode({'next': INBOX})}", fetch_redirect_response=False
+        )
         self.assertIsNone(self.client.session.get("_auth_user_id"))
         r = self.client.get(LOGIN)
         self.assertContains(r, "برای امنیت حساب، از حساب بیرون رفتید")
@@ -102,7 +105,9 @@ class DeactivationTests(BaseTestCase):
             self.expert.is_active = False
             self.expert.save()
         r = self.client.get(INBOX)
-        self.assertRedirects(r, f"{LOGIN}?next=%2Fstaff%2F", fetch_redirect_response=False)
+        self.assertRedirects(
+            r, f"{LOGIN}?{urlencode({'next': INBOX})}", fetch_redirect_response=False
+        )
         self.assertIsNone(self.client.session.get("_auth_user_id"))
 
     def test_a_staff_record_deactivated_in_the_admin_signs_out_on_the_next_request(self) -> None:

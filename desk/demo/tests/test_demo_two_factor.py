@@ -15,6 +15,7 @@ from desk.accounts.two_factor import two_factor_required
 from desk.demo import data as demo
 
 
+@override_settings(DEBUG=True)  # load_demo is for development
 def run(command: str) -> str:
     out = StringIO()
     call_command(command, stdout=out)
