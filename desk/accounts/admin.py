@@ -8,7 +8,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from desk.accounts.models import User
 
 # django-otp's own admins would show every person's authenticator key (and a QR code of it) to
-# any superuser. Devices are managed by their owner at /staff/two-factor/ and reset by an
+# any superuser. Devices are managed by their owner at /accounts/staff/two-factor/ and reset by an
 # operator with `manage.py otp_reset USERNAME`.
 for _device_model in (TOTPDevice, StaticDevice):
     if admin.site.is_registered(_device_model):
