@@ -18,6 +18,8 @@ from desk.submissions import views as submission_views
 
 admin.site.site_header = _("میز خدمت — مدیریت")
 admin.site.site_title = _("میز خدمت")
+# One door: the admin's sign-in page leads to the staff sign-in, its lockout and two-factor step.
+admin.site.login = admin_login  # type: ignore[method-assign,assignment]
 
 
 def _moved(old: str, name: str) -> URLPattern:
@@ -69,8 +71,6 @@ urlpatterns = [
     path("messages/", include("desk.notifications.urls")),
     path("payments/", include("desk.payments.urls")),
     path("", include("desk.health.urls")),  # healthz/ (load balancers), bench/empty/
-    # One door: the admin's sign-in address leads to the staff sign-in, its lockout and 2FA.
-    path("admin/login/", admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
     *SHORT_LINKS,
     *LEGACY_REDIRECTS,

@@ -78,7 +78,6 @@ ROUTES: dict[str, str] = {
     "accounts:staff_verify": SIGN_IN,  # the two-factor step and enrollment are sign-in steps
     "accounts:two_factor": SIGN_IN,
     "accounts:recovery_codes_regenerate": SIGN_IN,
-    "admin_login": SIGN_IN,  # the admin's sign-in address leads to accounts:staff_login
     "accounts:logout": SIGN_IN,
     "health:healthz": PUBLIC,
     "health:bench_empty": BENCH,

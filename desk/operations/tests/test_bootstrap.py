@@ -11,6 +11,7 @@ from django.urls import reverse
 from desk.accounts.models import User
 from desk.agencies.models import Agency, Role, Staff
 from desk.audit.models import AuditEntry
+from desk.test import sign_in_verified
 
 PASSWORDS = {
     "BOOTSTRAP_SUPERUSER_PASSWORD": "Root-pass-for-1404-desk",
@@ -48,6 +49,7 @@ class BootstrapTest(TestCase):
                 username="tehran-admin", password=PASSWORDS["BOOTSTRAP_ADMIN_PASSWORD"]
             )
         )
+        sign_in_verified(self.client, staff.user)  # the admin asks for the two-factor step
         self.assertEqual(self.client.get(reverse("admin:index")).status_code, 200)
         self.assertTrue(AuditEntry.objects.filter(action="operations.bootstrap").exists())
 
