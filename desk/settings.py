@@ -255,15 +255,18 @@ STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 NODE_MODULES = BASE_DIR / "node_modules"
 # Front-end packages are served straight from node_modules (installed from package-lock.json),
-# never copied into the repository.
-STATICFILES_DIRS = [BASE_DIR / "static"] + [
-    (prefix, NODE_MODULES / path)
-    for prefix, path in (
-        ("vendor/bootstrap", "bootstrap/dist"),
-        ("vendor/vazirmatn", "vazirmatn"),
-        ("vendor/htmx", "htmx.org/dist"),
-    )
-    if (NODE_MODULES / path).is_dir()
+# never copied into the repository; only the files the pages use (desk/core/static_finders.py).
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_PACKAGE_FILES = {
+    "vendor/bootstrap": ("bootstrap/dist", ["css/bootstrap.rtl.min.css"]),
+    # The variable font without Latin glyphs (48 KB): Persian text and digits; Latin falls back.
+    "vendor/vazirmatn": ("vazirmatn", ["misc/Non-Latin/fonts/webfonts/Vazirmatn-NL[wght].woff2"]),
+    "vendor/htmx": ("htmx.org/dist", ["htmx.min.js"]),
+}
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "desk.core.static_finders.PackageFilesFinder",
 ]
 STATIC_MANIFEST = env_bool("STATIC_MANIFEST", False)
 # Uploads: a folder under VAR_DIR, or a private S3-compatible bucket (STORAGE_BACKEND=s3).
