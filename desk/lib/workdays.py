@@ -227,7 +227,16 @@ class WorkCalendar:
 
     def add_working_days(self, start: datetime.date, days: int) -> datetime.date:
         """The ``days``-th working day strictly after ``start``; ``start`` itself for 0."""
-        return self.explain(start, days).due
+        # A calendar never changes once built, and a recompute asks it the same question for
+        # every request filed on the same day: answers are kept (a few hundred at most). Made
+        # here, not in __init__, so that calendars cached (pickled) before it still work.
+        answers: dict[tuple[datetime.date, int], datetime.date] = self.__dict__.setdefault(
+            "_due", {}
+        )
+        due = answers.get((start, days))
+        if due is None:
+            due = answers[(start, days)] = self.explain(start, days).due
+        return due
 
     def explain(self, start: datetime.date, days: int) -> DeadlineExplanation:
         """The deadline ``days`` working days after ``start``, with every day skipped on the way
