@@ -69,6 +69,7 @@ bench-outbox: install
 .PHONY: reliability
 reliability: install
 	$(PYTHON) bench/reliability.py
+
 # A closure with N open requests on SQLite and PostgreSQL: the admin's save, the deadline job,
 # its memory (docs/benchmarks.md, "Closure recompute"). Small and without the doc for CI:
 # make bench-closure BENCH_CLOSURE_N=2000 BENCH_CLOSURE_DOC=0

@@ -381,8 +381,8 @@ OTHERS: list[tuple[str, str, str, list[str], list[str]]] = [
         "closure with 200,000 open requests",
         "events",
         "bench/closure.py",
-        [],
-        ["--requests", "2000"],
+        ["bench/closure.py", "--requests", "200000", "--no-doc"],
+        ["bench/closure.py", "--requests", "2000", "--no-doc"],
     ),
 ]
 
