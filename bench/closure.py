@@ -316,7 +316,7 @@ def _write_doc(results: list[dict[str, Any]], command: str) -> None:
 
 `{command}` (bench/closure.py) — measured {datetime.date.today().isoformat()} on
 {os.cpu_count()} cores ({cpu}, {platform.python_implementation()} {platform.python_version()}),
-each database alone on the machine's shared cores. A national closure
+one database after the other. A national closure
 tomorrow, added through `calendars.services.closure_create` as the admin's save calls it, with N
 open requests that it moves (filed in the last week, 10-working-day services, one agency per
 province). *Admin save*: the service call with its commit; the deadline job and the
