@@ -19,6 +19,7 @@ PREFIXES = {
     "appointments": "appointments/",
     "delivery": "documents/",
     "notifications": "messages/",
+    "payments": "payments/",
     "health": "",
     "admin": "admin/",
 }
