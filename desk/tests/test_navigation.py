@@ -32,7 +32,9 @@ class NavigationTests(BaseTestCase):
 
     def test_an_expert_finds_the_inbox_appointment_desk_and_messages(self) -> None:
         self.client.force_login(self.expert)
-        self.assertEqual(menu_of(self.page()), ["کارتابل", "نوبت‌ها", "پیام‌ها", "خروج"])
+        self.assertEqual(
+            menu_of(self.page()), ["کارتابل", "نوبت‌ها", "پیام‌ها", "ورود دومرحله‌ای", "خروج"]
+        )
 
     def test_a_manager_also_finds_the_capacity_page(self) -> None:
         self.client.force_login(self.manager)
