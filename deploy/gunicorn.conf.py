@@ -56,5 +56,11 @@ worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None  # "-" logs to stdout
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
-# X-Forwarded-Proto is believed only from these addresses (the proxy).
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# X-Forwarded-Proto is believed only from the proxies: the same TRUSTED_PROXIES as the app's
+# client addresses (desk/core/forwarded.py). gunicorn always trusts a unix-socket peer, so the
+# word "unix" is the app's alone.
+_proxies = os.environ.get("TRUSTED_PROXIES") or os.environ.get("FORWARDED_ALLOW_IPS", "")
+forwarded_allow_ips = (
+    ",".join(p.strip() for p in _proxies.split(",") if p.strip() and p.strip() != "unix")
+    or "127.0.0.1"
+)

@@ -16,6 +16,7 @@ from desk.core.env import (
     json_secret,
     load_env_file,
 )
+from desk.core.forwarded import Proxies, refuse_unreal_addresses
 from desk.core.storage import default_storage_from_env
 from desk.lib.sms import parse_quiet_hours
 from desk.lib.urls import public_url_problem
@@ -88,6 +89,8 @@ if BENCH:
     INSTALLED_APPS.append("desk.benchdata")
 
 MIDDLEWARE = [
+    # First: everything after it reads the client's address, not the proxy's.
+    "desk.core.forwarded.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -177,6 +180,14 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    if HTTPS and env_int("GUNICORN_WORKERS", 0) != 1:
+        # Rate limits and lockouts count in the cache: per process without Redis, so each
+        # gunicorn worker would allow the whole limit again (120 of 200 lookups answered
+        # against a limit of 30 with 4 workers).
+        raise ImproperlyConfigured(
+            "HTTPS=1 needs REDIS_URL: without a shared cache every worker counts rate limits "
+            "on its own. (A single-process server may set GUNICORN_WORKERS=1 instead.)"
+        )
 
 SESSION_BACKEND = env_choice(
     "SESSION_BACKEND", "cache" if REDIS_URL else "db", ("db", "cache", "cached_db")
@@ -374,8 +385,19 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-if env_bool("BEHIND_PROXY", False):
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The proxies whose X-Forwarded-For / X-Real-IP give the client's address (desk/core/
+# forwarded.py): IPs, networks, "unix" for gunicorn on a unix socket, "*" for any peer.
+# FORWARDED_ALLOW_IPS (gunicorn's own name, for X-Forwarded-Proto) is read when unset.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", env_str("FORWARDED_ALLOW_IPS"))
+refuse_unreal_addresses(
+    https=HTTPS,
+    behind_proxy=BEHIND_PROXY,
+    gunicorn_bind=env_str("GUNICORN_BIND"),
+    proxies=Proxies.parse(TRUSTED_PROXIES),
+)
 # Load balancers probe the health endpoint over plain HTTP inside the network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
 # /healthz/ names its backends and timings only to a probe on this machine or one that sends

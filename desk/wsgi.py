@@ -4,9 +4,7 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
-from desk.core.forwarded import RealIPMiddleware, trusted_proxies
-
+# The client's address behind the proxy is settled by desk.core.forwarded.ClientAddressMiddleware
+# (TRUSTED_PROXIES), for every server alike.
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "desk.settings")
 application = get_wsgi_application()
-if trusted_proxies():
-    application = RealIPMiddleware(application, trusted_proxies())  # type: ignore[assignment]

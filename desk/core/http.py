@@ -13,8 +13,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    # Behind a proxy the real address is set into REMOTE_ADDR by the proxy configuration
-    # (see docs/deployment.md); trusting X-Forwarded-For here would let anyone pick their IP.
+    # Behind a proxy, desk.core.forwarded.ClientAddressMiddleware has put the client's address
+    # in REMOTE_ADDR (TRUSTED_PROXIES); reading X-Forwarded-For here would let anyone pick one.
     return request.META.get("REMOTE_ADDR") or None
 
 

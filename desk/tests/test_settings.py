@@ -24,6 +24,10 @@ _INHERITED = (
     "CSRF_TRUSTED_ORIGINS",
     "DJANGO_SETTINGS_MODULE",
     "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by desk.test.Runner for the browser tests
+    "TRUSTED_PROXIES",
+    "FORWARDED_ALLOW_IPS",
+    "GUNICORN_BIND",
+    "GUNICORN_WORKERS",
 )
 
 
@@ -44,6 +48,8 @@ class SettingsTests(SimpleTestCase):
             ALLOWED_HOSTS="desk.example.ir",
             SITE_URL="https://desk.example.ir",
             VAR_DIR=self.var_dir,
+            # Settings only: nothing in these checks connects to Redis.
+            REDIS_URL="redis://127.0.0.1:6379/0",
         )
         for name, value in changes.items():
             if value is None:
@@ -109,3 +115,25 @@ class SettingsTests(SimpleTestCase):
                 self.assertIn("ImproperlyConfigured", result.stderr)
                 self.assertIn(name, result.stderr)
                 self.assertIn(value, result.stderr)
+
+    def test_it_refuses_https_without_a_shared_cache_for_rate_limits(self) -> None:
+        result = self._manage("check", env=self._production_env(REDIS_URL=None))
+        self.assertNotEqual(result.returncode, 0, result.stdout)
+        self.assertIn("ImproperlyConfigured", result.stderr)
+        self.assertIn("HTTPS=1 needs REDIS_URL", result.stderr)
+
+    def test_a_single_process_server_may_run_without_redis(self) -> None:
+        env = self._production_env(REDIS_URL=None, GUNICORN_WORKERS="1")
+        result = self._manage("check", env=env)
+        self.assertEqual(result.returncode, 0, result.stderr)
+
+    def test_it_refuses_a_unix_socket_whose_peer_is_not_trusted(self) -> None:
+        env = self._production_env(
+            BEHIND_PROXY="1", GUNICORN_BIND="unix:/run/desk/gunicorn.sock", TRUSTED_PROXIES=None
+        )
+        result = self._manage("check", env=env)
+        self.assertNotEqual(result.returncode, 0, result.stdout)
+        self.assertIn("TRUSTED_PROXIES", result.stderr)
+        env["TRUSTED_PROXIES"] = "unix"
+        result = self._manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+        self.assertEqual(result.returncode, 0, f"{result.stdout}\n{result.stderr}")
