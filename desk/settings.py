@@ -105,6 +105,8 @@ MIDDLEWARE = [
     "desk.accounts.middleware.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
+    # Last, so it sees a view's exception first: Redis or the database unreachable -> 503.
+    "desk.core.outage.OutageMiddleware",
 ]
 
 ROOT_URLCONF = "desk.urls"
@@ -189,14 +191,23 @@ else:
             "on its own. (A single-process server may set GUNICORN_WORKERS=1 instead.)"
         )
 
+# With Redis, sessions are written to the database and read through Redis (cached_db,
+# desk/core/sessions.py): a Redis outage or restart signs nobody out. "cache" keeps them in
+# Redis alone (faster writes; an outage signs everyone out), "db" in the database alone.
 SESSION_BACKEND = env_choice(
-    "SESSION_BACKEND", "cache" if REDIS_URL else "db", ("db", "cache", "cached_db")
+    "SESSION_BACKEND", "cached_db" if REDIS_URL else "db", ("db", "cache", "cached_db")
 )
 if SESSION_BACKEND != "db" and not REDIS_URL:
     # Without Redis the cache is per process: a session stored by one worker would be unknown
     # to the next one.
     raise ImproperlyConfigured(f"SESSION_BACKEND={SESSION_BACKEND} needs REDIS_URL")
-SESSION_ENGINE = f"django.contrib.sessions.backends.{SESSION_BACKEND}"
+SESSION_ENGINE = {
+    "db": "django.contrib.sessions.backends.db",
+    "cache": "django.contrib.sessions.backends.cache",
+    "cached_db": "desk.core.sessions",
+}[SESSION_BACKEND]
+# How long a session's copy stays in Redis (it is re-read from the database after).
+SESSION_CACHE_SECONDS = env_int("SESSION_CACHE_SECONDS", 300)
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 8)
 
 # --- Background jobs (Huey) ------------------------------------------------------------------

@@ -76,3 +76,6 @@ urlpatterns = [
     *LEGACY_REDIRECTS,
     *LEGACY_WEBHOOKS,
 ]
+
+# Redis or the database unreachable outside a view is the Persian 503 page, not a 500.
+handler500 = "desk.core.outage.server_error"

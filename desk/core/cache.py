@@ -18,6 +18,7 @@ and ``generation_bump`` is the one call such code must make.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -29,7 +30,10 @@ from django.db.models import Model, QuerySet
 from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
 
+from desk.core.outage import CACHE_ERRORS
+
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
 
 # Every generation key, listed here so that `manage.py forget_cached_config` bumps them all
 # without importing the apps above core; each app imports its own key from here.
@@ -70,17 +74,30 @@ def generation_cached(
     Every hit is a fresh unpickled copy, so callers may change what they get (model instances
     included) without touching what the next request reads.
     """
-    found = cache.get_many([generation, key])
+    try:
+        found = cache.get_many([generation, key])
+    except CACHE_ERRORS:
+        # Reads fail open: Redis down costs the queries it saves, not the page. (Writes fail
+        # closed: ``generation_bump`` raises inside the writing transaction, which rolls back,
+        # so no change can be hidden behind a stale value once Redis is back.)
+        logger.warning("configuration cache unavailable; %s read from the database", key)
+        return build()
     current = found.get(generation)
     stored = found.get(key)
     if current is not None and stored is not None and stored[0] == current:
         value: T = stored[1]
         return value
-    if current is None:
-        current = _seed(generation)
+    try:
+        if current is None:  # seeded before the rows are read (see the module docstring)
+            current = _seed(generation)
+    except CACHE_ERRORS:
+        return build()
     value = build()
     if value is not None:  # a missing row costs a query each time, not a key per guessed name
-        cache.set(key, (current, value), timeout=timeout)
+        try:
+            cache.set(key, (current, value), timeout=timeout)
+        except CACHE_ERRORS:
+            logger.warning("configuration cache unavailable; %s not stored", key)
     return value
 
 

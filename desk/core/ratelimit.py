@@ -1,19 +1,51 @@
-"""A fixed-window counter in the cache (Redis in production), for limits that are not data."""
+"""A fixed-window counter in the cache (Redis in production), for limits that are not data.
+
+When Redis cannot be reached a limit either fails **open**, counting in this process for the
+while (the default: a citizen looking up a request must not be refused because Redis
+restarted; each worker then allows the limit, so the bound is limit × workers for the
+outage), or **closed** (``on_outage="closed"``: the outage error stands and the person gets
+the 503 page), for limits whose whole point is that they hold (docs/reliability.md).
+"""
 
 from __future__ import annotations
 
+import logging
 import time
+from typing import Literal
 
-from django.core.cache import cache, caches
+from django.core.cache import BaseCache, caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
 
+from desk.core.outage import CACHE_ERRORS
 
-def hit(*, key: str, limit: int, window_seconds: int) -> bool:
+logger = logging.getLogger(__name__)
+
+# This process's own counters, used only while the shared cache is unreachable.
+_local = LocMemCache("desk-ratelimit-fallback", {"OPTIONS": {"MAX_ENTRIES": 10_000}})
+
+
+def hit(
+    *,
+    key: str,
+    limit: int,
+    window_seconds: int,
+    on_outage: Literal["open", "closed"] = "open",
+) -> bool:
     """Count one attempt; False once `limit` attempts were made in the current window."""
+    try:
+        return _hit(caches["default"], key=key, limit=limit, window_seconds=window_seconds)
+    except CACHE_ERRORS:
+        if on_outage == "closed":
+            raise
+        logger.warning("rate limit %s counted in this process: the shared cache is down", key)
+        return _hit(_local, key=key, limit=limit, window_seconds=window_seconds)
+
+
+def _hit(backend: BaseCache, *, key: str, limit: int, window_seconds: int) -> bool:
     window = int(time.time()) // window_seconds
     cache_key = f"rl:{key}:{window}"
     timeout = window_seconds + 5
-    backend = caches["default"]
     if isinstance(backend, RedisCache):
         # One round trip on the hot path of public pages: INCR and set the expiry together.
         client = backend._cache.get_client(write=True)
@@ -22,11 +54,11 @@ def hit(*, key: str, limit: int, window_seconds: int) -> bool:
         pipe.expire(backend.make_and_validate_key(cache_key), timeout, nx=True)
         count = int(pipe.execute()[0])
         return count <= limit
-    if cache.add(cache_key, 1, timeout=timeout):
+    if backend.add(cache_key, 1, timeout=timeout):
         return True
     try:
-        count = cache.incr(cache_key)
+        count = backend.incr(cache_key)
     except ValueError:  # expired between add and incr
-        cache.set(cache_key, 1, timeout=timeout)
+        backend.set(cache_key, 1, timeout=timeout)
         return True
     return count <= limit

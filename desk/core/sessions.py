@@ -1,0 +1,84 @@
+# mypy: disable-error-code="attr-defined"
+# (django-stubs do not declare the private attributes of Django's session stores used here.)
+"""Sessions kept in the database and read through Redis, surviving a Redis outage.
+
+Django's ``cached_db`` store writes every session to the database and reads it from the cache
+first, so a Redis restart loses nothing. Its cache calls are not all guarded, though (filling
+the cache after a miss, ``exists``, ``delete``): a Redis error there was a 500. Here every cache
+call falls back to the database, with three deliberate choices:
+
+- A copy in Redis lives at most ``SESSION_CACHE_SECONDS`` (5 minutes by default). A write that
+  failed to reach Redis during an outage can leave an older copy there; it is served for at most
+  that long once Redis is back.
+- Signing out (``flush``) fails closed: the copy in Redis is deleted first, and if Redis cannot
+  be reached the error stands (the 503 page asks to try again), so a session never outlives its
+  sign-out in the cache.
+- Rotating the key at sign-in deletes the old anonymous session softly: an old copy of it in
+  Redis is harmless (nobody holds its cookie any more).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.contrib.sessions.backends.cached_db import SessionStore as CachedDBStore
+
+logger = logging.getLogger(__name__)
+
+
+class SessionStore(CachedDBStore):
+    def _cache_seconds(self, expiry_age: int) -> int:
+        return max(1, min(expiry_age, getattr(settings, "SESSION_CACHE_SECONDS", 300)))
+
+    def _cache_set(self, data: dict[str, Any], expiry_age: int) -> None:
+        try:
+            self._cache.set(self.cache_key, data, self._cache_seconds(expiry_age))
+        except Exception:  # the cache is a copy: the database holds the session
+            logger.warning("session cache unavailable; the session is read from the database")
+
+    def load(self) -> dict[str, Any]:
+        try:
+            data = self._cache.get(self.cache_key)
+        except Exception:
+            data = None
+        if data is not None:
+            loaded: dict[str, Any] = data
+            return loaded
+        row = self._get_session_from_db()
+        if row is None:
+            return {}
+        decoded: dict[str, Any] = self.decode(row.session_data)
+        self._cache_set(decoded, self.get_expiry_age(expiry=row.expire_date))
+        return decoded
+
+    def exists(self, session_key: str | None) -> bool:
+        if not session_key:
+            return False
+        try:
+            if (self.cache_key_prefix + session_key) in self._cache:
+                return True
+        except Exception:
+            pass
+        return bool(super(CachedDBStore, self).exists(session_key))
+
+    def save(self, must_create: bool = False) -> None:
+        super(CachedDBStore, self).save(must_create)
+        self._cache_set(self._session, self.get_expiry_age())
+
+    def delete(self, session_key: str | None = None) -> None:
+        super(CachedDBStore, self).delete(session_key)
+        key = session_key or self.session_key
+        if key is None:
+            return
+        try:
+            self._cache.delete(self.cache_key_prefix + key)
+        except Exception:
+            logger.warning("session cache unavailable; an old copy expires by itself")
+
+    def flush(self) -> None:
+        """Sign-out: the cached copy goes first, or nothing does (see the module docstring)."""
+        if self.session_key is not None:
+            self._cache.delete(self.cache_key_prefix + self.session_key)
+        super().flush()
