@@ -1,8 +1,8 @@
 """A throwaway production-like stack on this machine for the reliability scripts: a fresh
-SQLite (or the given PostgreSQL) database, a redis-server of our own on a free 127.0.0.1 port,
-and gunicorn with deploy/gunicorn.conf.py on a unix socket or a local port. Everything is
-started by the script, bounded in time, and stopped by it; the shared Redis on 6379 is never
-touched.
+database (SQLite in a temporary VAR_DIR, or the PostgreSQL database that DATABASE_URL names,
+dropped and created anew), a redis-server of our own on a free 127.0.0.1 port, and gunicorn
+with deploy/gunicorn.conf.py on a unix socket or a local port. Everything is started by the
+script, bounded in time, and stopped by it; the shared Redis on 6379 is never touched.
 """
 
 from __future__ import annotations
@@ -103,6 +103,7 @@ def stack(env: dict[str, str], *, bind: str, workers: int = 2) -> Iterator[dict[
         "GUNICORN_LOG_LEVEL": "warning",
         **env,
     }
+    _fresh_postgres(full.get("DATABASE_URL", ""))
     subprocess.run(
         [PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"],
         cwd=ROOT,
@@ -118,7 +119,7 @@ def stack(env: dict[str, str], *, bind: str, workers: int = 2) -> Iterator[dict[
         stderr=subprocess.PIPE,
     )
     try:
-        wait_until(lambda: Client(bind).get("/healthz/")[0] in (200, 503), 60, "gunicorn")
+        wait_until(lambda: Client(bind).get("/healthz/")[0] in (200, 503), 240, "gunicorn")
         yield full
     finally:
         server.send_signal(signal.SIGTERM)
@@ -127,6 +128,21 @@ def stack(env: dict[str, str], *, bind: str, workers: int = 2) -> Iterator[dict[
         except subprocess.TimeoutExpired:
             server.kill()
         shutil.rmtree(var_dir, ignore_errors=True)
+
+
+def _fresh_postgres(url: str) -> None:
+    """A PostgreSQL DATABASE_URL names a database this script owns: dropped and made anew, so
+    that a second run starts from nothing (SQLite lives in the temporary VAR_DIR anyway)."""
+    if not url.startswith(("postgres://", "postgresql://")):
+        return
+    import psycopg
+
+    parts = urllib.parse.urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
 
 
 class _UnixConnection(http.client.HTTPConnection):

@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from local_stack import Client, Redis, free_port, stack
 
 TOO_MANY = "تعداد جست‌وجوها از حد مجاز گذشته است"
-TRACK = "/track/"
+TRACK = "/requests/track/"
 
 
 def _lookup(client: Client) -> bool:

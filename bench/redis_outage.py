@@ -3,10 +3,10 @@
 gunicorn (2 workers, deploy/gunicorn.conf.py) serves with Redis as the cache, the rate-limit
 store and the sessions' read copy (SESSION_BACKEND defaults to cached_db with REDIS_URL). N
 citizens are signed in; worker threads then loop over three requests each — a citizen's own
-page `/my/` with their session cookie, an anonymous tracking lookup (a rate-limited POST) and
-the catalog — while the script stops its own redis-server for OUTAGE seconds and starts it again
-empty (as a Redis that lost its memory). A `/my/` answered with a redirect to sign-in is a lost
-session; after the run every citizen's page is fetched once more.
+page `/requests/` with their session cookie, an anonymous tracking lookup (a rate-limited
+POST) and the catalog — while the script stops its own redis-server for OUTAGE seconds and
+starts it again empty (as a Redis that lost its memory). A `/requests/` answered with a
+redirect to sign-in is a lost session; after the run every citizen's page is fetched again.
 
     .venv/bin/python bench/redis_outage.py                        # 30 s outage, 20 citizens
     .venv/bin/python bench/redis_outage.py --outage 10 --citizens 5   # CI
@@ -91,8 +91,8 @@ class Load:
             stranger = Client(self.bind, forwarded_for="", timeout=15)
             stranger.cookies = dict(self.csrf)
             for what, client, method, path, fields in (
-                ("my", citizen, "GET", "/my/", None),
-                ("track", stranger, "POST", "/track/", LOOKUP),
+                ("my", citizen, "GET", "/requests/", None),
+                ("track", stranger, "POST", "/requests/track/", LOOKUP),
                 ("catalog", citizen, "GET", "/services/", None),
             ):
                 try:
@@ -130,7 +130,7 @@ def main() -> int:
         with stack(env, bind=bind) as app_env:
             sessions = _sign_in(app_env, args.citizens)
             first = Client(bind)
-            first.get("/track/")
+            first.get("/requests/track/")
             load = Load(bind, sessions, {"csrftoken": first.cookies.get("csrftoken", "")})
             threads = [threading.Thread(target=load.worker, args=(i,)) for i in range(args.threads)]
             for thread in threads:
@@ -149,7 +149,7 @@ def main() -> int:
             for session in sessions:
                 client = Client(bind)
                 client.cookies = {"sessionid": session}
-                status, _body, _headers = client.get("/my/")
+                status, _body, _headers = client.get("/requests/")
                 final[status] += 1
                 if status == 302:
                     load.lost.add(session)

@@ -28,23 +28,24 @@ DEAD_REDIS = {
 }
 SESSIONS = "desk.core.sessions"
 UNAVAILABLE = "سرویس چند لحظه در دسترس نیست"
+MY = reverse("submissions:my_requests")
 
 
 @override_settings(SESSION_ENGINE=SESSIONS)
 class SessionsSurviveTests(BaseTestCase):
     def test_a_citizen_stays_signed_in_while_redis_is_down(self) -> None:
         self.client.force_login(self.citizen)  # stored in the database and in the cache
-        self.assertEqual(self.client.get("/my/").status_code, 200)
+        self.assertEqual(self.client.get(MY).status_code, 200)
         with override_settings(CACHES=DEAD_REDIS):
-            response = self.client.get("/my/")
+            response = self.client.get(MY)
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "درخواست")
 
     def test_a_citizen_signs_in_while_redis_is_down_and_stays_signed_in_after(self) -> None:
         with override_settings(CACHES=DEAD_REDIS):
             self.client.force_login(self.citizen)
-            self.assertEqual(self.client.get("/my/").status_code, 200)
-        self.assertEqual(self.client.get("/my/").status_code, 200)
+            self.assertEqual(self.client.get(MY).status_code, 200)
+        self.assertEqual(self.client.get(MY).status_code, 200)
         self.assertEqual(Session.objects.count(), 1)
 
     def test_signing_out_while_redis_is_down_is_refused_and_the_session_kept(self) -> None:
@@ -54,9 +55,9 @@ class SessionsSurviveTests(BaseTestCase):
             response = self.client.post(reverse("accounts:logout"))
         self.assertContains(response, UNAVAILABLE, status_code=503)
         self.assertEqual(Session.objects.count(), 1)
-        self.assertEqual(self.client.get("/my/").status_code, 200)
+        self.assertEqual(self.client.get(MY).status_code, 200)
         self.client.post(reverse("accounts:logout"))
-        self.assertEqual(self.client.get("/my/").status_code, 302)
+        self.assertEqual(self.client.get(MY).status_code, 302)
 
 
 @override_settings(SESSION_ENGINE=SESSIONS, TRACKING_LOOKUPS_PER_IP_PER_HOUR=3)
@@ -98,7 +99,7 @@ class ConfigurationCacheTests(BaseTestCase):
     def test_the_apply_page_renders_from_the_database(self) -> None:
         self.client.force_login(self.citizen)
         with override_settings(CACHES=DEAD_REDIS, SESSION_ENGINE=SESSIONS):
-            response = self.client.get(f"/services/{self.service.slug}/apply/")
+            response = self.client.get(reverse("submissions:apply", args=[self.service.slug]))
         self.assertEqual(response.status_code, 200)
 
 
