@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import io
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,7 +19,7 @@ from desk.core.http import staff_login_required
 from desk.lib.jalali import to_jalali, today_tehran
 from desk.payments import exports, selectors, services
 from desk.payments.forms import ChooseForm, RefundForm, RevenueForm, StaffChargeForm
-from desk.payments.models import FakeGatewayTransaction, Payment, PaymentState
+from desk.payments.models import Charge, FakeGatewayTransaction, Payment, PaymentState
 from desk.payments.templatetags.payments import tomans
 
 
@@ -42,11 +43,8 @@ def request_payments(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "payments/request.html", {"submission": submission, "charges": charges})
 
 
-def _options(charge: object) -> list[tuple[int, str]]:
-    return [
-        (i, f"{o['label']} — {tomans(int(o['amount']))}")
-        for i, o in enumerate(getattr(charge, "options", []))
-    ]
+def _options(charge: Charge) -> list[tuple[int, str]]:
+    return [(i, f"{o['label']} — {tomans(int(o['amount']))}") for i, o in enumerate(charge.options)]
 
 
 @login_required
@@ -168,10 +166,11 @@ def staff_refund(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 def _revenue_scope(request: HttpRequest) -> int:
-    staff = access.staff_for_user(request.user)
-    if staff is None or staff.role not in (Role.MANAGER, Role.ADMIN):
+    """The agency whose revenue the viewer may read: their own, for managers and admins."""
+    agency_id = access.agency_for_staff(request.user)
+    if agency_id is None or not access.has_role(request.user, Role.MANAGER, Role.ADMIN):
         raise Http404
-    return staff.agency_id
+    return agency_id
 
 
 @staff_login_required
@@ -206,8 +205,6 @@ def revenue_xlsx(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def fake_gateway(request: HttpRequest, token: str) -> HttpResponse:
     """Stands in for a bank's payment page: pay, fail, or cancel; closing it is abandoning."""
-    from django.conf import settings
-
     if not settings.PAYMENT_FAKE_ALLOWED:
         raise Http404
     row = get_object_or_404(FakeGatewayTransaction, token=token)

@@ -8,6 +8,7 @@ A gateway never decides what we record: services compare what it says with our o
 from __future__ import annotations
 
 import enum
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol
@@ -35,6 +36,7 @@ __all__ = [
     "Verified",
     "call",
     "default_transport",
+    "post_json",
 ]
 
 
@@ -136,3 +138,26 @@ def call(transport: Transport, request: HttpRequest) -> HttpResponse:
     if response.status >= 500:
         raise GatewayUnavailable(f"HTTP {response.status}", code=f"http{response.status}")
     return response
+
+
+def post_json(
+    transport: Transport, url: str, payload: Mapping[str, Any], *, gateway: str
+) -> dict[str, Any]:
+    """POST ``payload`` as JSON and read a JSON object back; a body that is not JSON (a proxy's
+    error page, a cut-off answer) is ``GatewayUnavailable``: whether it went through is unknown."""
+    response = call(
+        transport,
+        HttpRequest(
+            "POST",
+            url,
+            {"Content-Type": "application/json", "Accept": "application/json"},
+            json.dumps(payload).encode(),
+        ),
+    )
+    try:
+        body = response.json()
+    except ValueError:
+        raise GatewayUnavailable(
+            f"{gateway}: unreadable answer (HTTP {response.status})", code="unreadable"
+        ) from None
+    return body if isinstance(body, dict) else {}

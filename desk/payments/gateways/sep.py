@@ -10,7 +10,6 @@ return; an unverified payment is returned by the bank after its timeout.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
@@ -18,14 +17,13 @@ from desk.payments.gateways.base import (
     Credentials,
     GatewayError,
     GatewayUnavailable,
-    HttpRequest,
     Outcome,
     Redirect,
     Returned,
     Started,
     Transport,
     Verified,
-    call,
+    post_json,
 )
 
 TOKEN_URL = "https://sep.shaparak.ir/onlinepg/onlinepg"
@@ -53,22 +51,7 @@ class SepGateway:
         self.transport = transport
 
     def _post(self, url: str, payload: Mapping[str, Any]) -> dict[str, Any]:
-        response = call(
-            self.transport,
-            HttpRequest(
-                "POST",
-                url,
-                {"Content-Type": "application/json", "Accept": "application/json"},
-                json.dumps(payload).encode(),
-            ),
-        )
-        try:
-            body = response.json()
-        except ValueError:
-            raise GatewayUnavailable(
-                f"sep: unreadable answer (HTTP {response.status})", code="unreadable"
-            ) from None
-        return body if isinstance(body, dict) else {}
+        return post_json(self.transport, url, payload, gateway="sep")
 
     def start(
         self, *, order_id: int, amount: int, callback_url: str, description: str, mobile: str

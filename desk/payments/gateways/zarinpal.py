@@ -9,7 +9,6 @@ closed the tab after paying is settled by reconciliation.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
@@ -17,14 +16,13 @@ from desk.payments.gateways.base import (
     Credentials,
     GatewayError,
     GatewayUnavailable,
-    HttpRequest,
     Outcome,
     Redirect,
     Returned,
     Started,
     Transport,
     Verified,
-    call,
+    post_json,
 )
 
 BASE_URL = "https://payment.zarinpal.com/pg"
@@ -47,22 +45,9 @@ class ZarinpalGateway:
         self.base_url = base_url.rstrip("/")
 
     def _post(self, path: str, payload: Mapping[str, Any]) -> dict[str, Any]:
-        response = call(
-            self.transport,
-            HttpRequest(
-                "POST",
-                f"{self.base_url}/v4/payment/{path}",
-                {"Content-Type": "application/json", "Accept": "application/json"},
-                json.dumps(payload).encode(),
-            ),
+        return post_json(
+            self.transport, f"{self.base_url}/v4/payment/{path}", payload, gateway="zarinpal"
         )
-        try:
-            body = response.json()
-        except ValueError:
-            raise GatewayUnavailable(
-                f"zarinpal: unreadable answer (HTTP {response.status})", code="unreadable"
-            ) from None
-        return body if isinstance(body, dict) else {}
 
     @staticmethod
     def _code(body: Mapping[str, Any]) -> tuple[int | None, str]:
