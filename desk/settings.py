@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "desk.accounts",
     "desk.agencies",
     "desk.audit",
+    "desk.registries",
     "desk.calendars",
     "desk.catalog",
     "desk.workflow",

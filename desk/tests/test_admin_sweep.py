@@ -38,6 +38,7 @@ ADMIN_CLASSES: dict[str, str] = {
     "auth.group": OPERATORS,
     "auditlog.logentry": OPERATORS,
     "audit.auditentry": OPERATORS,
+    "registries.adaptercall": OPERATORS,
     "catalog.category": OPERATORS,
     "catalog.service": SCOPED,
     "workflow.department": SCOPED,
