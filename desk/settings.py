@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "desk.submissions",
     "desk.delivery",
     "desk.appointments",
+    "desk.frontdesk",
     "desk.payments",
     "desk.notifications",
     "desk.health",
@@ -250,6 +251,10 @@ OTP_MAX_ATTEMPTS = env_int("OTP_MAX_ATTEMPTS", 5)
 OTP_RESEND_SECONDS = env_int("OTP_RESEND_SECONDS", 60)
 OTP_MAX_PER_PHONE_PER_HOUR = env_int("OTP_MAX_PER_PHONE_PER_HOUR", 5)
 OTP_MAX_PER_IP_PER_HOUR = env_int("OTP_MAX_PER_IP_PER_HOUR", 20)
+# The in-person desk (docs/frontdesk.md): a consent code read back over the counter or the phone
+# lives longer than a sign-in code; a confirmed consent covers the visit, not the day.
+DESK_CONSENT_TTL_SECONDS = env_int("DESK_CONSENT_TTL_SECONDS", 300)
+DESK_CONSENT_VALID_MINUTES = env_int("DESK_CONSENT_VALID_MINUTES", 60)
 # Staff sign-in (docs: README "Staff sign-in and two-factor"). One address is shut out after a
 # few failures, long before an account locks: a stranger cannot lock a real account cheaply.
 STAFF_LOGIN_FAILURES_PER_ADDRESS = env_int("STAFF_LOGIN_FAILURES_PER_ADDRESS", 5)

@@ -70,6 +70,7 @@ urlpatterns = [
     path("documents/", include("desk.delivery.urls")),
     path("messages/", include("desk.notifications.urls")),
     path("payments/", include("desk.payments.urls")),
+    path("frontdesk/", include("desk.frontdesk.urls")),
     path("", include("desk.health.urls")),  # healthz/ (load balancers), bench/empty/
     path("admin/", admin.site.urls),
     *SHORT_LINKS,

@@ -6,7 +6,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import NoReturn
 
 from django.conf import settings
@@ -45,8 +45,7 @@ def otp_request(*, national_code: str, mobile: str, ip: str | None) -> CodeSent:
     """Send a sign-in code to `mobile`, within the per-phone and per-IP limits."""
     now = timezone.now()
     hour_ago = now - timedelta(hours=1)
-    existing = User.objects.filter(national_code=national_code).exclude(mobile="").first()
-    if existing is not None and existing.mobile != mobile:
+    if citizen_mobile_conflict(national_code=national_code, mobile=mobile):
         raise ApplicationError(
             _("این شماره همراه برای این کد ملی ثبت نشده است. با شماره ثبت‌شده وارد شوید.")
         )
@@ -120,16 +119,32 @@ def _otp_check(*, mobile: str, code: str) -> User | ApplicationError:
         )
     otp.used_at = now
     otp.save(update_fields=["used_at"])
+    return citizen_claim(national_code=otp.national_code, mobile=mobile, verified_at=now)
+
+
+def citizen_claim(*, national_code: str, mobile: str, verified_at: datetime | None = None) -> User:
+    """The citizen whose ``mobile`` has just been proved by a code sent to it (sign-in, or a
+    clerk's consent code at the desk): created on first use, the mobile recorded as verified.
+    The caller has checked, as ``otp_request`` does, that an existing account's mobile is this
+    one. ``mobile`` empty: a citizen a clerk serves without a mobile (nothing verified)."""
     user, created = User.objects.get_or_create(
-        national_code=otp.national_code,
-        defaults={"username": f"citizen-{otp.national_code}", "mobile": mobile},
+        national_code=national_code,
+        defaults={"username": f"citizen-{national_code}", "mobile": mobile},
     )
     if created:
         user.set_unusable_password()
-    user.mobile = mobile
-    user.mobile_verified_at = now
+    if mobile:
+        user.mobile = mobile
+        user.mobile_verified_at = verified_at or timezone.now()
     user.save()
     return user
+
+
+def citizen_mobile_conflict(*, national_code: str, mobile: str) -> bool:
+    """Whether another mobile is registered for ``national_code`` (sign-in's rule: a citizen
+    comes in only with the mobile on record, once there is one)."""
+    existing = User.objects.filter(national_code=national_code).exclude(mobile="").first()
+    return existing is not None and existing.mobile != mobile
 
 
 @transaction.atomic

@@ -132,6 +132,22 @@ def may_apply(user: object) -> bool:
     return bool(getattr(user, "national_code", "")) and staff_for_user(user) is None
 
 
+def may_serve_at_desk(user: object) -> bool:
+    """The in-person desk (desk/frontdesk): clerks and managers, and experts where their agency
+    lets experts file for citizens too (``Agency.experts_file_at_desk``)."""
+    staff = staff_for_user(user)
+    if staff is None:
+        return False
+    if staff.role == Role.EXPERT:
+        return staff.agency.experts_file_at_desk
+    return staff.role in (Role.CLERK, Role.MANAGER)
+
+
+def may_file_for(user: object, service: Owned) -> bool:
+    """A desk worker files a citizen's request only for a service of their own agency."""
+    return may_serve_at_desk(user) and is_staff_of(user, service.agency_id)
+
+
 def _nothing() -> Q:
     return Q(pk__in=[])
 

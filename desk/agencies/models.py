@@ -18,6 +18,10 @@ class Agency(models.Model):
     website = models.URLField(_("وب‌گاه"), blank=True)
     sms_line = models.CharField(_("خط پیامکی"), max_length=20, blank=True)
     is_active = models.BooleanField(_("فعال"), default=True)
+    # Clerks file requests for citizens at the desk; experts too only where the agency says so.
+    experts_file_at_desk = models.BooleanField(
+        _("کارشناسان هم در میز خدمت حضوری برای شهروند درخواست ثبت کنند"), default=False
+    )
 
     class Meta:
         ordering = ["name"]

@@ -226,7 +226,9 @@ def walk_in(request: HttpRequest) -> HttpResponse:
     if not choose.is_valid():
         return render(request, "appointments/walk_in.html", {"choose": choose})
     service, office = choose.cleaned_data["service"], choose.cleaned_data["office"]
-    form = WalkInForm(request.POST or None)
+    # The in-person desk (desk/frontdesk) links here with the citizen it is serving.
+    citizen = {k: request.GET.get(k, "") for k in ("national_code", "mobile")}
+    form = WalkInForm(request.POST or None, initial=citizen)
     alternatives: list[Any] = []
     if request.method == "POST" and form.is_valid():
         try:

@@ -38,6 +38,11 @@ class IssuedDocument(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     first_downloaded_at = models.DateTimeField(_("نخستین دریافت"), null=True, blank=True)
+    # Handed to the citizen at the desk (desk/frontdesk), printed, by this clerk.
+    handed_over_at = models.DateTimeField(_("تحویل حضوری"), null=True, blank=True)
+    handed_over_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["issued_at", "pk"]

@@ -161,3 +161,33 @@ def delivery_record_first_download(*, document: IssuedDocument, actor_or_none: U
     )
     submission_event_audit(submission=submission, event=event, actor=actor_or_none)
     return True
+
+
+@transaction.atomic
+def delivery_record_in_person(*, document: IssuedDocument, clerk: User) -> IssuedDocument:
+    """Record that a clerk handed ``document`` to the citizen at the desk (printed): the
+    document counts as delivered, and the request's timeline says so. Once per document; only
+    staff of the request's agency hand over its documents."""
+    locked = (
+        IssuedDocument.objects.select_for_update().select_related("submission").get(pk=document.pk)
+    )
+    submission = locked.submission
+    if not access.can_act_on_submission(clerk, submission):
+        raise ApplicationError(_("شما اجازه تحویل این سند را ندارید."))
+    if locked.handed_over_at is not None:
+        raise ApplicationError(_("این سند پیش‌تر حضوری تحویل شده است."))
+    now = timezone.now()
+    locked.handed_over_at = now
+    locked.handed_over_by = clerk
+    locked.first_downloaded_at = locked.first_downloaded_at or now
+    locked.save(update_fields=["handed_over_at", "handed_over_by", "first_downloaded_at"])
+    event = TimelineEvent.objects.create(
+        submission=submission,
+        kind=EventKind.DELIVERED,
+        status_after=submission.status,
+        actor=clerk,
+        message=_("«%(title)s» در میز خدمت حضوری به متقاضی تحویل شد.") % {"title": locked.title},
+        step=None,
+    )
+    submission_event_audit(submission=submission, event=event, actor=clerk)
+    return locked

@@ -18,10 +18,12 @@ from django.contrib.sessions.backends.base import SessionBase
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
+from django.http import HttpRequest
 from django.utils import timezone
 
 from desk.catalog.models import FieldKind, Service
 from desk.core.uploads import check_document
+from desk.submissions.forms import ApplicationForm
 from desk.submissions.selectors import answer_text
 
 DRAFTS_FOLDER = "drafts"
@@ -52,12 +54,14 @@ class CheckRow:
     answer: str
 
 
-def _key(service: Service) -> str:
-    return f"apply-draft:{service.pk}"
+def _key(service: Service, owner: str = "") -> str:
+    """A citizen's own drafts are one per service; a clerk's (desk/frontdesk) are one per
+    service and ``owner``, the citizen being served, so that two citizens' answers never mix."""
+    return f"apply-draft:{service.pk}" + (f":{owner}" if owner else "")
 
 
-def draft_get(session: SessionBase, service: Service) -> Draft | None:
-    raw = session.get(_key(service))
+def draft_get(session: SessionBase, service: Service, *, owner: str = "") -> Draft | None:
+    raw = session.get(_key(service, owner))
     if not raw:
         return None
     files = {name: DraftFile(**spec) for name, spec in raw.get("files", {}).items()}
@@ -71,9 +75,10 @@ def draft_save(
     idempotency_key: uuid.UUID,
     answers: dict[str, Any],
     uploads: dict[str, UploadedFile],
+    owner: str = "",
 ) -> Draft:
     """Keep the checked answers; a newly chosen file replaces the one kept for its question."""
-    previous = draft_get(session, service)
+    previous = draft_get(session, service, owner=owner)
     files = dict(previous.files) if previous else {}
     for name, upload in uploads.items():
         stored = default_storage.save(f"{DRAFTS_FOLDER}/{uuid.uuid4().hex}", upload)
@@ -83,7 +88,7 @@ def draft_save(
         files[name] = DraftFile(path=stored, name=shown[-200:], size=upload.size or 0)
     plain = {k: v.isoformat() if isinstance(v, date) else v for k, v in answers.items()}
     draft = Draft(str(idempotency_key), plain, files)
-    session[_key(service)] = {
+    session[_key(service, owner)] = {
         "idempotency_key": draft.idempotency_key,
         "answers": draft.answers,
         "files": {n: f.__dict__ for n, f in files.items()},
@@ -102,20 +107,61 @@ def draft_uploads(draft: Draft) -> dict[str, File]:
     return uploads
 
 
-def draft_discard(session: SessionBase, service: Service, *, sent: str = "") -> None:
+def draft_discard(
+    session: SessionBase, service: Service, *, sent: str = "", owner: str = ""
+) -> None:
     """Drop the draft and its files; ``sent``: the tracking code it was filed as."""
-    draft = draft_get(session, service)
+    draft = draft_get(session, service, owner=owner)
     if draft is not None:
         for kept in draft.files.values():
             default_storage.delete(kept.path)
-        del session[_key(service)]
+        del session[_key(service, owner)]
     if sent:
-        session[f"{_key(service)}:sent"] = sent
+        session[f"{_key(service, owner)}:sent"] = sent
 
 
-def last_sent(session: SessionBase, service: Service) -> str:
+def last_sent(session: SessionBase, service: Service, *, owner: str = "") -> str:
     """The tracking code this session's last draft for ``service`` was filed as, if any."""
-    return str(session.get(f"{_key(service)}:sent", ""))
+    return str(session.get(f"{_key(service, owner)}:sent", ""))
+
+
+def draft_initial(service: Service, draft: Draft | None) -> dict[str, object]:
+    """The form as the citizen left it when they come back to change an answer."""
+    if draft is None:
+        return {"idempotency_key": uuid.uuid4()}
+    dates = {f.name for f in service.form_fields.all() if f.kind == FieldKind.DATE}
+    answers = {
+        name: date.fromisoformat(value) if name in dates and value else value
+        for name, value in draft.answers.items()
+    }
+    return {**answers, "idempotency_key": draft.idempotency_key}
+
+
+def draft_form(request: HttpRequest, service: Service, *, owner: str = "") -> ApplicationForm:
+    """The service's form, bound to what was posted, else showing the draft's answers; files
+    kept in the draft stay unless another is chosen."""
+    draft = draft_get(request.session, service, owner=owner)
+    return ApplicationForm(
+        request.POST or None,
+        request.FILES or None,
+        service=service,
+        kept={name: kept.name for name, kept in draft.files.items()} if draft else None,
+        initial=draft_initial(service, draft),
+    )
+
+
+def draft_keep(
+    session: SessionBase, service: Service, form: ApplicationForm, *, owner: str = ""
+) -> Draft:
+    """Keep a valid form's answers and files until «check your answers»."""
+    return draft_save(
+        session,
+        service=service,
+        idempotency_key=form.cleaned_data["idempotency_key"],
+        answers=form.answers(),
+        uploads=form.uploads(),
+        owner=owner,
+    )
 
 
 def check_rows(service: Service, draft: Draft) -> list[CheckRow]:

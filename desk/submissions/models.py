@@ -26,6 +26,20 @@ class Status(models.TextChoices):
 OPEN_STATUSES = (Status.SUBMITTED, Status.IN_REVIEW, Status.NEEDS_INFO)
 
 
+class Channel(models.TextChoices):
+    """How a request came in: the citizen on the web, a clerk at the desk for a citizen who is
+    there, a clerk for a caller on the phone, or another system through the API."""
+
+    WEB = "web", _("وب")
+    DESK = "desk", _("میز خدمت حضوری")
+    PHONE = "phone", _("تلفنی")
+    API = "api", _("سامانه دیگر")
+
+
+# Filed by a clerk for the citizen (desk/frontdesk).
+ASSISTED_CHANNELS = (Channel.DESK, Channel.PHONE)
+
+
 class Submission(models.Model):
     """A citizen's request for a service (درخواست), followed by its tracking code."""
 
@@ -38,7 +52,21 @@ class Submission(models.Model):
     )
     applicant_name = models.CharField(_("نام متقاضی"), max_length=200, blank=True)
     applicant_national_code = models.CharField(_("کد ملی متقاضی"), max_length=10)
-    applicant_mobile = models.CharField(_("تلفن همراه متقاضی"), max_length=13)
+    # Empty for a citizen without a mobile, served at the desk: no SMS is sent to them.
+    applicant_mobile = models.CharField(_("تلفن همراه متقاضی"), max_length=13, blank=True)
+    # A landline the clerk recorded for a citizen without a mobile; never texted.
+    applicant_landline = models.CharField(_("تلفن ثابت متقاضی"), max_length=20, blank=True)
+    channel = models.CharField(
+        _("مسیر ثبت"), max_length=8, choices=Channel.choices, default=Channel.WEB
+    )
+    # The clerk who filed it for the citizen; None when the citizen filed it themselves.
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="filed_submissions",
+    )
     data = models.JSONField(_("پاسخ‌های فرم"), default=dict)
     status = models.CharField(
         _("وضعیت"), max_length=12, choices=Status.choices, default=Status.SUBMITTED

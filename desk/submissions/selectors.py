@@ -219,3 +219,16 @@ def answer_text(field: FormField, value: object) -> str:
     if field.kind == FieldKind.MOBILE:
         return display_mobile(str(value))
     return str(value)
+
+
+def submissions_of_citizen_for_staff(user: object, national_code: str) -> list[Submission]:
+    """A citizen's requests that ``user`` may open (their own agency's only), newest first,
+    with their issued documents: the desk's look-up by national code (desk/frontdesk)."""
+    return list(
+        Submission.objects.filter(
+            access.submissions_visible_to(user), applicant_national_code=national_code
+        )
+        .select_related("service", "current_step")
+        .prefetch_related("issued_documents")
+        .order_by("-submitted_at")[:50]
+    )

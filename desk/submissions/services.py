@@ -36,8 +36,10 @@ from desk.notifications.events import EVENTS
 from desk.notifications.services import message_queue_template
 from desk.submissions import deadlines, progress
 from desk.submissions.models import (
+    ASSISTED_CHANNELS,
     Attachment,
     AttachmentKind,
+    Channel,
     EventKind,
     Status,
     Submission,
@@ -129,8 +131,10 @@ def _submission_insert(
     answers: dict[str, Any],
     files: dict[str, File],
     idempotency_key: uuid.UUID,
+    filing: Filing,
 ) -> Submission:
     version, start = workflow_start(service)
+    filer = filing.filed_by or applicant
     calendar = deadlines.calendar_for_agency(service.agency)
     today = today_tehran()
     now = timezone.now()
@@ -148,6 +152,9 @@ def _submission_insert(
         applicant_name=applicant.get_full_name(),
         applicant_national_code=applicant.national_code or "",
         applicant_mobile=applicant.mobile,
+        applicant_landline=filing.landline,
+        channel=filing.channel,
+        filed_by=filing.filed_by,
         data=data,
         due_on=calendar.add_working_days(today, service.duration_working_days),
         step_due_on=calendar.add_working_days(today, start.duration_days),
@@ -158,19 +165,50 @@ def _submission_insert(
             submission=submission,
             upload=upload,
             kind=AttachmentKind.DOCUMENT,
-            user=applicant,
+            user=filer,
             field_name=field.name,
             label=field.label,
             public_id=public_id,
         )
-    _event_record(submission=submission, kind=EventKind.SUBMITTED, actor=applicant, step=start)
+    _event_record(submission=submission, kind=EventKind.SUBMITTED, actor=filer, step=start)
     _notify_status(submission)
     announce(
         SubmissionSubmitted(
-            submission_id=submission.pk, agency_id=submission.agency_id, actor_id=applicant.pk
+            submission_id=submission.pk, agency_id=submission.agency_id, actor_id=filer.pk
         )
     )
     return submission
+
+
+@dataclass(frozen=True)
+class Filing:
+    """Who filed a request and how: the citizen on the web (the default), or a desk worker
+    (``filed_by``) for a citizen at the desk or on the phone, with the landline the clerk
+    recorded for a citizen without a mobile."""
+
+    channel: Channel = Channel.WEB
+    filed_by: User | None = None
+    landline: str = ""
+
+
+WEB = Filing()
+
+
+def _check_filer(service: Service, applicant: User, filing: Filing) -> None:
+    """A citizen files for themselves with a verified national code and mobile; a desk
+    worker files for a citizen (who may have no mobile) only for their own agency's service."""
+    if access.staff_for_user(applicant) is not None:
+        raise ApplicationError(_("ثبت درخواست فقط با ورود شهروند (کد ملی و پیامک) ممکن است."))
+    if filing.filed_by is None:
+        if filing.channel != Channel.WEB or filing.landline:
+            raise ApplicationError(_("این مسیر ثبت فقط برای میز خدمت است."))
+        if not applicant.national_code or not applicant.mobile:
+            raise ApplicationError(_("برای ثبت درخواست باید با کد ملی و تلفن همراه وارد شوید."))
+        return
+    if filing.channel not in ASSISTED_CHANNELS or not access.may_file_for(filing.filed_by, service):
+        raise ApplicationError(_("شما اجازه ثبت درخواست برای شهروند را ندارید."))
+    if not applicant.national_code:
+        raise ApplicationError(_("کد ملی متقاضی ثبت نشده است."))
 
 
 def submission_create(
@@ -181,17 +219,17 @@ def submission_create(
     files: dict[str, File],
     idempotency_key: uuid.UUID,
     address: str | None = None,
+    filing: Filing = WEB,
 ) -> Submission:
     """Create a request from a validated form. The same idempotency key always gives the same
     request, so a double click or a retried POST creates one request, not two. With the
     client's `address` (a citizen at the web form), the request and its documents count
-    against the quotas of desk/submissions/quotas.py, once per request."""
+    against the quotas of desk/submissions/quotas.py, once per request. ``filing`` says who
+    filed it and how (a clerk at the desk: desk/frontdesk checks the citizen's consent first);
+    the citizen owns it either way."""
     if not service.accepts_online or not service.is_published:
         raise ApplicationError(_("این خدمت در حال حاضر درخواست برخط نمی‌پذیرد."))
-    if access.staff_for_user(applicant) is not None:
-        raise ApplicationError(_("ثبت درخواست فقط با ورود شهروند (کد ملی و پیامک) ممکن است."))
-    if not applicant.national_code or not applicant.mobile:
-        raise ApplicationError(_("برای ثبت درخواست باید با کد ملی و تلفن همراه وارد شوید."))
+    _check_filer(service, applicant, filing)
     counted = address is None
     for _attempt in range(5):
         existing = Submission.objects.filter(idempotency_key=idempotency_key).first()
@@ -211,6 +249,7 @@ def submission_create(
                 answers=answers,
                 files=files,
                 idempotency_key=idempotency_key,
+                filing=filing,
             )
         except IntegrityError:
             # Either a parallel POST with the same key won (found on the next pass), or the
@@ -640,6 +679,10 @@ def _notify_status(submission: Submission, *, step_changed: bool = False) -> Non
     if submission.status == Status.NEEDS_INFO:
         events = submission.events.order_by("-created_at", "-pk")
         note = events.values_list("message", flat=True).first() or ""
+    if not submission.applicant_mobile:
+        # A citizen served at the desk without a mobile: the receipt and the public tracking
+        # page are their channel (a landline is never texted).
+        return
     message_queue_template(
         to=submission.applicant_mobile,
         email=submission.applicant.email,

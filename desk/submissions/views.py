@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 
 from django.conf import settings
 from django.contrib import messages
@@ -17,7 +16,6 @@ from desk.accounts.models import User
 from desk.agencies import access
 from desk.agencies.access import require_staff
 from desk.agencies.models import Role
-from desk.catalog.models import FieldKind, Service
 from desk.catalog.selectors import service_for_apply
 from desk.core import ratelimit
 from desk.core.errors import ApplicationError
@@ -25,7 +23,6 @@ from desk.core.http import client_ip, staff_login_required
 from desk.core.uploads import document_response
 from desk.submissions import deadlines, drafts, progress, selectors, services
 from desk.submissions.forms import (
-    ApplicationForm,
     AssignForm,
     ReferForm,
     ReplyForm,
@@ -53,22 +50,9 @@ def apply(request: HttpRequest, slug: str) -> HttpResponse:
     if not access.may_apply(user):
         messages.error(request, _("ثبت درخواست فقط با ورود شهروند (کد ملی و پیامک) ممکن است."))
         return redirect("catalog:service_detail", slug=slug)
-    draft = drafts.draft_get(request.session, service)
-    form = ApplicationForm(
-        request.POST or None,
-        request.FILES or None,
-        service=service,
-        kept={name: kept.name for name, kept in draft.files.items()} if draft else None,
-        initial=_draft_initial(service, draft),
-    )
+    form = drafts.draft_form(request, service)
     if request.method == "POST" and form.is_valid():
-        drafts.draft_save(
-            request.session,
-            service=service,
-            idempotency_key=form.cleaned_data["idempotency_key"],
-            answers=form.answers(),
-            uploads=form.uploads(),
-        )
+        drafts.draft_keep(request.session, service, form)
         return redirect("submissions:apply_check", slug=slug)
     context = {
         "service": service,
@@ -77,18 +61,6 @@ def apply(request: HttpRequest, slug: str) -> HttpResponse:
         "promised": services.promised_date(service=service),
     }
     return render(request, "submissions/apply.html", context)
-
-
-def _draft_initial(service: Service, draft: drafts.Draft | None) -> dict[str, object]:
-    """The form as the citizen left it when they come back to change an answer."""
-    if draft is None:
-        return {"idempotency_key": uuid.uuid4()}
-    dates = {f.name for f in service.form_fields.all() if f.kind == FieldKind.DATE}
-    answers = {
-        name: date.fromisoformat(value) if name in dates and value else value
-        for name, value in draft.answers.items()
-    }
-    return {**answers, "idempotency_key": draft.idempotency_key}
 
 
 @login_required

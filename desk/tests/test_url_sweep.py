@@ -104,6 +104,16 @@ ROUTES: dict[str, str] = {
     "payments:fake_gateway": PUBLIC,
     "notifications:receipt_webhook": HOOK,
     "notifications:inbound_webhook": HOOK,
+    # The in-person desk: the clerk's screen serves one citizen; what it lists is scoped to the
+    # clerk's agency; a service, receipt or document of another agency is 404.
+    "frontdesk:home": STAFF,
+    "frontdesk:consent_send": STAFF,
+    "frontdesk:consent": STAFF,
+    "frontdesk:finish": STAFF,
+    "frontdesk:apply": STAFF_OBJECT,
+    "frontdesk:apply_check": STAFF_OBJECT,
+    "frontdesk:receipt": STAFF_OBJECT,
+    "frontdesk:hand_over": STAFF_OBJECT,
 }
 
 # How to name agency B's object (or citizen B's) in each route that takes one.
@@ -131,6 +141,10 @@ ARGS: dict[str, Callable[[Side], list[Any]]] = {
     "payments:receipt": lambda b: [b.extra["payment"].public_id],
     "payments:staff_charge": lambda b: [b.submission.tracking_code],
     "payments:staff_refund": lambda b: [b.extra["payment"].public_id],
+    "frontdesk:apply": lambda b: [b.service.slug],
+    "frontdesk:apply_check": lambda b: [b.service.slug],
+    "frontdesk:receipt": lambda b: [b.submission.tracking_code],
+    "frontdesk:hand_over": lambda b: [b.document.public_id],
 }
 
 # POST-only routes that answer every message they may not retry, another agency's included,
@@ -147,6 +161,9 @@ POSTS: dict[str, dict[str, Any]] = {
     "payments:staff_refund": {"amount": "1", "reason": "از دستگاه دیگر"},
     "appointments:cancel": {},
     "appointments:reschedule": {},
+    "frontdesk:apply": {"address": "از دستگاه دیگر"},
+    "frontdesk:apply_check": {},
+    "frontdesk:hand_over": {},
 }
 
 
@@ -218,7 +235,10 @@ class UrlSweepTests(BaseTestCase):
             message.status,
             message.attempts,
             message.next_attempt_at,
-            self.b.document.__class__.objects.get(pk=self.b.document.pk).first_downloaded_at,
+            *self.b.document.__class__.objects.filter(pk=self.b.document.pk).values_list(
+                "first_downloaded_at", "handed_over_at"
+            ),
+            Submission.objects.filter(agency=self.b.agency).count(),
             *Charge.objects.filter(pk=self.b.extra["charge"].pk).values_list(
                 "state", "amount", "option_label"
             ),
@@ -254,7 +274,7 @@ class UrlSweepTests(BaseTestCase):
 
     def test_agency_a_staff_get_404_for_agency_b_objects_and_change_nothing(self) -> None:
         before = self.state_of_b()
-        for user in (self.a.manager, self.a.expert, self.a.admin):
+        for user in (self.a.manager, self.a.expert, self.a.admin, self.a.clerk):
             self.client.force_login(user)
             for name in self.names(STAFF_OBJECT, FILE):
                 with self.subTest(route=name, user=user.username):

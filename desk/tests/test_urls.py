@@ -20,6 +20,7 @@ PREFIXES = {
     "delivery": "documents/",
     "notifications": "messages/",
     "payments": "payments/",
+    "frontdesk": "frontdesk/",
     "health": "",
     "admin": "admin/",
 }

@@ -65,6 +65,7 @@ class Side:
     appointment: Appointment
     document: IssuedDocument
     message: OutboundMessage
+    clerk: User
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -75,6 +76,7 @@ def build_side(agency: Agency, tag: str, key: str, citizen: User, root: User) ->
     admin.save(update_fields=["is_staff"])
     manager = create_staff(agency, f"manager-{key}", Role.MANAGER)
     expert = create_staff(agency, f"expert-{key}", Role.EXPERT)
+    clerk = create_staff(agency, f"clerk-{key}", Role.CLERK)
     service = create_service(
         agency, slug=f"permit-{key}", title=f"پروانه {tag}", in_person_visits=1
     )
@@ -153,6 +155,7 @@ def build_side(agency: Agency, tag: str, key: str, citizen: User, root: User) ->
         appointment=appointment,
         document=document,
         message=message,
+        clerk=clerk,
         extra={"charge": charge, "payment": payment},
     )
 

@@ -251,7 +251,8 @@ class ApplyTests(SubmissionTestCase):
         self.assertTrue(r["Location"].startswith(reverse("accounts:citizen_login")))
         self.assertFalse(Submission.objects.exists())
 
-    def test_it_does_not_let_staff_apply(self) -> None:
+    def test_staff_may_not_apply_as_themselves_on_the_citizen_pages(self) -> None:
+        # They file for a citizen through the in-person desk (desk/frontdesk), with consent.
         self.client.force_login(self.expert)
         r = self.client.post(self.url, self.valid_data(), follow=True)
         self.assertRedirects(r, reverse("catalog:service_detail", args=[self.kinds.slug]))
