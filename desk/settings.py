@@ -395,6 +395,32 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "no-reply@localhost")
 
+# --- National systems (desk/registries, docs/registries.md) -------------------------------
+# fake: the deterministic stand-in (trigger inputs in docs/registries.md); gsb: the service bus.
+REGISTRY_BACKEND = env_choice("REGISTRY_BACKEND", "fake", ("fake", "gsb"))
+REGISTRY_GSB_URL = env_str("REGISTRY_GSB_URL")
+REGISTRY_GSB_CLIENT_ID = env_str("REGISTRY_GSB_CLIENT_ID")
+REGISTRY_GSB_TOKEN = env_str("REGISTRY_GSB_TOKEN")
+if REGISTRY_BACKEND == "gsb" and not (
+    REGISTRY_GSB_URL.startswith("https://") and REGISTRY_GSB_CLIENT_ID and REGISTRY_GSB_TOKEN
+):
+    raise ImproperlyConfigured(
+        "REGISTRY_BACKEND=gsb needs REGISTRY_GSB_URL (https://…), REGISTRY_GSB_CLIENT_ID and "
+        "REGISTRY_GSB_TOKEN"
+    )
+REGISTRY_TIMEOUT_SECONDS = env_int("REGISTRY_TIMEOUT_SECONDS", 5)
+REGISTRY_RETRIES = env_int("REGISTRY_RETRIES", 2)
+REGISTRY_BACKOFF_MS = env_int("REGISTRY_BACKOFF_MS", 200)
+if not 1 <= REGISTRY_TIMEOUT_SECONDS <= 30 or not 0 <= REGISTRY_RETRIES <= 2:
+    raise ImproperlyConfigured("REGISTRY_TIMEOUT_SECONDS: 1–30; REGISTRY_RETRIES: 0–2")
+REGISTRY_BREAKER_FAILURES = env_int("REGISTRY_BREAKER_FAILURES", 5)
+REGISTRY_BREAKER_OPEN_SECONDS = env_int("REGISTRY_BREAKER_OPEN_SECONDS", 60)
+if REGISTRY_BREAKER_FAILURES < 1 or REGISTRY_BREAKER_OPEN_SECONDS < 1:
+    raise ImproperlyConfigured("REGISTRY_BREAKER_FAILURES and ..._OPEN_SECONDS must be >= 1")
+# How long an answer is kept: a found person or address, and a «not found» or «mismatch».
+REGISTRY_CACHE_SECONDS = env_int("REGISTRY_CACHE_SECONDS", 24 * 60 * 60)
+REGISTRY_NEGATIVE_CACHE_SECONDS = env_int("REGISTRY_NEGATIVE_CACHE_SECONDS", 10 * 60)
+
 # --- Security --------------------------------------------------------------------------------
 SECURE_SSL_REDIRECT = HTTPS
 SESSION_COOKIE_SECURE = HTTPS

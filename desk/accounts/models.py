@@ -6,6 +6,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+class Identity(models.TextChoices):
+    """Whether Shahkar said the account's mobile belongs to its national code."""
+
+    UNCHECKED = "", _("ثبت‌شده پیش از استعلام شاهکار")
+    VERIFIED = "verified", _("تأییدشده با شاهکار")
+    PENDING = "pending", _("در انتظار پاسخ شاهکار")
+    FLAGGED = "flagged", _("نشانه‌گذاری‌شده: شماره همراه از آنِ صاحب کد ملی نیست")
+
+
+HELD_IDENTITIES = (Identity.PENDING, Identity.FLAGGED)
+
+
 class User(AbstractUser):
     """A person: a citizen (identified by national code and a verified mobile) or staff.
 
@@ -17,6 +29,14 @@ class User(AbstractUser):
     mobile_verified_at = models.DateTimeField(_("تأیید تلفن همراه"), null=True, blank=True)
     failed_logins = models.PositiveSmallIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)
+    # Shahkar's word on (national code, mobile); a pending or flagged account's requests are held.
+    identity = models.CharField(
+        _("تطبیق شاهکار"), max_length=10, choices=Identity.choices, blank=True, default=""
+    )
+    identity_checked_at = models.DateTimeField(_("زمان تطبیق شاهکار"), null=True, blank=True)
+    # A flagged account gives its national code up to the owner; the code it held is kept here.
+    flagged_national_code = models.CharField(_("کد ملی ادعاشده"), max_length=10, blank=True)
+    flagged_at = models.DateTimeField(_("زمان نشانه‌گذاری"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("کاربر")
@@ -29,6 +49,11 @@ class User(AbstractUser):
     def is_locked(self) -> bool:
         return self.locked_until is not None and self.locked_until > timezone.now()
 
+    @property
+    def identity_held(self) -> bool:
+        """Requests of this account wait: Shahkar has not confirmed, or refuted, its mobile."""
+        return self.identity in HELD_IDENTITIES
+
 
 class OneTimeCode(models.Model):
     """An SMS sign-in code. Only an HMAC of the code is stored."""
@@ -40,6 +65,8 @@ class OneTimeCode(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     attempts = models.PositiveSmallIntegerField(default=0)
+    # Shahkar's answer when the code was asked for: verified, or pending (it did not answer).
+    identity = models.CharField(max_length=10, blank=True, default="")
     used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -21,6 +21,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from desk.accounts import lockout, two_factor
 from desk.accounts.audit import SignInEvent, record_sign_in_event
+from desk.accounts.identity import (
+    citizen_account_claim,
+    citizen_verify_and_claim,
+    identity_for_sign_in,
+)
 from desk.accounts.models import OneTimeCode, User
 from desk.accounts.sessions import staff_sessions_end
 from desk.agencies.models import Staff
@@ -40,15 +45,17 @@ class CodeSent:
     expires_in: int
 
 
-@transaction.atomic
 def otp_request(*, national_code: str, mobile: str, ip: str | None) -> CodeSent:
-    """Send a sign-in code to `mobile`, within the per-phone and per-IP limits."""
-    now = timezone.now()
+    """Send a sign-in code to `mobile`, within the per-phone and per-IP limits, once Shahkar has
+    not refuted that the mobile belongs to the national code (desk/accounts/identity.py)."""
+    _otp_limits_check(mobile=mobile, ip=ip, now=timezone.now())
+    # Outside the transaction below: Shahkar's call is logged even when the request is refused.
+    identity = identity_for_sign_in(national_code=national_code, mobile=mobile)
+    return _otp_send(national_code=national_code, mobile=mobile, ip=ip, identity=identity)
+
+
+def _otp_limits_check(*, mobile: str, ip: str | None, now: datetime) -> None:
     hour_ago = now - timedelta(hours=1)
-    if citizen_mobile_conflict(national_code=national_code, mobile=mobile):
-        raise ApplicationError(
-            _("این شماره همراه برای این کد ملی ثبت نشده است. با شماره ثبت‌شده وارد شوید.")
-        )
     recent = OneTimeCode.objects.filter(mobile=mobile, created_at__gte=hour_ago)
     last = recent.order_by("-created_at").first()
     if last is not None:
@@ -66,11 +73,16 @@ def otp_request(*, national_code: str, mobile: str, ip: str | None) -> CodeSent:
     ):
         raise ApplicationError(_("از این نشانی درخواست زیادی رسیده است. کمی بعد تلاش کنید."))
 
+
+@transaction.atomic
+def _otp_send(*, national_code: str, mobile: str, ip: str | None, identity: str) -> CodeSent:
+    now = timezone.now()
     code = "".join(secrets.choice("0123456789") for _i in range(settings.OTP_LENGTH))
     OneTimeCode.objects.create(
         mobile=mobile,
         national_code=national_code,
         code_hash=_hash_code(mobile, code),
+        identity=identity,
         ip=ip,
         created_at=now,
         expires_at=now + timedelta(seconds=settings.OTP_TTL_SECONDS),
@@ -86,17 +98,20 @@ def otp_request(*, national_code: str, mobile: str, ip: str | None) -> CodeSent:
 
 
 def otp_verify(*, mobile: str, code: str) -> User:
-    """Check a code and return the citizen, creating the account on first sign-in."""
+    """Check a code and return the citizen, creating or claiming the account on Shahkar's word
+    (desk/accounts/identity.py)."""
     # A wrong code must stay counted although the caller gets an error: the check commits
     # first and the error is raised after, so it cannot roll the attempt counter back.
     with transaction.atomic():
         outcome = _otp_check(mobile=mobile, code=code)
     if isinstance(outcome, ApplicationError):
         raise outcome
-    return outcome
+    return citizen_account_claim(
+        national_code=outcome.national_code, mobile=mobile, identity=outcome.identity
+    )
 
 
-def _otp_check(*, mobile: str, code: str) -> User | ApplicationError:
+def _otp_check(*, mobile: str, code: str) -> OneTimeCode | ApplicationError:
     now = timezone.now()
     otp = (
         OneTimeCode.objects.select_for_update()
@@ -119,24 +134,23 @@ def _otp_check(*, mobile: str, code: str) -> User | ApplicationError:
         )
     otp.used_at = now
     otp.save(update_fields=["used_at"])
-    return citizen_claim(national_code=otp.national_code, mobile=mobile, verified_at=now)
+    return otp
 
 
 def citizen_claim(*, national_code: str, mobile: str, verified_at: datetime | None = None) -> User:
-    """The citizen whose ``mobile`` has just been proved by a code sent to it (sign-in, or a
-    clerk's consent code at the desk): created on first use, the mobile recorded as verified.
-    The caller has checked, as ``otp_request`` does, that an existing account's mobile is this
-    one. ``mobile`` empty: a citizen a clerk serves without a mobile (nothing verified)."""
+    """The citizen whose ``mobile`` has just been proved by a code sent to it (a clerk's consent
+    code at the desk): created or claimed on Shahkar's word, as at sign-in
+    (``identity.citizen_verify_and_claim``; a mobile Shahkar does not give to the national code
+    raises the neutral ApplicationError). ``mobile`` empty: a citizen a clerk serves without a
+    mobile (nothing verified, nothing asked)."""
+    if mobile:
+        return citizen_verify_and_claim(national_code=national_code, mobile=mobile)
     user, created = User.objects.get_or_create(
-        national_code=national_code,
-        defaults={"username": f"citizen-{national_code}", "mobile": mobile},
+        national_code=national_code, defaults={"username": f"citizen-{national_code}"}
     )
     if created:
         user.set_unusable_password()
-    if mobile:
-        user.mobile = mobile
-        user.mobile_verified_at = verified_at or timezone.now()
-    user.save()
+        user.save()
     return user
 
 

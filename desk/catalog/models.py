@@ -198,6 +198,24 @@ class FieldKind(models.TextChoices):
     FILE = "file", _("پرونده (بارگذاری)")
 
 
+class RegistrySource(models.TextChoices):
+    """A form field bound to a national system (once-only, docs/registries.md): an *input* the
+    system is asked with, or an *output* it fills and verifies, the citizen not retyping it."""
+
+    NONE = "", _("بدون استعلام")
+    BIRTH_DATE = "civil_registry.birth_date", _("ثبت احوال: تاریخ تولد متقاضی (پرسش)")
+    FIRST_NAME = "civil_registry.first_name", _("ثبت احوال: نام (پاسخ)")
+    LAST_NAME = "civil_registry.last_name", _("ثبت احوال: نام خانوادگی (پاسخ)")
+    FATHER_NAME = "civil_registry.father_name", _("ثبت احوال: نام پدر (پاسخ)")
+    POSTAL_CODE = "postal_code.postal_code", _("پست: کد پستی (پرسش)")
+    ADDRESS = "postal_code.address", _("پست: نشانی (پاسخ)")
+    COMPANY_ID = "company_registry.national_id", _("ثبت شرکت‌ها: شناسه ملی (پرسش)")
+    COMPANY_NAME = "company_registry.name", _("ثبت شرکت‌ها: نام شرکت (پاسخ)")
+
+
+REGISTRY_INPUTS = (RegistrySource.BIRTH_DATE, RegistrySource.POSTAL_CODE, RegistrySource.COMPANY_ID)
+
+
 class FormField(_Ordered):
     """One field of a service's application form, defined as data."""
 
@@ -208,6 +226,14 @@ class FormField(_Ordered):
     required = models.BooleanField(_("الزامی"), default=True)
     help_text = models.CharField(_("راهنما"), max_length=300, blank=True)
     choices = models.TextField(_("گزینه‌ها (هر خط یک گزینه)"), blank=True)
+    registry = models.CharField(
+        _("استعلام از سامانه ملی"),
+        max_length=40,
+        choices=RegistrySource.choices,
+        blank=True,
+        default="",
+        help_text=_("پاسخ این فیلد از سامانه ملی خوانده یا با آن تطبیق داده می‌شود."),
+    )
 
     class Meta(_Ordered.Meta):
         verbose_name = _("فیلد فرم")
@@ -218,6 +244,11 @@ class FormField(_Ordered):
 
     def __str__(self) -> str:
         return self.label
+
+    @property
+    def fills_from_registry(self) -> bool:
+        """An output of a national system: filled by it, so the citizen may leave it empty."""
+        return bool(self.registry) and self.registry not in REGISTRY_INPUTS
 
     def choice_list(self) -> list[str]:
         return [line.strip() for line in self.choices.splitlines() if line.strip()]

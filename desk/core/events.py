@@ -111,6 +111,18 @@ class CalendarChanged(Event):
             raise ValueError(f"calendar change ends before it starts: {self!r}")
 
 
+# --- people (announced by desk.accounts.identity) ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CitizenIdentityChanged(Event):
+    """Shahkar's word on a citizen's account changed: ``held`` while it is unconfirmed (Shahkar
+    did not answer) or refuted (the account was flagged); released once it confirms."""
+
+    user_id: int
+    held: bool
+
+
 # --- who subscribes to what ----------------------------------------------------------------------
 
 
@@ -134,6 +146,10 @@ SUBSCRIBERS: dict[type[Event], tuple[Subscriber, ...]] = {
         Subscriber("desk.delivery.tasks.result_document_issue", job=True),
     ),
     SubmissionRejected: (),
+    CitizenIdentityChanged: (
+        # The citizen's open requests are held, or released, with their account.
+        Subscriber("desk.submissions.verification.submissions_hold_for_identity"),
+    ),
     CalendarChanged: (
         # Deadlines of running requests, in chunks (there may be a million).
         Subscriber("desk.submissions.tasks.deadlines_recompute_on_calendar_change", job=True),

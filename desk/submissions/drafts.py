@@ -25,6 +25,7 @@ from desk.catalog.models import FieldKind, Service
 from desk.core.uploads import check_document
 from desk.submissions.forms import ApplicationForm
 from desk.submissions.selectors import answer_text
+from desk.submissions.verification import FormCheck
 
 DRAFTS_FOLDER = "drafts"
 # A draft older than this is abandoned: the session that held it has expired anyway.
@@ -43,6 +44,9 @@ class Draft:
     idempotency_key: str
     answers: dict[str, Any]  # JSON-safe: a date as ISO text
     files: dict[str, DraftFile] = field(default_factory=dict)
+    # The national systems' word on the bound answers, and the answers they filled.
+    verification: str = ""
+    filled: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,7 @@ class CheckRow:
     name: str
     label: str
     answer: str
+    from_registry: bool = False  # filled by a national system (once-only)
 
 
 def _key(service: Service, owner: str = "") -> str:
@@ -65,7 +70,13 @@ def draft_get(session: SessionBase, service: Service, *, owner: str = "") -> Dra
     if not raw:
         return None
     files = {name: DraftFile(**spec) for name, spec in raw.get("files", {}).items()}
-    return Draft(raw["idempotency_key"], raw["answers"], files)
+    return Draft(
+        raw["idempotency_key"],
+        raw["answers"],
+        files,
+        raw.get("verification", ""),
+        raw.get("filled", []),
+    )
 
 
 def draft_save(
@@ -76,6 +87,8 @@ def draft_save(
     answers: dict[str, Any],
     uploads: dict[str, UploadedFile],
     owner: str = "",
+    verification: str = "",
+    filled: list[str] | None = None,
 ) -> Draft:
     """Keep the checked answers; a newly chosen file replaces the one kept for its question."""
     previous = draft_get(session, service, owner=owner)
@@ -87,11 +100,13 @@ def draft_save(
         shown = getattr(upload, "original_name", "") or upload.name or "file"
         files[name] = DraftFile(path=stored, name=shown[-200:], size=upload.size or 0)
     plain = {k: v.isoformat() if isinstance(v, date) else v for k, v in answers.items()}
-    draft = Draft(str(idempotency_key), plain, files)
+    draft = Draft(str(idempotency_key), plain, files, verification, sorted(filled or []))
     session[_key(service, owner)] = {
         "idempotency_key": draft.idempotency_key,
         "answers": draft.answers,
         "files": {n: f.__dict__ for n, f in files.items()},
+        "verification": draft.verification,
+        "filled": draft.filled,
         "saved_at": timezone.now().isoformat(),
     }
     return draft
@@ -151,16 +166,24 @@ def draft_form(request: HttpRequest, service: Service, *, owner: str = "") -> Ap
 
 
 def draft_keep(
-    session: SessionBase, service: Service, form: ApplicationForm, *, owner: str = ""
+    session: SessionBase,
+    service: Service,
+    form: ApplicationForm,
+    *,
+    owner: str = "",
+    check: FormCheck | None = None,
 ) -> Draft:
-    """Keep a valid form's answers and files until «check your answers»."""
+    """Keep a valid form's answers and files until «check your answers»; with the national
+    systems' `check` (verification.form_verify), the answers they filled and their word."""
     return draft_save(
         session,
         service=service,
         idempotency_key=form.cleaned_data["idempotency_key"],
-        answers=form.answers(),
+        answers=check.answers if check else form.answers(),
         uploads=form.uploads(),
         owner=owner,
+        verification=check.state if check else "",
+        filled=sorted(check.filled) if check else None,
     )
 
 
@@ -173,7 +196,7 @@ def check_rows(service: Service, draft: Draft) -> list[CheckRow]:
         else:
             value = draft.answers.get(spec.name)
             answer = "" if value in (None, "") else answer_text(spec, value)
-        rows.append(CheckRow(spec.name, spec.label, answer))
+        rows.append(CheckRow(spec.name, spec.label, answer, spec.name in draft.filled))
     return rows
 
 

@@ -90,6 +90,12 @@ class ApplicationForm(StyledForm):
         self.service = service
         for spec in service.form_fields.all():
             self.fields[spec.name] = _field_for(spec)
+            if spec.fills_from_registry:
+                # Once-only: a national system fills it; the citizen may leave it empty.
+                self.fields[spec.name].required = False
+                self.fields[spec.name].help_text = _(
+                    "از سامانه ملی خوانده می‌شود؛ لازم نیست آن را بنویسید."
+                )
         # Files chosen before (kept in the draft) stay unless another one is chosen.
         for name, file_name in (kept or {}).items():
             if name in self.fields:

@@ -40,6 +40,15 @@ class Channel(models.TextChoices):
 ASSISTED_CHANNELS = (Channel.DESK, Channel.PHONE)
 
 
+class Verification(models.TextChoices):
+    """The national systems' word on the answers bound to them (once-only, docs/registries.md)."""
+
+    NONE = "", _("بدون استعلام")
+    VERIFIED = "verified", _("تأییدشده با سامانه‌های ملی")
+    AWAITING = "awaiting", _("در انتظار پاسخ استعلام")
+    MISMATCH = "mismatch", _("مغایرت با سامانه‌های ملی")
+
+
 class Submission(models.Model):
     """A citizen's request for a service (درخواست), followed by its tracking code."""
 
@@ -97,6 +106,12 @@ class Submission(models.Model):
     paused_at = models.DateTimeField(null=True, blank=True)
     paused_days = models.PositiveIntegerField(default=0)
     escalated_at = models.DateTimeField(null=True, blank=True)
+    verification = models.CharField(
+        _("استعلام"), max_length=10, choices=Verification.choices, blank=True, default=""
+    )
+    # The applicant's mobile is not (yet) confirmed by Shahkar as the national code's: staff
+    # may not act on the request until it is (desk/accounts/identity.py).
+    held = models.BooleanField(_("نگه‌داشته تا تأیید هویت"), default=False)
 
     class Meta:
         ordering = ["-submitted_at"]

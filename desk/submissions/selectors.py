@@ -52,6 +52,8 @@ INBOX_COLUMNS = (
     "submitted_at",
     "due_on",
     "step_due_on",
+    "verification",
+    "held",
 )
 PUBLIC_EVENT_COLUMNS = (
     "submission_id",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import uuid
 from collections.abc import Sequence
@@ -132,6 +133,7 @@ def _submission_insert(
     files: dict[str, File],
     idempotency_key: uuid.UUID,
     filing: Filing,
+    verification: str,
 ) -> Submission:
     version, start = workflow_start(service)
     filer = filing.filed_by or applicant
@@ -159,7 +161,11 @@ def _submission_insert(
         due_on=calendar.add_working_days(today, service.duration_working_days),
         step_due_on=calendar.add_working_days(today, start.duration_days),
         idempotency_key=idempotency_key,
+        verification=verification,
+        held=applicant.identity_held,
     )
+    if verification:
+        transaction.on_commit(functools.partial(_verify_later, submission.pk))
     for field, upload, public_id in uploads:
         _attachment_create(
             submission=submission,
@@ -211,6 +217,14 @@ def _check_filer(service: Service, applicant: User, filing: Filing) -> None:
         raise ApplicationError(_("کد ملی متقاضی ثبت نشده است."))
 
 
+def _verify_later(submission_id: int) -> None:
+    """Once filed, the once-only answers are asked again against the request (each call then
+    logged with its id), by a job: a national system that is down never slows the filing."""
+    from desk.submissions.tasks import submission_verify  # tasks import this module
+
+    submission_verify(submission_id)
+
+
 def submission_create(
     *,
     service: Service,
@@ -220,6 +234,7 @@ def submission_create(
     idempotency_key: uuid.UUID,
     address: str | None = None,
     filing: Filing = WEB,
+    verification: str = "",
 ) -> Submission:
     """Create a request from a validated form. The same idempotency key always gives the same
     request, so a double click or a retried POST creates one request, not two. With the
@@ -250,6 +265,7 @@ def submission_create(
                 files=files,
                 idempotency_key=idempotency_key,
                 filing=filing,
+                verification=verification,
             )
         except IntegrityError:
             # Either a parallel POST with the same key won (found on the next pass), or the
@@ -273,11 +289,21 @@ class ActionChoice:
 START_REVIEW = "start_review"
 
 
+def held_message() -> str:
+    return _(
+        "این درخواست تا تأیید هویت متقاضی (تطبیق شماره همراه با کد ملی در سامانه شاهکار) "
+        "نگه داشته شده است و اقدامی روی آن ممکن نیست."
+    )
+
+
 def staff_actions_for(submission: Submission, user: object) -> list[ActionChoice]:
-    """What `user` may do on `submission` now: take it up, or the current step's actions."""
+    """What `user` may do on `submission` now: take it up, or the current step's actions.
+    Nothing while the request is held for the applicant's identity."""
     staff = access.staff_for_user(user)
     step = submission.current_step
-    if staff is None or step is None or not access.can_act_on_submission(user, submission):
+    if staff is None or step is None or submission.held:
+        return []
+    if not access.can_act_on_submission(user, submission):
         return []
     choices = [
         ActionChoice(
@@ -407,6 +433,8 @@ def submission_transition(
     submission = _lock(submission_id)
     is_applicant = submission.applicant_id == actor.pk
     staff = None if is_applicant else _require_staff(actor, submission)
+    if staff is not None and submission.held:
+        raise ApplicationError(held_message())
     if action == START_REVIEW:
         return _start_review(submission, actor)
     step = submission.current_step

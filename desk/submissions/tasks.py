@@ -4,7 +4,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
 
 from desk.core.events import CalendarChanged
-from desk.submissions import deadlines
+from desk.submissions import deadlines, verification
 from desk.submissions.escalation import escalate_overdue_steps
 
 
@@ -25,3 +25,16 @@ def deadlines_recompute_on_calendar_change(event: CalendarChanged) -> None:
 @lock_task("deadlines-recompute-resume")
 def deadlines_recompute_resume() -> None:
     deadlines.recompute_resume()
+
+
+@db_task(retries=2, retry_delay=60)
+def submission_verify(submission_id: int) -> None:
+    """After filing: the once-only answers asked again against the request (logged with it)."""
+    verification.submission_verify(submission_id=submission_id)
+
+
+@db_periodic_task(crontab(minute="*/10"))
+@lock_task("submissions-verify-awaiting")
+def submissions_verify_awaiting() -> None:
+    """Requests filed while a national system did not answer: asked again until it does."""
+    verification.submissions_verify_awaiting()

@@ -21,7 +21,7 @@ from desk.core import ratelimit
 from desk.core.errors import ApplicationError
 from desk.core.http import client_ip, staff_login_required
 from desk.core.uploads import document_response
-from desk.submissions import deadlines, drafts, progress, selectors, services
+from desk.submissions import deadlines, drafts, progress, selectors, services, verification
 from desk.submissions.forms import (
     AssignForm,
     ReferForm,
@@ -52,7 +52,11 @@ def apply(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("catalog:service_detail", slug=slug)
     form = drafts.draft_form(request, service)
     if request.method == "POST" and form.is_valid():
-        drafts.draft_keep(request.session, service, form)
+        check = verification.form_verify(service=service, applicant=user, answers=form.answers())
+        for name, message in check.errors.items():
+            form.add_error(name, message)
+    if request.method == "POST" and form.is_valid():
+        drafts.draft_keep(request.session, service, form, check=check)
         return redirect("submissions:apply_check", slug=slug)
     context = {
         "service": service,
@@ -93,6 +97,7 @@ def apply_check(request: HttpRequest, slug: str) -> HttpResponse:
                 files=uploads,
                 idempotency_key=uuid.UUID(draft.idempotency_key),
                 address=client_ip(request) or "unknown",
+                verification=draft.verification,
             )
         except (ApplicationError, ValidationError) as exc:
             error = exc.message if isinstance(exc, ApplicationError) else " ".join(exc.messages)

@@ -277,9 +277,11 @@ class CitizenSignInTests(BaseTestCase):
         self.assertEqual(User.objects.count(), before)
 
     def test_it_refuses_a_national_code_bound_to_another_mobile(self) -> None:
-        r = self._request_code("0084575948", "09351112233")
+        # …9999: the fake Shahkar's «this mobile is not this national code's» (docs/registries.md)
+        r = self._request_code("0084575948", "09351119999")
         self.assertEqual(r.status_code, 200)
-        self.assertContains(r, "این شماره همراه برای این کد ملی ثبت نشده است")
+        self.assertContains(r, "این شماره همراه به نام صاحب این کد ملی ثبت نشده است")
+        self.assertNotContains(r, "این شماره همراه برای این کد ملی ثبت نشده است")
         self.assertFalse(OneTimeCode.objects.exists())
         self.assertEqual(MemoryBackend.outbox, [])
         self.assertIsNone(self.client.session.get("otp_mobile"))

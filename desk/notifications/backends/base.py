@@ -8,13 +8,14 @@ a permanent failure (never retry). Each provider's own codes are mapped in its c
 from __future__ import annotations
 
 import datetime
-import json
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol
+
+from desk.lib.http import HttpRequest, HttpResponse
 
 # Delivery states a gateway reports; the same strings as MessageStatus (no import of models here,
 # so that clients stay plain Python).
@@ -107,23 +108,6 @@ class SmsBackend(Protocol):
 
 
 # --- HTTP --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class HttpRequest:
-    method: str
-    url: str
-    headers: dict[str, str] = field(default_factory=dict)
-    body: bytes | None = None
-
-
-@dataclass(frozen=True)
-class HttpResponse:
-    status: int
-    body: bytes
-
-    def json(self) -> Any:
-        return json.loads(self.body.decode("utf-8"))
 
 
 class Transport(Protocol):
