@@ -78,5 +78,11 @@ BENCH_CLOSURE_N ?= 100000,200000
 bench-closure: install
 	BENCH_CLOSURE_N=$(BENCH_CLOSURE_N) $(PYTHON) bench/closure.py
 
+# One national-system call's own cost (fake GSB behind the real client stack) on SQLite and
+# PostgreSQL + Redis (docs/benchmarks.md, "Adapter overhead").
+.PHONY: bench-registries
+bench-registries: install
+	$(PYTHON) bench/registries.py
+
 clean:
 	rm -rf $(VENV) node_modules var/*.sqlite3* var/private var/static

@@ -29,6 +29,7 @@ from desk.accounts.identity import (
 from desk.accounts.models import OneTimeCode, User
 from desk.accounts.sessions import staff_sessions_end
 from desk.agencies.models import Staff
+from desk.core import ratelimit
 from desk.core.errors import ApplicationError
 from desk.lib.persian import to_ascii_digits, to_persian_digits
 from desk.notifications.services import message_queue_template
@@ -49,6 +50,7 @@ def otp_request(*, national_code: str, mobile: str, ip: str | None) -> CodeSent:
     """Send a sign-in code to `mobile`, within the per-phone and per-IP limits, once Shahkar has
     not refuted that the mobile belongs to the national code (desk/accounts/identity.py)."""
     _otp_limits_check(mobile=mobile, ip=ip, now=timezone.now())
+    _shahkar_limits_check(mobile=mobile, ip=ip)
     # Outside the transaction below: Shahkar's call is logged even when the request is refused.
     identity = identity_for_sign_in(national_code=national_code, mobile=mobile)
     return _otp_send(national_code=national_code, mobile=mobile, ip=ip, identity=identity)
@@ -70,6 +72,21 @@ def _otp_limits_check(*, mobile: str, ip: str | None, now: datetime) -> None:
     if ip and (
         OneTimeCode.objects.filter(ip=ip, created_at__gte=hour_ago).count()
         >= settings.OTP_MAX_PER_IP_PER_HOUR
+    ):
+        raise ApplicationError(_("از این نشانی درخواست زیادی رسیده است. کمی بعد تلاش کنید."))
+
+
+def _shahkar_limits_check(*, mobile: str, ip: str | None) -> None:
+    """Refused questions leave no code behind, so Shahkar's own count: without it the sign-in
+    page would answer «is this mobile that national code's?» for anyone, without end."""
+    if not ratelimit.hit(
+        key=f"shahkar-mobile:{mobile}",
+        limit=settings.OTP_MAX_PER_PHONE_PER_HOUR,
+        window_seconds=3600,
+    ):
+        raise ApplicationError(_("برای این شماره کد زیادی درخواست شده است. یک ساعت بعد بیایید."))
+    if ip and not ratelimit.hit(
+        key=f"shahkar-ip:{ip}", limit=settings.OTP_MAX_PER_IP_PER_HOUR, window_seconds=3600
     ):
         raise ApplicationError(_("از این نشانی درخواست زیادی رسیده است. کمی بعد تلاش کنید."))
 

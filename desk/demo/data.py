@@ -915,7 +915,44 @@ SERVICES: list[dict[str, Any]] = [
                 "kind": "choice",
                 "choices": "نخستین کارت\nتعویض کارت قدیمی\nالمثنی کارت گم‌شده",
             },
-            {"name": "postal_code", "label": "کد پستی محل سکونت", "kind": "postal_code"},
+            # Once-only (docs/registries.md): the name comes from the civil registry, the
+            # address from the post office; the demo's fake systems answer them.
+            {
+                "name": "birth_date",
+                "label": "تاریخ تولد",
+                "kind": "date",
+                "registry": "civil_registry.birth_date",
+            },
+            {
+                "name": "first_name",
+                "label": "نام",
+                "kind": "text",
+                "registry": "civil_registry.first_name",
+            },
+            {
+                "name": "last_name",
+                "label": "نام خانوادگی",
+                "kind": "text",
+                "registry": "civil_registry.last_name",
+            },
+            {
+                "name": "father_name",
+                "label": "نام پدر",
+                "kind": "text",
+                "registry": "civil_registry.father_name",
+            },
+            {
+                "name": "postal_code",
+                "label": "کد پستی محل سکونت",
+                "kind": "postal_code",
+                "registry": "postal_code.postal_code",
+            },
+            {
+                "name": "address",
+                "label": "نشانی محل سکونت",
+                "kind": "textarea",
+                "registry": "postal_code.address",
+            },
             {"name": "contact_mobile", "label": "تلفن همراه", "kind": "mobile"},
             {"name": "birth_certificate_scan", "label": "تصویر صفحه اول شناسنامه", "kind": "file"},
         ],

@@ -113,6 +113,8 @@ class ShahkarSignInTests(SubmissionTestCase):
         self.assertEqual(user.identity, Identity.PENDING)
         submission = self.create_submission(user)
         self.assertTrue(submission.held)
+        r = self.client.get(reverse("submissions:my_request", args=[submission.tracking_code]))
+        self.assertContains(r, "در انتظار تطبیق شماره همراه شما")
         self.assertEqual(submission_services.staff_actions_for(submission, self.expert), [])
         with self.assertRaises(ApplicationError):
             submission_services.submission_transition(
@@ -217,3 +219,14 @@ class DeskRegistrationTests(SubmissionTestCase):
             citizen_verify_and_claim(national_code="0084575948", mobile="+989351239999")
         self.citizen.refresh_from_db()
         self.assertEqual(self.citizen.mobile, "+989121234567")
+
+
+@override_settings(OTP_MAX_PER_IP_PER_HOUR=3)
+class ShahkarOracleTests(SubmissionTestCase):
+    def test_refused_questions_count_against_the_address(self) -> None:
+        for i in range(3):
+            r = self.client.post(LOGIN, {"national_code": OWNER_CODE, "mobile": f"0935{i}119999"})
+            self.assertContains(r, NOT_THE_OWNERS)
+        r = self.client.post(LOGIN, {"national_code": OWNER_CODE, "mobile": "09354119999"})
+        self.assertContains(r, "از این نشانی درخواست زیادی رسیده است")
+        self.assertEqual(AdapterCall.objects.count(), 3)

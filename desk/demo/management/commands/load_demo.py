@@ -306,6 +306,11 @@ def sign_in_text(citizen: User, password: str) -> str:
         f"   تلفن همراه (mobile):             {to_persian_digits(mobile)}  ({mobile})",
         "   کد ۶ رقمی پیامک را کارگزار صف (job worker) در همین کنسول چاپ می‌کند.",
         "   (the 6-digit SMS code is printed in this console by the job worker)",
+        "   سامانه‌های ملی نمونه‌اند (fake national systems, docs/registries.md): همراهِ پایان‌یافته",
+        "   به ۹۹۹۹ را شاهکار نمی‌پذیرد، به ۹۹۹۸ پاسخ نمی‌دهد؛ کد پستی پایان‌یافته به ۹۹۹۶ پیدا",
+        "   نمی‌شود، به ۹۹۹۸ پاسخ نمی‌دهد؛ سال تولد ۱۲۹۹ و پیش از آن با ثبت احوال نمی‌خواند.",
+        "   (mobile …9999: Shahkar mismatch, …9998: Shahkar down; postal code …9996: unknown,",
+        "   …9998: post office down; birth year <= 1299: civil-registry mismatch)",
         "",
         f" درخواست‌های {citizen.get_full_name()} (the citizen's demo requests):",
     ]
