@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import secrets
@@ -11,6 +12,7 @@ from typing import NoReturn
 
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -31,6 +33,7 @@ from desk.accounts.sessions import staff_sessions_end
 from desk.agencies.models import Staff
 from desk.core import ratelimit
 from desk.core.errors import ApplicationError
+from desk.core.outage import CACHE_ERRORS
 from desk.lib.persian import to_ascii_digits, to_persian_digits
 from desk.notifications.services import message_queue_template
 
@@ -50,9 +53,13 @@ def otp_request(*, national_code: str, mobile: str, ip: str | None) -> CodeSent:
     """Send a sign-in code to `mobile`, within the per-phone and per-IP limits, once Shahkar has
     not refuted that the mobile belongs to the national code (desk/accounts/identity.py)."""
     _otp_limits_check(mobile=mobile, ip=ip, now=timezone.now())
-    _shahkar_limits_check(mobile=mobile, ip=ip)
+    _shahkar_refusals_check(mobile=mobile, ip=ip)
     # Outside the transaction below: Shahkar's call is logged even when the request is refused.
-    identity = identity_for_sign_in(national_code=national_code, mobile=mobile)
+    try:
+        identity = identity_for_sign_in(national_code=national_code, mobile=mobile)
+    except ApplicationError:
+        _shahkar_refusal_count(mobile=mobile, ip=ip)
+        raise
     return _otp_send(national_code=national_code, mobile=mobile, ip=ip, identity=identity)
 
 
@@ -76,19 +83,40 @@ def _otp_limits_check(*, mobile: str, ip: str | None, now: datetime) -> None:
         raise ApplicationError(_("از این نشانی درخواست زیادی رسیده است. کمی بعد تلاش کنید."))
 
 
-def _shahkar_limits_check(*, mobile: str, ip: str | None) -> None:
-    """Refused questions leave no code behind, so Shahkar's own count: without it the sign-in
-    page would answer «is this mobile that national code's?» for anyone, without end."""
-    if not ratelimit.hit(
-        key=f"shahkar-mobile:{mobile}",
-        limit=settings.OTP_MAX_PER_PHONE_PER_HOUR,
-        window_seconds=3600,
-    ):
-        raise ApplicationError(_("برای این شماره کد زیادی درخواست شده است. یک ساعت بعد بیایید."))
-    if ip and not ratelimit.hit(
-        key=f"shahkar-ip:{ip}", limit=settings.OTP_MAX_PER_IP_PER_HOUR, window_seconds=3600
-    ):
-        raise ApplicationError(_("از این نشانی درخواست زیادی رسیده است. کمی بعد تلاش کنید."))
+def _shahkar_refusals_check(*, mobile: str, ip: str | None) -> None:
+    """A refused question leaves no code behind, so it would count against no limit: without
+    this the sign-in page would answer «is this mobile that national code's?» for anyone,
+    without end. Refusals are counted per mobile and per address, like codes."""
+    for key, _limit, message in _refusal_limits(mobile, ip):
+        with contextlib.suppress(*CACHE_ERRORS):
+            if cache.get(f"shahkar-refused-block:{key}"):
+                raise ApplicationError(message)
+
+
+def _shahkar_refusal_count(*, mobile: str, ip: str | None) -> None:
+    for key, limit, _message in _refusal_limits(mobile, ip):
+        if not ratelimit.hit(key=f"shahkar-refused:{key}", limit=limit - 1, window_seconds=3600):
+            with contextlib.suppress(*CACHE_ERRORS):
+                cache.set(f"shahkar-refused-block:{key}", 1, timeout=3600)
+
+
+def _refusal_limits(mobile: str, ip: str | None) -> list[tuple[str, int, str]]:
+    limits = [
+        (
+            f"mobile:{mobile}",
+            settings.OTP_MAX_PER_PHONE_PER_HOUR,
+            _("برای این شماره کد زیادی درخواست شده است. یک ساعت بعد بیایید."),
+        )
+    ]
+    if ip:
+        limits.append(
+            (
+                f"ip:{ip}",
+                settings.OTP_MAX_PER_IP_PER_HOUR,
+                _("از این نشانی درخواست زیادی رسیده است. کمی بعد تلاش کنید."),
+            )
+        )
+    return limits
 
 
 @transaction.atomic
