@@ -51,8 +51,8 @@ class ConsentForm(StyledForm):
 
     def __init__(self, *args: Any, registered: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if registered:  # the name and mobile on record are used
-            for name in ("first_name", "last_name"):
+        if registered:  # the name and mobile on record are used (sign-in's rule)
+            for name in ("mobile", "first_name", "last_name"):
                 del self.fields[name]
 
     def clean(self) -> dict[str, Any]:

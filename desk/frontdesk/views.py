@@ -22,7 +22,7 @@ from desk.core.http import staff_login_required
 from desk.frontdesk import selectors, services
 from desk.frontdesk.forms import ConsentCodeForm, ConsentForm, LookupForm
 from desk.frontdesk.models import Consent
-from desk.lib.validators import display_mobile
+from desk.lib.validators import masked_mobile
 from desk.submissions import drafts
 from desk.submissions import selectors as submission_selectors
 from desk.submissions import services as submission_services
@@ -80,7 +80,7 @@ def _citizen_context(
     consent = _consent(request, clerk)
     return {
         "citizen": citizen,
-        "citizen_mobile": display_mobile(citizen.mobile) if citizen and citizen.mobile else "",
+        "citizen_mobile": masked_mobile(citizen.mobile) if citizen and citizen.mobile else "",
         "requests": requests,
         "consent": consent,
         "consent_form": consent_form or ConsentForm(registered=bool(citizen and citizen.mobile)),
@@ -123,7 +123,7 @@ def _consent_start(clerk: User, national_code: str, data: dict[str, Any]) -> Con
         clerk=clerk,
         national_code=national_code,
         channel=data["channel"],
-        mobile=data["mobile"] or "",
+        mobile=data.get("mobile") or "",
         **names,
     )
 
@@ -151,7 +151,7 @@ def consent(request: HttpRequest) -> HttpResponse:
     context = {
         "pending": pending,
         "form": form,
-        "mobile": display_mobile(pending.mobile) if pending else "",
+        "mobile": masked_mobile(pending.mobile) if pending else "",
     }
     return render(request, "frontdesk/consent.html", context, status=400 if form.errors else 200)
 

@@ -80,6 +80,13 @@ def display_mobile(stored: str) -> str:
     return stored
 
 
+def masked_mobile(stored: str) -> str:
+    """``+989123456789`` → ``0912***6789``: enough for a person to recognise their own number,
+    not enough to learn someone else's (a clerk confirming where a code went)."""
+    shown = display_mobile(stored)
+    return f"{shown[:4]}***{shown[-4:]}" if len(shown) >= 8 else shown
+
+
 def normalize_postal_code(value: str) -> str:
     """Ten-digit postal code; ``12345-67890`` is accepted."""
     code = _compact(value)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 
 from desk.accounts.models import User
@@ -18,6 +18,7 @@ from desk.lib.validators import display_mobile
 from desk.submissions.models import (
     Attachment,
     AttachmentKind,
+    Channel,
     EventKind,
     Status,
     Submission,
@@ -234,3 +235,13 @@ def submissions_of_citizen_for_staff(user: object, national_code: str) -> list[S
         .prefetch_related("issued_documents")
         .order_by("-submitted_at")[:50]
     )
+
+
+def counts_by_channel(agency_id: int, *, since: date | None = None) -> dict[str, int]:
+    """How an agency's requests came in (web, desk, phone, api), for oversight reports: every
+    channel listed, zero included."""
+    rows = Submission.objects.filter(agency_id=agency_id)
+    if since is not None:
+        rows = rows.filter(submitted_at__date__gte=since)
+    counted = dict(rows.values_list("channel").annotate(n=Count("pk")).values_list("channel", "n"))
+    return {channel: counted.get(channel, 0) for channel in Channel.values}

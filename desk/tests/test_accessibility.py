@@ -40,7 +40,9 @@ RESULT_BYTES = PDF_BYTES + b"%the-permit\n"
 
 
 @tag("browser")
-class AccessibleWalkTests(StaticLiveServerTestCase):
+class BrowserWalkCase(StaticLiveServerTestCase):
+    """Chromium, axe and screenshots for a walk (the walks are in the subclasses)."""
+
     _playwright: Playwright
     browser: Browser
 
@@ -144,6 +146,9 @@ class AccessibleWalkTests(StaticLiveServerTestCase):
             raise
         self.assertEqual(self.errors, [])
 
+
+@tag("browser")
+class AccessibleWalkTests(BrowserWalkCase):
     # --- a citizen: two mistakes, check answers, asked for more, SMS link, the result ---------
 
     def test_a_citizen_fixes_two_mistakes_answers_by_the_sms_link_and_gets_the_result(

@@ -8,6 +8,7 @@ from django.test import SimpleTestCase
 from desk.lib.validators import (
     display_mobile,
     is_valid_national_code,
+    masked_mobile,
     normalize_iban,
     normalize_legal_id,
     normalize_mobile,
@@ -242,3 +243,9 @@ class IbanTests(ValidatorTestCase):
             "IR0629600000001003242000011",
         ):
             self.assertRejectedBy(normalize_iban, value, "iban_format")
+
+
+class MaskedMobileTests(SimpleTestCase):
+    def test_it_shows_the_first_four_and_last_four_digits_only(self) -> None:
+        self.assertEqual(masked_mobile("+989123456789"), "0912***6789")
+        self.assertEqual(masked_mobile(""), "")

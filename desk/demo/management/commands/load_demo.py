@@ -346,6 +346,12 @@ def sign_in_text(citizen: User, password: str) -> str:
         "   (other staff sign in with the password; enrollment is at "
         f"{reverse('accounts:two_factor')})",
         "",
+        f" میز خدمت حضوری (the in-person desk): {base_url}{reverse('frontdesk:home')}",
+        "   هر متصدی (<agency>-clerk) برای شهروند حاضر یا پشت تلفن درخواست ثبت می‌کند؛",
+        "   کد رضایت شهروند را کارگزار صف در همین کنسول چاپ می‌کند.",
+        "   (each clerk files for a walk-in or a caller; the citizen's consent code is printed",
+        "    in this console by the job worker)",
+        "",
         f" مدیریت (Django admin):            {base_url}{reverse('admin:index')}",
         f"   {demo.SUPERUSER['username']} / {password}"
         "  ابرکاربر، همه دستگاه‌ها (superuser, every agency)",
