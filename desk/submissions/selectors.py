@@ -112,7 +112,13 @@ def get_submission_for_staff(user: object, tracking_code: str) -> Submission:
     nothing to other agencies."""
     submission = (
         Submission.objects.select_related(
-            "service", "agency", "applicant", "current_step", "department", "assigned_to"
+            "service",
+            "agency",
+            "applicant",
+            "current_step",
+            "department",
+            "assigned_to",
+            "filed_by",
         )
         .filter(access.submissions_visible_to(user), tracking_code=tracking_code)
         .first()

@@ -49,6 +49,8 @@ def apply(request: HttpRequest, slug: str) -> HttpResponse:
     # Staff sign in with a password, not as a citizen; their account never files a request.
     if not access.may_apply(user):
         messages.error(request, _("ثبت درخواست فقط با ورود شهروند (کد ملی و پیامک) ممکن است."))
+        if access.may_serve_at_desk(user):  # staff file for a citizen at the desk instead
+            messages.info(request, _("برای ثبت به نام شهروند از «میز خدمت حضوری» استفاده کنید."))
         return redirect("catalog:service_detail", slug=slug)
     form = drafts.draft_form(request, service)
     if request.method == "POST" and form.is_valid():

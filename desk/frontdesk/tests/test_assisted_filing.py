@@ -114,6 +114,10 @@ class FilingTests(DeskTestCase):
         self.assertContains(r, submission.service.title)
         r = self.client.get(reverse("submissions:my_request", args=[submission.tracking_code]))
         self.assertEqual(r.status_code, 200)
+        # Staff see who filed it and how.
+        self.client.force_login(self.expert)
+        r = self.client.get(reverse("submissions:staff_request", args=[submission.tracking_code]))
+        self.assertContains(r, "میز خدمت حضوری، کارمند clerk")
 
     def test_a_phone_call_is_recorded_as_such_and_reported_by_channel(self) -> None:
         self.consent(channel="phone")

@@ -258,6 +258,10 @@ class ApplyTests(SubmissionTestCase):
         self.assertRedirects(r, reverse("catalog:service_detail", args=[self.kinds.slug]))
         self.assertContains(r, "ثبت درخواست فقط با ورود شهروند")
         self.assertFalse(Submission.objects.exists())
+        self.client.force_login(self.manager)  # who serves at the desk is pointed to it
+        r = self.client.post(self.url, self.valid_data(), follow=True)
+        self.assertContains(r, "از «میز خدمت حضوری» استفاده کنید")
+        self.assertFalse(Submission.objects.exists())
 
     def test_it_does_not_let_staff_with_a_national_code_apply(self) -> None:
         self.expert.national_code = "2223334441"
