@@ -129,13 +129,20 @@ def consent_request(
 
 def consent_confirm(*, clerk: User, consent_id: int, code: str) -> Consent:
     """Check the code the citizen read back; on success the citizen's account is created or
-    claimed with the mobile verified. A wrong code stays counted although the caller gets an
-    error: the check commits first and the error is raised after."""
+    claimed as at sign-in, on Shahkar's word that the mobile is theirs
+    (``accounts.services.citizen_claim``). A wrong code stays counted although the caller gets
+    an error: the check commits first and the error is raised after. Shahkar is asked outside
+    the lock, so that its answer is logged even when it refuses."""
     with transaction.atomic():
         outcome = _consent_check(clerk=clerk, consent_id=consent_id, code=code)
     if isinstance(outcome, ApplicationError):
         raise outcome
-    return outcome
+    now = timezone.now()
+    citizen = citizen_claim(
+        national_code=outcome.national_code, mobile=outcome.mobile, verified_at=now
+    )
+    with transaction.atomic():
+        return _confirmed(outcome, citizen, now)
 
 
 def _consent_check(*, clerk: User, consent_id: int, code: str) -> Consent | ApplicationError:
@@ -161,10 +168,7 @@ def _consent_check(*, clerk: User, consent_id: int, code: str) -> Consent | Appl
             _("کد درست نیست. %(n)s بار دیگر می‌توانید تلاش کنید.") % {"n": to_persian_digits(left)},
             field="code",
         )
-    citizen = citizen_claim(
-        national_code=consent.national_code, mobile=consent.mobile, verified_at=now
-    )
-    return _confirmed(consent, citizen, now)
+    return consent
 
 
 def _confirmed(consent: Consent, citizen: User, now: Any) -> Consent:

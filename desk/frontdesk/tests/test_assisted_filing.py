@@ -84,6 +84,15 @@ class ConsentTests(DeskTestCase):
             )
         self.assertFalse(Consent.objects.exists())
 
+    def test_a_mobile_shahkar_does_not_give_to_the_national_code_registers_nobody(self) -> None:
+        # The fake Shahkar refutes mobiles ending 9999 (docs/registries.md).
+        r = self.consent(NEW_CODE, mobile="09121239999")
+        self.assertContains(r, "به نام صاحب این کد ملی ثبت نشده است", status_code=400)
+        self.assertFalse(User.objects.filter(national_code=NEW_CODE).exists())
+        self.assertIsNone(Consent.objects.get().confirmed_at)
+        self.file()
+        self.assertFalse(Submission.objects.exists())
+
     def test_a_new_citizen_is_registered_with_the_mobile_the_code_verified(self) -> None:
         r = self.consent(NEW_CODE, mobile="09351234567", first_name="رضا", last_name="کریمی")
         self.assertRedirects(r, HOME)
