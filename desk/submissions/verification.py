@@ -68,6 +68,7 @@ class FormCheck:
     state: str = Verification.NONE
     errors: dict[str, str] = field(default_factory=dict)  # field name → what to do
     filled: set[str] = field(default_factory=set)  # the outputs a national system filled
+    person_name: str = ""  # the applicant's name as the civil registry gave it
 
 
 def _query_value(spec: FormField, value: Any) -> str:
@@ -101,6 +102,9 @@ def form_verify(
         )
         if answer.ok:
             states.append(Verification.VERIFIED)
+            if adapter == Adapter.CIVIL_REGISTRY:
+                names = (answer.data.get("first_name", ""), answer.data.get("last_name", ""))
+                check.person_name = " ".join(n for n in names if n)
             for out in specs:
                 if out.registry in outputs and answer.data.get(outputs[out.registry]):
                     check.answers[out.name] = answer.data[outputs[out.registry]]
@@ -131,6 +135,9 @@ def submission_verify(*, submission_id: int) -> str:
         locked = Submission.objects.select_for_update().get(pk=submission_id)
         locked.verification = check.state
         fields = ["verification"]
+        if check.person_name:
+            locked.applicant_name = check.person_name[:200]  # staff see the verified name
+            fields.append("applicant_name")
         if check.filled:
             locked.data = {**locked.data, **{n: check.answers[n] for n in check.filled}}
             fields.append("data")

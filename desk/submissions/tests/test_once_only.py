@@ -92,6 +92,11 @@ class OnceOnlyTests(SubmissionTestCase):
         self.assertNotEqual(submission.data["first_name"], "نام نادرست")
         self.assertTrue(submission.data["last_name"])
         self.assertIn("پلاک", submission.data["address"])
+        self.assertEqual(
+            submission.applicant_name,
+            f"{submission.data['first_name']} {submission.data['last_name']}",
+            "staff see the name the civil registry gave",
+        )
 
     def test_the_calls_are_logged_against_the_request(self) -> None:
         submission = self._file()
@@ -142,3 +147,33 @@ class OnceOnlyTests(SubmissionTestCase):
         self.create_submission()
         self.assertFalse(AdapterCall.objects.exists())
         self.assertEqual(Submission.objects.get().verification, Verification.NONE)
+
+
+@override_settings(REGISTRY_BACKOFF_MS=0)
+class CompanyOnceOnlyTests(SubmissionTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.company = create_service(self.agency, slug="signage", title="مجوز تابلو")
+        self.company.form_fields.all().delete()
+        FormField.objects.create(
+            service=self.company, order=1, name="company_id", label="شناسه ملی شرکت",
+            kind=FieldKind.TEXT, registry=RegistrySource.COMPANY_ID,
+        )  # fmt: skip
+        FormField.objects.create(
+            service=self.company, order=2, name="company_name", label="نام شرکت",
+            kind=FieldKind.TEXT, registry=RegistrySource.COMPANY_NAME,
+        )  # fmt: skip
+        self.url = reverse("submissions:apply", args=[self.company.slug])
+        self.client.force_login(self.citizen)
+
+    def test_the_company_registry_names_the_company(self) -> None:
+        r = self.client.post(self.url, {"idempotency_key": str(uuid.uuid4()),
+                                        "company_id": "10101234567"})  # fmt: skip
+        self.assertEqual(r.status_code, 302)
+        r = self.client.get(reverse("submissions:apply_check", args=[self.company.slug]))
+        self.assertContains(r, "شرکت نمونه")
+
+    def test_an_unknown_company_is_refused_beside_its_id(self) -> None:
+        r = self.client.post(self.url, {"idempotency_key": str(uuid.uuid4()),
+                                        "company_id": "10101239996"})  # fmt: skip
+        self.assertIn("سامانه ثبت شرکت‌ها", r.context["form"].errors["company_id"][0])
