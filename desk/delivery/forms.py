@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from desk.core.forms import NUMERIC_ATTRS, PersianFileInput, StyledForm
-from desk.delivery import codes
+from desk.lib import verification_codes as codes
 
 
 class VerifyCodeForm(StyledForm):

@@ -3,43 +3,17 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.http import Http404
 
 from desk.agencies import access
-from desk.delivery import codes
+from desk.core import verification
+from desk.core.verification import PublicFacts, Verified, mask_name, mask_national_code
 from desk.delivery.models import IssuedDocument
+from desk.lib import verification_codes as codes
 from desk.lib.jalali import format_date_long
-from desk.lib.persian import to_persian_digits
 from desk.submissions.models import Submission
-
-
-def mask_national_code(code: str) -> str:
-    """``0084575948`` → ``۰۰۸۴****۴۸``: enough to recognise, not enough to reuse."""
-    if len(code) < 6:
-        return "*" * len(code)
-    return to_persian_digits(code[:4] + "*" * (len(code) - 6) + code[-2:])
-
-
-def mask_name(name: str) -> str:
-    """«مریم رضایی» → «م*** ر***»."""
-    return " ".join(word[0] + "***" for word in name.split())
-
-
-@dataclass(frozen=True)
-class PublicFacts:
-    """What the verification page may say of a document: only what the document itself
-    shows, the applicant's name and national code masked."""
-
-    title: str
-    agency: str
-    service: str
-    issued_on: str
-    tracking_code: str
-    applicant: str
-    national_code: str
 
 
 def document_by_code(code: str) -> IssuedDocument | None:
@@ -51,6 +25,12 @@ def document_by_code(code: str) -> IssuedDocument | None:
         .filter(verification_code=code)
         .first()
     )
+
+
+def found_elsewhere(code: str) -> Verified | None:
+    """A document another app issued with this code (desk.core.verification's sources)."""
+    code = codes.normalize(code)
+    return verification.verified(code) if codes.is_valid(code) else None
 
 
 def public_facts(document: IssuedDocument) -> PublicFacts:

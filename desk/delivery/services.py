@@ -5,30 +5,26 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from desk.accounts.models import User
 from desk.agencies import access
+from desk.core import pdf
 from desk.core.errors import ApplicationError
 from desk.core.uploads import files_deleted_on_error, remember_stored
-from desk.delivery import codes, pdf
+from desk.core.verification import mask_national_code, verification_url
 from desk.delivery.models import IssuedDocument
-from desk.delivery.selectors import documents_of, mask_national_code
+from desk.delivery.selectors import documents_of
+from desk.lib import verification_codes as codes
 from desk.lib.jalali import format_date, format_date_long
 from desk.lib.persian import to_persian_digits
 from desk.submissions.models import EventKind, Status, Submission, TimelineEvent
 from desk.submissions.services import submission_event_audit
 
 TEMPLATE = "delivery/result.html"
-
-
-def verification_url(code: str) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("delivery:verify_code", args=[code])
 
 
 def _render(

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from desk.core import ratelimit
 from desk.core.http import client_ip
 from desk.core.uploads import document_response
+from desk.core.verification import Verified
 from desk.delivery import selectors, services
 from desk.delivery.forms import VerifyCodeForm, VerifyUploadForm
 from desk.delivery.models import IssuedDocument
@@ -28,7 +29,7 @@ def _lookup_allowed(request: HttpRequest) -> bool:
     return ratelimit.hit(key=f"verify:{client_ip(request)}", limit=limit, window_seconds=3600)
 
 
-def _matches(document: IssuedDocument, upload: object) -> bool:
+def _matches(document: IssuedDocument | Verified, upload: object) -> bool:
     digest = hashlib.sha256()
     for chunk in upload.chunks():  # type: ignore[attr-defined]
         digest.update(chunk)
@@ -52,19 +53,21 @@ def verify_code(request: HttpRequest, code: str) -> HttpResponse:
         context = {"code_form": VerifyCodeForm(), "limited": True}
         return render(request, "delivery/verify.html", context, status=429)
     document = selectors.document_by_code(code)
-    if document is None:
+    found = selectors.found_elsewhere(code) if document is None else None
+    if document is None and found is None:
         context = {"code_form": VerifyCodeForm(initial={"code": code}), "not_found": True}
         return render(request, "delivery/verify.html", context, status=404)
+    held: IssuedDocument | Verified = document or found  # type: ignore[assignment]
     genuine = None
     if request.method == "POST":
         form = VerifyUploadForm(request.POST, request.FILES)
         if form.is_valid():
-            genuine = _matches(document, form.cleaned_data["document"])
+            genuine = _matches(held, form.cleaned_data["document"])
     else:
         form = VerifyUploadForm()
     context = {
-        "document": document,
-        "facts": selectors.public_facts(document),
+        "document": held,
+        "facts": selectors.public_facts(document) if document else held.facts,  # type: ignore[union-attr]
         "upload_form": form,
         "genuine": genuine,
     }

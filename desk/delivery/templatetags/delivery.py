@@ -6,9 +6,9 @@ from __future__ import annotations
 from django import template
 from django.utils.html import format_html
 
-from desk.delivery import codes
 from desk.delivery.models import IssuedDocument
 from desk.delivery.selectors import documents_of
+from desk.lib import verification_codes as codes
 from desk.lib.persian import to_persian_digits
 from desk.submissions.models import Submission
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 from django.template import Context, Template
 from django.urls import reverse
 
-from desk.delivery import codes
 from desk.delivery.tests.base import DeliveryTestCase
+from desk.lib import verification_codes as codes
 from desk.lib.persian import to_persian_digits
 from desk.submissions.models import EventKind, TimelineEvent
 from desk.test import create_citizen

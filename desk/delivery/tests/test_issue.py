@@ -12,9 +12,11 @@ from django.template.loader import render_to_string
 from django.test import SimpleTestCase, override_settings
 from django.urls import reverse
 
+from desk.core import pdf
 from desk.core.errors import ApplicationError
-from desk.delivery import codes, pdf, services
+from desk.delivery import services
 from desk.delivery.tests.base import DECISION, DeliveryTestCase
+from desk.lib import verification_codes as codes
 from desk.lib.persian import to_persian_digits
 
 # Bidi controls that pdftotext puts around runs of another direction.

@@ -6,9 +6,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 
-from desk.delivery import codes
 from desk.delivery.models import IssuedDocument
 from desk.delivery.tests.base import DECISION, DeliveryTestCase
+from desk.lib import verification_codes as codes
 from desk.lib.persian import to_persian_digits
 
 if TYPE_CHECKING:
