@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "desk.appointments",
     "desk.frontdesk",
     "desk.payments",
+    "desk.letters",
     "desk.notifications",
     "desk.health",
     "desk.operations",

@@ -71,6 +71,7 @@ urlpatterns = [
     path("messages/", include("desk.notifications.urls")),
     path("payments/", include("desk.payments.urls")),
     path("frontdesk/", include("desk.frontdesk.urls")),
+    path("letters/", include("desk.letters.urls")),
     path("", include("desk.health.urls")),  # healthz/ (load balancers), bench/empty/
     path("admin/", admin.site.urls),
     *SHORT_LINKS,

@@ -360,6 +360,60 @@ def oversight_agency(user: object) -> Agency | None:
     return staff.agency
 
 
+# --- letters (the secretariat) -------------------------------------------------------------------
+
+
+class LetterLike(Protocol):
+    """A citizen's letter to an agency (letters.Letter)."""
+
+    @property
+    def agency_id(self) -> int: ...
+
+    @property
+    def citizen_id(self) -> int: ...
+
+
+# Who answers letters: everyone at the agency's desk but its configuration admin.
+LETTER_ROLES = (Role.CLERK, Role.EXPERT, Role.MANAGER)
+
+
+def can_view_letter(user: object, letter: LetterLike) -> bool:
+    """The letter's staff page, its files and replies: staff of the agency written to."""
+    return is_staff_of(user, letter.agency_id)
+
+
+def can_act_on_letter(user: object, letter: LetterLike) -> bool:
+    """Route, reply, turn into a request: the agency's clerks, experts and managers."""
+    return can_view_letter(user, letter) and has_role(user, *LETTER_ROLES)
+
+
+def can_register_letter(user: object) -> bool:
+    """A paper letter handed in at the desk is registered by the agency's staff who answer
+    letters, for their own agency only (the agency comes from the clerk, never the form)."""
+    return has_role(user, *LETTER_ROLES)
+
+
+def is_letter_writer(user: object, letter: LetterLike) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and letter.citizen_id == getattr(
+        user, "pk", None
+    )
+
+
+def can_read_letter_file(user: object, letter: LetterLike) -> bool:
+    """A letter's attachments and its replies' PDFs: the writer, or staff of the agency."""
+    return is_letter_writer(user, letter) or can_view_letter(user, letter)
+
+
+def letters_visible_to(user: object, path: str = "agency_id") -> Q:
+    """The letters whose staff pages `user` may open (see ``can_view_letter``)."""
+    return staff_rows(user, path)
+
+
+def may_write_letter(user: object) -> bool:
+    """A letter is written by a citizen signed in with their national code, as a request is."""
+    return may_apply(user)
+
+
 # --- messages (notifications) --------------------------------------------------------------------
 
 
@@ -423,6 +477,7 @@ AGENCY_ADMIN_PERMISSIONS: dict[str, frozenset[AdminAction]] = {
     "payments.gatewayaccount": frozenset({"view", "add", "change"}),
     "payments.payment": READ,
     "payments.paymentevent": READ,
+    "letters.register": frozenset({"view", "add", "change"}),
 }
 
 

@@ -67,6 +67,8 @@ LINK = Placeholder(
 STEP = Placeholder("مرحله", "step", "مرحله‌ای که درخواست به آن رسید", "بازدید و بررسی فنی")
 
 AMOUNT = Placeholder("مبلغ", "amount", "مبلغ با واحد (تومان)", "۱۲۰٬۰۰۰ تومان")
+LETTER_NUMBER = Placeholder("شماره_نامه", "number", "شماره ثبت نامه در دبیرخانه", "۱۴۰۵/۱۲۳۴/و")
+LETTER_SUBJECT = Placeholder("موضوع", "subject", "موضوع نامه", "درخواست اصلاح نشانی")
 REFERENCE = Placeholder("شماره_مرجع", "reference", "شماره مرجع بانک", "۱۴۲۵۸۶۹۷۳۰", DIGITS)
 
 EVENTS: dict[str, Event] = {
@@ -181,6 +183,20 @@ EVENTS: dict[str, Event] = {
             "دعوت به نظرسنجی",
             (SERVICE, CODE, TRACK_URL, AGENCY),
             "نظر شما درباره «{خدمت}» (درخواست {کد_رهگیری}) خدمت را بهتر می‌کند: {نشانی}\n"
+            "میز خدمت {دستگاه}",
+        ),
+        Event(
+            "letter_registered",
+            "ثبت نامه در دبیرخانه",
+            (LETTER_SUBJECT, LETTER_NUMBER, CODE, DUE, LINK, AGENCY),
+            "نامه شما «{موضوع}» به شماره {شماره_نامه} ثبت شد.\nکد رهگیری: {کد_رهگیری}\n"
+            "موعد پاسخ: {موعد}\n{پیوند}\nمیز خدمت {دستگاه}",
+        ),
+        Event(
+            "letter_answered",
+            "پاسخ نامه",
+            (LETTER_SUBJECT, LETTER_NUMBER, CODE, LINK, AGENCY),
+            "نامه «{موضوع}» پاسخ داده شد (شماره {شماره_نامه}). خواندن و دریافت پاسخ: {پیوند}\n"
             "میز خدمت {دستگاه}",
         ),
         Event(

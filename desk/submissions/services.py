@@ -274,6 +274,33 @@ def submission_create(
     raise ApplicationError(_("ثبت درخواست انجام نشد. لطفاً دوباره تلاش کنید."))
 
 
+def submission_open_for_citizen(
+    *, service: Service, applicant: User, actor: User, note: str
+) -> Submission:
+    """Open a request for a citizen from something they wrote to the agency (a letter that
+    asks for a service): the citizen owns it as if they had filed it, its form answers start
+    empty (staff may ask the citizen for what is missing), and ``note`` (where it came from)
+    goes on its public timeline. Only staff of the service's agency who answer letters."""
+    if not access.can_register_letter(actor) or not access.is_staff_of(actor, service.agency_id):
+        raise ApplicationError(_("شما اجازه ثبت درخواست برای این خدمت را ندارید."))
+    if not service.is_published:
+        raise ApplicationError(_("این خدمت منتشر نشده است."))
+    if not access.may_apply(applicant) or not applicant.mobile:
+        raise ApplicationError(_("نویسنده نامه با کد ملی و تلفن همراه ثبت‌نام نکرده است."))
+    with transaction.atomic():
+        submission = _submission_insert(
+            service=service, applicant=applicant, answers={}, files={}, idempotency_key=uuid.uuid4()
+        )
+        _event_record(
+            submission=submission,
+            kind=EventKind.SUBMITTED,
+            actor=actor,
+            message=note,
+            step=submission.current_step,
+        )
+    return submission
+
+
 @dataclass(frozen=True)
 class ActionChoice:
     """A button on the staff request page."""

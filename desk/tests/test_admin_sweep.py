@@ -56,6 +56,7 @@ ADMIN_CLASSES: dict[str, str] = {
     "appointments.appointment": SCOPED,
     "appointments.breach": SCOPED,
     "payments.servicefee": SCOPED,
+    "letters.register": SCOPED,
     "payments.gatewayaccount": SCOPED,
     "payments.payment": SCOPED,
     "notifications.outboundmessage": OPERATORS,

@@ -21,6 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.views.generic import RedirectView
 
 from desk.appointments.models import Appointment
+from desk.letters.models import Letter, LetterReply
 from desk.notifications.models import OutboundMessage
 from desk.payments.models import Charge, Payment
 from desk.submissions.models import Submission, TimelineEvent
@@ -102,6 +103,18 @@ ROUTES: dict[str, str] = {
     "payments:revenue_xlsx": STAFF,
     # The demo's stand-in for a bank's page (PAYMENT_FAKE_ALLOWED only).
     "payments:fake_gateway": PUBLIC,
+    "letters:write": CITIZEN,
+    "letters:write_check": CITIZEN,
+    "letters:detail": CITIZEN_OBJECT,
+    "letters:sent": CITIZEN_OBJECT,
+    "letters:attachment": FILE,
+    "letters:reply_pdf": FILE,
+    "letters:inbox": STAFF,
+    "letters:register": STAFF,
+    "letters:staff_letter": STAFF_OBJECT,
+    "letters:staff_route": STAFF_OBJECT,
+    "letters:staff_reply": STAFF_OBJECT,
+    "letters:staff_convert": STAFF_OBJECT,
     "notifications:receipt_webhook": HOOK,
     "notifications:inbound_webhook": HOOK,
     # The in-person desk: the clerk's screen serves one citizen; what it lists is scoped to the
@@ -145,6 +158,14 @@ ARGS: dict[str, Callable[[Side], list[Any]]] = {
     "frontdesk:apply_check": lambda b: [b.service.slug],
     "frontdesk:receipt": lambda b: [b.submission.tracking_code],
     "frontdesk:hand_over": lambda b: [b.document.public_id],
+    "letters:detail": lambda b: [b.extra["letter"].tracking_code],
+    "letters:sent": lambda b: [b.extra["letter"].tracking_code],
+    "letters:attachment": lambda b: [b.extra["letter"].attachments.get().public_id],
+    "letters:reply_pdf": lambda b: [b.extra["reply"].public_id],
+    "letters:staff_letter": lambda b: [b.extra["letter"].tracking_code],
+    "letters:staff_route": lambda b: [b.extra["letter"].tracking_code],
+    "letters:staff_reply": lambda b: [b.extra["letter"].tracking_code],
+    "letters:staff_convert": lambda b: [b.extra["letter"].tracking_code],
 }
 
 # POST-only routes that answer every message they may not retry, another agency's included,
@@ -164,6 +185,9 @@ POSTS: dict[str, dict[str, Any]] = {
     "frontdesk:apply": {"address": "از دستگاه دیگر"},
     "frontdesk:apply_check": {},
     "frontdesk:hand_over": {},
+    "letters:staff_route": {"department": "", "note": "از دستگاه دیگر"},
+    "letters:staff_reply": {"body": "پاسخ از دستگاه دیگر", "confirmed": "yes"},
+    "letters:staff_convert": {"service": "", "confirmed": "yes"},
 }
 
 
@@ -245,6 +269,10 @@ class UrlSweepTests(BaseTestCase):
             *Payment.objects.filter(charge__agency=self.b.agency).values_list(
                 "pk", "state", "refunded_amount"
             ),
+            *Letter.objects.filter(agency=self.b.agency).values_list(
+                "pk", "status", "department_id", "submission_id"
+            ),
+            LetterReply.objects.filter(agency=self.b.agency).count(),
         )
 
     def names(self, *kinds: str) -> list[str]:
@@ -296,6 +324,7 @@ class UrlSweepTests(BaseTestCase):
     def test_agency_a_staff_lists_show_nothing_of_agency_b(self) -> None:
         self.client.force_login(self.a.manager)
         leaks = [
+            self.b.extra["letter"].number,
             self.b.submission.tracking_code,
             self.b.appointment.booking_code,
             self.b.message.body,

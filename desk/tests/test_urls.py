@@ -21,6 +21,7 @@ PREFIXES = {
     "notifications": "messages/",
     "payments": "payments/",
     "frontdesk": "frontdesk/",
+    "letters": "letters/",
     "health": "",
     "admin": "admin/",
 }

@@ -26,6 +26,8 @@ from desk.appointments.models import (
 from desk.calendars.models import Closure, OfficeHours, WeeklyDaysOff
 from desk.catalog.models import Service
 from desk.delivery.models import IssuedDocument
+from desk.letters import services as letter_services
+from desk.letters.models import Letter, LetterReply, Register
 from desk.notifications.models import Channel, MessageStatus, OutboundMessage
 from desk.payments.models import (
     Charge,
@@ -144,6 +146,7 @@ def build_side(agency: Agency, tag: str, key: str, citizen: User, root: User) ->
         next_attempt_at=None,
     )
     charge, payment = _payment(submission, tag, key)
+    letter, reply = _letter(agency, citizen, tag)
     return Side(
         agency=agency,
         admin=admin,
@@ -156,7 +159,7 @@ def build_side(agency: Agency, tag: str, key: str, citizen: User, root: User) ->
         document=document,
         message=message,
         clerk=clerk,
-        extra={"charge": charge, "payment": payment},
+        extra={"charge": charge, "payment": payment, "letter": letter, "reply": reply},
     )
 
 
@@ -183,6 +186,34 @@ def _payment(submission: Submission, tag: str, key: str) -> tuple[Charge, Paymen
         settled_at=timezone.now(),
     )
     return charge, payment
+
+
+def _letter(agency: Agency, citizen: User, tag: str) -> tuple[Letter, LetterReply]:
+    """The agency's register settings, an open letter with a scan, and an answered one."""
+    Register.objects.create(agency=agency, incoming_format=f"{{year}}/{{number}}/{tag}")
+    letters = [
+        letter_services.letter_create(
+            agency=agency,
+            citizen=citizen,
+            registered_by=citizen,
+            subject=f"نامه {tag}",
+            body=f"متن نامه {tag}",
+            files=[checked_upload()],
+            idempotency_key=uuid.uuid4(),
+        )
+        for _ in range(2)
+    ]
+    reply = LetterReply.objects.create(  # no PDF rendered: the sweeps never reach one
+        letter=letters[1],
+        agency=agency,
+        year=letters[1].year,
+        serial=1,
+        number=f"پاسخ {tag}",
+        body=f"متن پاسخ {tag}",
+        issued_by=citizen,
+        verification_code=f"{uuid.uuid4().int % 10**15:015d}",
+    )
+    return letters[0], reply
 
 
 def _document(submission: Submission, issuer: User) -> IssuedDocument:
