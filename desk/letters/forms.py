@@ -46,13 +46,13 @@ class LetterForm(StyledForm):
         error_messages={"required": _("متن نامه را بنویسید.")},
     )
     about = RequestChoiceField(
-        label=_("درباره یکی از درخواست‌های شما (اختیاری)"),
+        label=_("درباره یکی از درخواست‌های شما"),
         queryset=Submission.objects.none(),
         required=False,
         empty_label=_("درباره درخواست خاصی نیست"),
     )
     documents = MultiDocumentField(
-        label=_("پیوست‌ها (اختیاری)"),
+        label=_("پیوست‌ها"),
         required=False,
         help_text=_("PDF، JPG یا PNG؛ چند پرونده را می‌توانید با هم انتخاب کنید."),
     )
@@ -111,7 +111,7 @@ class RouteForm(StyledForm):
         error_messages={"required": _("واحدی را که نامه به آن می‌رود انتخاب کنید.")},
     )
     note = NormalizedTextField(
-        label=_("یادداشت برای واحد (اختیاری)"),
+        label=_("یادداشت برای واحد"),
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),

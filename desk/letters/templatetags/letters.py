@@ -34,3 +34,9 @@ def letter_of_request(submission: Submission) -> Letter | None:
 def letter_status(status: str) -> SafeString:
     label = _STATUS_LABELS.get(status, status)
     return format_html('<span class="badge letter-status-{}">{}</span>', status, label)
+
+
+@register.filter
+def letter_number(number: str) -> SafeString:
+    """A register number as typed in its format (``۱۴۰۵/۱۲۳۴/و``), kept left to right."""
+    return format_html('<bdi class="letter-number" dir="ltr">{}</bdi>', number)

@@ -105,6 +105,7 @@ class Command(BaseCommand):
             if not citizen.submissions.exists():
                 requests_create(citizen)
         call_command("load_demo_appointments", verbosity=0)
+        call_command("load_demo_letters", verbosity=0)
         self.stdout.write(sign_in_text(citizen, known))
 
 
