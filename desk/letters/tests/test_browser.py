@@ -26,7 +26,14 @@ from desk.test import (
 from desk.workflow.models import Department
 
 try:
-    from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
+    from playwright.sync_api import (
+        Browser,
+        FilePayload,
+        Page,
+        Playwright,
+        expect,
+        sync_playwright,
+    )
 except ImportError:
     HAVE_PLAYWRIGHT = False
 else:
@@ -122,7 +129,7 @@ class LetterBrowserTests(StaticLiveServerTestCase):
         self._check(citizen, "01-write-error")
         citizen.get_by_label("موضوع نامه").fill("اصلاح نشانی در پروانه کسب")
         citizen.get_by_label("پیوست‌ها", exact=False).set_input_files(
-            files=[{"name": "scan.pdf", "mimeType": "application/pdf", "buffer": PDF_BYTES}]
+            files=[FilePayload(name="scan.pdf", mimeType="application/pdf", buffer=PDF_BYTES)]
         )
         citizen.get_by_role("button", name="ادامه").click()
         expect(citizen.locator("#check-answers")).to_contain_text("scan.pdf")

@@ -14,7 +14,7 @@ from desk.demo import data as demo
 from desk.letters import services
 from desk.letters.models import Letter, Register
 
-LETTERS = [
+LETTERS: list[dict[str, Any]] = [
     {
         "agency": "tehran-municipality-6",
         "subject": "اصلاح نشانی در پروانه کسب",
