@@ -15,7 +15,7 @@ from desk.test import BaseTestCase
 
 NO_STORE = "no-store"
 # Rendered by WeasyPrint into a PDF, never served as a page.
-PDF_TEMPLATES = {"delivery/result.html"}
+PDF_TEMPLATES = {"delivery/result.html", "letters/reply_pdf.html"}
 
 
 def _view_names(patterns: list[URLPattern | URLResolver], namespace: str = "") -> set[str]:
