@@ -40,6 +40,7 @@ from desk.lib import verification_codes as codes
 from desk.lib.jalali import format_date, format_date_long, today_tehran
 from desk.lib.persian import to_persian_digits
 from desk.notifications.services import message_queue_template
+from desk.submissions.models import Channel as SubmissionChannel
 from desk.submissions.models import Submission
 from desk.submissions.quotas import quota_consume
 from desk.submissions.services import submission_open_for_citizen
@@ -347,6 +348,10 @@ def letter_convert(*, letter_id: int, actor: User, service: Service) -> Submissi
             service=service,
             applicant=letter.citizen,
             actor=actor,
+            # A letter handed in at the desk makes a desk request; one written online, a web one.
+            channel=SubmissionChannel.DESK
+            if letter.channel == Channel.DESK
+            else SubmissionChannel.WEB,
             note=_("ثبت‌شده از روی نامه شماره %(n)s به تاریخ %(d)s: «%(s)s»")
             % {"n": letter.number, "d": format_date(letter.registered_at), "s": letter.subject},
         )

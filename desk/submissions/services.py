@@ -134,6 +134,7 @@ def _submission_insert(
     idempotency_key: uuid.UUID,
     filing: Filing,
     verification: str,
+    note: str = "",
 ) -> Submission:
     version, start = workflow_start(service)
     filer = filing.filed_by or applicant
@@ -176,7 +177,9 @@ def _submission_insert(
             label=field.label,
             public_id=public_id,
         )
-    _event_record(submission=submission, kind=EventKind.SUBMITTED, actor=filer, step=start)
+    _event_record(
+        submission=submission, kind=EventKind.SUBMITTED, actor=filer, step=start, message=note
+    )
     _notify_status(submission)
     announce(
         SubmissionSubmitted(
@@ -275,7 +278,7 @@ def submission_create(
 
 
 def submission_open_for_citizen(
-    *, service: Service, applicant: User, actor: User, note: str
+    *, service: Service, applicant: User, actor: User, note: str, channel: Channel = Channel.WEB
 ) -> Submission:
     """Open a request for a citizen from something they wrote to the agency (a letter that
     asks for a service): the citizen owns it as if they had filed it, its form answers start
@@ -287,18 +290,16 @@ def submission_open_for_citizen(
         raise ApplicationError(_("این خدمت منتشر نشده است."))
     if not access.may_apply(applicant) or not applicant.mobile:
         raise ApplicationError(_("نویسنده نامه با کد ملی و تلفن همراه ثبت‌نام نکرده است."))
-    with transaction.atomic():
-        submission = _submission_insert(
-            service=service, applicant=applicant, answers={}, files={}, idempotency_key=uuid.uuid4()
-        )
-        _event_record(
-            submission=submission,
-            kind=EventKind.SUBMITTED,
-            actor=actor,
-            message=note,
-            step=submission.current_step,
-        )
-    return submission
+    return _submission_insert(
+        service=service,
+        applicant=applicant,
+        answers={},
+        files={},
+        idempotency_key=uuid.uuid4(),
+        filing=Filing(channel=channel, filed_by=actor),
+        verification="",  # nothing of a letter is bound to a national system
+        note=note,
+    )
 
 
 @dataclass(frozen=True)

@@ -173,7 +173,8 @@ class StaffTests(LettersTestCase):
         self.letter.refresh_from_db()
         self.assertEqual(self.letter.submission, submission)
         self.assertEqual(self.letter.status, LetterStatus.CONVERTED)
-        note = TimelineEvent.objects.filter(submission=submission, actor=self.expert).get()
+        note = TimelineEvent.objects.get(submission=submission)
+        self.assertEqual(note.actor, self.expert)
         self.assertIn(self.letter.number, note.message)
         staff_page = self.client.get(
             reverse("submissions:staff_request", args=[submission.tracking_code])
