@@ -32,7 +32,8 @@ class Consent(models.Model):
     landline = models.CharField(_("تلفن ثابت"), max_length=20, blank=True)
     first_name = models.CharField(max_length=150, blank=True)
     last_name = models.CharField(max_length=150, blank=True)
-    code_hash = models.CharField(max_length=64, blank=True)
+    # "<salt>:<HMAC-SHA256>", the salt drawn per code.
+    code_hash = models.CharField(max_length=100, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
