@@ -6,6 +6,7 @@ from django.apps import AppConfig
 class AccountsConfig(AppConfig):
     name = "desk.accounts"
     label = "accounts"
+    verbose_name = "حساب‌های کاربری"
 
     def ready(self) -> None:
         from auditlog.registry import auditlog

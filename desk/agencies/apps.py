@@ -6,6 +6,7 @@ from django.apps import AppConfig
 class AgenciesConfig(AppConfig):
     name = "desk.agencies"
     label = "agencies"
+    verbose_name = "دستگاه‌ها"
 
     def ready(self) -> None:
         from auditlog.registry import auditlog

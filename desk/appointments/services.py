@@ -11,10 +11,8 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -43,6 +41,7 @@ from desk.lib.persian import to_persian_digits
 from desk.lib.validators import normalize_mobile, normalize_national_code
 from desk.notifications.services import message_queue, message_queue_template
 from desk.submissions.models import EventKind, Submission
+from desk.submissions.progress import short_link
 from desk.submissions.services import submission_note_event
 from desk.workflow.models import StepKind
 
@@ -620,9 +619,8 @@ def invitations_send() -> int:
                 Invitation.objects.create(
                     submission=submission, step_started_at=submission.step_started_at
                 )
-                link = settings.SITE_URL.rstrip("/") + reverse(
-                    "submissions:my_request", args=[submission.tracking_code]
-                )
+                # The short link (/r/<code>/) to the request's page, which offers the booking.
+                link = short_link(submission.tracking_code)
                 message_queue(
                     to=submission.applicant_mobile,
                     body=_(

@@ -49,7 +49,8 @@ def _book_error(form: BookForm | WalkInForm, exc: ApplicationError) -> list[Any]
 @login_required
 @require_http_methods(["GET", "POST"])
 def book(request: HttpRequest, slug: str) -> HttpResponse:
-    """The citizen's booking page: the earliest free slots by day; a tap books one."""
+    """The citizen's booking page: the earliest free slots by day; a tap on one asks to
+    confirm it (``appointments/book_confirm.html``), and that page's button books it."""
     service = service_for_public(slug)
     if service is None:
         raise Http404
@@ -62,6 +63,21 @@ def book(request: HttpRequest, slug: str) -> HttpResponse:
     offer = selectors.offer_for(office=office, service=service, requested_on=_asked_on(submission))
     form = BookForm(request.POST or None)
     alternatives: list[Any] = []
+    offered = {slot.starts_at for slot in offer.slots}
+    asked = request.method == "POST" and form.is_valid() and "confirm" not in request.POST
+    if asked and form.cleaned_data["slot"] in offered:
+        # A tap on a free slot asks first (what, when, where, what happens next); the booking
+        # is made by the «confirm» button of that page, which posts the same slot again. A
+        # slot no longer free goes on to the booking, which refuses it with the next free ones.
+        context = {
+            "service": service,
+            "office": office,
+            "slot": form.cleaned_data["slot"],
+            "slot_key": request.POST.get("slot", ""),
+            "submission": submission,
+            "old": old,
+        }
+        return render(request, "appointments/book_confirm.html", context)
     if request.method == "POST" and form.is_valid():
         try:
             appointment = _book_or_move(user, office, service, form, submission, old)

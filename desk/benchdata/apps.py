@@ -9,4 +9,4 @@ class BenchDataConfig(AppConfig):
 
     name = "desk.benchdata"
     label = "benchdata"
-    verbose_name = "Benchmark data"
+    verbose_name = "داده‌های سنجش کارایی"

@@ -5,11 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import URLPattern, path
+from django.utils.translation import gettext_lazy as _
 
 from desk.agencies.admin import AgencyScopedAdmin, OperatorsOnlyAdmin, ScopedStackedInline
+from desk.catalog import preview, selectors
 from desk.catalog.models import (
     Category,
     Faq,
@@ -58,7 +64,70 @@ class ServiceAdmin(AgencyScopedAdmin, _ForgetsServiceCards):
     inlines = [StepInline, DocumentInline, RegulationInline, FaqInline, FormFieldInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        return super().get_queryset(request).select_related("agency", "category")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("agency", "category")
+            .prefetch_related("documents", "form_fields")
+        )
+
+    def get_list_display(self, request: HttpRequest) -> Any:
+        return [*super().get_list_display(request), "documents_match"]
+
+    @admin.display(description=_("مدارک و فرم یکی است"), boolean=True)
+    def documents_match(self, obj: Service) -> bool:
+        return selectors.documents_mismatch(obj) is None
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        # Said on arrival; after a save, save_related says it about what was saved.
+        if request.method == "GET":
+            service = self.get_object(request, object_id)
+            if service is not None:
+                self._warn_documents(request, service)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        self._warn_documents(request, form.instance)
+
+    def get_urls(self) -> list[URLPattern]:
+        preview = path(
+            "<path:object_id>/preview/",
+            self.admin_site.admin_view(self.preview_view),
+            name="catalog_service_preview",
+        )
+        return [preview, *super().get_urls()]
+
+    def preview_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """The form as a citizen sees it, from the change form as it stands (desk/catalog/
+        preview.py); drawn in a frame beside the card, so it may be framed by this site."""
+        service = self.get_object(request, unquote(object_id))
+        if service is None:
+            raise Http404
+        allowed = (
+            self.has_change_permission(request, service)
+            if request.method == "POST"
+            else self.has_view_permission(request, service)
+        )
+        if not allowed:
+            raise PermissionDenied
+        response = render(
+            request, "catalog/form_preview.html", preview.preview_context(request, service)
+        )
+        response["X-Frame-Options"] = "SAMEORIGIN"
+        response._csp_replace = {"frame-ancestors": ["'self'"]}  # type: ignore[attr-defined]
+        return response
+
+    def _warn_documents(self, request: HttpRequest, service: Service) -> None:
+        problem = selectors.documents_mismatch(service)
+        if problem:
+            self.message_user(request, problem, messages.WARNING)
 
 
 @admin.register(Category)

@@ -6,6 +6,7 @@ from django.apps import AppConfig
 class CatalogConfig(AppConfig):
     name = "desk.catalog"
     label = "catalog"
+    verbose_name = "شناسنامه خدمات"
 
     def ready(self) -> None:
         from auditlog.registry import auditlog

@@ -61,7 +61,9 @@ class Channel(models.TextChoices):
 class Service(models.Model):
     """A service and its public service card (شناسنامه خدمت)."""
 
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="services")
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="services", verbose_name=_("دستگاه")
+    )
     category = models.ForeignKey(
         Category, on_delete=models.PROTECT, related_name="services", verbose_name=_("دسته")
     )

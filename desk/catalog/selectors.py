@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from desk.agencies.models import Agency
-from desk.catalog.models import Category, Service
+from desk.catalog.models import Category, FieldKind, FormField, RequiredDocument, Service
 from desk.core.cache import AGENCIES_GENERATION, generation_cached
-from desk.lib.persian import search_key
+from desk.lib.persian import search_key, to_persian_digits
 
 # Bumped by every write of a service card, its children or its category (the admin classes in
 # catalog/admin.py, where cards are edited) and of an agency (agencies/admin.py): a card is
@@ -89,3 +92,32 @@ def agency_with_services(slug: str) -> Agency | None:
         )
         .first()
     )
+
+
+def documents_mismatch(
+    service: Service,
+    documents: Iterable[RequiredDocument] | None = None,
+    fields: Iterable[FormField] | None = None,
+) -> str | None:
+    """What is wrong when the documents a service card lists and the upload fields of its form
+    do not match one for one (as many, as many of them required); None when they do. The
+    citizen reads the list on the card and then finds a box for each document on the form.
+    ``documents`` and ``fields``: rows not saved yet (the admin's preview)."""
+    documents = list(service.documents.all() if documents is None else documents)
+    fields = service.form_fields.all() if fields is None else fields
+    uploads = [f for f in fields if f.kind == FieldKind.FILE]
+    required_documents = sum(1 for d in documents if d.is_required)
+    required_uploads = sum(1 for f in uploads if f.required)
+    if len(documents) == len(uploads) and required_documents == required_uploads:
+        return None
+    return _(
+        "مدارک کارت خدمت و جاهای بارگذاری فرم یکی نیستند: کارت خدمت %(documents)s مدرک "
+        "(%(required_documents)s الزامی) نام می‌برد و فرم %(uploads)s جای بارگذاری "
+        "(%(required_uploads)s الزامی) دارد. برای هر مدرک یک فیلد «پرونده (بارگذاری)» بگذارید، "
+        "با همان الزامی یا اختیاری بودن، یا فهرست مدارک را درست کنید."
+    ) % {
+        "documents": to_persian_digits(len(documents)),
+        "required_documents": to_persian_digits(required_documents),
+        "uploads": to_persian_digits(len(uploads)),
+        "required_uploads": to_persian_digits(required_uploads),
+    }

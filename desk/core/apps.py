@@ -9,7 +9,7 @@ class CoreConfig(AppConfig):
 
     name = "desk.core"
     label = "core"
-    verbose_name = "Core"
+    verbose_name = "پایه مشترک"
 
     def ready(self) -> None:
         from django.urls import register_converter
@@ -18,3 +18,8 @@ class CoreConfig(AppConfig):
 
         # Before any urls.py is imported: ``<digits:code>`` in every app's routes.
         register_converter(DigitsConverter, "digits")
+
+        from desk.core import admin_persian
+
+        # After the admin's autodiscover (django.contrib.admin is first in INSTALLED_APPS).
+        admin_persian.install()

@@ -8,4 +8,4 @@ class DemoConfig(AppConfig):
 
     name = "desk.demo"
     label = "demo"
-    verbose_name = "Demo data"
+    verbose_name = "داده‌های نمایشی"

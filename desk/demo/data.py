@@ -252,20 +252,21 @@ CATEGORIES: list[dict[str, Any]] = [
 # --- Service cards ----------------------------------------------------------------------------
 
 _COMPLAINT_MUNICIPALITY = (
-    "اگر تا موعد درج‌شده در رسید پاسخ نگرفتید یا از پاسخ راضی نبودید، با کد رهگیری از بخش "
-    "«شکایت» همین میز خدمت یا سامانه ۱۳۷ شهرداری تهران شکایت ثبت کنید. شکایت ظرف ۵ روز کاری "
+    "اگر تا موعد درج‌شده در رسید پاسخ نگرفتید یا از پاسخ راضی نبودید، با کد رهگیری به «مسئول "
+    "پاسخ‌گو»ی پایین همین صفحه یا سامانه ۱۳۷ شهرداری تهران شکایت کنید. شکایت ظرف ۵ روز کاری "
     "پاسخ داده می‌شود و در صورت نارضایتی می‌توانید آن را از سامانه ۱۱۱ (سامد) پیگیری کنید."
 )
 _COMPLAINT_GAS = (
-    "شکایت را با کد رهگیری از بخش «شکایت» میز خدمت، پیامک به خط ۳۰۰۰۱۹۴۰ یا تلفن ۱۲۱ ثبت "
-    "کنید. واحد رسیدگی به شکایات ظرف ۵ روز کاری پاسخ می‌دهد؛ پیگیری بعدی از سامانه ۱۱۱ (سامد)."
+    "شکایت را با کد رهگیری با پیامک به خط ۳۰۰۰۱۹۴۰ یا تلفن ۱۲۱ ثبت کنید یا به «مسئول پاسخ‌گو»ی "
+    "همین صفحه بگویید. واحد رسیدگی به شکایات ظرف ۵ روز کاری پاسخ می‌دهد؛ پیگیری بعدی از سامانه "
+    "۱۱۱ (سامد)."
 )
 _COMPLAINT_REGISTRY = (
-    "شکایت از روند یا رفتار کارکنان را با کد رهگیری در بخش «شکایت» میز خدمت ثبت کنید. مسئول "
-    "پاسخ‌گویی اداره ظرف ۷ روز کاری پاسخ می‌دهد و می‌توانید از سامانه ۱۱۱ (سامد) هم پیگیری کنید."
+    "شکایت از روند یا رفتار کارکنان را با کد رهگیری به «مسئول پاسخ‌گو»ی همین صفحه بگویید. او "
+    "ظرف ۷ روز کاری پاسخ می‌دهد و می‌توانید از سامانه ۱۱۱ (سامد) هم پیگیری کنید."
 )
 _COMPLAINT_INDUSTRY = (
-    "اعتراض به رد مجوز یا تأخیر در صدور آن را با کد رهگیری در بخش «شکایت» میز خدمت یا در "
+    "اعتراض به رد مجوز یا تأخیر در صدور آن را با کد رهگیری به «مسئول پاسخ‌گو»ی همین صفحه یا در "
     "درگاه ملی مجوزها ثبت کنید؛ پاسخ ظرف ۱۰ روز کاری داده می‌شود و پیگیری از سامانه ۱۱۱ (سامد)."
 )
 
@@ -371,6 +372,14 @@ SERVICES: list[dict[str, Any]] = [
             },
             {"name": "floors", "label": "تعداد طبقات", "kind": "number"},
             {"name": "deed", "label": "تصویر سند مالکیت", "kind": "file"},
+            {"name": "owner_id_card", "label": "کارت ملی مالک یا مالکان", "kind": "file"},
+            {
+                "name": "power_of_attorney",
+                "label": "وکالت‌نامه رسمی",
+                "kind": "file",
+                "required": False,
+                "help_text": "فقط اگر وکیل مالک درخواست را ثبت می‌کند",
+            },
             {
                 "name": "plans",
                 "label": "نقشه‌های معماری و سازه",
@@ -470,6 +479,14 @@ SERVICES: list[dict[str, Any]] = [
                 "required": False,
             },
             {"name": "deed", "label": "تصویر سند مالکیت", "kind": "file"},
+            {"name": "seller_id_card", "label": "کارت ملی فروشنده", "kind": "file"},
+            {
+                "name": "previous_completion",
+                "label": "گواهی پایان کار پیشین",
+                "kind": "file",
+                "required": False,
+                "help_text": "اگر پیش‌تر صادر شده است",
+            },
         ],
     },
     {
@@ -545,6 +562,7 @@ SERVICES: list[dict[str, Any]] = [
             {"name": "is_dry", "label": "آیا درخت خشک شده است؟", "kind": "yes_no"},
             {"name": "reason", "label": "علت درخواست", "kind": "textarea", "required": False},
             {"name": "tree_photo", "label": "عکس درخت", "kind": "file"},
+            {"name": "deed_or_lease", "label": "سند یا اجاره‌نامه ملک", "kind": "file"},
         ],
     },
     # --- Tehran province gas company ---
@@ -632,6 +650,7 @@ SERVICES: list[dict[str, Any]] = [
             },
             {"name": "building_permit", "label": "پروانه ساختمانی", "kind": "file"},
             {"name": "piping_approval", "label": "تأییدیه لوله‌کشی داخلی", "kind": "file"},
+            {"name": "deed_or_lease", "label": "سند مالکیت یا اجاره‌نامه رسمی", "kind": "file"},
         ],
     },
     {
@@ -705,6 +724,7 @@ SERVICES: list[dict[str, Any]] = [
             },
             {"name": "debt_settled", "label": "آیا بدهی قبلی تسویه شده است؟", "kind": "yes_no"},
             {"name": "deed", "label": "سند یا مبایعه‌نامه", "kind": "file"},
+            {"name": "last_bill", "label": "آخرین قبض گاز", "kind": "file", "required": False},
         ],
     },
     # --- Shemiranat civil registry ---
@@ -781,6 +801,13 @@ SERVICES: list[dict[str, Any]] = [
             {"name": "birth_place", "label": "محل تولد", "kind": "text"},
             {"name": "photo", "label": "عکس ۳×۴", "kind": "file"},
             {"name": "national_card", "label": "تصویر کارت ملی", "kind": "file"},
+            {
+                "name": "loss_statement",
+                "label": "استشهاد محلی یا گواهی مفقودی",
+                "kind": "file",
+                "required": False,
+                "help_text": "فقط برای شناسنامه گم‌شده",
+            },
         ],
     },
     {
@@ -850,6 +877,8 @@ SERVICES: list[dict[str, Any]] = [
             {"name": "mother_national_code", "label": "کد ملی مادر", "kind": "national_code"},
             {"name": "multiple_birth", "label": "آیا نوزاد دوقلو یا چندقلو است؟", "kind": "yes_no"},
             {"name": "birth_certificate", "label": "گواهی ولادت", "kind": "file"},
+            {"name": "parents_ids", "label": "شناسنامه و کارت ملی پدر و مادر", "kind": "file"},
+            {"name": "marriage_certificate", "label": "سند ازدواج پدر و مادر", "kind": "file"},
         ],
     },
     {
@@ -955,6 +984,13 @@ SERVICES: list[dict[str, Any]] = [
             },
             {"name": "contact_mobile", "label": "تلفن همراه", "kind": "mobile"},
             {"name": "birth_certificate_scan", "label": "تصویر صفحه اول شناسنامه", "kind": "file"},
+            {
+                "name": "old_national_card",
+                "label": "کارت ملی قدیمی",
+                "kind": "file",
+                "required": False,
+                "help_text": "اگر دارید",
+            },
         ],
     },
     # --- Tehran province industry, mine and trade ---
@@ -1024,6 +1060,7 @@ SERVICES: list[dict[str, Any]] = [
             {"name": "site_address", "label": "نشانی محل طرح", "kind": "textarea"},
             {"name": "articles", "label": "اساسنامه و آگهی تأسیس", "kind": "file"},
             {"name": "feasibility_study", "label": "طرح توجیهی", "kind": "file"},
+            {"name": "ceo_national_card", "label": "کارت ملی مدیرعامل", "kind": "file"},
         ],
     },
     {
@@ -1086,6 +1123,7 @@ SERVICES: list[dict[str, Any]] = [
             {"name": "contact_mobile", "label": "تلفن همراه هماهنگی بازدید", "kind": "mobile"},
             {"name": "establishment_license", "label": "تصویر جواز تأسیس", "kind": "file"},
             {"name": "fire_certificate", "label": "گواهی ایمنی آتش‌نشانی", "kind": "file"},
+            {"name": "machinery_list", "label": "فهرست ماشین‌آلات نصب‌شده", "kind": "file"},
         ],
     },
 ]

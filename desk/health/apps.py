@@ -6,4 +6,4 @@ from django.apps import AppConfig
 class HealthConfig(AppConfig):
     name = "desk.health"
     label = "health"
-    verbose_name = "Health"
+    verbose_name = "سلامت سامانه"

@@ -9,7 +9,7 @@ class OperationsConfig(AppConfig):
 
     name = "desk.operations"
     label = "operations"
-    verbose_name = "Operations"
+    verbose_name = "نگهداری سامانه"
 
     def ready(self) -> None:
         from desk.operations import checks  # noqa: F401  (registers the deploy checks)

@@ -6,3 +6,4 @@ from django.apps import AppConfig
 class SubmissionsConfig(AppConfig):
     name = "desk.submissions"
     label = "submissions"
+    verbose_name = "درخواست‌ها"

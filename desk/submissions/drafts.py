@@ -4,7 +4,7 @@ The answers live in the session; chosen files are stored once, under ``drafts/``
 default (private) storage, so the citizen neither loses them on the check page nor uploads
 them twice. Files are checked when chosen and again when the request is sent. A draft is
 dropped when the request is sent or replaced; files of drafts nobody sent are removed by
-``manage.py sweep_drafts`` (run daily with the other sweeps).
+``manage.py sweep_drafts``, and hourly by the job worker (tasks.sweep_abandoned_drafts).
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest
 from django.utils import timezone
 
+from desk.catalog.forms import ApplicationForm
 from desk.catalog.models import FieldKind, Service
 from desk.core.uploads import check_document
-from desk.submissions.forms import ApplicationForm
 from desk.submissions.selectors import answer_text
 from desk.submissions.verification import FormCheck
 

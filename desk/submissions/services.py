@@ -312,6 +312,7 @@ class ActionChoice:
     needs_result: bool = False
     rejects: bool = False  # ends the request as rejected: confirmed on a page of its own
     asks_citizen: bool = False
+    completes: bool = False  # ends the request as done: confirmed by a tick on its form
 
 
 START_REVIEW = "start_review"
@@ -341,6 +342,7 @@ def staff_actions_for(submission: Submission, user: object) -> list[ActionChoice
             a.needs_result,
             rejects=a.target.kind == StepKind.END_REJECTED,
             asks_citizen=a.target.kind == StepKind.ASK_CITIZEN,
+            completes=a.target.kind == StepKind.END_COMPLETED,
         )
         for a in step_actions(step)
         if not (a.needs_result and submission.status == Status.SUBMITTED)

@@ -5,6 +5,7 @@ from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
 
 from desk.core.events import CalendarChanged
 from desk.submissions import deadlines, verification
+from desk.submissions.drafts import drafts_sweep
 from desk.submissions.escalation import escalate_overdue_steps
 
 
@@ -38,3 +39,11 @@ def submission_verify(submission_id: int) -> None:
 def submissions_verify_awaiting() -> None:
     """Requests filed while a national system did not answer: asked again until it does."""
     verification.submissions_verify_awaiting()
+
+
+@db_periodic_task(crontab(minute="23"))
+@lock_task("sweep-drafts")
+def sweep_abandoned_drafts() -> None:
+    """Every hour: the files kept for drafts nobody sent (older than a day) go (also
+    ``manage.py sweep_drafts``)."""
+    drafts_sweep()

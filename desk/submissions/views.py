@@ -262,6 +262,11 @@ def staff_act(request: HttpRequest, code: str) -> HttpResponse:
     if form.is_valid() and _needs_confirming(request, submission, form):
         context = {"submission": submission, "form": form}
         return render(request, "submissions/staff_confirm.html", context)
+    if form.is_valid() and _unconfirmed_ending(request, submission, form):
+        form.add_error(
+            "confirmed",
+            _("برای پایان دادن به درخواست، تأیید کنید که نتیجه درست است و برای متقاضی برود."),
+        )
     if form.is_valid():
         try:
             submission = services.submission_transition(
@@ -294,6 +299,15 @@ def _needs_confirming(request: HttpRequest, submission: Submission, form: StaffA
     if choice is None or not choice.rejects or request.POST.get("confirmed") == "1":
         return False
     return bool(form.cleaned_data["message"].strip()) or not choice.needs_message
+
+
+def _unconfirmed_ending(
+    request: HttpRequest, submission: Submission, form: StaffActionForm
+) -> bool:
+    """Completing ends the request and sends the result: it is taken only with the tick that
+    says so on its form (the result files cannot be carried to a page of its own)."""
+    choice = _choice(request, submission, form)
+    return choice is not None and choice.completes and not form.cleaned_data["confirmed"]
 
 
 @staff_login_required

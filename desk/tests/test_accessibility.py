@@ -6,155 +6,40 @@ widths go to test-artifacts/pages/ (kept by CI).
 
 from __future__ import annotations
 
-import contextlib
-import os
-import re
-import shutil
-import tempfile
-import time
-import unittest
 import uuid
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
-from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client, tag
 from django.urls import reverse
 
 from desk.notifications.backends import MemoryBackend
 from desk.submissions import services
 from desk.submissions.models import Status, Submission
 from desk.test import PDF_BYTES, create_agency, create_citizen, create_service, create_staff
-from desk.tests.test_browser import CHROMIUM, CHROMIUM_ARGS, HAVE_PLAYWRIGHT, STAFF_PASSWORD
+from desk.tests.browser import STAFF_PASSWORD, BrowserTestCase, expect
 
-if HAVE_PLAYWRIGHT:
-    from playwright.sync_api import Browser, Playwright, expect, sync_playwright
-
-AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
-WIDTHS = (360, 1366)
-WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-SHOTS = Path(settings.BASE_DIR) / "test-artifacts" / "pages"
 RESULT_BYTES = PDF_BYTES + b"%the-permit\n"
 
 
-@tag("browser")
-class BrowserWalkCase(StaticLiveServerTestCase):
-    """Chromium, axe and screenshots for a walk (the walks are in the subclasses)."""
-
-    _playwright: Playwright
-    browser: Browser
-
-    @classmethod
-    def setUpClass(cls) -> None:
-        if not HAVE_PLAYWRIGHT or not Path(CHROMIUM).exists() or not AXE.exists():
-            raise unittest.SkipTest("needs Playwright, Chromium and node_modules/axe-core")
-        # As in test_browser: Playwright's loop drives only Chromium; the ORM may run here.
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-        cls.addClassCleanup(os.environ.pop, "DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        super().setUpClass()
-        cls._playwright = sync_playwright().start()
-        cls.addClassCleanup(cls._playwright.stop)
-        cls.browser = cls._playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        cls.addClassCleanup(cls.browser.close)
+class BrowserWalkCase(BrowserTestCase):
+    """The walks' shared setup: an agency, its building-permit service and an expert (the
+    browser base itself is desk/tests/browser.py)."""
 
     def setUp(self) -> None:
         super().setUp()
-        MemoryBackend.clear()
         self.agency = create_agency()
         self.service = create_service(self.agency)
         self.expert = create_staff(self.agency, "expert")
-        self.context = self.browser.new_context(
-            viewport={"width": WIDTHS[0], "height": 800}, locale="fa-IR", accept_downloads=True
-        )
-        self.addCleanup(self.context.close)
-        self.context.set_default_timeout(30_000)
-        expect.set_options(timeout=30_000)
-        self.page = self.context.new_page()
-        self.errors: list[str] = []
-        self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
-        self.files = Path(tempfile.mkdtemp(prefix="desk-a11y-"))
-        self.addCleanup(shutil.rmtree, self.files, ignore_errors=True)
-        self.checked: list[str] = []
-
-    # --- helpers ------------------------------------------------------------------------------
-
-    def check(self, name: str) -> None:
-        """axe at both widths (0 violations), no sideways scroll; a screenshot of each."""
-        page = self.page
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        for width in WIDTHS:
-            page.set_viewport_size({"width": width, "height": 800})
-            page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
-            overflow = page.evaluate("document.documentElement.scrollWidth")
-            self.assertLessEqual(overflow, width, f"{name} scrolls sideways at {width} px")
-            violations = self.axe()
-            self.assertEqual(violations, [], f"{name} at {width} px: {page.url}")
-        page.set_viewport_size({"width": WIDTHS[0], "height": 800})
-        self.checked.append(name)
-
-    def axe(self) -> list[str]:
-        page = self.page
-        # Evaluated, not added as a <script>: the Content-Security-Policy allows no inline script
-        # and the page never serves axe itself.
-        if not page.evaluate("typeof window.axe !== 'undefined'"):
-            page.evaluate(AXE.read_text(encoding="utf-8"))
-        found: list[dict[str, Any]] = page.evaluate(
-            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})"
-            ".then(r => r.violations.map(v => ({id: v.id, help: v.help,"
-            " nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)})))",
-            WCAG_21_AA,
-        )
-        return [f"{v['id']}: {v['help']} — {', '.join(v['nodes'])}" for v in found]
-
-    def go(self, url: str) -> None:
-        self.page.goto(self.live_server_url + url)
-
-    def file(self, name: str, content: bytes) -> str:
-        path = self.files / name
-        path.write_bytes(content)
-        return str(path)
-
-    def sms_code(self) -> str:
-        deadline = time.monotonic() + 5
-        while time.monotonic() < deadline:
-            for sms in reversed(MemoryBackend.outbox):
-                found = re.search(r"[۰-۹]{6}", sms["body"])
-                if found and "کد ورود" in sms["body"]:
-                    return found.group(0)
-            time.sleep(0.05)
-        self.fail("no sign-in SMS")
-
-    def sign_in_as(self, user: Any) -> None:
-        client = Client()
-        client.force_login(user)
-        cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-        self.context.add_cookies(
-            [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": self.live_server_url}]
-        )
-
-    def run_walk(self, walk: Any, name: str) -> None:
-        try:
-            walk()
-        except BaseException:
-            with contextlib.suppress(Exception):
-                SHOTS.mkdir(parents=True, exist_ok=True)
-                self.page.screenshot(path=str(SHOTS / f"failure-{name}.png"), full_page=True)
-            raise
-        self.assertEqual(self.errors, [])
 
 
-@tag("browser")
 class AccessibleWalkTests(BrowserWalkCase):
     # --- a citizen: two mistakes, check answers, asked for more, SMS link, the result ---------
 
     def test_a_citizen_fixes_two_mistakes_answers_by_the_sms_link_and_gets_the_result(
         self,
     ) -> None:
-        self.run_walk(self._citizen_walk, "citizen")
+        self.walk(self._citizen_walk, "citizen")
 
     def _citizen_walk(self) -> None:
         page = self.page
@@ -242,7 +127,7 @@ class AccessibleWalkTests(BrowserWalkCase):
     # --- a clerk finds the appointment desk from the menu ----------------------------------
 
     def test_a_clerk_finds_the_appointment_desk_from_the_menu(self) -> None:
-        self.run_walk(self._clerk_walk, "clerk")
+        self.walk(self._clerk_walk, "clerk")
 
     def _clerk_walk(self) -> None:
         page = self.page

@@ -1,25 +1,18 @@
 """The whole path in a real browser: find a service, sign in by SMS, apply, process, track.
 
-Runs the system Chromium headless through Playwright against a live server. Skipped when
-either is missing. Set DESK_SCREENSHOTS=1 to save screenshots of the key pages into
-test-artifacts/screenshots/ (phone width for the citizen, desktop width for staff).
+On desk/tests/browser.py's base (Chromium through Playwright against a live server; skipped
+when either is missing). Screenshots of the key pages go to test-artifacts/pages/ (phone
+width for the citizen, desktop width for staff).
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
-import shutil
-import tempfile
-import time
-import unittest
 import uuid
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.contrib.staticfiles.testing import StaticLiveServerTestCase
-from django.test import tag
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -36,130 +29,43 @@ from desk.test import (
     create_totp_device,
     totp_code,
 )
+from desk.tests.browser import STAFF_PASSWORD, BrowserTestCase, expect
 
-try:
-    from playwright.sync_api import (
-        Browser,
-        ConsoleMessage,
-        Playwright,
-        Response,
-        ViewportSize,
-        expect,
-        sync_playwright,
-    )
-except ImportError:  # the dev extra is not installed
-    HAVE_PLAYWRIGHT = False
-else:
-    HAVE_PLAYWRIGHT = True
+if TYPE_CHECKING:
+    from playwright.sync_api import Response, ViewportSize
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-# The machine's network is closed: nothing Chromium would fetch on its own may be tried.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PHONE: ViewportSize = {"width": 390, "height": 844}
 DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 NATIONAL_CODE_FA = "۰۰۸۴۵۷۵۹۴۸"
 MOBILE_FA = "۰۹۱۲۱۲۳۴۵۶۷"
-STAFF_PASSWORD = "a-Strong-pass-1404"  # what desk.test.create_staff sets
 # Distinct from the citizen's upload, so the download proves it is the staff's result.
 RESULT_BYTES = PDF_BYTES + b"%result-of-the-request\n"
 GREGORIAN_YEAR = re.compile(r"\b20[1-4]\d\b")
 
 
-@tag("browser")
-@unittest.skipUnless(HAVE_PLAYWRIGHT, "playwright is not installed")
-@unittest.skipUnless(Path(CHROMIUM).exists(), f"no Chromium at {CHROMIUM}")
 def _staff_link(code: str) -> str:
     """The selector of an inbox row's link to a request."""
     return f"a[href='{reverse('submissions:staff_request', args=[code])}']"
 
 
-class BrowserWalkTests(StaticLiveServerTestCase):
-    _playwright: Playwright
-    browser: Browser
-
-    @classmethod
-    def setUpClass(cls) -> None:
-        # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run
-        # in a thread with a loop unless told it is safe (it is: the loop only drives Chromium).
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-        cls.addClassCleanup(os.environ.pop, "DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        super().setUpClass()
-        cls._playwright = sync_playwright().start()
-        cls.addClassCleanup(cls._playwright.stop)
-        cls.browser = cls._playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        cls.addClassCleanup(cls.browser.close)
+class BrowserWalkTests(BrowserTestCase):
+    viewport_width = PHONE["width"]
 
     def setUp(self) -> None:
         super().setUp()
-        MemoryBackend.clear()
+        self.page.set_viewport_size(PHONE)
         self.agency = create_agency()
         self.service = create_service(self.agency)
         self.expert = create_staff(self.agency, "expert")
-        self.context = self.browser.new_context(
-            viewport=PHONE, locale="fa-IR", accept_downloads=True
-        )
-        self.addCleanup(self.context.close)
-        # Generous: on a 2-core CI machine the browser shares the CPU with parallel test
-        # workers and PDF rendering; a slow step must not read as a broken page.
-        self.context.set_default_timeout(30_000)
-        expect.set_options(timeout=30_000)
-        self.page = self.context.new_page()
-        self.console_errors: list[str] = []
-        self.page.on("pageerror", lambda exc: self.console_errors.append(str(exc)))
-        # A Content-Security-Policy violation (inline script or style) is a broken page too.
-        self.page.on("console", self._on_console)
         self.failed_requests: list[str] = []
         self.page.on("response", self._on_response)
-        self.files = Path(tempfile.mkdtemp(prefix="desk-browser-"))
-        self.addCleanup(shutil.rmtree, self.files, ignore_errors=True)
 
     # --- helpers ------------------------------------------------------------------------------
-
-    def _on_console(self, message: ConsoleMessage) -> None:
-        if "Content Security Policy" in message.text:
-            self.console_errors.append(message.text)
 
     def _on_response(self, response: Response) -> None:
         # No favicon is part of the app; every other failing request is a broken page.
         if response.status >= 400 and not response.url.endswith("/favicon.ico"):
             self.failed_requests.append(f"{response.status} {response.url}")
-
-    def _go(self, path: str) -> None:
-        self.page.goto(self.live_server_url + path)
-
-    def _shot(self, name: str) -> None:
-        if os.environ.get("DESK_SCREENSHOTS") != "1":
-            return
-        folder = Path(settings.BASE_DIR) / "test-artifacts" / "screenshots"
-        folder.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
-
-    def _file(self, name: str, content: bytes) -> str:
-        path = self.files / name
-        path.write_bytes(content)
-        return str(path)
-
-    def _sms_code(self) -> str:
-        # The code is sent on commit, before the response; the short wait only guards
-        # against a slow thread switch.
-        deadline = time.monotonic() + 5
-        while time.monotonic() < deadline:
-            for sms in reversed(MemoryBackend.outbox):
-                found = re.search(r"[۰-۹]{6}", sms["body"])
-                if sms["to"] == "+989121234567" and found:
-                    return found.group(0)
-            time.sleep(0.05)
-        self.fail(f"no sign-in SMS in the outbox: {MemoryBackend.outbox!r}")
 
     def _sign_out(self) -> None:
         page = self.page
@@ -185,22 +91,13 @@ class BrowserWalkTests(StaticLiveServerTestCase):
     # --- the walk -----------------------------------------------------------------------------
 
     def test_it_walks_from_search_to_downloaded_result(self) -> None:
-        try:
-            self._walk()
-        except BaseException:
-            # Always kept (CI uploads test-artifacts/): the page as it was when the walk broke.
-            shot = Path(settings.BASE_DIR) / "test-artifacts" / "screenshots" / "failure.png"
-            shot.parent.mkdir(parents=True, exist_ok=True)
-            with contextlib.suppress(Exception):  # a dead browser must not hide the cause
-                self.page.screenshot(path=str(shot), full_page=True)
-                print(f"\nbrowser walk failed on {self.page.url}; see {shot}")
-            raise
+        self.walk(self._walk, "walk")
 
     def _walk(self) -> None:
         page = self.page
 
         # Home: right-to-left Persian page; search written with the Arabic yeh (ي).
-        self._go("/")
+        self.go("/")
         self.assertEqual(page.evaluate("document.documentElement.dir"), "rtl")
         self.assertEqual(page.evaluate("document.documentElement.lang"), "fa")
         # Bootstrap (RTL build) and the Vazirmatn font come from node_modules via staticfiles.
@@ -219,7 +116,7 @@ class BrowserWalkTests(StaticLiveServerTestCase):
         result = page.locator("#results a", has_text="صدور پروانه ساختمانی")
         expect(result).to_be_visible()
         expect(page.locator("#results")).to_have_count(1)  # swapped, not nested
-        self._shot("01-home-search-phone")
+        self.shot("01-home-search-phone")
 
         # Service card.
         result.click()
@@ -230,18 +127,18 @@ class BrowserWalkTests(StaticLiveServerTestCase):
         expect(page.locator("#complaints")).to_contain_text("سامانه ۱۱۱")
         expect(page.locator("#responsible")).to_contain_text("مهندس احمدی")
         self._assert_no_gregorian_year()
-        self._shot("02-service-phone")
+        self.shot("02-service-phone")
 
         # Applying needs a citizen: SMS sign-in, typed with Persian digits.
         page.get_by_role("link", name="ثبت درخواست برخط").click()
         page.wait_for_url(re.compile(re.escape(reverse("accounts:citizen_login")) + r"\?next="))
         page.get_by_label("کد ملی").fill(NATIONAL_CODE_FA)
         page.get_by_label("تلفن همراه").fill(MOBILE_FA)
-        self._shot("03-citizen-login-phone")
+        self.shot("03-citizen-login-phone")
         page.get_by_role("button", name="دریافت کد ورود").click()
         page.wait_for_url("**" + reverse("accounts:citizen_verify"))
         expect(page.locator("main")).to_contain_text("۰۹۱۲۱۲۳۴۵۶۷")
-        page.get_by_label("کد پیامک‌شده").fill(self._sms_code())
+        page.get_by_label("کد پیامک‌شده").fill(self.sms_code())
         page.get_by_role("button", name="ورود", exact=True).click()
         # First sign-in: the citizen gives their name once, then goes on to the form.
         page.wait_for_url("**" + reverse("accounts:profile") + "**")
@@ -254,8 +151,8 @@ class BrowserWalkTests(StaticLiveServerTestCase):
         expect(page.locator("main")).to_contain_text("نام شما ثبت شد")
         expect(page.locator("h1")).to_contain_text("ثبت درخواست: صدور پروانه ساختمانی")
         page.get_by_label("نشانی ملک").fill("تهران، خیابان آزادی، پلاک ۱۲")
-        page.get_by_label("تصویر سند").set_input_files(self._file("deed.pdf", PDF_BYTES))
-        self._shot("04-apply-phone")
+        page.get_by_label("تصویر سند").set_input_files(self.file("deed.pdf", PDF_BYTES))
+        self.shot("04-apply-phone")
         page.get_by_role("button", name="ادامه", exact=True).click()
         # Check your answers, then send.
         page.wait_for_url("**" + reverse("submissions:apply_check", args=[self.service.slug]))
@@ -279,12 +176,12 @@ class BrowserWalkTests(StaticLiveServerTestCase):
         expect(page.locator(".receipt")).to_contain_text("ثبت‌شده، در انتظار بررسی")
         self.assertNotRegex(" ".join(page.locator(".receipt dl").all_inner_texts()), r"[0-9]")
         self._assert_no_gregorian_year()
-        self._shot("05-receipt-phone")
+        self.shot("05-receipt-phone")
         self._sign_out()
 
         # Staff: password sign-in, the inbox, review and complete with a result file.
         page.set_viewport_size(DESKTOP)
-        self._go(reverse("accounts:staff_login"))
+        self.go(reverse("accounts:staff_login"))
         page.get_by_label("نام کاربری").fill("expert")
         page.get_by_label("گذرواژه").fill(STAFF_PASSWORD)
         page.get_by_role("button", name="ورود", exact=True).click()
@@ -292,7 +189,7 @@ class BrowserWalkTests(StaticLiveServerTestCase):
         row_link = page.locator(_staff_link(submission.tracking_code))
         expect(row_link).to_have_count(1)
         expect(page.locator("tbody tr", has=row_link)).to_contain_text("صدور پروانه ساختمانی")
-        self._shot("06-inbox-desktop")
+        self.shot("06-inbox-desktop")
         row_link.click()
         page.wait_for_url(
             "**" + reverse("submissions:staff_request", args=[submission.tracking_code])
@@ -303,18 +200,19 @@ class BrowserWalkTests(StaticLiveServerTestCase):
         page.locator("button[name=do][value=start_review]").click()
         expect(page.locator(".alert-success")).to_contain_text("اقدام ثبت شد")
         expect(page.locator("main .status-in_review").first).to_be_visible()
-        page.locator("#files-complete").set_input_files(self._file("result.pdf", RESULT_BYTES))
+        page.locator("#files-complete").set_input_files(self.file("result.pdf", RESULT_BYTES))
+        page.locator("#confirm-complete").check()  # completing is confirmed by a tick
         page.locator("button[name=do][value=complete]").click()
         expect(page.locator(".alert-success")).to_contain_text("اقدام ثبت شد")
         expect(page.locator("main .status-completed").first).to_have_text("انجام‌شده")
         submission.refresh_from_db()
         self.assertEqual(submission.status, Status.COMPLETED)
-        self._shot("07-staff-request-desktop")
+        self.shot("07-staff-request-desktop")
         self._sign_out()
 
         # Anyone with the code and the national code follows it and downloads the result.
         page.set_viewport_size(PHONE)
-        self._go(reverse("submissions:track"))
+        self.go(reverse("submissions:track"))
         page.get_by_label("کد رهگیری").fill(shown_code)
         page.get_by_label("کد ملی متقاضی").fill(NATIONAL_CODE_FA)
         page.get_by_role("button", name="پیگیری", exact=True).click()
@@ -323,7 +221,7 @@ class BrowserWalkTests(StaticLiveServerTestCase):
         expect(track).to_contain_text("صدور پروانه ساختمانی")
         self.assertNotRegex(track.inner_text(), r"[0-9]")
         self._assert_no_gregorian_year()
-        self._shot("08-track-result-phone")
+        self.shot("08-track-result-phone")
         with page.expect_download() as download_info:
             page.get_by_role("link", name="دریافت نتیجه صدور پروانه ساختمانی").click()
         download = download_info.value
@@ -338,7 +236,7 @@ class BrowserWalkTests(StaticLiveServerTestCase):
     # --- two departments and the verification page ----------------------------------------------
 
     def _staff_sign_in(self, username: str) -> None:
-        self._go(reverse("accounts:staff_login"))
+        self.go(reverse("accounts:staff_login"))
         self.page.get_by_label("نام کاربری").fill(username)
         self.page.get_by_label("گذرواژه").fill(STAFF_PASSWORD)
         self.page.get_by_role("button", name="ورود", exact=True).click()
@@ -358,20 +256,15 @@ class BrowserWalkTests(StaticLiveServerTestCase):
         expect(link).to_have_count(1)  # routed to this person's department
         link.click()
         if result is not None:
-            page.locator(f"#files-{action}").set_input_files(self._file("permit.pdf", result))
+            page.locator(f"#files-{action}").set_input_files(self.file("permit.pdf", result))
+        if action == "complete":
+            page.locator(f"#confirm-{action}").check()
         page.locator(f"button[name=do][value={action}]").click()
         expect(page.locator(".alert-success")).to_contain_text("اقدام ثبت شد")
         self._sign_out()
 
     def test_it_moves_a_request_through_departments_and_verifies_its_pdf(self) -> None:
-        try:
-            self._departments_walk()
-        except BaseException:
-            shot = Path(settings.BASE_DIR) / "test-artifacts" / "screenshots" / "failure-2.png"
-            shot.parent.mkdir(parents=True, exist_ok=True)
-            with contextlib.suppress(Exception):
-                self.page.screenshot(path=str(shot), full_page=True)
-            raise
+        self.walk(self._departments_walk, "departments_walk")
 
     def _departments_walk(self) -> None:
         from desk.agencies.models import Role
@@ -387,7 +280,7 @@ class BrowserWalkTests(StaticLiveServerTestCase):
         give_position(cashier, "درآمد")
         # A manager must use two-factor sign-in: the app's code is typed after the password.
         create_totp_device(create_staff(self.agency, "boss", Role.MANAGER))
-        deed = self._file("deed.pdf", PDF_BYTES)
+        deed = self.file("deed.pdf", PDF_BYTES)
         from django.core.files.uploadedfile import SimpleUploadedFile
 
         upload = SimpleUploadedFile("deed.pdf", Path(deed).read_bytes())
@@ -424,7 +317,7 @@ class BrowserWalkTests(StaticLiveServerTestCase):
 
         # The citizen's side: the tracking page offers the verifiable PDF.
         page.set_viewport_size(PHONE)
-        self._go(reverse("submissions:track"))
+        self.go(reverse("submissions:track"))
         page.get_by_label("کد رهگیری").fill(code)
         page.get_by_label("کد ملی متقاضی").fill(NATIONAL_CODE_FA)
         page.get_by_role("button", name="پیگیری", exact=True).click()
@@ -434,20 +327,20 @@ class BrowserWalkTests(StaticLiveServerTestCase):
             documents.get_by_role("link", name=re.compile("PDF")).click()
         pdf = Path(download_info.value.path()).read_bytes()
         self.assertTrue(pdf.startswith(b"%PDF-"))
-        self._shot("09-track-documents-phone")
+        self.shot("09-track-documents-phone")
 
         # Verification: the genuine file passes, one changed byte fails.
         documents.get_by_role("link", name="صفحه صحت‌سنجی").click()
         page.wait_for_url("**" + reverse("delivery:verify") + "**")
-        page.locator("input[type=file]").set_input_files(self._file("doc.pdf", pdf))
+        page.locator("input[type=file]").set_input_files(self.file("doc.pdf", pdf))
         page.get_by_role("button", name="مقایسه با سند صادرشده").click()
         expect(page.locator("#verify-genuine")).to_be_visible()
-        self._shot("10-verify-genuine-phone")
+        self.shot("10-verify-genuine-phone")
         tampered = bytearray(pdf)
         tampered[len(tampered) // 2] ^= 1
         page.go_back()
         page.reload()
-        page.locator("input[type=file]").set_input_files(self._file("doc2.pdf", bytes(tampered)))
+        page.locator("input[type=file]").set_input_files(self.file("doc2.pdf", bytes(tampered)))
         page.get_by_role("button", name="مقایسه با سند صادرشده").click()
         expect(page.locator("#verify-altered")).to_be_visible()
         self._assert_no_gregorian_year()
@@ -456,14 +349,7 @@ class BrowserWalkTests(StaticLiveServerTestCase):
     # --- an appointment: booked on a phone, moved, checked in at the desk ------------------------
 
     def test_it_books_reschedules_and_checks_in_an_appointment(self) -> None:
-        try:
-            self._appointment_walk()
-        except BaseException:
-            shot = Path(settings.BASE_DIR) / "test-artifacts" / "screenshots" / "failure-3.png"
-            shot.parent.mkdir(parents=True, exist_ok=True)
-            with contextlib.suppress(Exception):
-                self.page.screenshot(path=str(shot), full_page=True)
-            raise
+        self.walk(self._appointment_walk, "appointment_walk")
 
     def _appointment_walk(self) -> None:
         import datetime
@@ -520,25 +406,30 @@ class BrowserWalkTests(StaticLiveServerTestCase):
         page = self.page
 
         # Phone: from the service card to a slot on Monday, one tap.
-        self._go(reverse("catalog:service_detail", args=[self.service.slug]))
+        self.go(reverse("catalog:service_detail", args=[self.service.slug]))
         page.get_by_role("link", name="دریافت نوبت حضوری").click()
         page.wait_for_url("**" + reverse("appointments:book", args=[self.service.slug]))
         expect(page.locator("main")).to_contain_text("یکشنبه ۱۱ خرداد ۱۴۰۴")
         expect(page.locator("main")).to_contain_text("در مهلت سه روز کاری")
         self._assert_no_gregorian_year()
-        self._shot("20-appointment-book-phone")
+        self.shot("20-appointment-book-phone")
         page.get_by_role("button", name="دوشنبه ۱۲ خرداد ۱۴۰۴ ساعت ۰۸:۳۰").click()
+        # The tap asks first: when, where, what happens next; the booking is confirmed.
+        expect(page.locator("#confirm-when")).to_have_text("دوشنبه ۱۲ خرداد ۱۴۰۴ ساعت ۰۸:۳۰")
+        page.get_by_role("button", name="تأیید و ثبت نوبت").click()
         page.wait_for_url(re.compile(re.escape(reverse("appointments:mine")) + r"\d{12}/$"))
         expect(page.locator("#when")).to_have_text("۱۴۰۴/۰۳/۱۲ ساعت ۰۸:۳۰")
         first = Appointment.objects.get()
         self.assertNotRegex(page.locator("#booking-code").inner_text(), r"[0-9]")
-        self._shot("21-appointment-booked-phone")
+        self.shot("21-appointment-booked-phone")
 
         # Move it to today, 10:00, from «my appointments».
-        self._go(reverse("appointments:mine"))
+        self.go(reverse("appointments:mine"))
         page.get_by_role("link", name="جابه‌جایی").click()
         expect(page.locator("#current-appointment")).to_contain_text("۱۴۰۴/۰۳/۱۲ ساعت ۰۸:۳۰")
         page.get_by_role("button", name="یکشنبه ۱۱ خرداد ۱۴۰۴ ساعت ۱۰:۰۰").click()
+        expect(page.locator("#consequence")).to_contain_text("لغو می‌شود")
+        page.get_by_role("button", name="تأیید و ثبت نوبت").click()
         page.wait_for_url(re.compile(re.escape(reverse("appointments:mine")) + r"\d{12}/$"))
         expect(page.locator("#when")).to_have_text("۱۴۰۴/۰۳/۱۱ ساعت ۱۰:۰۰")
         moved = Appointment.objects.get(status=AppointmentStatus.BOOKED)
@@ -549,18 +440,18 @@ class BrowserWalkTests(StaticLiveServerTestCase):
         # Desktop: the clerk finds it by the national code typed in Persian and checks it in.
         page.set_viewport_size(DESKTOP)
         self._staff_sign_in("expert")
-        self._go(reverse("appointments:desk"))
+        self.go(reverse("appointments:desk"))
         expect(page.locator("#today")).to_contain_text(self.service.title)
         page.get_by_label("کد نوبت یا کد ملی").fill(NATIONAL_CODE_FA)
         page.get_by_role("button", name="جست‌وجو").click()
         found = page.locator("#found")
         expect(found).to_contain_text("۱۴۰۴/۰۳/۱۱ ساعت ۱۰:۰۰")
-        self._shot("22-appointment-desk-desktop")
+        self.shot("22-appointment-desk-desktop")
         found.get_by_role("button", name="ثبت حضور").click()
         expect(page.locator(".alert-success")).to_contain_text("شماره صف: ۱")
         moved.refresh_from_db()
         self.assertEqual((moved.status, moved.queue_number), (AppointmentStatus.CHECKED_IN, 1))
         self._assert_no_gregorian_year()
-        self._shot("23-appointment-checked-in-desktop")
+        self.shot("23-appointment-checked-in-desktop")
         self.assertEqual(self.console_errors, [])
         self.assertEqual(self.failed_requests, [])

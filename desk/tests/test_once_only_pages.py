@@ -5,26 +5,28 @@ see it, and the inbox's verification badges."""
 
 from __future__ import annotations
 
-from django.test import override_settings, tag
+from django.test import override_settings
 from django.urls import reverse
 
 from desk.accounts.models import Identity
 from desk.catalog.models import FieldKind, FormField, RegistrySource
 from desk.submissions.models import Submission
-from desk.tests.test_accessibility import AccessibleWalkTests
-from desk.tests.test_browser import HAVE_PLAYWRIGHT
-
-if HAVE_PLAYWRIGHT:
-    from playwright.sync_api import expect
+from desk.test import create_agency, create_service, create_staff
+from desk.tests.browser import BrowserTestCase, expect
 
 
-@tag("browser")
 @override_settings(REGISTRY_BACKOFF_MS=0)
-class OnceOnlyPagesTests(AccessibleWalkTests):
+class OnceOnlyPagesTests(BrowserTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.agency = create_agency()
+        self.service = create_service(self.agency)
+        self.expert = create_staff(self.agency, "expert")
+
     def test_a_bound_form_is_filled_by_the_national_systems_and_a_held_request_is_shown(
         self,
     ) -> None:
-        self.run_walk(self._walk, "once-only")
+        self.walk(self._walk, "once-only")
 
     def _walk(self) -> None:
         from desk.test import create_citizen
@@ -76,9 +78,3 @@ class OnceOnlyPagesTests(AccessibleWalkTests):
         self.go(reverse("submissions:staff_request", args=[submission.tracking_code]))
         expect(page.get_by_text("در انتظار پاسخ استعلام")).to_be_visible()
         self.check("once-only-staff-request")
-
-
-# Only the walk above: the parent's walks run in their own module.
-for _name in dir(AccessibleWalkTests):
-    if _name.startswith("test_"):
-        setattr(OnceOnlyPagesTests, _name, None)

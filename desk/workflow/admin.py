@@ -9,14 +9,16 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from desk.agencies.admin import AgencyScopedAdmin, ScopedTabularInline, limit_to_agency
 from desk.catalog.models import Service
 from desk.core.errors import ApplicationError
 from desk.workflow import services
+from desk.workflow.graph import workflow_svg
 from desk.workflow.models import (
     Action,
     Department,
@@ -81,6 +83,17 @@ class WorkflowVersionAdmin(AgencyScopedAdmin):
 
     def get_inlines(self, request: HttpRequest, obj: Any) -> Any:
         return self.inlines if obj is not None else []
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        version = self.get_object(request, unquote(object_id))
+        graph = {"workflow_graph": workflow_svg(version)} if version is not None else {}
+        return super().change_view(request, object_id, form_url, {**(extra_context or {}), **graph})
 
     def get_form(
         self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
@@ -172,6 +185,17 @@ class StepAdmin(AgencyScopedAdmin):
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return False  # reached from its version's page
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        step = self.get_object(request, unquote(object_id))
+        graph = {"workflow_graph": workflow_svg(step.version, step)} if step is not None else {}
+        return super().change_view(request, object_id, form_url, {**(extra_context or {}), **graph})
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # steps are added on their version's page

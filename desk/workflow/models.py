@@ -18,7 +18,9 @@ from desk.catalog.models import Service
 
 
 class Department(models.Model):
-    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="departments")
+    agency = models.ForeignKey(
+        Agency, on_delete=models.CASCADE, related_name="departments", verbose_name=_("دستگاه")
+    )
     name = models.CharField(_("نام واحد"), max_length=120)
 
     class Meta:
@@ -36,7 +38,9 @@ class Department(models.Model):
 class Position(models.Model):
     """A staff member's role in one department; a person may hold several."""
 
-    staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="positions")
+    staff = models.ForeignKey(
+        Staff, on_delete=models.CASCADE, related_name="positions", verbose_name=_("کارمند")
+    )
     department = models.ForeignKey(
         Department, on_delete=models.CASCADE, related_name="positions", verbose_name=_("واحد")
     )
@@ -73,12 +77,19 @@ class Workflow(models.Model):
 
 
 class WorkflowVersion(models.Model):
-    workflow = models.ForeignKey(Workflow, on_delete=models.CASCADE, related_name="versions")
+    workflow = models.ForeignKey(
+        Workflow, on_delete=models.CASCADE, related_name="versions", verbose_name=_("گردش کار")
+    )
     number = models.PositiveIntegerField(_("شماره نسخه"))
     note = models.CharField(_("یادداشت تغییر"), max_length=200, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("زمان ساخت"), default=timezone.now)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("سازنده"),
     )
     published_at = models.DateTimeField(_("زمان انتشار"), null=True, blank=True)
 
@@ -114,7 +125,9 @@ END_KINDS = (StepKind.END_COMPLETED, StepKind.END_REJECTED)
 
 
 class Step(models.Model):
-    version = models.ForeignKey(WorkflowVersion, on_delete=models.CASCADE, related_name="steps")
+    version = models.ForeignKey(
+        WorkflowVersion, on_delete=models.CASCADE, related_name="steps", verbose_name=_("نسخه")
+    )
     key = models.SlugField(_("شناسه مرحله"), max_length=40)
     order = models.PositiveSmallIntegerField(_("ترتیب"), default=0)
     kind = models.CharField(_("نوع"), max_length=15, choices=StepKind.choices)

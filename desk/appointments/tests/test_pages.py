@@ -17,13 +17,20 @@ class CitizenPageTests(AppointmentTestCase):
         response = self.client.get(reverse("catalog:service_detail", args=[self.service.slug]))
         self.assertNotContains(response, "دریافت نوبت حضوری")
 
-    def test_the_booking_page_lists_jalali_days_and_books_with_a_tap(self) -> None:
+    def test_the_booking_page_lists_jalali_days_and_books_after_confirming(self) -> None:
         self.client.force_login(self.citizen)
         url = reverse("appointments:book", args=[self.service.slug])
         response = self.client.get(url)
         self.assertContains(response, "یکشنبه ۱۱ خرداد ۱۴۰۴")
         self.assertContains(response, "در مهلت سه روز کاری")
-        response = self.client.post(url, {"slot": at(MONDAY, 8, 30).isoformat()})
+        slot = at(MONDAY, 8, 30).isoformat()
+        # A tap on a slot only asks: what, when, where, and what happens next.
+        response = self.client.post(url, {"slot": slot})
+        self.assertContains(response, "این نوبت را می‌گیرید؟")
+        self.assertContains(response, "دوشنبه ۱۲ خرداد ۱۴۰۴ ساعت ۰۸:۳۰")
+        self.assertContains(response, '<ol id="what-next">')
+        self.assertFalse(Appointment.objects.exists())
+        response = self.client.post(url, {"slot": slot, "confirm": "1"})
         appointment = Appointment.objects.get()
         self.assertRedirects(
             response, reverse("appointments:detail", args=[appointment.booking_code])
@@ -37,7 +44,7 @@ class CitizenPageTests(AppointmentTestCase):
             self.book(at(MONDAY, 8, 0), citizen=self.another_citizen(code))
         self.client.force_login(self.citizen)
         url = reverse("appointments:book", args=[self.service.slug])
-        response = self.client.post(url, {"slot": at(MONDAY, 8, 0).isoformat()})
+        response = self.client.post(url, {"slot": at(MONDAY, 8, 0).isoformat(), "confirm": "1"})
         self.assertContains(response, "ظرفیت این نوبت همین حالا پر شد", status_code=400)
         self.assertContains(response, "نزدیک‌ترین نوبت‌های آزاد", status_code=400)
 
@@ -55,7 +62,9 @@ class CitizenPageTests(AppointmentTestCase):
             f"&reschedule={appointment.booking_code}",
         )
         response = self.client.post(
-            response["Location"], {"slot": at(TUESDAY, 9, 0).isoformat()}, follow=True
+            response["Location"],
+            {"slot": at(TUESDAY, 9, 0).isoformat(), "confirm": "1"},
+            follow=True,
         )
         new = Appointment.objects.get(status=AppointmentStatus.BOOKED)
         self.assertEqual(new.rescheduled_from, appointment)

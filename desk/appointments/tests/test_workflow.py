@@ -64,8 +64,13 @@ class AppointmentStepTests(AppointmentTestCase):
         self.assertEqual(invitations_send(), 1)
         self.assertEqual(invitations_send(), 0)
         sms = OutboundMessage.objects.get(kind="appointment_invitation")
-        self.assertIn(
-            reverse("submissions:my_request", args=[self.submission.tracking_code]), sms.body
+        # The short link to the request's page, where the booking is offered.
+        link = reverse("short_link", args=[self.submission.tracking_code])
+        self.assertIn(link, sms.body)
+        self.assertRedirects(
+            self.client.get(link),
+            reverse("submissions:my_request", args=[self.submission.tracking_code]),
+            fetch_redirect_response=False,
         )
 
     def test_booking_and_arrival_are_on_the_timeline_and_the_step_goes_on(self) -> None:
@@ -78,7 +83,7 @@ class AppointmentStepTests(AppointmentTestCase):
             reverse("appointments:book", args=[self.service.slug])
             + f"?request={self.submission.tracking_code}"
         )
-        self.client.post(url, {"slot": at(MONDAY, 8, 0).isoformat()})
+        self.client.post(url, {"slot": at(MONDAY, 8, 0).isoformat(), "confirm": "1"})
         appointment = self.submission.appointments.get()
         response = self.client.get(
             reverse("submissions:my_request", args=[self.submission.tracking_code])

@@ -18,10 +18,11 @@ from desk.catalog.models import (
     Service,
     ServiceStep,
 )
-from desk.catalog.selectors import services_search
+from desk.catalog.selectors import documents_mismatch, services_search
 from desk.demo.data import DEMO_PASSWORD
 from desk.notifications.models import OutboundMessage
 from desk.submissions.models import Attachment, Status, Submission, TimelineEvent
+from desk.submissions.selectors import inbox_for_staff
 
 COUNTED = [
     Agency,
@@ -77,6 +78,10 @@ class LoadDemoTests(TestCase):
                 self.assertTrue(service.complaint_procedure.strip())
                 self.assertTrue(service.responsible_name.strip())
                 self.assertTrue(service.channels)
+                # The card's documents and the form's upload fields match one for one.
+                self.assertIsNone(documents_mismatch(service))
+                # The complaint text names only what the card shows.
+                self.assertNotIn("بخش «شکایت»", service.complaint_procedure)
 
     def test_it_writes_rows_the_models_accept(self) -> None:
         for model in (ServiceStep, RequiredDocument, Regulation, Faq, FormField):
@@ -167,6 +172,14 @@ class LoadDemoTests(TestCase):
             self.assertIn(username, self.output)
         for code in Submission.objects.values_list("tracking_code", flat=True):
             self.assertIn(code, self.output)
+
+    def test_it_prints_first_the_staff_accounts_with_work_waiting(self) -> None:
+        staff_part = self.output.split("(staff sign-in)")[1]
+        waiting = staff_part.split("(work waiting)")[1].split("(no work waiting yet)")[0]
+        first = waiting.removeprefix(":").split()[0]
+        user = User.objects.get(username=first)
+        self.assertTrue(inbox_for_staff(user.staff).exists(), first)
+        self.assertLess(staff_part.index(first), staff_part.index("tehran6-admin"))
 
 
 class LoadDemoGuardTests(TestCase):

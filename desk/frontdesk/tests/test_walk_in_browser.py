@@ -16,11 +16,8 @@ from desk.lib.persian import to_ascii_digits
 from desk.notifications.backends import MemoryBackend
 from desk.submissions.models import Channel, Submission
 from desk.test import PDF_BYTES, create_citizen, create_staff
-from desk.tests.test_accessibility import SHOTS, BrowserWalkCase
-from desk.tests.test_browser import HAVE_PLAYWRIGHT, STAFF_PASSWORD
-
-if HAVE_PLAYWRIGHT:
-    from playwright.sync_api import expect
+from desk.tests.browser import SHOTS, STAFF_PASSWORD, expect
+from desk.tests.test_accessibility import BrowserWalkCase
 
 # A5 and 80 mm in PDF points (1 mm = 72 / 25.4 pt).
 A5_POINTS = (419.5, 595.3)
@@ -30,7 +27,7 @@ THERMAL_WIDTH_POINTS = 80 * 72 / 25.4
 @tag("browser")
 class WalkInTests(BrowserWalkCase):
     def test_a_clerk_serves_a_walk_in_citizen_end_to_end(self) -> None:
-        self.run_walk(self._walk, "frontdesk")
+        self.walk(self._walk, "frontdesk")
 
     def consent_code(self) -> str:
         deadline = time.monotonic() + 5

@@ -1,19 +1,14 @@
 """Paying a fee in a real browser: the citizen at a payment step pays through the fake gateway
 and the request moves on; a citizen who gives up at the bank can try again. Each page is
-checked with axe-core (WCAG 2.1 A/AA) at phone width."""
+checked with axe-core (WCAG 2.1 A/AA) at 360 and 1366 px (desk/tests/browser.py)."""
 
 from __future__ import annotations
 
-import os
-import unittest
 import uuid
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
-from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import override_settings, tag
+from django.test import override_settings
 from django.urls import reverse
 
 from desk.core.forms import check_document
@@ -37,39 +32,13 @@ from desk.test import (
     give_position,
     isolate_cache,
 )
+from desk.tests.browser import BrowserTestCase, expect
 
-try:
-    from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
-except ImportError:
-    HAVE_PLAYWRIGHT = False
-else:
-    HAVE_PLAYWRIGHT = True
-
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
-SHOTS = Path(settings.BASE_DIR) / "test-artifacts" / "screenshots" / "payments"
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 
-@tag("browser")
-@unittest.skipUnless(HAVE_PLAYWRIGHT, "playwright is not installed")
-@unittest.skipUnless(Path(CHROMIUM).exists(), f"no Chromium at {CHROMIUM}")
-class PaymentBrowserTests(StaticLiveServerTestCase):
-    _playwright: Playwright
-    browser: Browser
-
-    @classmethod
-    def setUpClass(cls) -> None:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-        cls.addClassCleanup(os.environ.pop, "DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        super().setUpClass()
-        cls._playwright = sync_playwright().start()
-        cls.addClassCleanup(cls._playwright.stop)
-        cls.browser = cls._playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        cls.addClassCleanup(cls.browser.close)
-
+class PaymentBrowserTests(BrowserTestCase):
     def setUp(self) -> None:
         super().setUp()
         isolate_cache()
@@ -84,13 +53,6 @@ class PaymentBrowserTests(StaticLiveServerTestCase):
         )
         GatewayAccount.objects.create(agency=self.agency, provider=Provider.FAKE)
         self.citizen = create_citizen()
-        # The axe run injects a script: the page's CSP is bypassed for the test only.
-        self.context = self.browser.new_context(
-            viewport={"width": 360, "height": 780}, locale="fa-IR", bypass_csp=True
-        )
-        self.addCleanup(self.context.close)
-        self.page = self.context.new_page()
-        self.page.set_default_timeout(30_000)
 
     def _at_payment(self) -> Any:
         staff = {}
@@ -122,28 +84,11 @@ class PaymentBrowserTests(StaticLiveServerTestCase):
         return submission
 
     def _sign_in(self) -> None:
-        from django.test import Client
-
-        client = Client()
-        client.force_login(self.citizen)
-        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-        self.context.add_cookies(
-            [{"name": cookie.key, "value": cookie.value, "url": self.live_server_url}]
-        )
+        self.sign_in_as(self.citizen)
 
     def _check(self, page: Page, name: str) -> None:
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
         self.assertEqual(page.locator("html").get_attribute("dir"), "rtl")
-        if not AXE.exists():
-            self.skipTest("axe-core is not installed (npm ci)")
-        page.add_script_tag(path=str(AXE))
-        violations = page.evaluate(
-            """async () => (await axe.run(document, {runOnly: {type: 'tag',
-                values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})).violations
-                .map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))"""
-        )
-        self.assertEqual(violations, [], name)
+        self.check(f"payments-{name}")
 
     def test_a_citizen_pays_at_the_payment_step_and_the_request_moves_on(self) -> None:
         submission = self._at_payment()

@@ -34,6 +34,9 @@ class ActionTests(SubmissionTestCase):
         MemoryBackend.clear()
 
     def act(self, action: str, user: Any = None, **data: Any) -> Response:
+        """Post one action; completing ticks the confirmation on its form, as staff must."""
+        if action == "complete":
+            data.setdefault("confirmed", "1")
         self.client.force_login(user or self.expert)
         with self.captureOnCommitCallbacks(execute=True):
             return self.client.post(self.url, {"action": action, **data})
@@ -153,6 +156,15 @@ class ActionTests(SubmissionTestCase):
         self.assertEqual(result.content_type, "application/pdf")
         self.submission.refresh_from_db()
         self.assertIsNotNone(self.submission.closed_at)
+
+    def test_completing_asks_for_the_confirming_tick_and_keeps_the_text(self) -> None:
+        self.move_to("start_review")
+        r = self.act("complete", message="پروانه صادر شد.", documents=upload("p.pdf"), confirmed="")
+        self.assertContains(r, "تأیید کنید که نتیجه درست است", status_code=400)
+        self.assertContains(r, "پروانه صادر شد.</textarea>", status_code=400)
+        self.assert_unchanged(Status.IN_REVIEW)
+        page = self.client.get(self.page)
+        self.assertContains(page, "درخواست با این اقدام پایان می‌یابد")
 
     def test_it_requires_a_result_file_to_complete_and_keeps_the_text(self) -> None:
         self.move_to("start_review")

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
+from unittest import mock
 
 from django.core.files.storage import default_storage
 from django.urls import reverse
+from django.utils import timezone
 
 from desk.submissions.drafts import draft_get, drafts_sweep
 from desk.submissions.models import Submission
@@ -78,4 +80,17 @@ class CheckAnswersTests(SubmissionTestCase):
         drafts_sweep()
         self.assertTrue(default_storage.exists(kept))  # fresh: someone may still send it
         self.assertGreaterEqual(drafts_sweep(older_than=-timedelta(days=1)), 1)
+        self.assertFalse(default_storage.exists(kept))
+
+    def test_the_job_worker_sweeps_drafts_every_hour(self) -> None:
+        from huey.api import PeriodicTask
+
+        from desk.submissions.tasks import sweep_abandoned_drafts
+
+        self.assertIsInstance(sweep_abandoned_drafts.task_class(), PeriodicTask)
+        self.fill(deed=upload("sanad.pdf"))
+        kept = self.kept_path()
+        later = timezone.now() + timedelta(days=2)
+        with mock.patch("desk.submissions.drafts.timezone.now", return_value=later):
+            sweep_abandoned_drafts.call_local()
         self.assertFalse(default_storage.exists(kept))

@@ -53,7 +53,11 @@ class WholePathTests(BaseTestCase):
         with self.captureOnCommitCallbacks(execute=True):
             r = self.client.post(
                 url,
-                {"action": "complete", "documents": SimpleUploadedFile("result.pdf", PDF_BYTES)},
+                {
+                    "action": "complete",
+                    "confirmed": "1",
+                    "documents": SimpleUploadedFile("result.pdf", PDF_BYTES),
+                },
             )
         submission.refresh_from_db()
         self.assertEqual(submission.status, Status.COMPLETED)

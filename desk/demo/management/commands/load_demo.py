@@ -36,6 +36,7 @@ from desk.lib.persian import to_persian_digits
 from desk.lib.validators import display_mobile
 from desk.payments.models import GatewayAccount, Provider
 from desk.submissions.models import Status, Submission
+from desk.submissions.selectors import inbox_for_staff
 from desk.submissions.services import submission_create, submission_transition
 from desk.workflow.models import Department, Position, WorkflowVersion
 from desk.workflow.services import workflow_define
@@ -285,6 +286,32 @@ def pdf_upload(name: str) -> SimpleUploadedFile:
     return upload
 
 
+def staff_lines() -> list[str]:
+    """The staff accounts, those with requests waiting in their inbox first (most first), so
+    the first account someone tries opens on work to do, not on an empty inbox."""
+    role_labels = dict(Role.choices)
+    rows = []
+    for spec in demo.AGENCIES:
+        for person in spec["staff"]:
+            username = person.get("username", f"{spec['username_prefix']}-{person['role']}")
+            staff = Staff.objects.select_related("user").get(user__username=username)
+            waiting = inbox_for_staff(staff).count()
+            line = (
+                f"     {username:<20} {person['role']:<8} {role_labels[person['role']]} — "
+                f"{person['first_name']} {person['last_name']} — {spec['name']}"
+            )
+            rows.append((waiting, line))
+    busy = sorted((row for row in rows if row[0]), key=lambda row: -row[0])
+    lines = ["   کار در انتظار، از بیشترین (work waiting):"]
+    lines += [
+        f"{line}\n       {to_persian_digits(count)} درخواست در کارتابل ({count} in the inbox)"
+        for count, line in busy
+    ]
+    lines.append("   حساب‌های دیگر (no work waiting yet):")
+    lines += [line for count, line in rows if not count]
+    return lines
+
+
 def demo_totp_key() -> str:
     secret = b32encode(demo.DEMO_TOTP_KEY).decode()
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
@@ -325,15 +352,7 @@ def sign_in_text(citizen: User, password: str) -> str:
         f" ورود کارکنان (staff sign-in):      {base_url}{reverse('accounts:staff_login')}",
         f"   گذرواژه همه حساب‌ها (password for every account):  {password}",
     ]
-    role_labels = dict(Role.choices)
-    for spec in demo.AGENCIES:
-        lines.append(f"   {spec['name']} ({spec['slug']})")
-        for person in spec["staff"]:
-            username = person.get("username", f"{spec['username_prefix']}-{person['role']}")
-            lines.append(
-                f"     {username:<20} {person['role']:<8} "
-                f"{role_labels[person['role']]} — {person['first_name']} {person['last_name']}"
-            )
+    lines += staff_lines()
     lines += [
         "",
         " ورود دومرحله‌ای (two-factor sign-in): راهبر سامانه، راهبران دستگاه‌ها و مدیران پس از",

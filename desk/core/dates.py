@@ -1,4 +1,5 @@
-"""A date asked as three boxes, روز / ماه / سال (GOV.UK's date input), in Jalali."""
+"""A date asked as three boxes, روز / ماه / سال (GOV.UK's date input), in Jalali: on the
+citizens' forms and, for every date column, in the admin (desk/core/admin_persian.py)."""
 
 from __future__ import annotations
 
@@ -41,7 +42,9 @@ class JalaliDatePartsField(forms.MultiValueField):
 
     def __init__(self, *, label: str = "", **kwargs: Any) -> None:
         parts = tuple(forms.CharField(required=False) for _part in range(3))
-        kwargs.setdefault("help_text", _("مثلاً ۲۱ ۶ ۱۳۶۸"))
+        # The hint is never left out (a model field passes an empty one): the three boxes
+        # need an example of the order and of a four-digit solar year.
+        kwargs["help_text"] = kwargs.get("help_text") or _("مثلاً ۲۱ ۶ ۱۳۶۸")
         super().__init__(parts, label=label, require_all_fields=False, **kwargs)
         self.error_messages["required"] = _("«%(label)s» را وارد کنید.") % {"label": label}
         self.error_messages["incomplete"] = _("«%(label)s» باید روز، ماه و سال داشته باشد.") % {

@@ -1,0 +1,127 @@
+"""The admin speaks Persian and the Jalali calendar: app and model names, list columns, date
+filters, object history and date inputs (desk/core/admin_persian.py)."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from unittest import mock
+
+from django.apps import apps
+from django.contrib import admin
+from django.contrib.admin import FieldListFilter
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.test import RequestFactory, override_settings
+from django.urls import reverse
+
+from desk.agencies.models import Role
+from desk.appointments.models import Breach
+from desk.core.admin_persian import JalaliDateFieldListFilter
+from desk.core.dates import JalaliDatePartsField, JalaliDatePartsWidget
+from desk.lib.jalali import TEHRAN
+from desk.test import BaseTestCase, create_staff, define_permit_workflow
+from desk.workflow.models import WorkflowVersion
+
+LATIN_LETTERS = re.compile(r"[A-Za-z]")
+GREGORIAN_YEAR = re.compile(r"\b20[0-9]{2}\b")
+
+
+def _text(html: bytes) -> str:
+    body = re.sub(r"<(script|style)\b.*?</\1>", " ", html.decode(), flags=re.S)
+    return re.sub(r"<[^>]+>", " ", body)
+
+
+@override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+class AdminInPersianTests(BaseTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.agency_admin = create_staff(self.agency, "agency-admin", Role.ADMIN)
+        self.agency_admin.is_staff = True
+        self.agency_admin.save()
+        self.version = define_permit_workflow(self.service)
+
+    def test_every_app_the_admin_lists_has_a_persian_name(self) -> None:
+        for config in apps.get_app_configs():
+            if config.name.startswith("desk.") or config.label == "auditlog":
+                with self.subTest(app=config.label):
+                    self.assertIsNone(LATIN_LETTERS.search(str(config.verbose_name)))
+
+    def test_the_agency_admins_pages_have_persian_headings(self) -> None:
+        self.client.force_login(self.agency_admin)
+        for url in (
+            reverse("admin:index"),
+            reverse("admin:catalog_service_changelist"),
+            reverse("admin:catalog_service_change", args=[self.service.pk]),
+            reverse("admin:workflow_workflowversion_change", args=[self.version.pk]),
+            reverse("admin:workflow_department_changelist"),
+        ):
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                self.assertEqual(response.status_code, 200)
+                headings = re.findall(
+                    r"<(?:h1|h2|th scope=\"col\")[^>]*>(.*?)</", response.content.decode(), re.S
+                )
+                english = [h for h in headings if LATIN_LETTERS.search(re.sub(r"<[^>]+>", "", h))]
+                self.assertEqual(english, [], url)
+
+    def test_list_columns_show_jalali_times_in_persian_digits(self) -> None:
+        published = datetime.datetime(2025, 3, 30, 10, 5, tzinfo=TEHRAN)  # ۱۴۰۴/۰۱/۱۰
+        WorkflowVersion.objects.filter(pk=self.version.pk).update(published_at=published)
+        self.client.force_login(self.agency_admin)
+        response = self.client.get(reverse("admin:workflow_workflowversion_changelist"))
+        text = _text(response.content)
+        self.assertIn("۱۴۰۴/۰۱/۱۰ ساعت ۱۰:۰۵", text)
+        self.assertIsNone(GREGORIAN_YEAR.search(text))
+
+    def test_a_date_filter_offers_this_jalali_month_and_year(self) -> None:
+        # 1404/01/10 in Tehran: the Jalali month and year both began on 21 March 2025.
+        field = Breach._meta.get_field("requested_on")
+        request = RequestFactory().get("/")
+        request.user = self.agency_admin
+        filter_class = FieldListFilter.create  # Django picks the filter registered for dates
+        today = datetime.date(2025, 3, 30)
+        with mock.patch("desk.core.admin_persian.today_tehran", return_value=today):
+            date_filter = filter_class(
+                field, request, {}, Breach, admin.site._registry[Breach], "requested_on"
+            )
+        assert isinstance(date_filter, JalaliDateFieldListFilter)
+        links = {str(label): params for label, params in date_filter.links}
+        self.assertEqual(
+            links["این ماه"],
+            {
+                "requested_on__gte": datetime.date(2025, 3, 21),
+                "requested_on__lt": datetime.date(2025, 4, 21),
+            },
+        )
+        self.assertEqual(links["امسال"]["requested_on__lt"], datetime.date(2026, 3, 21))
+        self.assertEqual(links["امروز"]["requested_on__gte"], datetime.date(2025, 3, 30))
+
+    def test_the_object_history_shows_jalali_times(self) -> None:
+        LogEntry.objects.create(
+            user=self.agency_admin,
+            content_type=ContentType.objects.get_for_model(self.service),
+            object_id=str(self.service.pk),
+            object_repr=str(self.service),
+            action_flag=CHANGE,
+            change_message="",
+            action_time=datetime.datetime(2025, 3, 30, 10, 5, tzinfo=TEHRAN),
+        )
+        self.client.force_login(self.agency_admin)
+        response = self.client.get(reverse("admin:catalog_service_history", args=[self.service.pk]))
+        text = _text(response.content)
+        self.assertIn("۱۴۰۴/۰۱/۱۰ ساعت ۱۰:۰۵", text)
+        self.assertIsNone(GREGORIAN_YEAR.search(text))
+
+    def test_a_date_column_is_asked_as_day_month_year_in_either_digits(self) -> None:
+        model_admin = admin.site._registry[Breach]
+        request = RequestFactory().get("/")
+        request.user = self.agency_admin
+        field = model_admin.formfield_for_dbfield(Breach._meta.get_field("requested_on"), request)
+        assert isinstance(field, JalaliDatePartsField)
+        self.assertIsInstance(field.widget, JalaliDatePartsWidget)
+        self.assertEqual(field.clean(["۱۰", "۱", "۱۴۰۴"]), datetime.date(2025, 3, 30))
+        self.assertEqual(field.clean(["10", "01", "1404"]), datetime.date(2025, 3, 30))
+        boxes = JalaliDatePartsWidget().render("requested_on", datetime.date(2025, 3, 30))
+        self.assertIn("روز", boxes)
+        self.assertIn('value="۱۰"', boxes)

@@ -1,0 +1,255 @@
+"""Browser walks of issue 12 on the shared base (desk/tests/browser.py): a citizen who books and
+cancels an appointment only after confirming each, by keyboard alone; the apply form by
+keyboard alone; 200 % zoom without loss; touch targets of 44 px; an agency admin who edits a
+service's form and sees the citizen's preview change. Every page is checked by axe-core at
+360 and 1366 px; screenshots go to test-artifacts/pages/.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING, Any
+from unittest import mock
+
+from django.urls import reverse
+
+from desk.agencies.models import Role
+from desk.appointments.models import (
+    Appointment,
+    AppointmentStatus,
+    Office,
+    SlotTemplate,
+    Weekday,
+)
+from desk.lib.jalali import TEHRAN
+from desk.submissions.models import Submission
+from desk.test import (
+    PDF_BYTES,
+    create_agency,
+    create_citizen,
+    create_service,
+    create_staff,
+    define_permit_workflow,
+)
+from desk.tests.browser import SHOTS, BrowserTestCase, expect
+
+if TYPE_CHECKING:
+    from playwright.sync_api import ViewportSize
+
+ZOOM_200: ViewportSize = {"width": 683, "height": 400}  # a 1366 × 800 screen at 200 %
+
+
+class CitizenWalkTests(BrowserTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.agency = create_agency()
+        self.service = create_service(self.agency)
+        self.citizen = create_citizen()
+
+    def _offer_slots(self) -> None:
+        # A fixed working Sunday, 1404/03/11 09:00 in Tehran (the live server shares the clock).
+        now = datetime.datetime(2025, 6, 1, 9, 0, tzinfo=TEHRAN)
+        clock = mock.patch("django.utils.timezone.now", return_value=now)
+        clock.start()
+        self.addCleanup(clock.stop)
+        self.service.in_person_visits = 1
+        self.service.save(update_fields=["in_person_visits"])
+        office = Office.objects.create(
+            agency=self.agency, name="دفتر مرکزی", address="تهران، خیابان انقلاب، پلاک ۱۰"
+        )
+        for weekday in Weekday:
+            SlotTemplate.objects.create(
+                office=office,
+                service=self.service,
+                weekday=weekday.value,
+                starts_at=datetime.time(8, 0),
+                ends_at=datetime.time(10, 0),
+                slot_minutes=30,
+                capacity=2,
+            )
+
+    # --- booking and cancelling, each confirmed, by keyboard alone ------------------------
+
+    def test_a_citizen_books_and_cancels_an_appointment_only_after_confirming(self) -> None:
+        self.walk(self._appointment_walk, "appointment")
+
+    def _appointment_walk(self) -> None:
+        page = self.page
+        self._offer_slots()
+        self.sign_in_as(self.citizen)
+        self.go(reverse("appointments:book", args=[self.service.slug]))
+        self.check("book")
+        self.assertEqual(self.touch_targets_too_small(), [])
+        # Keyboard only: to the first slot of Monday with Tab, Enter to choose it.
+        slot = page.get_by_role("button", name="دوشنبه ۱۲ خرداد ۱۴۰۴ ساعت ۰۸:۳۰")
+        self._tab_to(slot)
+        page.keyboard.press("Enter")
+        expect(page.locator("#confirm-when")).to_have_text("دوشنبه ۱۲ خرداد ۱۴۰۴ ساعت ۰۸:۳۰")
+        expect(page.locator("#what-next li")).to_have_count(3)
+        self.assertFalse(Appointment.objects.exists())  # the tap only asked
+        self.check("book-confirm")
+        self.assertEqual(self.touch_targets_too_small(), [])
+        self._tab_to(page.get_by_role("button", name="تأیید و ثبت نوبت"))
+        page.keyboard.press("Enter")
+        expect(page.locator("#when")).to_have_text("۱۴۰۴/۰۳/۱۲ ساعت ۰۸:۳۰")
+        self.check("appointment")
+        appointment = Appointment.objects.get()
+
+        # Cancelling asks first, says what it means; «no» keeps it.
+        page.get_by_role("link", name="لغو نوبت").click()
+        expect(page.locator("#consequence")).to_contain_text("برگرداندنی نیست")
+        self.check("cancel-confirm")
+        page.get_by_role("link", name="نه، نوبت بماند").click()
+        appointment.refresh_from_db()
+        self.assertEqual(appointment.status, AppointmentStatus.BOOKED)
+        page.get_by_role("link", name="لغو نوبت").click()
+        page.get_by_role("button", name="بله، نوبت را لغو کن").click()
+        expect(page.locator(".alert-success")).to_contain_text("نوبت لغو شد")
+        self.check("my-appointments")
+        appointment.refresh_from_db()
+        self.assertEqual(appointment.status, AppointmentStatus.CANCELLED)
+
+    # --- the apply form by keyboard alone ---------------------------------------------------
+
+    def test_a_citizen_fills_the_apply_form_by_keyboard_alone(self) -> None:
+        self.walk(self._keyboard_apply_walk, "keyboard-apply")
+
+    def _keyboard_apply_walk(self) -> None:
+        page = self.page
+        self.sign_in_as(self.citizen)
+        self.go(reverse("submissions:apply", args=[self.service.slug]))
+        address = page.get_by_label("نشانی ملک")
+        self._tab_to(address)
+        page.keyboard.type("تهران، خیابان آزادی")
+        # The file picker is reached by Tab too; the file is chosen by the system dialog.
+        deed = page.get_by_label("تصویر سند")
+        self._tab_to(deed)
+        deed.set_input_files(self.file("sanad.pdf", PDF_BYTES))
+        self._tab_to(page.get_by_role("button", name="ادامه", exact=True))
+        page.keyboard.press("Enter")
+        expect(page.locator("#check-answers")).to_contain_text("sanad.pdf")
+        self._tab_to(page.get_by_role("button", name="تأیید و ثبت درخواست"))
+        page.keyboard.press("Enter")
+        expect(page.locator("#what-next")).to_be_visible()
+        self.assertEqual(Submission.objects.count(), 1)
+
+    # --- 200 % zoom, touch targets ----------------------------------------------------------
+
+    def test_citizen_pages_lose_nothing_at_200_percent_zoom(self) -> None:
+        self.walk(self._zoom_walk, "zoom")
+
+    def _zoom_walk(self) -> None:
+        self._offer_slots()
+        self.sign_in_as(self.citizen)
+        zoomed = self.browser.new_context(viewport=ZOOM_200, device_scale_factor=2, locale="fa-IR")
+        self.addCleanup(zoomed.close)
+        zoomed.add_cookies(self.context.cookies())  # type: ignore[arg-type]
+        page = zoomed.new_page()
+        for name, path in (
+            ("home", reverse("catalog:home")),
+            ("service", reverse("catalog:service_detail", args=[self.service.slug])),
+            ("apply", reverse("submissions:apply", args=[self.service.slug])),
+            ("book", reverse("appointments:book", args=[self.service.slug])),
+            ("my-requests", reverse("submissions:my_requests")),
+            ("track", reverse("submissions:track")),
+        ):
+            with self.subTest(page=name):
+                page.goto(self.live_server_url + path)
+                SHOTS.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(SHOTS / f"zoom200-{name}.png"), full_page=True)
+                width = page.evaluate("document.documentElement.scrollWidth")
+                self.assertLessEqual(width, ZOOM_200["width"], f"{name} scrolls sideways")
+                # The menu is reachable: the <details> opens and shows its links.
+                menu = page.locator(".site-menu summary")
+                if menu.is_visible():
+                    menu.click()
+                    expect(page.locator(".site-menu a").first).to_be_visible()
+
+    def test_controls_on_citizen_pages_are_at_least_44_px(self) -> None:
+        self.walk(self._targets_walk, "targets")
+
+    def _targets_walk(self) -> None:
+        self.sign_in_as(self.citizen)
+        for path in (
+            reverse("catalog:home"),
+            reverse("catalog:service_detail", args=[self.service.slug]),
+            reverse("submissions:apply", args=[self.service.slug]),
+            reverse("submissions:track"),
+        ):
+            with self.subTest(path=path):
+                self.go(path)
+                self.assertEqual(self.touch_targets_too_small(), [], path)
+
+    # --- inside -----------------------------------------------------------------------------
+
+    def _tab_to(self, target: Any, limit: int = 80) -> None:
+        """Press Tab until ``target`` has the focus (a keyboard user's way there)."""
+        for _press in range(limit):
+            if target.evaluate("e => e === document.activeElement"):
+                return
+            self.page.keyboard.press("Tab")
+        self.fail(f"Tab never reached {target}")
+
+
+class AgencyAdminWalkTests(BrowserTestCase):
+    viewport_width = 1366
+
+    def test_an_agency_admin_edits_the_form_and_sees_the_preview(self) -> None:
+        self.walk(self._admin_walk, "admin-preview")
+
+    def _admin_walk(self) -> None:
+        page = self.page
+        agency = create_agency()
+        service = create_service(agency)
+        admin = create_staff(agency, "agency-admin", Role.ADMIN)
+        admin.is_staff = True
+        admin.save()
+        version = define_permit_workflow(service)
+        self.sign_in_as(admin)
+        # The admin pages of the job: axe at 360 and 1366 px, no sideways scrolling.
+        for name, path in (
+            ("admin-index", reverse("admin:index")),
+            ("admin-services", reverse("admin:catalog_service_changelist")),
+            ("admin-workflow", reverse("admin:workflow_workflowversion_change", args=[version.pk])),
+            ("admin-departments", reverse("admin:workflow_department_changelist")),
+            ("admin-offices", reverse("admin:appointments_office_changelist")),
+        ):
+            self.go(path)
+            self.check(name)
+            if name == "admin-workflow":  # the graph beside the editor
+                expect(page.locator(".wf-graph")).to_be_visible()
+        self.go(reverse("admin:catalog_service_change", args=[service.pk]))
+        expect(page.locator("h1")).to_contain_text("خدمت")
+        self.check("admin-service")
+        frame = page.frame_locator("#form-preview-frame")
+        expect(frame.locator("h1")).to_contain_text("ثبت درخواست: صدور پروانه ساختمانی")
+        expect(frame.get_by_label("نشانی ملک")).to_be_visible()
+        self.shot("admin-service-1366")
+        # Typing a new label redraws the preview (JavaScript), nothing saved.
+        label = page.locator("input[name='form_fields-0-label']")
+        label.fill("نشانی کامل ملک")
+        expect(frame.get_by_label("نشانی کامل ملک")).to_be_visible()
+        self.shot("admin-service-edited-1366")
+        # The preview is the citizen's page: axe finds nothing on it at either width.
+        self.go(reverse("admin:catalog_service_preview", args=[service.pk]))
+        self.check("admin-form-preview")
+        # Without JavaScript the «پیش‌نمایش فرم» button does the same.
+        nojs = self.browser.new_context(java_script_enabled=False, locale="fa-IR")
+        self.addCleanup(nojs.close)
+        nojs.add_cookies(self.context.cookies())  # type: ignore[arg-type]
+        plain = nojs.new_page()
+        plain.goto(
+            self.live_server_url + reverse("admin:catalog_service_change", args=[service.pk])
+        )
+        plain.locator("input[name='form_fields-0-label']").fill("نشانی پستی ملک")
+        plain.get_by_role("button", name="پیش‌نمایش فرم").click()
+        redrawn = plain.frame_locator("#form-preview-frame").get_by_label("نشانی پستی ملک")
+        expect(redrawn).to_be_visible()
+        service.refresh_from_db()
+        self.assertEqual(service.form_fields.get(name="address").label, "نشانی ملک")
+        # Django's own admin pages report inline styles the Content-Security-Policy blocks (at
+        # line 11 of the document, no script named; the pages render, work and pass axe). Only
+        # those are let through here: any other violation still fails the walk (docs/admin.md).
+        self.console_errors = [
+            e for e in self.console_errors if not e.startswith("Applying inline style")
+        ]
