@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "desk.frontdesk",
     "desk.payments",
     "desk.letters",
+    "desk.complaints",
     "desk.notifications",
     "desk.health",
     "desk.operations",
@@ -341,6 +342,10 @@ UPLOADS_PER_CITIZEN_PER_HOUR = env_int("UPLOADS_PER_CITIZEN_PER_HOUR", 30)
 UPLOADS_PER_CITIZEN_PER_DAY = env_int("UPLOADS_PER_CITIZEN_PER_DAY", 100)
 UPLOADS_PER_ADDRESS_PER_HOUR = env_int("UPLOADS_PER_ADDRESS_PER_HOUR", 200)
 UPLOADS_PER_ADDRESS_PER_DAY = env_int("UPLOADS_PER_ADDRESS_PER_DAY", 1000)
+# Complaints, reports and objections one citizen and one client address may file a day
+# (desk/complaints/services.py); an anonymous report counts against the address only.
+COMPLAINTS_PER_CITIZEN_PER_DAY = env_int("COMPLAINTS_PER_CITIZEN_PER_DAY", 5)
+COMPLAINTS_PER_ADDRESS_PER_DAY = env_int("COMPLAINTS_PER_ADDRESS_PER_DAY", 30)
 
 # --- Notifications ---------------------------------------------------------------------------
 SMS_BACKEND = env_choice(

@@ -72,6 +72,7 @@ urlpatterns = [
     path("payments/", include("desk.payments.urls")),
     path("frontdesk/", include("desk.frontdesk.urls")),
     path("letters/", include("desk.letters.urls")),
+    path("complaints/", include("desk.complaints.urls")),
     path("", include("desk.health.urls")),  # healthz/ (load balancers), bench/empty/
     path("admin/", admin.site.urls),
     *SHORT_LINKS,

@@ -25,7 +25,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 from django.http import Http404
 
-from desk.agencies.models import Agency, Role, Staff
+from desk.agencies.models import Agency, OversightLevel, Role, Staff
 
 # --- the things judged --------------------------------------------------------------------------
 
@@ -414,6 +414,83 @@ def may_write_letter(user: object) -> bool:
     return may_apply(user)
 
 
+# --- complaints ----------------------------------------------------------------------------------
+
+
+class ComplaintLike(Protocol):
+    """A complaint, anonymous report or objection (complaints.Complaint)."""
+
+    @property
+    def agency_id(self) -> int: ...
+
+    @property
+    def complainant_id(self) -> int | None: ...
+
+
+def handles_complaints(user: object, agency_id: int | None) -> bool:
+    """The agency's complaint handlers (staff marked «رسیدگی به شکایات») and its managers, who
+    are its head: overdue complaints escalate to them."""
+    staff = staff_for_user(user)
+    return (
+        staff is not None
+        and agency_id is not None
+        and staff.agency_id == agency_id
+        and (staff.handles_complaints or staff.role == Role.MANAGER)
+    )
+
+
+def complaints_visible_to(user: object, path: str = "agency_id") -> Q:
+    """The complaints whose staff pages `user` may open: their agency's, for its handlers."""
+    agency_id = agency_for_staff(user)
+    return Q(**{path: agency_id}) if handles_complaints(user, agency_id) else _nothing()
+
+
+def can_handle_complaint(user: object, complaint: ComplaintLike) -> bool:
+    return handles_complaints(user, complaint.agency_id)
+
+
+def is_complainant(user: object, complaint: ComplaintLike) -> bool:
+    """The citizen who filed it; nobody for an anonymous report (no identity is kept)."""
+    return (
+        complaint.complainant_id is not None
+        and bool(getattr(user, "is_authenticated", False))
+        and complaint.complainant_id == getattr(user, "pk", None)
+    )
+
+
+@dataclass(frozen=True)
+class EvaluatorScope:
+    """Whose appeals and overdue complaints an evaluator sees: every province (national
+    oversight) or one."""
+
+    agency_id: int
+    province: str | None  # None: the whole country
+
+    def rows(self, path: str = "agency__province") -> Q:
+        return Q() if self.province is None else Q(**{path: self.province})
+
+
+def evaluator_scope(user: object) -> EvaluatorScope | None:
+    """Until the oversight issue brings an evaluator role, the evaluators are the staff of an
+    oversight agency in this installation: national oversight sees every agency, provincial
+    oversight the agencies of its province."""
+    staff = staff_for_user(user)
+    if staff is None or not staff.agency.oversight:
+        return None
+    if staff.agency.oversight == OversightLevel.NATIONAL:
+        return EvaluatorScope(agency_id=staff.agency_id, province=None)
+    return EvaluatorScope(agency_id=staff.agency_id, province=staff.agency.province)
+
+
+def may_decide_appeal(user: object, *, agency_id: int, province: str) -> bool:
+    """An appeal against an agency's answer is decided by oversight evaluators, never by the
+    agency itself."""
+    scope = evaluator_scope(user)
+    if scope is None or scope.agency_id == agency_id:
+        return False
+    return scope.province is None or scope.province == province
+
+
 # --- messages (notifications) --------------------------------------------------------------------
 
 
@@ -478,6 +555,7 @@ AGENCY_ADMIN_PERMISSIONS: dict[str, frozenset[AdminAction]] = {
     "payments.payment": READ,
     "payments.paymentevent": READ,
     "letters.register": frozenset({"view", "add", "change"}),
+    "complaints.complaintpolicy": frozenset({"view", "add", "change"}),
 }
 
 

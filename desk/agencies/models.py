@@ -5,6 +5,15 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class OversightLevel(models.TextChoices):
+    """An agency that oversees others (the Administrative and Employment Organization, or its
+    provincial office): its staff decide citizens' appeals until evaluators have a role."""
+
+    NONE = "", _("بدون نقش نظارتی")
+    NATIONAL = "national", _("نظارت ملی")
+    PROVINCIAL = "provincial", _("نظارت استانی")
+
+
 class Agency(models.Model):
     """A government agency (دستگاه اجرایی): the tenant every request and staff member belongs to."""
 
@@ -21,6 +30,9 @@ class Agency(models.Model):
     # Clerks file requests for citizens at the desk; experts too only where the agency says so.
     experts_file_at_desk = models.BooleanField(
         _("کارشناسان هم در میز خدمت حضوری برای شهروند درخواست ثبت کنند"), default=False
+    )
+    oversight = models.CharField(
+        _("نقش نظارتی"), max_length=10, choices=OversightLevel.choices, blank=True, default=""
     )
 
     class Meta:
@@ -48,6 +60,8 @@ class Staff(models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="staff")
     role = models.CharField(_("نقش"), max_length=10, choices=Role.choices)
     title = models.CharField(_("سمت"), max_length=120, blank=True)
+    # The agency's complaint handlers: they see complaints in an inbox of their own.
+    handles_complaints = models.BooleanField(_("رسیدگی به شکایات"), default=False)
     is_active = models.BooleanField(_("فعال"), default=True)
 
     class Meta:

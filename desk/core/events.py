@@ -77,6 +77,16 @@ class SubmissionRejected(SubmissionEvent):
     message: str = ""
 
 
+@dataclass(frozen=True)
+class SubmissionReopened(SubmissionEvent):
+    """A rejected request was opened again (an objection upheld) at ``to_step_id``, given to
+    ``assignee_id``, who is never the person who rejected it."""
+
+    to_step_id: int
+    assignee_id: int
+    reason: str = ""
+
+
 # --- the working calendar (announced by desk.calendars.services) ---------------------------------
 
 
@@ -150,6 +160,7 @@ SUBSCRIBERS: dict[type[Event], tuple[Subscriber, ...]] = {
         # The citizen's open requests are held, or released, with their account.
         Subscriber("desk.submissions.verification.submissions_hold_for_identity"),
     ),
+    SubmissionReopened: (),
     CalendarChanged: (
         # Deadlines of running requests, in chunks (there may be a million).
         Subscriber("desk.submissions.tasks.deadlines_recompute_on_calendar_change", job=True),

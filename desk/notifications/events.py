@@ -71,6 +71,16 @@ LETTER_NUMBER = Placeholder("شماره_نامه", "number", "شماره ثبت 
 LETTER_SUBJECT = Placeholder("موضوع", "subject", "موضوع نامه", "درخواست اصلاح نشانی")
 REFERENCE = Placeholder("شماره_مرجع", "reference", "شماره مرجع بانک", "۱۴۲۵۸۶۹۷۳۰", DIGITS)
 
+# Complaints (desk/complaints): their own tracking code, kind and deadline.
+COMPLAINT_CODE = Placeholder(
+    "کد_پیگیری", "tracking_code", "کد پیگیری شکایت یا اعتراض", _SAMPLE_CODE, DIGITS
+)
+COMPLAINT_KIND = Placeholder("نوع", "kind", "نوع: شکایت، اعتراض به تصمیم، …", "اعتراض به تصمیم")
+COMPLAINT_DUE = Placeholder("موعد", "due_on", "موعد پاسخ (تاریخ شمسی)", _SAMPLE_DAY, DATE)
+COMPLAINT_LINK = Placeholder(
+    "پیوند", "link", "پیوند به صفحه شکایت", "https://desk.example.ir/complaints/418205736910/"
+)
+
 EVENTS: dict[str, Event] = {
     e.slug: e
     for e in [
@@ -216,6 +226,36 @@ EVENTS: dict[str, Event] = {
             "پاسخ پیامکی: راهنما",
             (TRACK_URL,),
             "برای پیگیری، کد رهگیری ۱۲ رقمی درخواست را بفرستید. پیگیری برخط: {نشانی}",
+        ),
+        Event(
+            "complaint_filed",
+            "ثبت شکایت یا اعتراض",
+            (COMPLAINT_KIND, COMPLAINT_CODE, COMPLAINT_DUE, COMPLAINT_LINK, AGENCY),
+            "{نوع} شما ثبت شد.\nکد پیگیری: {کد_پیگیری}\nموعد پاسخ: {موعد}\n{پیوند}\n{دستگاه}",
+        ),
+        Event(
+            "complaint_answered",
+            "پاسخ به شکایت یا اعتراض",
+            (COMPLAINT_KIND, COMPLAINT_CODE, COMPLAINT_LINK, AGENCY),
+            "به {نوع} {کد_پیگیری} پاسخ داده شد. پاسخ و راه تجدیدنظر: {پیوند}\n{دستگاه}",
+        ),
+        Event(
+            "complaint_appealed",
+            "ثبت تجدیدنظرخواهی",
+            (COMPLAINT_KIND, COMPLAINT_CODE, COMPLAINT_LINK),
+            "تجدیدنظرخواهی شما درباره {نوع} {کد_پیگیری} به مرجع نظارت رسید. {پیوند}",
+        ),
+        Event(
+            "complaint_appeal_decided",
+            "رأی مرجع نظارت",
+            (COMPLAINT_KIND, COMPLAINT_CODE, COMPLAINT_LINK),
+            "مرجع نظارت درباره {نوع} {کد_پیگیری} رأی داد: {پیوند}",
+        ),
+        Event(
+            "complaint_escalated",
+            "گذشتن شکایت از موعد پاسخ (به مدیر)",
+            (COMPLAINT_KIND, COMPLAINT_CODE, COMPLAINT_DUE, AGENCY),
+            "{نوع} {کد_پیگیری} تا {موعد} پاسخ داده نشد و به شما ارجاع شد.\n{دستگاه}",
         ),
     ]
 }

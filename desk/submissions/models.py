@@ -211,6 +211,7 @@ class EventKind(models.TextChoices):
     ESCALATED = "escalated", _("از مهلت مرحله گذشت و پیگیری شد")
     DELIVERED = "delivered", _("نتیجه به متقاضی تحویل شد")
     APPOINTMENT = "appointment", _("نوبت حضوری")
+    REOPENED = "reopened", _("اعتراض پذیرفته شد و درخواست دوباره بررسی می‌شود")
 
 
 class TimelineEvent(models.Model):

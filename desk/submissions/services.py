@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from django.core.files import File
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,6 +27,7 @@ from desk.core.events import (
     SubmissionCompleted,
     SubmissionMoved,
     SubmissionRejected,
+    SubmissionReopened,
     SubmissionSubmitted,
     announce,
 )
@@ -48,7 +49,7 @@ from desk.submissions.models import (
 )
 from desk.submissions.quotas import quota_consume
 from desk.workflow.models import Action, Department, Step, StepKind
-from desk.workflow.selectors import staff_may_take, step_actions
+from desk.workflow.selectors import staff_may_take, staff_roles_at, step_actions
 from desk.workflow.services import workflow_start
 
 
@@ -540,6 +541,132 @@ def submission_advance(*, submission_id: int, from_step_id: int, message: str) -
     )
     _notify_status(submission, step_changed=event_kind == EventKind.STEP_CHANGED)
     announce(_moved_event(submission, source=step, actor=None, message=message))
+    return submission
+
+
+def rejection_of(submission: Submission) -> TimelineEvent | None:
+    """The event that rejected the request (its last rejection), with who did it."""
+    return (
+        submission.events.filter(kind=EventKind.REJECTED)
+        .select_related("actor")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def _step_before(submission: Submission, rejection: TimelineEvent) -> Step | None:
+    """The working step the request was at when it was rejected (the last one it reached
+    before the rejection), else the workflow's start."""
+    earlier = (
+        submission.events.filter(created_at__lte=rejection.created_at, pk__lt=rejection.pk)
+        .exclude(step__isnull=True)
+        .exclude(step__kind__in=(StepKind.END_COMPLETED, StepKind.END_REJECTED))
+        .select_related("step")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if earlier is not None and earlier.step is not None:
+        return earlier.step
+    return Step.objects.filter(version_id=submission.workflow_version_id, is_start=True).first()
+
+
+def _candidates_at(submission: Submission, step: Step, *, excluded: int | None) -> list[User]:
+    """Active staff of the request's agency who may work at `step` (its role, in its
+    department), without `excluded` (who rejected it); the least busy first."""
+    staff_rows = (
+        Staff.objects.filter(agency_id=submission.agency_id, is_active=True, user__is_active=True)
+        .exclude(user_id__in=[excluded] if excluded is not None else [])
+        .select_related("user")
+        .prefetch_related("positions")
+        .order_by("pk")
+    )
+    wanted = {step.role} if step.role else {Role.EXPERT}
+    people = [s.user for s in staff_rows if staff_roles_at(s, step.department_id) & wanted]
+    load = {
+        row["assigned_to"]: row["n"]
+        for row in Submission.objects.filter(
+            assigned_to__in=[p.pk for p in people], status__in=(Status.SUBMITTED, Status.IN_REVIEW)
+        )
+        .values("assigned_to")
+        .annotate(n=models.Count("pk"))
+    }
+    return sorted(people, key=lambda p: (load.get(p.pk, 0), p.pk))
+
+
+@dataclass(frozen=True)
+class Reopening:
+    """Where a rejected request would go back to, and to whom it may be given."""
+
+    step: Step | None
+    rejected_by: int | None
+    candidates: list[User]
+
+
+def reopening_for(submission: Submission) -> Reopening:
+    """The step a rejected request was rejected from, and the people who may take it up
+    again there: never whoever rejected it."""
+    rejection = rejection_of(submission)
+    if rejection is None:
+        return Reopening(step=None, rejected_by=None, candidates=[])
+    step = _step_before(submission, rejection)
+    candidates = _candidates_at(submission, step, excluded=rejection.actor_id) if step else []
+    return Reopening(step=step, rejected_by=rejection.actor_id, candidates=candidates)
+
+
+@transaction.atomic
+def submission_reopen(
+    *, submission_id: int, actor: User | None, reason: str, assignee: User | None = None
+) -> Submission:
+    """Open a rejected request again (an objection to the rejection was upheld): back at the
+    step it was rejected from, given to another person who may work there — never the one who
+    rejected it. The days it spent rejected do not count against the agency's deadline."""
+    submission = _lock(submission_id)
+    if submission.status != Status.REJECTED:
+        raise _not_possible_now(submission)
+    reopening = reopening_for(submission)
+    step, candidates = reopening.step, reopening.candidates
+    if step is None:
+        raise ApplicationError(_("مرحله‌ای برای بررسی دوباره این درخواست پیدا نشد."))
+    if assignee is None:
+        assignee = candidates[0] if candidates else None
+    if assignee is None:
+        raise ApplicationError(
+            _("کارشناس دیگری برای بررسی دوباره این درخواست در دستگاه نیست."), field="assignee"
+        )
+    if assignee.pk not in {c.pk for c in candidates}:
+        raise ApplicationError(
+            _("بررسی دوباره را به کسی جز تصمیم‌گیرنده قبلی بسپارید که در این مرحله کار می‌کند."),
+            field="assignee",
+        )
+    calendar = deadlines.calendar_for_agency(submission.agency)
+    if submission.closed_at is not None:
+        waited = calendar.working_days_between(
+            deadlines.tehran_date(submission.closed_at), today_tehran()
+        )
+        submission.paused_days += max(0, waited)
+    submission.current_step = step
+    submission.department_id = step.department_id
+    submission.status = Status.IN_REVIEW
+    submission.assigned_to = assignee
+    submission.closed_at = None
+    submission.escalated_at = None
+    submission.step_started_at = timezone.now()
+    deadlines.refresh(submission, calendar)
+    submission.save()
+    _event_record(
+        submission=submission, kind=EventKind.REOPENED, actor=actor, message=reason, step=step
+    )
+    _notify_status(submission, step_changed=True)
+    announce(
+        SubmissionReopened(
+            submission_id=submission.pk,
+            agency_id=submission.agency_id,
+            actor_id=actor.pk if actor else None,
+            to_step_id=step.pk,
+            assignee_id=assignee.pk,
+            reason=reason,
+        )
+    )
     return submission
 
 

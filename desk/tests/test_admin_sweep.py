@@ -59,6 +59,7 @@ ADMIN_CLASSES: dict[str, str] = {
     "letters.register": SCOPED,
     "payments.gatewayaccount": SCOPED,
     "payments.payment": SCOPED,
+    "complaints.complaintpolicy": SCOPED,
     "notifications.outboundmessage": OPERATORS,
     "notifications.messagetemplate": OPERATORS,
     "notifications.deliveryreceipt": OPERATORS,

@@ -21,6 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.views.generic import RedirectView
 
 from desk.appointments.models import Appointment
+from desk.complaints.models import Complaint
 from desk.letters.models import Letter, LetterReply
 from desk.notifications.models import OutboundMessage
 from desk.payments.models import Charge, Payment
@@ -127,6 +128,22 @@ ROUTES: dict[str, str] = {
     "frontdesk:apply_check": STAFF_OBJECT,
     "frontdesk:receipt": STAFF_OBJECT,
     "frontdesk:hand_over": STAFF_OBJECT,
+    "complaints:start": PUBLIC,
+    # An anonymous report and its follow-up (tracking code + follow-up key) need no account.
+    "complaints:new_report": PUBLIC,
+    "complaints:track_report": PUBLIC,
+    "complaints:new_about_service": CITIZEN,
+    "complaints:mine": CITIZEN,
+    "complaints:new_about_request": CITIZEN_OBJECT,
+    "complaints:new_objection": CITIZEN_OBJECT,
+    "complaints:detail": CITIZEN_OBJECT,
+    "complaints:receipt": CITIZEN_OBJECT,
+    "complaints:appeal": CITIZEN_OBJECT,
+    # Handlers and the head of the agency; oversight evaluators see appeals and the overdue.
+    "complaints:inbox": STAFF,
+    "complaints:staff_detail": STAFF_OBJECT,
+    "complaints:staff_answer": STAFF_OBJECT,
+    "complaints:staff_decide": STAFF_OBJECT,
 }
 
 # How to name agency B's object (or citizen B's) in each route that takes one.
@@ -166,6 +183,14 @@ ARGS: dict[str, Callable[[Side], list[Any]]] = {
     "letters:staff_route": lambda b: [b.extra["letter"].tracking_code],
     "letters:staff_reply": lambda b: [b.extra["letter"].tracking_code],
     "letters:staff_convert": lambda b: [b.extra["letter"].tracking_code],
+    "complaints:new_about_request": lambda b: [b.submission.tracking_code],
+    "complaints:new_objection": lambda b: [b.submission.tracking_code],
+    "complaints:detail": lambda b: [b.extra["complaint"].tracking_code],
+    "complaints:receipt": lambda b: [b.extra["complaint"].tracking_code],
+    "complaints:appeal": lambda b: [b.extra["complaint"].tracking_code],
+    "complaints:staff_detail": lambda b: [b.extra["complaint"].tracking_code],
+    "complaints:staff_answer": lambda b: [b.extra["complaint"].tracking_code],
+    "complaints:staff_decide": lambda b: [b.extra["complaint"].tracking_code],
 }
 
 # POST-only routes that answer every message they may not retry, another agency's included,
@@ -188,6 +213,11 @@ POSTS: dict[str, dict[str, Any]] = {
     "letters:staff_route": {"department": "", "note": "از دستگاه دیگر"},
     "letters:staff_reply": {"body": "پاسخ از دستگاه دیگر", "confirmed": "yes"},
     "letters:staff_convert": {"service": "", "confirmed": "yes"},
+    "complaints:new_about_request": {"about": "request", "text": "از دیگری", "confirm": "1"},
+    "complaints:new_objection": {"text": "از دیگری", "confirm": "1"},
+    "complaints:appeal": {"text": "از دیگری", "confirm": "1"},
+    "complaints:staff_answer": {"outcome": "upheld", "answer": "از دستگاه دیگر", "confirm": "1"},
+    "complaints:staff_decide": {"outcome": "upheld", "decision": "از دستگاه دیگر", "confirm": "1"},
 }
 
 
@@ -263,6 +293,9 @@ class UrlSweepTests(BaseTestCase):
                 "first_downloaded_at", "handed_over_at"
             ),
             Submission.objects.filter(agency=self.b.agency).count(),
+            *Complaint.objects.filter(agency=self.b.agency).values_list(
+                "pk", "state", "outcome", "appealed_at", "appeal_decided_at"
+            ),
             *Charge.objects.filter(pk=self.b.extra["charge"].pk).values_list(
                 "state", "amount", "option_label"
             ),
@@ -329,6 +362,8 @@ class UrlSweepTests(BaseTestCase):
             self.b.appointment.booking_code,
             self.b.message.body,
             self.b.service.title,
+            self.b.extra["complaint"].tracking_code,
+            self.b.extra["complaint"].text,
         ]
         for name in self.names(STAFF):
             args = (

@@ -22,6 +22,7 @@ PREFIXES = {
     "payments": "payments/",
     "frontdesk": "frontdesk/",
     "letters": "letters/",
+    "complaints": "complaints/",
     "health": "",
     "admin": "admin/",
 }

@@ -25,6 +25,8 @@ from desk.appointments.models import (
 )
 from desk.calendars.models import Closure, OfficeHours, WeeklyDaysOff
 from desk.catalog.models import Service
+from desk.complaints import services as complaint_services
+from desk.complaints.models import About, Complaint, ComplaintPolicy, Kind
 from desk.delivery.models import IssuedDocument
 from desk.letters import services as letter_services
 from desk.letters.models import Letter, LetterReply, Register
@@ -147,6 +149,7 @@ def build_side(agency: Agency, tag: str, key: str, citizen: User, root: User) ->
     )
     charge, payment = _payment(submission, tag, key)
     letter, reply = _letter(agency, citizen, tag)
+    complaint = _complaint(submission, manager, tag)
     return Side(
         agency=agency,
         admin=admin,
@@ -159,7 +162,13 @@ def build_side(agency: Agency, tag: str, key: str, citizen: User, root: User) ->
         document=document,
         message=message,
         clerk=clerk,
-        extra={"charge": charge, "payment": payment, "letter": letter, "reply": reply},
+        extra={
+            "charge": charge,
+            "payment": payment,
+            "letter": letter,
+            "reply": reply,
+            "complaint": complaint,
+        },
     )
 
 
@@ -214,6 +223,24 @@ def _letter(agency: Agency, citizen: User, tag: str) -> tuple[Letter, LetterRepl
         verification_code=f"{uuid.uuid4().int % 10**15:015d}",
     )
     return letters[0], reply
+
+
+def _complaint(submission: Submission, manager: User, tag: str) -> Complaint:
+    """The agency's complaint policy and an objection-like complaint about the request, filed
+    by its applicant, answered by the agency (its manager handles complaints) and appealed:
+    every staff and citizen page of it has something to show."""
+    ComplaintPolicy.objects.create(agency=submission.agency, answer_days=10)
+    complaint = complaint_services.complaint_file(
+        kind=Kind.COMPLAINT,
+        about=About.REQUEST,
+        citizen=submission.applicant,
+        submission=submission,
+        text=f"شکایت {tag}",
+    ).complaint
+    complaint_services.complaint_answer(
+        complaint_id=complaint.pk, actor=manager, answer=f"پاسخ {tag}", outcome="dismissed"
+    )
+    return Complaint.objects.get(pk=complaint.pk)
 
 
 def _document(submission: Submission, issuer: User) -> IssuedDocument:
