@@ -118,7 +118,7 @@ class AttachmentForm(forms.Form):
     (a file cannot ride along in the hidden answers)."""
 
     document = DocumentField(
-        label=_("پیوست (اختیاری)"),
+        label=_("پیوست"),
         required=False,
         help_text=_("PDF، JPG یا PNG؛ مثلاً تصویر رسید یا نامه."),
     )

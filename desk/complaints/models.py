@@ -38,9 +38,9 @@ class Kind(models.TextChoices):
 
 
 class About(models.TextChoices):
-    REQUEST = "request", _("یک درخواست")
-    SERVICE = "service", _("یک خدمت")
-    STAFF = "staff", _("رفتار یک کارمند")
+    REQUEST = "request", _("درخواست")
+    SERVICE = "service", _("خدمت")
+    STAFF = "staff", _("رفتار کارمند")
 
 
 class State(models.TextChoices):

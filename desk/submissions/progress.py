@@ -67,9 +67,13 @@ def next_step_for(submission: Submission) -> NextStep:
     if status == Status.REJECTED:
         return NextStep(
             now=_("درخواست شما رد شد. علت در همین صفحه آمده است."),
-            todo=_("اگر با این تصمیم موافق نیستید، می‌توانید شکایت کنید."),
-            link_label=_("شیوه شکایت"),
-            link=reverse("catalog:service_detail", args=[submission.service.slug]) + "#complaints",
+            todo=_(
+                "اگر با این تصمیم موافق نیستید، در مهلت اعتراض کنید تا کارشناس دیگری آن را"
+                " دوباره بررسی کند."
+            ),
+            link_label=_("اعتراض یا شکایت"),
+            # The complaints box of the request page (desk/complaints/templatetags).
+            link=act_path(submission) + "#complaints-panel",
         )
     if step is not None and step.kind == StepKind.PAYMENT:
         return _payment(submission)

@@ -59,7 +59,8 @@ class LoadDemoTests(TestCase):
         cls.output = load_demo()
 
     def test_it_creates_agencies_with_published_services(self) -> None:
-        agencies = Agency.objects.filter(is_active=True)
+        # The oversight body offers no services: it decides complaints' appeals.
+        agencies = Agency.objects.filter(is_active=True, oversight="")
         self.assertGreaterEqual(agencies.count(), 3)
         for agency in agencies:
             with self.subTest(agency=agency.slug):
@@ -101,7 +102,8 @@ class LoadDemoTests(TestCase):
         self.assertTrue(services_search(query="مسکونی").filter(slug="gas-connection").exists())
 
     def test_it_lets_every_staff_member_sign_in_with_the_demo_password(self) -> None:
-        for agency in Agency.objects.all():
+        # The oversight body (complaints' appeals) has only its evaluator.
+        for agency in Agency.objects.filter(oversight=""):
             roles = set(agency.staff.values_list("role", flat=True))
             self.assertEqual(roles, set(Role.values), agency.slug)
         for staff in Staff.objects.select_related("user"):
@@ -139,6 +141,18 @@ class LoadDemoTests(TestCase):
                 )
         completed = citizen.submissions.get(status=Status.COMPLETED)
         self.assertTrue(completed.attachments.filter(kind="result").exists())
+
+    def test_it_adds_a_complaint_handler_an_evaluator_and_complaints(self) -> None:
+        from desk.complaints.models import Complaint, Kind
+
+        handler = Staff.objects.get(user__username="tehran6-complaints")
+        self.assertTrue(handler.handles_complaints)
+        self.assertEqual(
+            Staff.objects.get(user__username="aeo-evaluator").agency.oversight, "national"
+        )
+        kinds = set(Complaint.objects.values_list("kind", flat=True))
+        self.assertEqual(kinds, {Kind.COMPLAINT, Kind.REPORT, Kind.OBJECTION})
+        self.assertIsNone(Complaint.objects.get(kind=Kind.REPORT).complainant_id)
 
     def test_it_changes_nothing_when_run_again(self) -> None:
         before = {model.__name__: model._default_manager.count() for model in COUNTED}

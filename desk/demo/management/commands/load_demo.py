@@ -31,6 +31,7 @@ from desk.catalog.models import (
     ServiceStep,
 )
 from desk.delivery.services import document_issue
+from desk.demo import complaints as demo_complaints
 from desk.demo import data as demo
 from desk.lib.persian import to_persian_digits
 from desk.lib.validators import display_mobile
@@ -93,6 +94,12 @@ class Command(BaseCommand):
                         prefix=spec["username_prefix"],
                         password=password,
                     )
+            demo_complaints.oversight_upsert()
+            for slug, person in demo_complaints.STAFF:
+                staff_upsert(
+                    person, agency=Agency.objects.get(slug=slug), prefix="", password=password
+                )
+            demo_complaints.handler_mark(agencies[demo_complaints.MUNICIPALITY])
             superuser_upsert(password)
             demo_authenticators_upsert()
             for slug, spec in demo.WORKFLOWS.items():
@@ -105,6 +112,7 @@ class Command(BaseCommand):
             citizen = citizen_upsert()
             if not citizen.submissions.exists():
                 requests_create(citizen)
+            demo_complaints.complaints_create(citizen)
         call_command("load_demo_appointments", verbosity=0)
         call_command("load_demo_letters", verbosity=0)
         self.stdout.write(sign_in_text(citizen, known))
@@ -353,6 +361,12 @@ def sign_in_text(citizen: User, password: str) -> str:
         f"   گذرواژه همه حساب‌ها (password for every account):  {password}",
     ]
     lines += staff_lines()
+    lines.append("   شکایت‌ها (complaints: handler, second expert, oversight evaluator)")
+    for _slug, person in demo_complaints.STAFF:
+        lines.append(
+            f"     {person['username']:<20} {person['role']:<8} {person['title']} — "
+            f"{person['first_name']} {person['last_name']}"
+        )
     lines += [
         "",
         " ورود دومرحله‌ای (two-factor sign-in): راهبر سامانه، راهبران دستگاه‌ها و مدیران پس از",
