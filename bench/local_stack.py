@@ -111,12 +111,15 @@ def stack(env: dict[str, str], *, bind: str, workers: int = 2) -> Iterator[dict[
         check=True,
         timeout=300,
     )
+    # The server's log goes to a file: a pipe nobody reads fills at 64 KB (a Redis outage logs
+    # a warning per request) and then blocks every worker in its next log write.
+    log = open(Path(var_dir) / "gunicorn.log", "wb")  # noqa: SIM115 - closed below
     server = subprocess.Popen(
         [str(Path(PYTHON).parent / "gunicorn"), "-c", "deploy/gunicorn.conf.py", "desk.wsgi"],
         cwd=ROOT,
         env=full,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log,
     )
     try:
         wait_until(lambda: Client(bind).get("/healthz/")[0] in (200, 503), 240, "gunicorn")
@@ -127,6 +130,10 @@ def stack(env: dict[str, str], *, bind: str, workers: int = 2) -> Iterator[dict[
             server.wait(timeout=40)
         except subprocess.TimeoutExpired:
             server.kill()
+        log.close()
+        kept = os.environ.get("STACK_LOG")
+        if kept:
+            shutil.copyfile(Path(var_dir) / "gunicorn.log", kept)
         shutil.rmtree(var_dir, ignore_errors=True)
 
 

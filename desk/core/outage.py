@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
+import time
 from collections.abc import Callable
 
 from django.db import InterfaceError, OperationalError
@@ -31,6 +33,27 @@ RETRY_AFTER_SECONDS = 30
 # sign-in pages (a one-time code is a secret there, though "code" is a tracking code elsewhere).
 _SECRET_FIELDS = ("csrfmiddlewaretoken", "password", "token", "otp", "totp", "secret")
 _SIGN_IN_NAMESPACES = {"accounts", "admin"}
+
+
+# One warning per kind and process every WARN_EVERY_SECONDS while a backend is down: a 30-second
+# Redis outage under load is thousands of requests, and a log line each drowns the journal.
+WARN_EVERY_SECONDS = 60.0
+_warned: dict[str, tuple[float, int]] = {}
+_warned_lock = threading.Lock()
+
+
+def warn_degraded(log: logging.Logger, message: str, *args: object) -> None:
+    """Log ``message`` (a %-template; the template is the kind) at most once per
+    WARN_EVERY_SECONDS in this process, with how many were held back since the last one."""
+    now = time.monotonic()
+    with _warned_lock:
+        last, held = _warned.get(message, (-WARN_EVERY_SECONDS, 0))
+        if now - last < WARN_EVERY_SECONDS:
+            _warned[message] = (last, held + 1)
+            return
+        _warned[message] = (now, 0)
+    suffix = f" ({held} more since the last warning)" if held else ""
+    log.warning(message + suffix, *args)
 
 
 def is_outage(exc: BaseException | None) -> bool:

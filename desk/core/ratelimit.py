@@ -17,7 +17,7 @@ from django.core.cache import BaseCache, caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
 
-from desk.core.outage import CACHE_ERRORS
+from desk.core.outage import CACHE_ERRORS, warn_degraded
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +38,7 @@ def hit(
     except CACHE_ERRORS:
         if on_outage == "closed":
             raise
-        logger.warning("rate limit %s counted in this process: the shared cache is down", key)
+        warn_degraded(logger, "rate limits counted in this process: the shared cache is down")
         return _hit(_local, key=key, limit=limit, window_seconds=window_seconds)
 
 

@@ -25,6 +25,8 @@ from typing import Any
 from django.conf import settings
 from django.contrib.sessions.backends.cached_db import SessionStore as CachedDBStore
 
+from desk.core.outage import warn_degraded
+
 logger = logging.getLogger(__name__)
 
 
@@ -36,7 +38,7 @@ class SessionStore(CachedDBStore):
         try:
             self._cache.set(self.cache_key, data, self._cache_seconds(expiry_age))
         except Exception:  # the cache is a copy: the database holds the session
-            logger.warning("session cache unavailable; the session is read from the database")
+            warn_degraded(logger, "session cache unavailable; the session is read from the database")
 
     def load(self) -> dict[str, Any]:
         try:
@@ -75,7 +77,7 @@ class SessionStore(CachedDBStore):
         try:
             self._cache.delete(self.cache_key_prefix + key)
         except Exception:
-            logger.warning("session cache unavailable; an old copy expires by itself")
+            warn_degraded(logger, "session cache unavailable; an old copy expires by itself")
 
     def flush(self) -> None:
         """Sign-out: the cached copy goes first, or nothing does (see the module docstring)."""

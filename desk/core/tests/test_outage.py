@@ -4,6 +4,7 @@ whatever cannot go on answers the Persian 503 page with what was typed kept, nev
 
 from __future__ import annotations
 
+import logging
 import sys
 from unittest import mock
 
@@ -13,7 +14,7 @@ from django.test import RequestFactory, override_settings
 from django.urls import reverse
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from desk.core import ratelimit
+from desk.core import outage, ratelimit
 from desk.core.cache import generation_bump, generation_cached
 from desk.core.outage import server_error
 from desk.lib import tracking
@@ -145,3 +146,43 @@ class UnavailablePageTests(BaseTestCase):
     def test_the_dead_redis_really_is_unreachable(self) -> None:
         with override_settings(CACHES=DEAD_REDIS), self.assertRaises(RedisConnectionError):
             caches["default"].get("anything")
+
+
+class OutageWarningsTests(BaseTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        outage._warned.clear()
+        ratelimit._local.clear()
+
+    @override_settings(SESSION_ENGINE=SESSIONS, TRACKING_LOOKUPS_PER_IP_PER_HOUR=100)
+    def test_an_outage_under_load_logs_one_warning_per_kind_not_one_per_request(self) -> None:
+        self.client.force_login(self.citizen)
+        with override_settings(CACHES=DEAD_REDIS), self.assertLogs("desk.core", "WARNING") as logs:
+            for _ in range(5):
+                self.assertEqual(self.client.get(MY).status_code, 200)
+                self.client.post(
+                    reverse("submissions:track"),
+                    {"code": tracking.generate(), "national_code": "0084575948"},
+                )
+        kinds = sorted(line.split(":", 2)[2] for line in logs.output)
+        self.assertEqual(
+            kinds,
+            [
+                "rate limits counted in this process: the shared cache is down",
+                "session cache unavailable; the session is read from the database",
+            ],
+        )
+
+    def test_the_warning_comes_back_after_the_interval_with_the_count_held_back(self) -> None:
+        log = logging.getLogger("desk.core.sessions")
+        with self.assertLogs(log, "WARNING") as logs:
+            with mock.patch.object(outage.time, "monotonic", return_value=1000.0):
+                for _ in range(4):
+                    outage.warn_degraded(log, "cache down")
+            later = 1000.0 + outage.WARN_EVERY_SECONDS
+            with mock.patch.object(outage.time, "monotonic", return_value=later):
+                outage.warn_degraded(log, "cache down")
+        self.assertEqual(
+            [line.split(":", 2)[2] for line in logs.output],
+            ["cache down", "cache down (3 more since the last warning)"],
+        )
