@@ -2,10 +2,13 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.forms import ModelForm
+from django.http import HttpRequest
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from desk.accounts.models import User
+from desk.accounts.services import staff_deactivate
 
 # django-otp's own admins would show every person's authenticator key (and a QR code of it) to
 # any superuser. Devices are managed by their owner at /accounts/staff/two-factor/ and reset by an
@@ -27,3 +30,9 @@ class UserAdmin(BaseUserAdmin):
 
     def has_module_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
         return request.user.is_superuser
+
+    def save_model(self, request: HttpRequest, obj: User, form: ModelForm, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            # Unchecking «فعال» ends every session of the person now, not at their next click.
+            staff_deactivate(user=obj)

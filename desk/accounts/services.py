@@ -268,13 +268,15 @@ def _refuse(*, username: str, ip: str | None, user: User | None = None, reason: 
 
 
 @transaction.atomic
-def staff_deactivate(*, user: User) -> int:
-    """Deactivate a staff member (account and staff record) and end all their sessions now.
+def staff_deactivate(*, user: User, account: bool = True) -> int:
+    """Deactivate a staff member (their staff record, and their account unless ``account`` is
+    False: the admin's staff row alone) and end all their sessions now.
 
     Returns the number of sessions ended. A session the registry does not know (signed in
     before it existed) still ends on its next request: the middleware checks both flags."""
-    User.objects.filter(pk=user.pk).update(is_active=False)
-    user.is_active = False
+    if account:
+        User.objects.filter(pk=user.pk).update(is_active=False)
+        user.is_active = False
     Staff.objects.filter(user=user).update(is_active=False)
     ended = staff_sessions_end(user=user)
     record_sign_in_event(

@@ -16,9 +16,16 @@ from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db.models import ForeignKey, ManyToManyField, Model, QuerySet
-from django.forms import BaseInlineFormSet, ModelChoiceField, ModelForm, ModelMultipleChoiceField
+from django.forms import (
+    BaseFormSet,
+    BaseInlineFormSet,
+    ModelChoiceField,
+    ModelForm,
+    ModelMultipleChoiceField,
+)
 from django.http import HttpRequest
 
+from desk.accounts.services import staff_deactivate
 from desk.agencies import access
 from desk.agencies.models import Agency, Staff
 from desk.core.cache import AGENCIES_GENERATION, GenerationBumpingAdmin
@@ -303,6 +310,18 @@ class AgencyAdmin(GenerationBumpingAdmin, OperatorsOnlyAdmin):
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [StaffInline]
+
+    def save_formset(
+        self, request: HttpRequest, form: ModelForm, formset: BaseFormSet, change: bool
+    ) -> None:
+        super().save_formset(request, form, formset, change)
+        if formset.model is not Staff:  # type: ignore[attr-defined]
+            return
+        for row in formset.forms:
+            staff = row.instance
+            if staff.pk and "is_active" in row.changed_data and not staff.is_active:
+                # A staff row unchecked: their sessions end now; the account itself stays.
+                staff_deactivate(user=staff.user, account=False)
 
     def save_model(self, request: HttpRequest, obj: Agency, form: ModelForm, change: bool) -> None:
         super().save_model(request, obj, form, change)

@@ -38,7 +38,9 @@ class SessionStore(CachedDBStore):
         try:
             self._cache.set(self.cache_key, data, self._cache_seconds(expiry_age))
         except Exception:  # the cache is a copy: the database holds the session
-            warn_degraded(logger, "session cache unavailable; the session is read from the database")
+            warn_degraded(
+                logger, "session cache unavailable; the session is read from the database"
+            )
 
     def load(self) -> dict[str, Any]:
         try:

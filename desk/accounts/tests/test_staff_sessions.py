@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from importlib import import_module
+from typing import Any
 from unittest.mock import patch
 from urllib.parse import urlencode
 
@@ -12,9 +13,12 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from desk.accounts.models import StaffSession
+from desk.accounts.audit import SignInEvent
+from desk.accounts.models import StaffSession, User
 from desk.accounts.services import staff_deactivate
-from desk.test import BaseTestCase
+from desk.audit.models import AuditEntry
+from desk.catalog.tests.test_admin_scope import _admin_post_data
+from desk.test import BaseTestCase, DeskClient
 
 LOGIN = reverse("accounts:staff_login")
 INBOX = reverse("submissions:inbox")
@@ -123,3 +127,65 @@ class DeactivationTests(BaseTestCase):
         self.expert.staff.is_active = True
         self.expert.staff.save()
         self.check_next_request_signed_out("user")
+
+
+class DeactivationInTheAdminTests(BaseTestCase):
+    """An operator unchecks «فعال» in the admin: the person's sessions end at that moment."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.root = User.objects.create_superuser("root", password=PASSWORD)
+        self.expert_client = DeskClient()
+        r = self.expert_client.post(LOGIN, {"username": "expert", "password": PASSWORD})
+        self.assertRedirects(r, INBOX)
+        self.expert_key = self.expert_client.session.session_key or ""
+
+    def session_exists(self, key: str) -> bool:
+        return bool(import_module(settings.SESSION_ENGINE).SessionStore().exists(key))
+
+    def save_in_admin(self, url: str, **changes: Any) -> None:
+        self.client.force_login(self.root)
+        data = _admin_post_data(self.client.get(url))
+        joined = data.pop("date_joined", None)  # a split date and time in the admin
+        if joined is not None:
+            data.update(date_joined_0=f"{joined:%Y-%m-%d}", date_joined_1=f"{joined:%H:%M:%S}")
+        for name, value in changes.items():
+            if value is False:
+                data.pop(name, None)
+            else:
+                data[name] = value
+        r = self.client.post(url, data)
+        errors = r.context and r.context["adminform"].form.errors
+        self.assertEqual(r.status_code, 302, errors)
+
+    def assert_signed_out(self) -> None:
+        self.assertFalse(self.session_exists(self.expert_key))
+        self.assertFalse(StaffSession.objects.filter(user=self.expert).exists())
+        self.assertEqual(self.expert_client.get(INBOX).status_code, 302)
+        ended = AuditEntry.objects.get(action=SignInEvent.SESSIONS_ENDED.value)
+        self.assertEqual(ended.details["sessions"], 1)
+
+    def test_unchecking_the_account_in_the_user_admin_ends_every_session(self) -> None:
+        self.assertTrue(self.session_exists(self.expert_key))
+        url = reverse("admin:accounts_user_change", args=[self.expert.pk])
+        self.save_in_admin(url, is_active=False)
+        self.assert_signed_out()
+        self.expert.refresh_from_db()
+        self.assertFalse(self.expert.is_active)
+        self.assertFalse(self.expert.staff.is_active)
+
+    def test_unchecking_the_staff_row_in_the_agency_admin_ends_every_session(self) -> None:
+        url = reverse("admin:agencies_agency_change", args=[self.agency.pk])
+        self.client.force_login(self.root)
+        data = _admin_post_data(self.client.get(url))
+        row = next(k for k, v in data.items() if k.endswith("-user") and v == self.expert.pk)
+        self.save_in_admin(url, **{row.replace("-user", "-is_active"): False})
+        self.assert_signed_out()
+        self.expert.refresh_from_db()
+        self.assertFalse(self.expert.staff.is_active)
+        self.assertTrue(self.expert.is_active)  # the account itself stays: only the staff row
+
+    def test_saving_an_active_person_unchanged_ends_nothing(self) -> None:
+        self.save_in_admin(reverse("admin:accounts_user_change", args=[self.expert.pk]))
+        self.assertTrue(self.session_exists(self.expert_key))
+        self.assertEqual(self.expert_client.get(INBOX).status_code, 200)

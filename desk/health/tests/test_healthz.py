@@ -1,14 +1,20 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 from unittest import mock
 
 from django.test import TestCase, override_settings
 from django.urls import reverse
 
 from desk.health import checks
+from desk.lib.antivirus import EICAR
+from desk.lib.tests.test_antivirus import TinyClamd
+from desk.submissions.tests.test_upload_safety import unused_port
 
 LOGGER = "desk.health.checks"
+# The tests run with the fake antivirus configured (desk/test.py), so it is checked too.
+EVERY_CHECK = {"database", "queue", "storage", "antivirus"}
 
 
 class HealthzTests(TestCase):
@@ -19,7 +25,7 @@ class HealthzTests(TestCase):
         self.assertEqual(r.status_code, 200)
         body = r.json()
         self.assertTrue(body["ok"])
-        self.assertEqual(set(body["checks"]), {"database", "queue", "storage"})
+        self.assertEqual(set(body["checks"]), EVERY_CHECK)
         for name, check in body["checks"].items():
             with self.subTest(check=name):
                 self.assertTrue(check["ok"])
@@ -116,7 +122,7 @@ class HealthzDetailTests(TestCase):
 
     def test_a_probe_on_this_machine_sees_every_check(self) -> None:
         r = self.client.get(self.url, REMOTE_ADDR="::1")
-        self.assertEqual(set(r.json()["checks"]), {"database", "queue", "storage"})
+        self.assertEqual(set(r.json()["checks"]), EVERY_CHECK)
 
     def test_the_token_shows_the_details_to_a_remote_probe(self) -> None:
         r = self.client.get(
@@ -124,7 +130,7 @@ class HealthzDetailTests(TestCase):
             REMOTE_ADDR="203.0.113.9",
             HTTP_X_HEALTHZ_TOKEN="a-token-of-at-least-24-characters",
         )
-        self.assertEqual(set(r.json()["checks"]), {"database", "queue", "storage"})
+        self.assertEqual(set(r.json()["checks"]), EVERY_CHECK)
 
     def test_a_wrong_token_shows_nothing_more(self) -> None:
         r = self.client.get(
@@ -137,3 +143,64 @@ class HealthzDetailTests(TestCase):
 
 def _boom() -> dict[str, object]:
     raise ConnectionError("db.internal:5432 refused")
+
+
+@override_settings(HEALTHZ_TOKEN="a-token-of-at-least-24-characters")
+class AntivirusHealthTests(TestCase):
+    """With ClamAV configured, /healthz/ asks clamd (here a tiny one speaking its protocol) to
+    find the EICAR test file; the details stay behind the token like the other checks'."""
+
+    url = reverse("health:healthz")
+    token = {"X-Healthz-Token": "a-token-of-at-least-24-characters"}
+
+    def clamd(self, **options: object) -> TinyClamd:
+        clamd = TinyClamd(**options)  # type: ignore[arg-type]
+        self.addCleanup(clamd.close)
+        return clamd
+
+    def get(self, **settings: object) -> Any:
+        with self.settings(ANTIVIRUS_BACKEND="clamav", CLAMAV_SOCKET="", **settings):
+            return self.client.get(self.url, REMOTE_ADDR="203.0.113.9", headers=self.token)
+
+    def test_a_clamd_that_finds_eicar_is_reported_healthy_with_the_token(self) -> None:
+        clamd = self.clamd()
+        r = self.get(CLAMAV_HOST="127.0.0.1", CLAMAV_PORT=clamd.port)
+        self.assertEqual(r.status_code, 200)
+        antivirus = r.json()["checks"]["antivirus"]
+        self.assertEqual(antivirus["backend"], "clamav")
+        self.assertTrue(antivirus["ok"])
+        self.assertTrue(antivirus["required"])
+        self.assertEqual(clamd.commands, [b"zINSTREAM"])
+        self.assertEqual(clamd.payloads, [EICAR])
+
+    def test_a_clamd_that_is_down_fails_the_health_check(self) -> None:
+        with self.assertLogs(LOGGER, "ERROR"):
+            r = self.get(
+                CLAMAV_HOST="127.0.0.1", CLAMAV_PORT=unused_port(), CLAMAV_TIMEOUT_SECONDS=1
+            )
+        self.assertEqual(r.status_code, 503)
+        self.assertEqual(r.json()["checks"]["antivirus"]["error"], "ScannerUnavailable")
+
+    def test_a_stranger_sees_only_the_verdict(self) -> None:
+        with (
+            self.settings(
+                ANTIVIRUS_BACKEND="clamav", CLAMAV_HOST="127.0.0.1", CLAMAV_PORT=unused_port()
+            ),
+            self.assertLogs(LOGGER, "ERROR"),
+        ):
+            r = self.client.get(self.url, REMOTE_ADDR="203.0.113.9")
+        self.assertEqual(r.status_code, 503)
+        self.assertEqual(r.json(), {"ok": False})
+
+    def test_when_uploads_may_go_on_unscanned_a_down_clamd_is_reported_but_not_fatal(self) -> None:
+        with self.assertLogs(LOGGER, "ERROR"):
+            r = self.get(
+                CLAMAV_HOST="127.0.0.1", CLAMAV_PORT=unused_port(), ANTIVIRUS_FAIL_OPEN=True
+            )
+        self.assertEqual(r.status_code, 200)
+        self.assertFalse(r.json()["checks"]["antivirus"]["ok"])
+
+    def test_without_an_antivirus_there_is_no_antivirus_check(self) -> None:
+        with self.settings(ANTIVIRUS_BACKEND="none"):
+            r = self.client.get(self.url, headers=self.token)
+        self.assertNotIn("antivirus", r.json()["checks"])

@@ -35,6 +35,23 @@ class DeployFilesTest(SimpleTestCase):
         self.assertEqual(worker["stop_signal"], "SIGINT")
         self.assertEqual(worker["stop_grace_period"], "60s")
 
+    def test_compose_scans_uploads_with_clamd_and_keeps_sessions_across_a_redis_restart(
+        self,
+    ) -> None:
+        compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text("utf-8"))
+        services = compose["services"]
+
+        self.assertTrue(services["clamav"]["image"].startswith("clamav/clamav:"))
+        self.assertNotIn("ports", services["clamav"])  # never published outside the network
+        for name in ("web", "worker"):
+            env = services[name]["environment"]
+            self.assertEqual(env["ANTIVIRUS_BACKEND"], "clamav")
+            self.assertEqual(env["CLAMAV_HOST"], "clamav")
+            self.assertEqual(env["CLAMAV_PORT"], "3310")
+            self.assertIn("clamav", services[name]["depends_on"])
+            # The default, cached_db: a session held only in Redis would end with a restart.
+            self.assertNotIn("SESSION_BACKEND", env)
+
     def test_the_image_has_weasyprints_libraries_and_leaves_secrets_out(self) -> None:
         dockerfile = (ROOT / "deploy" / "Dockerfile").read_text("utf-8")
         ignored = (ROOT / ".dockerignore").read_text("utf-8").split()
