@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "desk.payments",
     "desk.letters",
     "desk.complaints",
+    "desk.surveys",
     "desk.notifications",
     "desk.health",
     "desk.operations",
@@ -391,7 +392,9 @@ if SMS_WEBHOOK_TOKEN and len(SMS_WEBHOOK_TOKEN) < 24:
 SMS_INBOUND_POLL = env_bool("SMS_INBOUND_POLL", True)
 SMS_INBOUND_LINES = env_list("SMS_INBOUND_LINES", SMS_SENDER)
 SMS_INBOUND_REPLIES_PER_HOUR = env_int("SMS_INBOUND_REPLIES_PER_HOUR", 5)
-INBOUND_SMS_HANDLER = env_str("INBOUND_SMS_HANDLER", "desk.submissions.inbound.status_reply")
+# A digit 1–5 from a citizen with an open survey invitation answers it; anything else is the
+# status reply (desk.submissions.inbound.status_reply).
+INBOUND_SMS_HANDLER = env_str("INBOUND_SMS_HANDLER", "desk.surveys.inbound.reply")
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
@@ -501,6 +504,14 @@ PAYMENT_ZARINPAL_SANDBOX = env_bool("PAYMENT_ZARINPAL_SANDBOX", False)
 # A payment left at the gateway this long is verified again (or expired) by the job.
 PAYMENT_PENDING_MINUTES = env_int("PAYMENT_PENDING_MINUTES", 30)
 PAYMENT_UNKNOWN_GIVE_UP_HOURS = env_int("PAYMENT_UNKNOWN_GIVE_UP_HOURS", 72)
+
+# --- Surveys (docs/surveys.md) ---------------------------------------------------------------
+SURVEY_INVITATION_DAYS = env_int("SURVEY_INVITATION_DAYS", 30)  # the link works this long
+SURVEY_CHANGE_DAYS = env_int("SURVEY_CHANGE_DAYS", 7)  # a response may be changed this long
+SURVEY_REMIND_AFTER_DAYS = env_int("SURVEY_REMIND_AFTER_DAYS", 3)  # one reminder, after this
+# A month whose share of «felt the need for connections» passes this is reported to managers.
+SURVEY_RED_FLAG_PERCENT = env_int("SURVEY_RED_FLAG_PERCENT", 10)
+SURVEY_RED_FLAG_MIN_ANSWERS = env_int("SURVEY_RED_FLAG_MIN_ANSWERS", 20)
 
 # --- API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

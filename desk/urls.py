@@ -15,6 +15,7 @@ from django.views.generic import RedirectView
 from desk.accounts.views import admin_login
 from desk.notifications import views as notification_views
 from desk.submissions import views as submission_views
+from desk.surveys import views as survey_views
 
 admin.site.site_header = _("میز خدمت — مدیریت")
 admin.site.site_title = _("میز خدمت")
@@ -60,6 +61,7 @@ LEGACY_WEBHOOKS = [
 # Texted to people, where every character counts: kept out of the prefixes on purpose.
 SHORT_LINKS = [
     path("r/<digits:code>/", submission_views.short, name="short_link"),
+    path("s/<slug:token>/", survey_views.short, name="survey_short"),
 ]
 
 urlpatterns = [
@@ -73,6 +75,7 @@ urlpatterns = [
     path("frontdesk/", include("desk.frontdesk.urls")),
     path("letters/", include("desk.letters.urls")),
     path("complaints/", include("desk.complaints.urls")),
+    path("surveys/", include("desk.surveys.urls")),
     path("", include("desk.health.urls")),  # healthz/ (load balancers), bench/empty/
     path("admin/", admin.site.urls),
     *SHORT_LINKS,

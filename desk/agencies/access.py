@@ -489,6 +489,39 @@ def may_decide_appeal(user: object, *, agency_id: int, province: str) -> bool:
     if scope is None or scope.agency_id == agency_id:
         return False
     return scope.province is None or scope.province == province
+# --- satisfaction surveys ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SurveyScope:
+    """Whose survey results a person sees: one agency's, or every agency's (operators, and
+    oversight when it comes); and whether they may read the citizens' free-text answers."""
+
+    agency_id: int | None
+    may_read_comments: bool
+
+    @property
+    def agency_ids(self) -> list[int] | None:
+        return None if self.agency_id is None else [self.agency_id]
+
+
+def survey_results_scope(user: object) -> SurveyScope | None:
+    """Managers and agency admins see their agency's results; only its managers read the
+    free text (citizens write it for the people who run the agency). Operators see every
+    agency's figures, never the free text. None for anyone else."""
+    staff = staff_for_user(user)
+    if staff is not None:
+        if staff.role not in (Role.MANAGER, Role.ADMIN):
+            return None
+        return SurveyScope(agency_id=staff.agency_id, may_read_comments=staff.role == Role.MANAGER)
+    if is_operator(user):
+        return SurveyScope(agency_id=None, may_read_comments=False)
+    return None
+
+
+def may_read_survey_comments(user: object, agency_id: int) -> bool:
+    """The free-text answers about agency ``agency_id``: its managers only."""
+    return has_role(user, Role.MANAGER) and is_staff_of(user, agency_id)
 
 
 # --- messages (notifications) --------------------------------------------------------------------
@@ -556,6 +589,7 @@ AGENCY_ADMIN_PERMISSIONS: dict[str, frozenset[AdminAction]] = {
     "payments.paymentevent": READ,
     "letters.register": frozenset({"view", "add", "change"}),
     "complaints.complaintpolicy": frozenset({"view", "add", "change"}),
+    "surveys.servicesurvey": ALL,
 }
 
 

@@ -80,6 +80,9 @@ COMPLAINT_DUE = Placeholder("موعد", "due_on", "موعد پاسخ (تاریخ
 COMPLAINT_LINK = Placeholder(
     "پیوند", "link", "پیوند به صفحه شکایت", "https://desk.example.ir/complaints/418205736910/"
 )
+SCORE = Placeholder("امتیاز", "score", "امتیاز پیامکی (۱ تا ۵)", 4, DIGITS)
+SHARE = Placeholder("سهم", "share", "سهم پاسخ‌دهندگان (درصد)", "۱۸٪")
+PERIOD = Placeholder("دوره", "period", "ماه گزارش", "فروردین ۱۴۰۴")
 
 EVENTS: dict[str, Event] = {
     e.slug: e
@@ -193,7 +196,34 @@ EVENTS: dict[str, Event] = {
             "دعوت به نظرسنجی",
             (SERVICE, CODE, TRACK_URL, AGENCY),
             "نظر شما درباره «{خدمت}» (درخواست {کد_رهگیری}) خدمت را بهتر می‌کند: {نشانی}\n"
-            "میز خدمت {دستگاه}",
+            "یا فقط یک عدد پاسخ دهید: ۱ خیلی بد تا ۵ خیلی خوب\nمیز خدمت {دستگاه}",
+        ),
+        Event(
+            "survey_reminder",
+            "یادآوری نظرسنجی",
+            (SERVICE, CODE, TRACK_URL, AGENCY),
+            "هنوز فرصت دارید نظرتان را درباره «{خدمت}» بگویید: {نشانی}\n"
+            "یا یک عدد پاسخ دهید: ۱ خیلی بد تا ۵ خیلی خوب\nمیز خدمت {دستگاه}",
+        ),
+        Event(
+            "survey_sms_thanks",
+            "پاسخ پیامکی نظرسنجی: ثبت شد",
+            (SERVICE, SCORE, TRACK_URL, AGENCY),
+            "نظر شما ({امتیاز} از ۵) درباره «{خدمت}» ثبت شد. سپاس.\nنظر کامل‌تر: {نشانی}",
+        ),
+        Event(
+            "survey_sms_invalid",
+            "پاسخ پیامکی نظرسنجی: عدد نادرست",
+            (SERVICE, TRACK_URL),
+            "برای نظر درباره «{خدمت}» فقط یک عدد از ۱ (خیلی بد) تا ۵ (خیلی خوب) بفرستید."
+            "\nیا: {نشانی}",
+        ),
+        Event(
+            "survey_red_flag",
+            "هشدار نیاز به توصیه و سفارش",
+            (AGENCY, SHARE, PERIOD, TRACK_URL),
+            "هشدار نظرسنجی {دستگاه}: {سهم} از پاسخ‌دهندگان در {دوره} احساس نیاز به سفارش و"
+            " توصیه داشتند.\nگزارش: {نشانی}",
         ),
         Event(
             "letter_registered",

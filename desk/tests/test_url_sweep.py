@@ -117,6 +117,14 @@ ROUTES: dict[str, str] = {
     "letters:staff_reply": STAFF_OBJECT,
     "letters:staff_convert": STAFF_OBJECT,
     "notifications:receipt_webhook": HOOK,
+    # The survey link texted to the citizen: its random token is the key, no sign-in
+    # (desk/surveys/tests/test_survey_web.py).
+    "survey_short": PUBLIC,
+    "surveys:start": PUBLIC,
+    "surveys:question": PUBLIC,
+    "surveys:check": PUBLIC,
+    "surveys:done": PUBLIC,
+    "surveys:results": STAFF,
     "notifications:inbound_webhook": HOOK,
     # The in-person desk: the clerk's screen serves one citizen; what it lists is scoped to the
     # clerk's agency; a service, receipt or document of another agency is 404.

@@ -23,6 +23,7 @@ PREFIXES = {
     "frontdesk": "frontdesk/",
     "letters": "letters/",
     "complaints": "complaints/",
+    "surveys": "surveys/",
     "health": "",
     "admin": "admin/",
 }

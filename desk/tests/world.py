@@ -30,6 +30,7 @@ from desk.complaints.models import About, Complaint, ComplaintPolicy, Kind
 from desk.delivery.models import IssuedDocument
 from desk.letters import services as letter_services
 from desk.letters.models import Letter, LetterReply, Register
+from desk.lib.jalali import to_jalali
 from desk.notifications.models import Channel, MessageStatus, OutboundMessage
 from desk.payments.models import (
     Charge,
@@ -44,6 +45,8 @@ from desk.payments.models import (
 from desk.submissions import services as submission_services
 from desk.submissions.models import Submission
 from desk.submissions.tests.base import checked_upload
+from desk.surveys.models import Invitation, ServiceSurvey, SurveyForm
+from desk.surveys.services import response_save
 from desk.test import (
     PDF_BYTES,
     create_citizen,
@@ -150,6 +153,7 @@ def build_side(agency: Agency, tag: str, key: str, citizen: User, root: User) ->
     charge, payment = _payment(submission, tag, key)
     letter, reply = _letter(agency, citizen, tag)
     complaint = _complaint(submission, manager, tag)
+    invitation = _survey(submission, tag, key)
     return Side(
         agency=agency,
         admin=admin,
@@ -168,6 +172,7 @@ def build_side(agency: Agency, tag: str, key: str, citizen: User, root: User) ->
             "letter": letter,
             "reply": reply,
             "complaint": complaint,
+            "invitation": invitation,
         },
     )
 
@@ -241,6 +246,33 @@ def _complaint(submission: Submission, manager: User, tag: str) -> Complaint:
         complaint_id=complaint.pk, actor=manager, answer=f"پاسخ {tag}", outcome="dismissed"
     )
     return Complaint.objects.get(pk=complaint.pk)
+def _survey(submission: Submission, tag: str, key: str) -> Invitation:
+    """The service's survey setting, an invitation and a response with a free text."""
+    form = SurveyForm.objects.get(kind="eservice")
+    today = to_jalali(timezone.now())
+    ServiceSurvey.objects.create(service=submission.service, agency=submission.agency, form=form)
+    invitation = Invitation.objects.create(
+        submission=submission,
+        token=f"token-{key}",
+        form_version=form.versions.get(number=1),
+        agency=submission.agency,
+        service=submission.service,
+        province=submission.agency.province,
+        outcome="completed",
+        mobile=submission.applicant_mobile,
+        year=today.year,
+        month=today.month,
+        expires_at=timezone.now() + datetime.timedelta(days=30),
+    )
+    answers: dict[str, int | str | None] = {
+        "ease_of_use": 4,
+        "information": 4,
+        "speed": 3,
+        "overall": 4,
+        "comment": f"نظر شهروند {tag}",
+    }
+    response_save(token=invitation.token, answers=answers)
+    return invitation
 
 
 def _document(submission: Submission, issuer: User) -> IssuedDocument:

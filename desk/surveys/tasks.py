@@ -1,0 +1,30 @@
+"""Periodic jobs of the surveys app."""
+
+from __future__ import annotations
+
+import datetime
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, lock_task
+
+from desk.lib import jalali
+from desk.surveys.services import red_flags_check, reminders_send
+
+
+@db_periodic_task(crontab(minute="20"))
+@lock_task("survey-reminders")
+def survey_reminders() -> int:
+    """One reminder to each invitation still unanswered a few days after it was sent."""
+    return reminders_send()
+
+
+@db_periodic_task(crontab(minute="40", hour="3"))
+@lock_task("survey-red-flags")
+def survey_red_flags() -> int:
+    """This month and last (responses arrive late): agencies past the connections threshold."""
+    today = jalali.today_tehran()
+    this = jalali.to_jalali(today)
+    last = jalali.to_jalali(today - datetime.timedelta(days=this.day))  # its last day
+    flags = red_flags_check(year=this.year, month=this.month)
+    flags += red_flags_check(year=last.year, month=last.month)
+    return len(flags)
