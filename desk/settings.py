@@ -507,6 +507,8 @@ PAYMENT_UNKNOWN_GIVE_UP_HOURS = env_int("PAYMENT_UNKNOWN_GIVE_UP_HOURS", 72)
 
 # --- Surveys (docs/surveys.md) ---------------------------------------------------------------
 SURVEY_INVITATION_DAYS = env_int("SURVEY_INVITATION_DAYS", 30)  # the link works this long
+# The invitation SMS waits this long after the request ends (the result's own SMS goes first).
+SURVEY_INVITE_DELAY_MINUTES = env_int("SURVEY_INVITE_DELAY_MINUTES", 60)
 SURVEY_CHANGE_DAYS = env_int("SURVEY_CHANGE_DAYS", 7)  # a response may be changed this long
 SURVEY_REMIND_AFTER_DAYS = env_int("SURVEY_REMIND_AFTER_DAYS", 3)  # one reminder, after this
 # A month whose share of «felt the need for connections» passes this is reported to managers.

@@ -11,7 +11,9 @@ from __future__ import annotations
 import datetime
 import random
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from desk.accounts.models import User
 from desk.agencies.models import Agency, Role, Staff
@@ -27,10 +29,12 @@ from desk.catalog.models import (
     ServiceStep,
 )
 from desk.lib import tracking
-from desk.lib.jalali import format_date
+from desk.lib.jalali import format_date, to_jalali
 from desk.lib.persian import to_persian_digits
 from desk.notifications.models import MessageStatus, OutboundMessage
 from desk.submissions.models import EventKind, Status, Submission, TimelineEvent
+from desk.surveys.models import Channel as SurveyChannel
+from desk.surveys.models import Invitation, Response
 
 # Share of requests in each status: most are long closed, a backlog is open.
 STATUS_WEIGHTS: dict[str, float] = {
@@ -300,4 +304,70 @@ def message_row(
         provider_id=f"bench-{submission.tracking_code}-{event.kind}",
         created_at=event.created_at,
         sent_at=event.created_at + datetime.timedelta(seconds=3),
+    )
+
+
+# --- satisfaction surveys (manage.py bench_surveys) ---------------------------------------------
+
+SURVEY_COMMENTS = (
+    "کارمند باحوصله توضیح داد.",
+    "صف نوبت خیلی شلوغ بود.",
+    "سامانه چند بار خطا داد.",
+    "زودتر از موعد کارم انجام شد.",
+    "برای یک مدرک دو بار مراجعه کردم.",
+)
+
+
+def invitation_row(
+    *, submission: Mapping[str, Any], version_id: int, province: str, token: str
+) -> Invitation:
+    """The invitation of an ended request (a values() row of it), dated at its end."""
+    ended = submission["closed_at"]
+    day = to_jalali(ended)
+    return Invitation(
+        submission_id=submission["pk"],
+        token=token,
+        form_version_id=version_id,
+        agency_id=submission["agency_id"],
+        service_id=submission["service_id"],
+        province=province,
+        outcome=submission["status"],
+        mobile=submission["applicant_mobile"],
+        year=day.year,
+        month=day.month,
+        created_at=ended,
+        expires_at=ended + datetime.timedelta(days=30),
+        reminded_at=ended + datetime.timedelta(days=3),
+    )
+
+
+def response_row(*, invitation: Invitation, takrim: bool, rng: random.Random) -> Response:
+    """A response around one level of satisfaction: each axis near it, the short form without
+    the axes it does not ask; 8 % felt the need for connections, 1 in 10 wrote something;
+    a fifth answered by SMS (the overall question only)."""
+    level = rng.choice((1, 2, 3, 3, 4, 4, 4, 5, 5, 5))
+
+    def axis() -> float:
+        return float(min(5, max(1, level + rng.choice((-1, 0, 0, 1)))))
+
+    sms = rng.random() < 0.2
+    return Response(
+        invitation_id=invitation.pk,
+        form_version_id=invitation.form_version_id,
+        agency_id=invitation.agency_id,
+        service_id=invitation.service_id,
+        province=invitation.province,
+        year=invitation.year,
+        month=invitation.month,
+        channel=SurveyChannel.SMS if sms else SurveyChannel.WEB,
+        submitted_at=invitation.created_at + datetime.timedelta(hours=rng.randint(1, 96)),
+        changed_at=None,
+        transparency=None if sms else axis(),
+        responsiveness=None if sms or not takrim else axis(),
+        mastery=None if sms or not takrim else axis(),
+        time=None if sms else axis(),
+        systematic=None if sms else axis(),
+        overall=float(level),
+        red_flag=None if sms or not takrim else rng.random() < 0.08,
+        comment=rng.choice(SURVEY_COMMENTS) if not sms and rng.random() < 0.1 else "",
     )

@@ -155,11 +155,11 @@ SUBSCRIBERS: dict[type[Event], tuple[Subscriber, ...]] = {
         # The verifiable result PDF, whatever path completed the request.
         Subscriber("desk.delivery.tasks.result_document_issue", job=True),
         # The citizen is invited to the satisfaction survey (SMS and the request page).
-        Subscriber("desk.surveys.services.on_submission_ended"),
+        Subscriber("desk.surveys.services.on_submission_completed"),
     ),
     SubmissionRejected: (
         # Rejected requests are surveyed too: a refusal is a service the citizen rates.
-        Subscriber("desk.surveys.services.on_submission_ended"),
+        Subscriber("desk.surveys.services.on_submission_rejected"),
     ),
     CitizenIdentityChanged: (
         # The citizen's open requests are held, or released, with their account.

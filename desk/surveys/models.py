@@ -164,6 +164,9 @@ class Invitation(models.Model):
     year = models.PositiveSmallIntegerField()
     month = models.PositiveSmallIntegerField()
     created_at = models.DateTimeField(default=timezone.now)
+    # The SMS goes SURVEY_INVITE_DELAY_MINUTES after the request ends, not on the heels of
+    # the result's own SMS; the link works from the start (the request page shows it).
+    texted_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField()
     reminded_at = models.DateTimeField(null=True, blank=True)
 
@@ -175,6 +178,11 @@ class Invitation(models.Model):
             models.Index(fields=["mobile", "-created_at"], name="survey_invitation_mobile"),
             models.Index(
                 fields=["created_at"],
+                condition=models.Q(texted_at__isnull=True),
+                name="survey_invitation_untexted",
+            ),
+            models.Index(
+                fields=["texted_at"],
                 condition=models.Q(reminded_at__isnull=True),
                 name="survey_invitation_unreminded",
             ),

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -61,6 +61,14 @@ def form_for_service(service: Service) -> SurveyForm | None:
     return SurveyForm.objects.filter(kind=kind).first()
 
 
+def forms_install() -> None:
+    """The two national questionnaires, if missing (a database a test has emptied; the
+    data migration installs them everywhere else)."""
+    from desk.surveys.questionnaires import install
+
+    install(SurveyForm, FormVersion, Question, timezone.now())
+
+
 def version_in_force(form: SurveyForm) -> FormVersion | None:
     return form.versions.filter(published_at__isnull=False).order_by("-number").first()
 
@@ -98,8 +106,13 @@ def version_publish(*, version_id: int) -> FormVersion:
 # --- invitations ---------------------------------------------------------------------------------
 
 
-def on_submission_ended(event: SubmissionCompleted | SubmissionRejected) -> None:
-    """Subscriber of *submission completed* and *submission rejected* (desk/core/events.py)."""
+def on_submission_completed(event: SubmissionCompleted) -> None:
+    """Subscriber of *submission completed* (desk/core/events.py)."""
+    invitation_create(submission_id=event.submission_id)
+
+
+def on_submission_rejected(event: SubmissionRejected) -> None:
+    """Subscriber of *submission rejected*: a refusal is a service the citizen rates too."""
     invitation_create(submission_id=event.submission_id)
 
 
@@ -111,8 +124,9 @@ def _token() -> str:
 def invitation_create(
     *, submission_id: int, now: datetime.datetime | None = None
 ) -> Invitation | None:
-    """Invite the applicant of an ended request by SMS, once per request. None when the
-    request is still open, was invited before, or its service asks no survey."""
+    """Invite the applicant of an ended request, once per request: the link works at once
+    (the request page shows it) and ``invitations_text`` texts it a little later. None when
+    the request is still open, was invited before, or its service asks no survey."""
     submission = (
         Submission.objects.select_for_update()
         .select_related("service", "agency")
@@ -144,8 +158,6 @@ def invitation_create(
         created_at=now,
         expires_at=now + datetime.timedelta(days=settings.SURVEY_INVITATION_DAYS),
     )
-    if submission.applicant_mobile:
-        _text(invitation, "survey_invitation")
     return invitation
 
 
@@ -175,31 +187,46 @@ def invitation_open(invitation: Invitation, now: datetime.datetime | None = None
     return now < response.changeable_until()
 
 
+def invitations_text(*, now: datetime.datetime | None = None) -> int:
+    """Text each invitation SURVEY_INVITE_DELAY_MINUTES after its request ended, unless it
+    was answered (on the request page) or has expired meanwhile. Returns how many went."""
+    now = now or timezone.now()
+    due = now - datetime.timedelta(minutes=settings.SURVEY_INVITE_DELAY_MINUTES)
+    ready = Invitation.objects.filter(
+        texted_at__isnull=True, created_at__lte=due, expires_at__gt=now, response__isnull=True
+    )
+    return _text_each(ready, "texted_at", "survey_invitation", now)
+
+
 def reminders_send(*, now: datetime.datetime | None = None) -> int:
-    """One reminder to each invitation unanswered SURVEY_REMIND_AFTER_DAYS after it was sent
+    """One reminder to each invitation unanswered SURVEY_REMIND_AFTER_DAYS after it was texted
     and not yet expired. Returns how many were sent."""
     now = now or timezone.now()
     due = now - datetime.timedelta(days=settings.SURVEY_REMIND_AFTER_DAYS)
-    ids = list(
-        Invitation.objects.filter(
-            reminded_at__isnull=True, created_at__lte=due, expires_at__gt=now, response__isnull=True
-        ).values_list("pk", flat=True)[:5000]
+    ready = Invitation.objects.filter(
+        reminded_at__isnull=True, texted_at__lte=due, expires_at__gt=now, response__isnull=True
     )
+    return _text_each(ready, "reminded_at", "survey_reminder", now)
+
+
+def _text_each(ready: QuerySet[Invitation], stamp: str, event: str, now: datetime.datetime) -> int:
+    """Stamp and text each invitation of ``ready`` once: each under its row lock, so two
+    runs of the job never text one twice."""
     sent = 0
-    for pk in ids:
+    for pk in list(ready.values_list("pk", flat=True)[:5000]):
         with transaction.atomic():
             invitation = (
-                Invitation.objects.select_for_update()
+                Invitation.objects.select_for_update(of=("self",))
                 .select_related("submission__service", "submission__agency")
-                .filter(pk=pk, reminded_at__isnull=True, response__isnull=True)
+                .filter(pk=pk, **{f"{stamp}__isnull": True}, response__isnull=True)
                 .first()
             )
             if invitation is None:
                 continue
-            invitation.reminded_at = now
-            invitation.save(update_fields=["reminded_at"])
+            setattr(invitation, stamp, now)
+            invitation.save(update_fields=[stamp])
             if invitation.mobile:
-                _text(invitation, "survey_reminder")
+                _text(invitation, event)
                 sent += 1
     return sent
 

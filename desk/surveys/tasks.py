@@ -8,7 +8,14 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, lock_task
 
 from desk.lib import jalali
-from desk.surveys.services import red_flags_check, reminders_send
+from desk.surveys.services import invitations_text, red_flags_check, reminders_send
+
+
+@db_periodic_task(crontab(minute="*/5"))
+@lock_task("survey-invitations")
+def survey_invitations() -> int:
+    """Text the survey link a while after each request ends."""
+    return invitations_text()
 
 
 @db_periodic_task(crontab(minute="20"))

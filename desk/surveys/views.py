@@ -64,10 +64,12 @@ def start(request: HttpRequest, token: str) -> HttpResponse:
     if not services.invitation_open(invitation):
         return _closed(request, invitation)
     response = getattr(invitation, "response", None)
+    count = len(_questions(invitation))
+    minutes = max(1, round(count / 6))  # about ten seconds a question on a phone
     return render(
         request,
         "surveys/start.html",
-        {"invitation": invitation, "response": response, "count": len(_questions(invitation))},
+        {"invitation": invitation, "response": response, "count": count, "minutes": minutes},
     )
 
 

@@ -39,7 +39,8 @@ class ResultOnCompletionTests(SubmissionTestCase):
         with self.captureOnCommitCallbacks(execute=False) as callbacks:
             self.transition(submission, "complete", files=[checked_upload("permit.pdf")])
             self.assertFalse(IssuedDocument.objects.exists())
-        self.assertEqual(len(callbacks), 2)  # the SMS job and the document subscriber
+        # The SMS job, the document subscriber and the survey's invitation subscriber.
+        self.assertEqual(len(callbacks), 3)
 
     def test_it_issues_nothing_on_rejection(self) -> None:
         submission = self.create_submission()

@@ -184,7 +184,9 @@ class LoadDemoTests(TestCase):
         self.assertIn("demo-1404", self.output)
         for username in Staff.objects.values_list("user__username", flat=True):
             self.assertIn(username, self.output)
-        for code in Submission.objects.values_list("tracking_code", flat=True):
+        # The demo citizen's requests (the survey demo's respondents are other citizens).
+        mine = Submission.objects.filter(applicant__national_code="0084575948")
+        for code in mine.values_list("tracking_code", flat=True):
             self.assertIn(code, self.output)
 
     def test_it_prints_first_the_staff_accounts_with_work_waiting(self) -> None:
@@ -194,6 +196,16 @@ class LoadDemoTests(TestCase):
         user = User.objects.get(username=first)
         self.assertTrue(inbox_for_staff(user.staff).exists(), first)
         self.assertLess(staff_part.index(first), staff_part.index("tehran6-admin"))
+
+    def test_it_leaves_survey_results_to_look_at(self) -> None:
+        from desk.surveys.models import Invitation, Response
+
+        self.assertGreaterEqual(Response.objects.count(), 10)
+        completed = Submission.objects.get(
+            applicant__national_code="0084575948", status=Status.COMPLETED
+        )
+        self.assertTrue(Invitation.objects.filter(submission=completed).exists())
+        self.assertTrue(Response.objects.exclude(comment="").exists())
 
 
 class LoadDemoGuardTests(TestCase):

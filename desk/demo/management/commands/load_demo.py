@@ -115,6 +115,7 @@ class Command(BaseCommand):
             demo_complaints.complaints_create(citizen)
         call_command("load_demo_appointments", verbosity=0)
         call_command("load_demo_letters", verbosity=0)
+        call_command("load_demo_surveys", verbosity=0)
         self.stdout.write(sign_in_text(citizen, known))
 
 
