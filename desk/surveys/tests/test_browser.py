@@ -22,8 +22,13 @@ from desk.agencies.models import Role
 from desk.core.forms import check_document
 from desk.notifications.models import OutboundMessage
 from desk.submissions import services as submissions
-from desk.surveys.models import FormKind, Response, ServiceSurvey, SurveyForm
-from desk.surveys.services import forms_install, invitation_create, invitations_text
+from desk.surveys.models import FormKind, Invitation, Response, ServiceSurvey, SurveyForm
+from desk.surveys.services import (
+    forms_install,
+    invitation_create,
+    invitations_text,
+    response_save,
+)
 from desk.test import (
     PDF_BYTES,
     DeskClient,
@@ -169,6 +174,16 @@ class SurveyBrowserTests(StaticLiveServerTestCase):
         page.get_by_role("link", name="شروع نظرسنجی").click()
         page.locator(".survey-option label").first.click()
         self.check(page, "1366-02-question")
+        # The citizen answered, so that the results have figures to show.
+        token = link.rstrip("/").rsplit("/", 1)[-1]
+        items = Invitation.objects.get(token=token).form_version.questions.all()
+        response_save(
+            token=token,
+            answers={
+                q.key: (2 if q.key == "connections" else 4) for q in items if q.kind == "scale"
+            }
+            | {"comment": "راهنمای پشت باجه خیلی کمک کرد."},
+        )
         client = DeskClient()
         client.force_login(self.manager)
         cookie = client.cookies[settings.SESSION_COOKIE_NAME]
