@@ -81,6 +81,8 @@ class ResultsForm(forms.Form):
         self._choices("service", [("", _("همه خدمت‌ها")), *services])
         if not national:  # one agency: grouping by agency or province tells nothing
             self._choices("group_by", GROUP_CHOICES[:2])
+        else:  # every agency: thousands of services are no list to choose from
+            del self.fields["service"]
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select"
 

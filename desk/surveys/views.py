@@ -159,9 +159,8 @@ def results(request: HttpRequest) -> HttpResponse:
     scope = access.survey_results_scope(request.user)
     if scope is None:
         raise Http404
-    services_qs = Service.objects.order_by("title")
-    if scope.agency_id is not None:
-        services_qs = services_qs.filter(agency_id=scope.agency_id)
+    # Operators see every agency: no list of thousands of services (the form leaves it out).
+    services_qs = Service.objects.filter(agency_id=scope.agency_id or 0).order_by("title")
     this = jalali.to_jalali(timezone.now())
     defaults = {"year": this.year, "period": "y", "group_by": "service"}
     form = ResultsForm(
