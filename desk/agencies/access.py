@@ -489,6 +489,8 @@ def may_decide_appeal(user: object, *, agency_id: int, province: str) -> bool:
     if scope is None or scope.agency_id == agency_id:
         return False
     return scope.province is None or scope.province == province
+
+
 # --- satisfaction surveys ------------------------------------------------------------------------
 
 

@@ -246,6 +246,8 @@ def _complaint(submission: Submission, manager: User, tag: str) -> Complaint:
         complaint_id=complaint.pk, actor=manager, answer=f"پاسخ {tag}", outcome="dismissed"
     )
     return Complaint.objects.get(pk=complaint.pk)
+
+
 def _survey(submission: Submission, tag: str, key: str) -> Invitation:
     """The service's survey setting, an invitation and a response with a free text."""
     form = SurveyForm.objects.get(kind="eservice")
