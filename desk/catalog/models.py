@@ -91,6 +91,14 @@ class Service(models.Model):
     duration_working_days = models.PositiveSmallIntegerField(_("مهلت انجام (روز کاری)"))
     fee_amount = models.PositiveBigIntegerField(_("هزینه (ریال)"), default=0)
     fee_description = models.TextField(_("شرح هزینه‌ها"), blank=True)
+    # The request waits, unseen by the agency, until its fee is paid (desk/payments bills it).
+    pay_at_application = models.BooleanField(
+        _("پرداخت هزینه هنگام ثبت درخواست"),
+        default=False,
+        help_text=_(
+            "درخواست پس از پرداخت هزینه به کارتابل دستگاه می‌رود و مهلت آن از همان روز آغاز می‌شود."
+        ),
+    )
     complaint_procedure = models.TextField(_("روش پیگیری و رسیدگی به شکایت"))
     responsible_name = models.CharField(_("نام مسئول پاسخ‌گو"), max_length=120)
     responsible_title = models.CharField(_("سمت مسئول"), max_length=120, blank=True)

@@ -56,6 +56,13 @@ class SubmissionSubmitted(SubmissionEvent):
 
 
 @dataclass(frozen=True)
+class SubmissionAwaitingPayment(SubmissionEvent):
+    """A citizen filed a request for a service paid at application: it waits for the fee,
+    out of the agency's inbox and off the clock, until PaymentSettled releases it (when it is
+    announced as SubmissionSubmitted)."""
+
+
+@dataclass(frozen=True)
 class SubmissionMoved(SubmissionEvent):
     """A request moved to another working step (or to the citizen and back) without ending."""
 
@@ -85,6 +92,18 @@ class SubmissionReopened(SubmissionEvent):
     to_step_id: int
     assignee_id: int
     reason: str = ""
+# --- payments (announced by desk.payments.services) ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class PaymentSettled(Event):
+    """A charge of a request was paid: verified with the gateway and settled, once."""
+
+    submission_id: int
+    agency_id: int
+    charge_id: int
+    # The payment step it was billed at; None for a fee paid at application.
+    step_id: int | None
 
 
 # --- the working calendar (announced by desk.calendars.services) ---------------------------------
@@ -147,6 +166,10 @@ SUBSCRIBERS: dict[type[Event], tuple[Subscriber, ...]] = {
         # Services that take their fee with the application bill it.
         Subscriber("desk.payments.services.on_submission_submitted"),
     ),
+    SubmissionAwaitingPayment: (
+        # The fee paid at application is billed (released at once if there is nothing to pay).
+        Subscriber("desk.payments.services.on_submission_awaiting_payment"),
+    ),
     SubmissionMoved: (
         # A request that reaches a payment step is billed (and the citizen texted the amount).
         Subscriber("desk.payments.services.on_submission_moved"),
@@ -166,6 +189,10 @@ SUBSCRIBERS: dict[type[Event], tuple[Subscriber, ...]] = {
         Subscriber("desk.submissions.verification.submissions_hold_for_identity"),
     ),
     SubmissionReopened: (),
+    PaymentSettled: (
+        # A request held for its fee goes to the agency's inbox; its clock starts that day.
+        Subscriber("desk.submissions.services.on_payment_settled"),
+    ),
     CalendarChanged: (
         # Deadlines of running requests, in chunks (there may be a million).
         Subscriber("desk.submissions.tasks.deadlines_recompute_on_calendar_change", job=True),

@@ -18,7 +18,7 @@ class FeeOptionInline(ScopedTabularInline):
 
 @admin.register(ServiceFee)
 class ServiceFeeAdmin(AgencyScopedAdmin):
-    list_display = ["service", "kind", "amount", "purpose", "pay_at_application"]
+    list_display = ["service", "kind", "amount", "purpose"]
     list_filter = ["kind"]
     inlines = [FeeOptionInline]
 

@@ -29,7 +29,8 @@ class FeeKind(models.TextChoices):
 
 
 class ServiceFee(models.Model):
-    """How a service charges: what the payment step of its workflow asks the citizen to pay."""
+    """How a service charges: what the payment step of its workflow asks the citizen to pay,
+    or what the citizen pays when filing (the service's ``pay_at_application``)."""
 
     service = models.OneToOneField(
         Service, on_delete=models.CASCADE, related_name="payment_fee", verbose_name=_("خدمت")
@@ -40,11 +41,6 @@ class ServiceFee(models.Model):
     )
     purpose = models.CharField(
         _("بابت"), max_length=200, help_text=_("آنچه متقاضی می‌خواند، مثلاً «عوارض صدور پروانه»")
-    )
-    pay_at_application = models.BooleanField(
-        _("پرداخت هنگام ثبت درخواست"),
-        default=False,
-        help_text=_("درخواست پس از پرداخت به کارتابل می‌رود."),
     )
 
     class Meta:

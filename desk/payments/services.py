@@ -24,7 +24,13 @@ from desk.accounts.models import User
 from desk.agencies import access
 from desk.agencies.models import Role
 from desk.core.errors import ApplicationError
-from desk.core.events import SubmissionMoved, SubmissionSubmitted
+from desk.core.events import (
+    PaymentSettled,
+    SubmissionAwaitingPayment,
+    SubmissionMoved,
+    SubmissionSubmitted,
+    announce,
+)
 from desk.lib.persian import format_rials, format_tomans
 from desk.notifications.services import message_queue_template
 from desk.payments.gateways import gateway_for
@@ -49,7 +55,7 @@ from desk.payments.models import (
 )
 from desk.submissions.models import Submission
 from desk.submissions.progress import short_link
-from desk.submissions.services import submission_advance
+from desk.submissions.services import submission_advance, submission_release_held
 from desk.workflow.models import Step, StepKind
 
 logger = logging.getLogger(__name__)
@@ -132,17 +138,21 @@ def on_submission_moved(event: SubmissionMoved) -> None:
 
 
 def on_submission_submitted(event: SubmissionSubmitted) -> None:
-    """Subscriber: services that take their fee with the application bill it at once."""
-    submission = Submission.objects.only("service_id", "current_step_id").get(
-        pk=event.submission_id
-    )
-    if ServiceFee.objects.filter(service_id=submission.service_id, pay_at_application=True):
-        charge_for_step(submission_id=event.submission_id, step_id=None)
-    elif (
+    """Subscriber: a workflow that starts with a payment step bills the request at once."""
+    submission = Submission.objects.only("current_step_id").get(pk=event.submission_id)
+    if (
         submission.current_step_id
         and Step.objects.filter(pk=submission.current_step_id, kind=StepKind.PAYMENT).exists()
     ):
         charge_for_step(submission_id=event.submission_id, step_id=submission.current_step_id)
+
+
+def on_submission_awaiting_payment(event: SubmissionAwaitingPayment) -> None:
+    """Subscriber: a service paid at application bills the request it holds; with nothing to
+    bill (no fee, or one staff set later) the request is not held for nothing: released now."""
+    charge = charge_for_step(submission_id=event.submission_id, step_id=None)
+    if charge is None or (not charge.amount and not charge.needs_choice):
+        submission_release_held(submission_id=event.submission_id)
 
 
 @transaction.atomic
@@ -380,6 +390,14 @@ def payment_finish(
             charge.paid_at = payment.settled_at
             charge.save(update_fields=["state", "paid_at"])
             transaction.on_commit(lambda: _after_settled(payment.pk))
+            announce(
+                PaymentSettled(
+                    submission_id=charge.submission_id,
+                    agency_id=charge.agency_id,
+                    charge_id=charge.pk,
+                    step_id=charge.step_id,
+                )
+            )
     return payment
 
 
@@ -519,16 +537,9 @@ def _expire(payment_id: int, why: str) -> Payment:
 # --- refunds ------------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def refund_record(
-    *, payment_id: int, actor: User, amount: int, reason: str, reference: str = ""
-) -> Refund:
-    """A manager records money given back (all or part), with a reason the citizen reads."""
-    payment = (
-        Payment.objects.select_for_update()
-        .select_related("charge__submission__service", "charge__submission__agency")
-        .get(pk=payment_id)
-    )
+def refund_check(*, payment: Payment, actor: User, amount: int, reason: str) -> None:
+    """Whether ``actor`` may record this refund now (raises ApplicationError with the reason):
+    asked before the «are you sure» page, and again, under lock, when it is recorded."""
     submission = payment.charge.submission
     if not (access.can_view_submission(actor, submission) and access.has_role(actor, Role.MANAGER)):
         raise ApplicationError(_("فقط مدیر دستگاه می‌تواند استرداد ثبت کند."))
@@ -543,6 +554,20 @@ def refund_record(
         )
     if not reason.strip():
         raise ApplicationError(_("علت استرداد را بنویسید."), field="reason")
+
+
+@transaction.atomic
+def refund_record(
+    *, payment_id: int, actor: User, amount: int, reason: str, reference: str = ""
+) -> Refund:
+    """A manager records money given back (all or part), with a reason the citizen reads."""
+    payment = (
+        Payment.objects.select_for_update()
+        .select_related("charge__submission__service", "charge__submission__agency")
+        .get(pk=payment_id)
+    )
+    submission = payment.charge.submission
+    refund_check(payment=payment, actor=actor, amount=amount, reason=reason)
     refund = Refund.objects.create(
         payment=payment,
         amount=amount,

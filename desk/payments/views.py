@@ -144,14 +144,29 @@ def staff_refund(request: HttpRequest, public_id: str) -> HttpResponse:
     if payment is None or not access.can_view_submission(request.user, payment.charge.submission):
         raise Http404
     form = RefundForm(request.POST or None)
+    if request.POST.get("edit") == "1":
+        # «Change» on the «are you sure» page: the form again, with what was typed.
+        return render(request, "payments/staff_refund.html", {"payment": payment, "form": form})
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
+            if request.POST.get("confirmed") != "1":
+                # A refund is recorded and texted for good: «are you sure?» on a page of its
+                # own first, with what will be recorded (that form posts again, confirmed).
+                services.refund_check(
+                    payment=payment,
+                    actor=_user(request),
+                    amount=data["amount"],
+                    reason=data["reason"],
+                )
+                context = {"payment": payment, "form": form}
+                return render(request, "payments/staff_refund_confirm.html", context)
             services.refund_record(
                 payment_id=payment.pk,
                 actor=_user(request),
-                amount=form.cleaned_data["amount"],
-                reason=form.cleaned_data["reason"],
-                reference=form.cleaned_data["reference"],
+                amount=data["amount"],
+                reason=data["reason"],
+                reference=data["reference"],
             )
             messages.success(request, _("استرداد ثبت شد و به متقاضی پیامک می‌شود."))
             return redirect(

@@ -16,6 +16,9 @@ from desk.workflow.models import Department, Step, WorkflowVersion
 
 
 class Status(models.TextChoices):
+    # Filed for a service paid at application: neither in the agency's inbox nor on the clock
+    # until the fee is paid (desk/payments announces PaymentSettled).
+    AWAITING_PAYMENT = "unpaid", _("در انتظار پرداخت")
     SUBMITTED = "submitted", _("ثبت‌شده، در انتظار بررسی")
     IN_REVIEW = "in_review", _("در حال بررسی")
     NEEDS_INFO = "needs_info", _("در انتظار تکمیل اطلاعات از سوی شما")

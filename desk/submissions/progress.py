@@ -49,6 +49,16 @@ def short_link(tracking_code: str) -> str:
 def next_step_for(submission: Submission) -> NextStep:
     status = submission.status
     step = submission.current_step
+    if status == Status.AWAITING_PAYMENT:
+        return NextStep(
+            now=_("درخواست شما ثبت شده، اما تا هزینه آن پرداخت نشود برای دستگاه فرستاده نمی‌شود."),
+            todo=_(
+                "هزینه را برخط با کارت بانکی بپردازید. پس از پرداخت، درخواست به کارتابل دستگاه"
+                " می‌رود و مهلت پاسخ از همان روز شمرده می‌شود."
+            ),
+            link_label=_("پرداخت هزینه"),
+            link=reverse("payments:request", args=[submission.tracking_code]),
+        )
     if status == Status.NEEDS_INFO:
         return NextStep(
             now=_("کارشناس برای ادامه بررسی، اطلاعات یا مدرکی از شما خواسته است."),

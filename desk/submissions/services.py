@@ -24,6 +24,8 @@ from desk.catalog.models import FieldKind, FormField, Service
 from desk.core.errors import ApplicationError
 from desk.core.events import (
     Event,
+    PaymentSettled,
+    SubmissionAwaitingPayment,
     SubmissionCompleted,
     SubmissionMoved,
     SubmissionRejected,
@@ -143,7 +145,9 @@ def _submission_insert(
     today = today_tehran()
     now = timezone.now()
     data, uploads = _form_data(service, answers, files)
+    held = service.pay_at_application
     submission = Submission.objects.create(
+        status=Status.AWAITING_PAYMENT if held else Status.SUBMITTED,
         workflow_version=version,
         current_step=start,
         department_id=start.department_id,
@@ -178,6 +182,15 @@ def _submission_insert(
             label=field.label,
             public_id=public_id,
         )
+    if held:
+        # Filed, but not yet submitted: the fee first (the payments app bills it and texts the
+        # link); the timeline, the SMS and the clock start when it is paid.
+        announce(
+            SubmissionAwaitingPayment(
+                submission_id=submission.pk, agency_id=submission.agency_id, actor_id=filer.pk
+            )
+        )
+        return submission
     _event_record(
         submission=submission, kind=EventKind.SUBMITTED, actor=filer, step=start, message=note
     )
@@ -188,6 +201,48 @@ def _submission_insert(
         )
     )
     return submission
+
+
+@transaction.atomic
+def submission_release_held(*, submission_id: int) -> Submission | None:
+    """A request that waited for its fee goes to the agency: submitted now, its deadlines
+    counted from today, the citizen texted its promised date. Idempotent (a request that is
+    not waiting is left as it is); None when there was nothing to release."""
+    submission = (
+        Submission.objects.select_for_update(of=("self",))
+        .select_related("service", "agency", "current_step", "applicant")
+        .get(pk=submission_id)
+    )
+    if submission.status != Status.AWAITING_PAYMENT:
+        return None
+    calendar = deadlines.calendar_for_agency(submission.agency)
+    today = today_tehran()
+    now = timezone.now()
+    start = submission.current_step
+    submission.status = Status.SUBMITTED
+    submission.submitted_at = now
+    submission.step_started_at = now
+    submission.due_on = calendar.add_working_days(today, submission.service.duration_working_days)
+    if start is not None:
+        submission.step_due_on = calendar.add_working_days(today, start.duration_days)
+    submission.save(
+        update_fields=["status", "submitted_at", "step_started_at", "due_on", "step_due_on"]
+    )
+    filer = submission.filed_by or submission.applicant
+    _event_record(submission=submission, kind=EventKind.SUBMITTED, actor=filer, step=start)
+    _notify_status(submission)
+    announce(
+        SubmissionSubmitted(
+            submission_id=submission.pk, agency_id=submission.agency_id, actor_id=filer.pk
+        )
+    )
+    return submission
+
+
+def on_payment_settled(event: PaymentSettled) -> None:
+    """Subscriber: a fee paid at application releases the request it held."""
+    if event.step_id is None:
+        submission_release_held(submission_id=event.submission_id)
 
 
 @dataclass(frozen=True)

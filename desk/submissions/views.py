@@ -113,6 +113,9 @@ def apply_check(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def receipt(request: HttpRequest, code: str) -> HttpResponse:
     submission = selectors.get_submission_for_applicant(_citizen(request), code)
+    if submission.status == Status.AWAITING_PAYMENT:
+        # Filed for a service paid at application: straight on to paying (by URL name).
+        return redirect("payments:request", code=code)
     context = {"submission": submission, "answers": selectors.answers_for_display(submission)}
     return render(request, "submissions/receipt.html", context)
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from desk.agencies import access
 from desk.agencies.models import Role
 from desk.lib.persian import format_rials, format_tomans
 from desk.payments.forms import StaffChargeForm
-from desk.payments.models import FeeKind, ServiceFee
+from desk.payments.models import Charge, ChargeState, FeeKind, ServiceFee
 from desk.payments.selectors import charges_of
 from desk.workflow.models import StepKind
 
@@ -48,3 +50,37 @@ def payments_panel(context: dict[str, Any], submission: Any, staff: bool = False
         "may_refund": staff and access.has_role(user, Role.MANAGER),
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.simple_tag
+def payment_states(submissions: Any) -> dict[int, str]:
+    """The payment state of each request on a staff list, in one query for the whole page:
+    "due" when a bill waits for the citizen, else "paid" when one was paid; absent when the
+    request has no bill. Shown with ``payment_badge``."""
+    ids = [s.pk for s in submissions]
+    if not ids:
+        return {}
+    states: dict[int, str] = {}
+    rows = (
+        Charge.objects.filter(submission_id__in=ids)
+        .exclude(state=ChargeState.CANCELLED)
+        .values_list("submission_id", "state")
+    )
+    for submission_id, state in rows:
+        if states.get(submission_id) != ChargeState.DUE:
+            states[submission_id] = state
+    return states
+
+
+_BADGES = {
+    ChargeState.DUE: ("text-bg-warning", _("در انتظار پرداخت")),
+    ChargeState.PAID: ("text-bg-success", _("پرداخت‌شده")),
+}
+
+
+@register.filter
+def payment_badge(states: dict[int, str], submission_id: int) -> str:
+    badge = _BADGES.get(states.get(submission_id, ""))  # type: ignore[call-overload]
+    if badge is None:
+        return ""
+    return format_html('<span class="badge {} payment-badge">{}</span>', badge[0], badge[1])

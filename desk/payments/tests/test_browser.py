@@ -11,17 +11,21 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 
+from desk.agencies.models import Role
 from desk.core.forms import check_document
 from desk.payments.models import (
     Charge,
     ChargeState,
     FeeKind,
     GatewayAccount,
+    Payment,
     PaymentState,
     Provider,
     ServiceFee,
 )
 from desk.submissions import services as submissions
+from desk.submissions.models import Status, Submission
+from desk.submissions.selectors import inbox_for_staff
 from desk.test import (
     PDF_BYTES,
     create_agency,
@@ -129,3 +133,79 @@ class PaymentBrowserTests(BrowserTestCase):
         expect(page.locator("#payment-result")).to_contain_text("انجام شد")
         states = sorted(Charge.objects.get().payments.values_list("state", flat=True))
         self.assertEqual(states, sorted([PaymentState.FAILED, PaymentState.SETTLED]))
+
+    def test_a_fee_paid_at_application_holds_the_request_until_paid_with_a_retry(self) -> None:
+        """«ثبت» leads straight to paying; the request waits «در انتظار پرداخت» (out of the
+        inbox) through a payment given up at the bank, and goes to the agency once paid."""
+        self.service.pay_at_application = True
+        self.service.save()
+        intake = create_staff(self.agency, "intake")
+        give_position(intake, "پذیرش")
+        self._sign_in()
+        page = self.page
+        page.goto(self.live_server_url + reverse("submissions:apply", args=[self.service.slug]))
+        page.get_by_label("نشانی ملک").fill("تهران، خیابان آزادی، پلاک ۱۲")
+        page.get_by_label("تصویر سند").set_input_files(self.file("deed.pdf", PDF_BYTES))
+        page.get_by_role("button", name="ادامه", exact=True).click()
+        page.get_by_role("button", name="تأیید و ثبت درخواست").click()
+
+        # Straight on to paying: the request is filed but waits for its fee.
+        expect(page.locator("#awaiting-payment")).to_contain_text("در انتظار پرداخت")
+        expect(page.locator("#amount")).to_have_text("۱۲۰٬۰۰۰ تومان")
+        submission = Submission.objects.get()
+        self.assertEqual(submission.status, Status.AWAITING_PAYMENT)
+        self.assertNotIn(submission, inbox_for_staff(intake.staff))
+        self._check(page, "10-pay-at-application")
+        page.get_by_role("button", name="پرداخت").click()
+        page.get_by_role("button", name="انصراف").click()  # gives up at the bank
+        expect(page.locator("#payment-result")).to_contain_text("پرداخت انجام نشد")
+
+        # Their request page says what it waits for, with the way to pay.
+        page.goto(
+            self.live_server_url
+            + reverse("submissions:my_request", args=[submission.tracking_code])
+        )
+        expect(page.locator(".status-unpaid")).to_have_text("در انتظار پرداخت")
+        expect(page.locator("#next-step")).to_contain_text("برای دستگاه فرستاده نمی‌شود")
+        self._check(page, "11-request-awaiting-payment")
+        page.locator("#next-step-link").click()
+        page.get_by_role("button", name="پرداخت").click()
+        page.get_by_role("button", name="پرداخت موفق").click()
+        expect(page.locator("#released")).to_contain_text("به کارتابل دستگاه فرستاده شد")
+        self._check(page, "12-paid-and-submitted")
+        submission.refresh_from_db()
+        self.assertEqual(submission.status, Status.SUBMITTED)
+        self.assertIn(submission, inbox_for_staff(intake.staff))
+        states = sorted(Charge.objects.get().payments.values_list("state", flat=True))
+        self.assertEqual(states, sorted([PaymentState.FAILED, PaymentState.SETTLED]))
+
+    def test_a_manager_confirms_a_refund_on_a_page_of_its_own(self) -> None:
+        submission = self._at_payment()
+        charge = Charge.objects.get(submission=submission)
+        payment = Payment.objects.create(
+            charge=charge,
+            agency=self.agency,
+            provider=Provider.FAKE,
+            amount=charge.amount,
+            state=PaymentState.SETTLED,
+            reference="100000042",
+        )
+        manager = create_staff(self.agency, "boss", Role.MANAGER)
+        give_position(manager, "درآمد", role="manager")
+        self.sign_in_as(manager)
+        page = self.page
+        page.goto(self.live_server_url + reverse("payments:staff_refund", args=[payment.public_id]))
+        page.get_by_label("مبلغ استرداد (ریال)").fill("۲۰۰۰۰۰")
+        page.get_by_label("علت استرداد (برای متقاضی پیامک می‌شود)").fill("محاسبه نادرست")
+        page.get_by_role("button", name="ثبت استرداد").click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text("آیا مطمئن هستید")
+        expect(page.locator("#refund-amount")).to_have_text("۲۰۰٬۰۰۰ ریال")
+        self._check(page, "13-refund-confirm")
+        payment.refresh_from_db()
+        self.assertEqual(payment.refunded_amount, 0)
+        page.get_by_role("button", name="بله، استرداد ثبت شود").click()
+        page.wait_for_url(
+            "**" + reverse("submissions:staff_request", args=[submission.tracking_code])
+        )
+        payment.refresh_from_db()
+        self.assertEqual(payment.refunded_amount, 200_000)

@@ -4,12 +4,17 @@ database state with at most one settlement."""
 from __future__ import annotations
 
 import datetime
+import uuid
+from typing import Any
 from unittest import mock
 
-from django.db import IntegrityError, transaction
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from desk.core.forms import check_document
 from desk.notifications.backends import MemoryBackend
 from desk.payments import services
 from desk.payments.gateways.base import GatewayUnavailable
@@ -22,7 +27,9 @@ from desk.payments.models import (
     PaymentState,
 )
 from desk.payments.tests.base import FEE, PaymentTestCase, last_note, step_of
+from desk.submissions import services as submissions
 from desk.submissions.models import Status
+from desk.test import PDF_BYTES
 
 
 class ChargeTests(PaymentTestCase):
@@ -250,11 +257,52 @@ class RefundTests(PaymentTestCase):
         payment.refresh_from_db()
         return payment
 
+    def test_a_refund_is_recorded_only_after_the_are_you_sure_page(self) -> None:
+        payment = self._settled()
+        self.client.force_login(self.manager)
+        url = f"/payments/staff/{payment.public_id}/refund/"
+        asked = self.client.post(url, {"amount": "۲۰۰۰۰۰", "reason": "محاسبه نادرست"})
+        self.assertContains(asked, "آیا مطمئن هستید")
+        self.assertContains(asked, "۲۰۰٬۰۰۰ ریال")
+        self.assertContains(asked, "محاسبه نادرست")
+        self.assertContains(asked, 'name="confirmed" value="1"')
+        payment.refresh_from_db()
+        self.assertEqual((payment.refunded_amount, payment.refunds.count()), (0, 0))
+        self.assertFalse(any("برمی‌گردد" in m["body"] for m in MemoryBackend.outbox))
+        edit = self.client.post(
+            url, {"amount": "200000", "reason": "محاسبه نادرست", "confirmed": "1", "edit": "1"}
+        )
+        self.assertContains(edit, 'value="200000"')  # «change»: the form keeps what was typed
+        self.assertContains(edit, "محاسبه نادرست")
+        self.assertEqual(payment.refunds.count(), 0)
+        back = self.client.get(
+            reverse("submissions:staff_request", args=[payment.charge.submission.tracking_code])
+        )
+        self.assertEqual(back.status_code, 200)  # «نه، برگرد»: nothing was recorded
+        with self.captureOnCommitCallbacks(execute=True):
+            done = self.client.post(
+                url, {"amount": "200000", "reason": "محاسبه نادرست", "confirmed": "1"}
+            )
+        self.assertEqual(done.status_code, 302)
+        payment.refresh_from_db()
+        self.assertEqual((payment.refunded_amount, payment.refunds.count()), (200_000, 1))
+
+    def test_an_amount_over_what_is_left_is_refused_before_the_are_you_sure_page(self) -> None:
+        payment = self._settled()
+        self.client.force_login(self.manager)
+        url = f"/payments/staff/{payment.public_id}/refund/"
+        response = self.client.post(url, {"amount": str(FEE + 1), "reason": "بیشتر از پرداخت"})
+        self.assertContains(response, "حداکثر", status_code=400)
+        self.assertNotContains(response, "آیا مطمئن هستید", status_code=400)
+
+    def confirm_refund(self, url: str, data: dict[str, str]) -> Any:
+        return self.client.post(url, {**data, "confirmed": "1"})
+
     def test_a_manager_records_a_partial_then_full_refund_and_the_citizen_is_texted(self) -> None:
         payment = self._settled()
         self.client.force_login(self.manager)
         url = f"/payments/staff/{payment.public_id}/refund/"
-        response = self.client.post(url, {"amount": "۲۰۰۰۰۰", "reason": "محاسبه نادرست"})
+        response = self.confirm_refund(url, {"amount": "۲۰۰۰۰۰", "reason": "محاسبه نادرست"})
         self.assertEqual(response.status_code, 302)
         payment.refresh_from_db()
         self.assertEqual(payment.refunded_amount, 200_000)
@@ -263,7 +311,7 @@ class RefundTests(PaymentTestCase):
         self.assertContains(response, "حداکثر", status_code=400)
         self.assertContains(response, "2000000", status_code=400)  # what was typed is kept
         with self.captureOnCommitCallbacks(execute=True):
-            self.client.post(url, {"amount": str(FEE - 200_000), "reason": "رد درخواست"})
+            self.confirm_refund(url, {"amount": str(FEE - 200_000), "reason": "رد درخواست"})
         payment.refresh_from_db()
         self.assertEqual(payment.state, PaymentState.REFUNDED)
         self.assertEqual(payment.refunds.count(), 2)
@@ -275,7 +323,66 @@ class RefundTests(PaymentTestCase):
         self.client.force_login(self.expert)
         response = self.client.post(url, {"amount": "1000", "reason": "x"})
         self.assertContains(response, "فقط مدیر", status_code=400)
+        response = self.confirm_refund(url, {"amount": "1000", "reason": "x"})
+        self.assertContains(response, "فقط مدیر", status_code=400)
         self.client.force_login(self.outsider)
         self.assertEqual(self.client.post(url, {"amount": "1000", "reason": "x"}).status_code, 404)
         payment.refresh_from_db()
         self.assertEqual(payment.refunded_amount, 0)
+
+
+class InboxPaymentStateTests(PaymentTestCase):
+    """Staff see each request's payment state in the inbox, read for the whole page at once."""
+
+    def file_with_charge(self, state: str | None) -> str:
+        upload = SimpleUploadedFile("deed.pdf", PDF_BYTES)
+        check_document(upload)
+        submission = submissions.submission_create(
+            service=self.service,
+            applicant=self.citizen,
+            answers={"address": "تهران"},
+            files={"deed": upload},
+            idempotency_key=uuid.uuid4(),
+        )
+        if state is not None:
+            Charge.objects.create(
+                submission=submission,
+                agency=self.agency,
+                amount=FEE,
+                purpose="عوارض",
+                state=state,
+            )
+        return submission.tracking_code
+
+    def inbox(self) -> tuple[Any, list[str]]:
+        self.client.force_login(self.intake)
+        with CaptureQueriesContext(connection) as queries:
+            page = self.client.get(reverse("submissions:inbox"))
+        self.assertEqual(page.status_code, 200)
+        return page, [q["sql"] for q in queries.captured_queries]
+
+    def test_the_inbox_shows_due_and_paid_badges(self) -> None:
+        self.file_with_charge(ChargeState.DUE)
+        self.file_with_charge(ChargeState.PAID)
+        self.file_with_charge(None)
+        page, _count = self.inbox()
+        html = page.content.decode()
+        self.assertEqual(html.count("payment-badge"), 2)
+        self.assertInHTML(
+            '<span class="badge text-bg-warning payment-badge">در انتظار پرداخت</span>', html
+        )
+        self.assertInHTML(
+            '<span class="badge text-bg-success payment-badge">پرداخت‌شده</span>', html
+        )
+
+    def test_the_payment_column_costs_one_query_whatever_the_page_holds(self) -> None:
+        for state in (ChargeState.DUE, ChargeState.PAID, None):
+            self.file_with_charge(state)
+        _page, with_three = self.inbox()
+        for _ in range(3):
+            for state in (ChargeState.DUE, ChargeState.PAID, None):
+                self.file_with_charge(state)
+        page, with_twelve = self.inbox()
+        self.assertEqual(page.content.decode().count("payment-badge"), 8)
+        self.assertEqual(len(with_three), len(with_twelve))
+        self.assertEqual(sum('"payments_charge"' in sql for sql in with_twelve), 1)
