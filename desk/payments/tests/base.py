@@ -52,17 +52,21 @@ class PaymentTestCase(BaseTestCase):
         )
         GatewayAccount.objects.create(agency=self.agency, provider=Provider.FAKE)
 
-    def submission_at_payment(self) -> Submission:
+    def file_request(self) -> Submission:
+        """The citizen files a request (its announced events run)."""
         upload = SimpleUploadedFile("deed.pdf", PDF_BYTES)
         check_document(upload)
         with self.captureOnCommitCallbacks(execute=True):
-            submission = submissions.submission_create(
+            return submissions.submission_create(
                 service=self.service,
                 applicant=self.citizen,
                 answers={"address": "تهران"},
                 files={"deed": upload},
                 idempotency_key=uuid.uuid4(),
             )
+
+    def submission_at_payment(self) -> Submission:
+        submission = self.file_request()
         for actor, action in (
             (self.intake, "start_review"),
             (self.intake, "accept"),

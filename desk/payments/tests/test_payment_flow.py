@@ -4,17 +4,14 @@ database state with at most one settlement."""
 from __future__ import annotations
 
 import datetime
-import uuid
 from typing import Any
 from unittest import mock
 
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from desk.core.forms import check_document
 from desk.notifications.backends import MemoryBackend
 from desk.payments import services
 from desk.payments.gateways.base import GatewayUnavailable
@@ -27,9 +24,7 @@ from desk.payments.models import (
     PaymentState,
 )
 from desk.payments.tests.base import FEE, PaymentTestCase, last_note, step_of
-from desk.submissions import services as submissions
 from desk.submissions.models import Status
-from desk.test import PDF_BYTES
 
 
 class ChargeTests(PaymentTestCase):
@@ -335,15 +330,7 @@ class InboxPaymentStateTests(PaymentTestCase):
     """Staff see each request's payment state in the inbox, read for the whole page at once."""
 
     def file_with_charge(self, state: str | None) -> str:
-        upload = SimpleUploadedFile("deed.pdf", PDF_BYTES)
-        check_document(upload)
-        submission = submissions.submission_create(
-            service=self.service,
-            applicant=self.citizen,
-            answers={"address": "تهران"},
-            files={"deed": upload},
-            idempotency_key=uuid.uuid4(),
-        )
+        submission = self.file_request()
         if state is not None:
             Charge.objects.create(
                 submission=submission,
