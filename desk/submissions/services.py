@@ -390,6 +390,8 @@ def staff_actions_for(submission: Submission, user: object) -> list[ActionChoice
         return []
     if not access.can_act_on_submission(user, submission):
         return []
+    if submission.status == Status.AWAITING_PAYMENT:
+        return []  # not the agency's yet: sent to it once the fee is paid
     choices = [
         ActionChoice(
             a.key,
@@ -448,6 +450,8 @@ def _require_staff(actor: User, submission: Submission) -> Staff:
     staff = access.staff_for_user(actor)
     if staff is None or not access.can_act_on_submission(actor, submission):
         raise ApplicationError(_("شما اجازه این اقدام را ندارید."))
+    if submission.status == Status.AWAITING_PAYMENT:
+        raise ApplicationError(_("این درخواست تا پرداخت هزینه برای دستگاه فرستاده نشده است."))
     return staff
 
 

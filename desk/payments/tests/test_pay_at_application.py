@@ -41,10 +41,13 @@ class PayAtApplicationCase(PaymentTestCase):
             },
         )
         self.assertEqual(form.status_code, 302)
-        with self.captureOnCommitCallbacks(execute=True):
-            sent = self.client.post(form["Location"], follow=True)
-        self.assertEqual(sent.status_code, 200)
-        return Submission.objects.get(), sent.redirect_chain[-1][0]
+        with self.captureOnCommitCallbacks(execute=True):  # as at the commit, before the answer
+            sent = self.client.post(form["Location"])
+        self.assertEqual(sent.status_code, 302)
+        shown = self.client.get(sent["Location"], follow=True)
+        self.assertEqual(shown.status_code, 200)
+        chain = [sent["Location"], *(url for url, _status in shown.redirect_chain)]
+        return Submission.objects.get(), chain[-1]
 
     def inbox_codes(self) -> list[str]:
         self.client.force_login(self.intake)
@@ -141,6 +144,23 @@ class HeldUntilPaidTests(PayAtApplicationCase):
         self.assertEqual(submission.status, Status.SUBMITTED)
         self.assertEqual(submission.events.filter(kind=EventKind.SUBMITTED).count(), 1)
         self.assertEqual(Payment.objects.filter(state=PaymentState.SETTLED).count(), 1)
+
+    def test_staff_cannot_act_on_a_held_request_even_by_its_address(self) -> None:
+        submission, _landed = self.file()
+        self.client.force_login(self.intake)
+        page = self.client.get(
+            reverse("submissions:staff_request", args=[submission.tracking_code])
+        )
+        self.assertNotContains(page, "شروع بررسی")
+        refused = self.client.post(
+            reverse("submissions:staff_act", args=[submission.tracking_code]),
+            {"action": "accept", "message": ""},
+        )
+        self.assertContains(
+            refused, "تا پرداخت هزینه برای دستگاه فرستاده نشده است", status_code=400
+        )
+        submission.refresh_from_db()
+        self.assertEqual(submission.status, Status.AWAITING_PAYMENT)
 
     def test_a_held_request_is_not_counted_by_the_deadline_jobs(self) -> None:
         submission, _landed = self.file()
