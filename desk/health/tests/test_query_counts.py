@@ -28,8 +28,9 @@ LIMITS = {
     # card, workflow start, calendar and template come from the cache. The audit entry adds 3:
     # lock the agency chain's head, insert the entry, move the head.
     "submission": 12,
-    # user, staff and agency, positions; a page of the inbox and its count, waiting, closed
-    "inbox": 8,
+    # user, staff and agency, positions; a page of the inbox and its count, the page's payment
+    # states (one query, desk/payments), waiting, closed
+    "inbox": 9,
     "service page": 6,  # the service with agency and category; five parts of the card
     "search": 2,  # a page of results and the count of all
 }
