@@ -55,7 +55,7 @@ from desk.payments.models import (
 )
 from desk.submissions.models import Submission
 from desk.submissions.progress import short_link
-from desk.submissions.services import submission_advance, submission_release_held
+from desk.submissions.services import submission_advance, submission_release_after_payment
 from desk.workflow.models import Step, StepKind
 
 logger = logging.getLogger(__name__)
@@ -152,7 +152,7 @@ def on_submission_awaiting_payment(event: SubmissionAwaitingPayment) -> None:
     bill (no fee, or one staff set later) the request is not held for nothing: released now."""
     charge = charge_for_step(submission_id=event.submission_id, step_id=None)
     if charge is None or (not charge.amount and not charge.needs_choice):
-        submission_release_held(submission_id=event.submission_id)
+        submission_release_after_payment(submission_id=event.submission_id)
 
 
 @transaction.atomic

@@ -145,9 +145,9 @@ def _submission_insert(
     today = today_tehran()
     now = timezone.now()
     data, uploads = _form_data(service, answers, files)
-    held = service.pay_at_application
+    awaiting_fee = service.pay_at_application
     submission = Submission.objects.create(
-        status=Status.AWAITING_PAYMENT if held else Status.SUBMITTED,
+        status=Status.AWAITING_PAYMENT if awaiting_fee else Status.SUBMITTED,
         workflow_version=version,
         current_step=start,
         department_id=start.department_id,
@@ -182,7 +182,7 @@ def _submission_insert(
             label=field.label,
             public_id=public_id,
         )
-    if held:
+    if awaiting_fee:
         # Filed, but not yet submitted: the fee first (the payments app bills it and texts the
         # link); the timeline, the SMS and the clock start when it is paid.
         announce(
@@ -204,7 +204,7 @@ def _submission_insert(
 
 
 @transaction.atomic
-def submission_release_held(*, submission_id: int) -> Submission | None:
+def submission_release_after_payment(*, submission_id: int) -> Submission | None:
     """A request that waited for its fee goes to the agency: submitted now, its deadlines
     counted from today, the citizen texted its promised date. Idempotent (a request that is
     not waiting is left as it is); None when there was nothing to release."""
@@ -242,7 +242,7 @@ def submission_release_held(*, submission_id: int) -> Submission | None:
 def on_payment_settled(event: PaymentSettled) -> None:
     """Subscriber: a fee paid at application releases the request it held."""
     if event.step_id is None:
-        submission_release_held(submission_id=event.submission_id)
+        submission_release_after_payment(submission_id=event.submission_id)
 
 
 @dataclass(frozen=True)
