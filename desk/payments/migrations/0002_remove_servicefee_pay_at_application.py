@@ -23,7 +23,7 @@ def copy_back(apps: Any, schema_editor: Any) -> None:
 class Migration(migrations.Migration):
     dependencies = [
         ("payments", "0001_payments"),
-        ("catalog", "0003_service_pay_at_application"),
+        ("catalog", "0004_service_pay_at_application"),
     ]
 
     operations = [

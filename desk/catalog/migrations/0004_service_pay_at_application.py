@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("catalog", "0002_formfield_registry"),
+        ("catalog", "0003_persian_labels"),
     ]
 
     operations = [

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("submissions", "0007_verification_and_hold"),
+        ("submissions", "0008_reopened_event"),
     ]
 
     operations = [
