@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "desk.letters",
     "desk.complaints",
     "desk.surveys",
+    "desk.inquiries",
     "desk.notifications",
     "desk.health",
     "desk.operations",

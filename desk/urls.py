@@ -76,6 +76,7 @@ urlpatterns = [
     path("letters/", include("desk.letters.urls")),
     path("complaints/", include("desk.complaints.urls")),
     path("surveys/", include("desk.surveys.urls")),
+    path("inquiries/", include("desk.inquiries.urls")),
     path("", include("desk.health.urls")),  # healthz/ (load balancers), bench/empty/
     path("admin/", admin.site.urls),
     *SHORT_LINKS,

@@ -592,6 +592,7 @@ AGENCY_ADMIN_PERMISSIONS: dict[str, frozenset[AdminAction]] = {
     "letters.register": frozenset({"view", "add", "change"}),
     "complaints.complaintpolicy": frozenset({"view", "add", "change"}),
     "surveys.servicesurvey": ALL,
+    "inquiries.inquiryrule": ALL,
 }
 
 

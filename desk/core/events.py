@@ -165,6 +165,8 @@ SUBSCRIBERS: dict[type[Event], tuple[Subscriber, ...]] = {
     SubmissionSubmitted: (
         # Services that take their fee with the application bill it.
         Subscriber("desk.payments.services.on_submission_submitted"),
+        # A workflow that starts with an inquiry sends it.
+        Subscriber("desk.inquiries.services.on_submission_submitted"),
     ),
     SubmissionAwaitingPayment: (
         # The fee paid at application is billed (released at once if there is nothing to pay).
@@ -173,16 +175,21 @@ SUBSCRIBERS: dict[type[Event], tuple[Subscriber, ...]] = {
     SubmissionMoved: (
         # A request that reaches a payment step is billed (and the citizen texted the amount).
         Subscriber("desk.payments.services.on_submission_moved"),
+        # Entering an inquiry step sends its inquiries; leaving one withdraws the open ones.
+        Subscriber("desk.inquiries.services.on_submission_moved"),
     ),
     SubmissionCompleted: (
         # The verifiable result PDF, whatever path completed the request.
         Subscriber("desk.delivery.tasks.result_document_issue", job=True),
         # The citizen is invited to the satisfaction survey (SMS and the request page).
         Subscriber("desk.surveys.services.on_submission_completed"),
+        # Open inquiries of a finished request are withdrawn (their grants end).
+        Subscriber("desk.inquiries.services.on_submission_closed"),
     ),
     SubmissionRejected: (
         # Rejected requests are surveyed too: a refusal is a service the citizen rates.
         Subscriber("desk.surveys.services.on_submission_rejected"),
+        Subscriber("desk.inquiries.services.on_submission_closed"),
     ),
     CitizenIdentityChanged: (
         # The citizen's open requests are held, or released, with their account.

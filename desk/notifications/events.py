@@ -286,6 +286,24 @@ EVENTS: dict[str, Event] = {
             "گذشتن شکایت از موعد پاسخ (به مدیر)",
             (COMPLAINT_KIND, COMPLAINT_CODE, COMPLAINT_DUE, AGENCY),
             "{نوع} {کد_پیگیری} تا {موعد} پاسخ داده نشد و به شما ارجاع شد.\n{دستگاه}",
+        # To the asked agency's staff (desk.inquiries): {دستگاه} is the asking agency.
+        Event(
+            "inquiry_received",
+            "استعلام تازه از دستگاه دیگر",
+            (CODE, AGENCY, DUE, TRACK_URL),
+            "استعلام تازه از {دستگاه} درباره پرونده {کد_رهگیری}. مهلت پاسخ: {موعد}\n{نشانی}",
+        ),
+        Event(
+            "inquiry_reminder",
+            "یادآوری استعلام",
+            (CODE, AGENCY, DUE, TRACK_URL),
+            "مهلت پاسخ استعلام {دستگاه} (پرونده {کد_رهگیری}) امروز {موعد} است.\n{نشانی}",
+        ),
+        Event(
+            "inquiry_overdue",
+            "استعلام گذشته از مهلت",
+            (CODE, AGENCY, DUE, TRACK_URL),
+            "استعلام {دستگاه} (پرونده {کد_رهگیری}) از مهلت {موعد} گذشته و بی‌پاسخ است.\n{نشانی}",
         ),
     ]
 }

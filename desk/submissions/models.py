@@ -215,6 +215,7 @@ class EventKind(models.TextChoices):
     DELIVERED = "delivered", _("نتیجه به متقاضی تحویل شد")
     APPOINTMENT = "appointment", _("نوبت حضوری")
     REOPENED = "reopened", _("اعتراض پذیرفته شد و درخواست دوباره بررسی می‌شود")
+    INQUIRY = "inquiry", _("استعلام از دستگاه دیگر")
 
 
 class TimelineEvent(models.Model):

@@ -23,10 +23,11 @@ from django.views.generic import RedirectView
 from desk.appointments.models import Appointment
 from desk.complaints.models import Complaint
 from desk.letters.models import Letter, LetterReply
+from desk.inquiries.models import Inquiry
 from desk.notifications.models import OutboundMessage
 from desk.payments.models import Charge, Payment
 from desk.submissions.models import Submission, TimelineEvent
-from desk.test import BaseTestCase
+from desk.test import BaseTestCase, create_agency, create_staff
 from desk.tests.world import Side, build_world
 
 PUBLIC = "public"  # anyone
@@ -125,6 +126,16 @@ ROUTES: dict[str, str] = {
     "surveys:check": PUBLIC,
     "surveys:done": PUBLIC,
     "surveys:results": STAFF,
+    "inquiries:inbox": STAFF,
+    # An inquiry's pages: the asked agency's staff only (the asker follows it on its request).
+    "inquiries:respond": STAFF_OBJECT,
+    "inquiries:decline": STAFF_OBJECT,
+    "inquiries:send": STAFF_OBJECT,
+    "inquiries:shared_file": FILE,
+    "inquiries:answer_file": FILE,
+    # Other installations, authenticated by an HMAC signature (desk/inquiries/tests/test_remote.py).
+    "inquiries:api_inquiry": HOOK,
+    "inquiries:api_answer": HOOK,
     "notifications:inbound_webhook": HOOK,
     # The in-person desk: the clerk's screen serves one citizen; what it lists is scoped to the
     # clerk's agency; a service, receipt or document of another agency is 404.
@@ -199,6 +210,14 @@ ARGS: dict[str, Callable[[Side], list[Any]]] = {
     "complaints:staff_detail": lambda b: [b.extra["complaint"].tracking_code],
     "complaints:staff_answer": lambda b: [b.extra["complaint"].tracking_code],
     "complaints:staff_decide": lambda b: [b.extra["complaint"].tracking_code],
+    "inquiries:respond": lambda b: [b.extra["inquiry"].public_id],
+    "inquiries:decline": lambda b: [b.extra["inquiry"].public_id],
+    "inquiries:send": lambda b: [b.submission.tracking_code],
+    "inquiries:shared_file": lambda b: [
+        b.extra["inquiry"].public_id,
+        b.extra["inquiry"].submission.attachments.first().public_id,
+    ],
+    "inquiries:answer_file": lambda b: [b.extra["answer_file"].public_id],
 }
 
 # POST-only routes that answer every message they may not retry, another agency's included,
@@ -213,6 +232,9 @@ POSTS: dict[str, dict[str, Any]] = {
     "payments:choose": {"option": "0"},
     "payments:staff_charge": {"amount": "1000", "reason": "از دستگاه دیگر"},
     "payments:staff_refund": {"amount": "1", "reason": "از دستگاه دیگر"},
+    "inquiries:respond": {"answer": "پاسخ از دستگاه دیگر"},
+    "inquiries:decline": {"reason": "از دستگاه دیگر"},
+    "inquiries:send": {"question": "از دستگاه دیگر", "shared": ["address"]},
     "appointments:cancel": {},
     "appointments:reschedule": {},
     "frontdesk:apply": {"address": "از دستگاه دیگر"},
@@ -314,6 +336,7 @@ class UrlSweepTests(BaseTestCase):
                 "pk", "status", "department_id", "submission_id"
             ),
             LetterReply.objects.filter(agency=self.b.agency).count(),
+            *Inquiry.objects.order_by("pk").values_list("pk", "state", "answer"),
         )
 
     def names(self, *kinds: str) -> list[str]:
@@ -407,3 +430,28 @@ class UrlSweepTests(BaseTestCase):
             with self.subTest(route=name):
                 r = self.client.get(reverse(name, args=args))
                 self.assertIn(r.status_code, {404, 405}, r.status_code)
+
+    def test_an_agency_asked_by_an_inquiry_sees_the_shared_fields_and_nothing_else(self) -> None:
+        """B, asked about A's request (its address shared, not its deed): the inquiry page
+        shows the address; every other page and file of A's request is 404. C sees nothing."""
+        inquiry = self.b.extra["inquiry"]
+        page = reverse("inquiries:respond", args=[inquiry.public_id])
+        self.client.force_login(self.b.expert)
+        shown = self.client.get(page)
+        self.assertContains(shown, "نشانی ملک الف")
+        for private in (self.a.submission.applicant_national_code, "تصویر سند"):
+            self.assertNotContains(shown, private)
+        for name in self.names(STAFF_OBJECT, FILE):
+            with self.subTest(route=name):
+                url = reverse(name, args=ARGS[name](self.a))
+                self.assertIn(self.client.get(url).status_code, {404, 405}, url)
+        deed = self.a.submission.attachments.get()
+        shared_deed = reverse("inquiries:shared_file", args=[inquiry.public_id, deed.public_id])
+        self.assertEqual(self.client.get(shared_deed).status_code, 404)
+        c = create_agency("دستگاه ج", "agency-c")
+        outsider_c = create_staff(c, "expert-c")
+        self.client.force_login(outsider_c)
+        for url in (page, shared_deed, reverse("inquiries:decline", args=[inquiry.public_id])):
+            with self.subTest(c=url):
+                self.assertEqual(self.client.get(url).status_code, 404)
+        self.assertNotContains(self.client.get(reverse("inquiries:inbox")), page)

@@ -24,6 +24,7 @@ PREFIXES = {
     "letters": "letters/",
     "complaints": "complaints/",
     "surveys": "surveys/",
+    "inquiries": "inquiries/",
     "health": "",
     "admin": "admin/",
 }

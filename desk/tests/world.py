@@ -31,6 +31,7 @@ from desk.delivery.models import IssuedDocument
 from desk.letters import services as letter_services
 from desk.letters.models import Letter, LetterReply, Register
 from desk.lib.jalali import to_jalali
+from desk.inquiries.models import Inquiry, InquiryFile, InquiryRule, Peer
 from desk.notifications.models import Channel, MessageStatus, OutboundMessage
 from desk.payments.models import (
     Charge,
@@ -300,4 +301,57 @@ def build_world(agency_a: Agency, agency_b: Agency, citizen_a: User) -> tuple[Si
     citizen_b = create_citizen("0013542419", "+989351112233")
     a = build_side(agency_a, "الف", "a", citizen_a, root)
     b = build_side(agency_b, "ب", "b", citizen_b, root)
+    peer = Peer.objects.create(
+        name="سامانه همتا", key="peer", base_url="https://peer.example.ir", secret="s"
+    )
+    a.extra.update(_inquiries(a, peer, asked_by=None, tag="الف"))
+    b.extra.update(_inquiries(b, peer, asked_by=a, tag="ب"))
     return a, b, root
+
+
+def _inquiries(side: Side, peer: Peer, *, asked_by: Side | None, tag: str) -> dict[str, Any]:
+    """The side's inquiry rule; an inquiry it was asked (B: by A about A's request, sharing
+    its address and not its deed; A: by another installation); and its own request's inquiry
+    to another installation, answered with a file."""
+    InquiryRule.objects.create(
+        service=side.service, step_key="technical", question=f"پرسش {tag}", shared_fields="address"
+    )
+    due = timezone.localdate() + datetime.timedelta(days=5)
+    if asked_by is not None:
+        received = Inquiry.objects.create(
+            submission=asked_by.submission,
+            from_agency=asked_by.agency,
+            to_agency=side.agency,
+            case_reference=asked_by.submission.tracking_code,
+            question=f"استعلام از {tag}",
+            fields=["address"],
+            due_on=due,
+        )
+    else:
+        received = Inquiry.objects.create(
+            to_agency=side.agency,
+            peer=peer,
+            remote_id=uuid.uuid4(),
+            remote_agency="دستگاه همتا",
+            case_reference="000011112222",
+            question=f"استعلام همتا از {tag}",
+            shared=[["نشانی", "نشانی همتا"]],
+            due_on=due,
+        )
+    asked = Inquiry.objects.create(
+        submission=side.submission,
+        from_agency=side.agency,
+        peer=peer,
+        remote_agency="registry",
+        case_reference=side.submission.tracking_code,
+        question=f"استعلام {tag} از همتا",
+        state="answered",
+        answer=f"پاسخ همتا به {tag}",
+        due_on=due,
+    )
+    answer_file = InquiryFile(
+        inquiry=asked, original_name="answer.pdf", content_type="application/pdf", size=1, sha256=""
+    )
+    answer_file.file.save("answer.pdf", ContentFile(PDF_BYTES), save=False)
+    answer_file.save()
+    return {"inquiry": received, "answer_file": answer_file}

@@ -1,0 +1,204 @@
+"""Reads of inquiries, each scoped through the one access policy."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from desk.agencies import access
+from desk.inquiries.models import (
+    IDENTITY_FIELDS,
+    Inquiry,
+    InquiryFile,
+    InquiryLog,
+    LogKind,
+    State,
+)
+from desk.lib.jalali import today_tehran
+from desk.submissions.models import Attachment, Submission
+from desk.submissions.selectors import answer_text
+
+INBOX_PAGE_SIZE = 50
+# What the citizen's data tracker lists: who received, opened or answered about their data.
+TRACKED_KINDS = (
+    LogKind.SENT,
+    LogKind.VIEWED,
+    LogKind.FILE_VIEWED,
+    LogKind.ANSWERED,
+    LogKind.DECLINED,
+)
+
+
+def inbox_for_agency(user: object) -> QuerySet[Inquiry]:
+    """Open inquiries to the viewer's agency: overdue first, then the nearest deadline."""
+    today = today_tehran()
+    return (
+        Inquiry.objects.filter(access.staff_rows(user, "to_agency_id"), state=State.SENT)
+        .select_related("from_agency")
+        .annotate(
+            overdue_rank=Case(
+                When(due_on__lt=today, then=Value(0)), default=Value(1), output_field=IntegerField()
+            )
+        )
+        .order_by("overdue_rank", "due_on", "pk")
+    )
+
+
+def recently_answered(user: object, limit: int = 20) -> QuerySet[Inquiry]:
+    return (
+        Inquiry.objects.filter(
+            access.staff_rows(user, "to_agency_id"),
+            state__in=(State.ANSWERED, State.DECLINED),
+        )
+        .select_related("from_agency")
+        .order_by("-answered_at")[:limit]
+    )
+
+
+def late_asked_by(user: object, limit: int = 20) -> QuerySet[Inquiry]:
+    """The viewer's agency's own inquiries that the asked agency let pass their deadline."""
+    return (
+        Inquiry.objects.filter(
+            access.staff_rows(user, "from_agency_id"),
+            state=State.SENT,
+            due_on__lt=today_tehran(),
+        )
+        .select_related("to_agency")
+        .order_by("due_on", "pk")[:limit]
+    )
+
+
+def get_inquiry_for_answerer(user: object, public_id: uuid.UUID) -> Inquiry:
+    """An inquiry to the viewer's agency; 404 for anyone else (the asking agency included:
+    it follows its inquiries on its own request's page)."""
+    inquiry = (
+        Inquiry.objects.select_related("from_agency", "to_agency", "submission__service")
+        .filter(access.staff_rows(user, "to_agency_id"), public_id=public_id)
+        .first()
+    )
+    if inquiry is None:
+        raise Http404
+    return inquiry
+
+
+@dataclass(frozen=True)
+class Shared:
+    """What of the asking request the asked agency sees now: answers and files."""
+
+    rows: list[tuple[str, str]]
+    files: list[Attachment]
+    service: str
+
+
+def shared_with(user: object, inquiry: Inquiry) -> Shared:
+    """Exactly what the access policy's grants allow ``user`` to see of the request (nothing
+    once the inquiry is answered); a peer's inquiry shows what it carried."""
+    submission = inquiry.submission
+    if submission is None:
+        return Shared(rows=[(str(a), str(b)) for a, b in inquiry.shared], files=[], service="")
+    seen = access.submission_access(user, submission)
+    if not seen.any or seen.full:  # full: not an asked agency's view at all
+        return Shared(rows=[], files=[], service=submission.service.title)
+    rows: list[tuple[str, str]] = [
+        (str(label), str(getattr(submission, name)))
+        for name, label in IDENTITY_FIELDS.items()
+        if seen.may_see_field(name)
+    ]
+    for field in submission.service.form_fields.all():
+        value = submission.data.get(field.name)
+        if field.kind != "file" and value not in (None, "") and seen.may_see_field(field.name):
+            rows.append((field.label, answer_text(field, value)))
+    files = [
+        a
+        for a in Attachment.objects.filter(submission=submission, pk__in=seen.attachment_ids)
+        if seen.may_see_attachment(a.pk)
+    ]
+    return Shared(rows=rows, files=files, service=submission.service.title)
+
+
+def get_shared_attachment(user: object, inquiry: Inquiry, attachment_id: uuid.UUID) -> Attachment:
+    attachment = (
+        Attachment.objects.select_related("submission")
+        .filter(public_id=attachment_id, submission=inquiry.submission)
+        .first()
+    )
+    if (
+        inquiry.submission is None
+        or attachment is None
+        or not access.can_view_attachment(user, attachment)
+    ):
+        raise Http404
+    return attachment
+
+
+def inquiries_of_request(submission: Submission) -> list[Inquiry]:
+    """For the asking agency's staff: every inquiry of the request, with the answers' files."""
+    return list(
+        submission.inquiries.select_related("to_agency", "sent_by", "peer")
+        .prefetch_related("files")
+        .order_by("sent_at", "pk")
+    )
+
+
+def pending_for_citizen(submission: Submission) -> list[Inquiry]:
+    return list(
+        submission.inquiries.filter(state=State.SENT)
+        .select_related("to_agency")
+        .order_by("due_on", "pk")
+    )
+
+
+def get_answer_file(user: object, public_id: uuid.UUID) -> InquiryFile:
+    """A document of an answer: the asking request's agency, or the agency that answered."""
+    row = (
+        InquiryFile.objects.select_related("inquiry__submission")
+        .filter(public_id=public_id)
+        .first()
+    )
+    if row is None:
+        raise Http404
+    inquiry = row.inquiry
+    asker = inquiry.submission is not None and access.can_view_submission(user, inquiry.submission)
+    if not (asker or access.is_staff_of(user, inquiry.to_agency_id)):
+        raise Http404
+    return row
+
+
+@dataclass(frozen=True)
+class Look:
+    """One line of «who looked at my data»."""
+
+    at: object
+    who: str
+    what: str
+    why: str
+
+
+def data_tracker(submission: Submission, limit: int = 100) -> list[Look]:
+    """Which agencies received, opened or answered about the citizen's data, and why."""
+    rows = (
+        InquiryLog.objects.filter(submission=submission, kind__in=TRACKED_KINDS)
+        .select_related("inquiry__to_agency")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+    return [
+        Look(
+            at=r.created_at,
+            # «Sent» is the asking agency's act; the citizen wants to know who received it.
+            who=r.inquiry.target_name if r.kind == LogKind.SENT else r.agency_name,
+            what=str(RECEIVED) if r.kind == LogKind.SENT else r.get_kind_display(),
+            why=r.reason,
+        )
+        for r in rows
+    ]
+
+
+RECEIVED = _("استعلام درباره درخواست شما را دریافت کرد")
+
+
+def open_count(user: object) -> int:
+    return Inquiry.objects.filter(access.staff_rows(user, "to_agency_id"), state=State.SENT).count()
