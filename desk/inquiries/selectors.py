@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from dataclasses import dataclass
 
@@ -19,6 +20,7 @@ from desk.inquiries.models import (
     State,
 )
 from desk.lib.jalali import today_tehran
+from desk.registries.selectors import calls_for_submission
 from desk.submissions.models import Attachment, Submission
 from desk.submissions.selectors import answer_text
 
@@ -172,20 +174,21 @@ def get_answer_file(user: object, public_id: uuid.UUID) -> InquiryFile:
 class Look:
     """One line of «who looked at my data»."""
 
-    at: object
+    at: datetime.datetime
     who: str
     what: str
     why: str
 
 
 def data_tracker(submission: Submission, limit: int = 100) -> list[Look]:
-    """Which agencies received, opened or answered about the citizen's data, and why."""
+    """Which agencies received, opened or answered about the citizen's data, and which national
+    systems were asked about it (desk.registries), newest first, each with why."""
     rows = (
         InquiryLog.objects.filter(submission=submission, kind__in=TRACKED_KINDS)
         .select_related("inquiry__to_agency")
         .order_by("-created_at", "-pk")[:limit]
     )
-    return [
+    looks = [
         Look(
             at=r.created_at,
             # «Sent» is the asking agency's act; the citizen wants to know who received it.
@@ -195,6 +198,16 @@ def data_tracker(submission: Submission, limit: int = 100) -> list[Look]:
         )
         for r in rows
     ]
+    looks += [
+        Look(
+            at=call.created_at,
+            who=call.get_adapter_display(),
+            what=_("استعلام سامانه ملی: %(status)s") % {"status": call.get_status_display()},
+            why=call.purpose,
+        )
+        for call in calls_for_submission(submission.pk)[-limit:]
+    ]
+    return sorted(looks, key=lambda look: look.at, reverse=True)[:limit]
 
 
 RECEIVED = _("استعلام درباره درخواست شما را دریافت کرد")

@@ -306,3 +306,23 @@ class OverdueTests(InquiryTestCase):
         # And the asked agency sees it first in its own inbox, marked.
         self.client.force_login(self.outsider)
         self.assertContains(self.client.get(reverse("inquiries:inbox")), "overdue table-danger")
+
+
+class DataTrackerTests(InquiryTestCase):
+    def test_national_system_calls_are_listed_with_the_inquiries(self) -> None:
+        from desk.registries.models import Adapter, AdapterCall, CallStatus
+
+        self.rule(self.other_agency)
+        submission = self.at_inquiry()
+        AdapterCall.objects.create(
+            adapter=Adapter.CIVIL_REGISTRY,
+            purpose="تطبیق نام متقاضی با ثبت احوال",
+            status=CallStatus.OK,
+            submission_id=submission.pk,
+        )
+        self.client.force_login(self.citizen)
+        page = self.client.get(reverse("submissions:my_request", args=[submission.tracking_code]))
+        tracker = page.content.decode().split('id="data-tracker"')[1]
+        self.assertIn("ثبت احوال", tracker)
+        self.assertIn("تطبیق نام متقاضی با ثبت احوال", tracker)
+        self.assertIn(self.other_agency.name, tracker)
