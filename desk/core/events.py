@@ -184,12 +184,13 @@ SUBSCRIBERS: dict[type[Event], tuple[Subscriber, ...]] = {
         # The citizen is invited to the satisfaction survey (SMS and the request page).
         Subscriber("desk.surveys.services.on_submission_completed"),
         # Open inquiries of a finished request are withdrawn (their grants end).
-        Subscriber("desk.inquiries.services.on_submission_closed"),
+        Subscriber("desk.inquiries.services.on_submission_completed"),
     ),
     SubmissionRejected: (
         # Rejected requests are surveyed too: a refusal is a service the citizen rates.
         Subscriber("desk.surveys.services.on_submission_rejected"),
-        Subscriber("desk.inquiries.services.on_submission_closed"),
+        # Open inquiries of a finished request are withdrawn (their grants end).
+        Subscriber("desk.inquiries.services.on_submission_rejected"),
     ),
     CitizenIdentityChanged: (
         # The citizen's open requests are held, or released, with their account.

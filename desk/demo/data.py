@@ -1150,6 +1150,8 @@ DEMO_REQUESTS: list[dict[str, Any]] = [
         ],
     },
     {
+        # Taken up and accepted: the municipality's inquiry to the gas company is sent (and waits
+        # in the gas company's inquiries inbox, gas-expert).
         "service": "property-transfer-inquiry",
         "answers": {
             "notary_office": 125,
@@ -1157,7 +1159,10 @@ DEMO_REQUESTS: list[dict[str, Any]] = [
             "seller_national_code": "0084575948",
             "buyer_national_code": "4455667784",
         },
-        "actions": [],
+        "actions": [
+            {"action": "start_review", "by": "tehran6-expert"},
+            {"action": "accept", "by": "tehran6-expert"},
+        ],
     },
     {
         "service": "tree-removal-permit",
@@ -1214,6 +1219,90 @@ DEMO_REQUESTS: list[dict[str, Any]] = [
 # Workflows as data. Services without one run the default path (review → done or rejected,
 # with the citizen asked for more when needed).
 WORKFLOWS: dict[str, dict[str, Any]] = {
+    # Two agencies in one service: the municipality asks the gas company (INQUIRY_RULES).
+    "property-transfer-inquiry": {
+        "steps": [
+            {
+                "key": "intake",
+                "kind": "review",
+                "is_start": True,
+                "role": "expert",
+                "citizen_label": "بررسی درخواست",
+                "staff_label": "بررسی درخواست و سند",
+                "duration_days": 1,
+            },
+            {
+                "key": "gas_inquiry",
+                "kind": "inquiry",
+                "role": "expert",
+                "citizen_label": "استعلام بدهی گاز ملک از شرکت گاز",
+                "staff_label": "استعلام از شرکت گاز",
+                "duration_days": 3,
+            },
+            {
+                "key": "decision",
+                "kind": "decision",
+                "role": "expert",
+                "citizen_label": "صدور پاسخ استعلام",
+                "staff_label": "صدور پاسخ استعلام نقل و انتقال",
+                "duration_days": 1,
+            },
+            {
+                "key": "done",
+                "kind": "end_completed",
+                "citizen_label": "پاسخ استعلام صادر شد",
+                "staff_label": "صادرشده",
+            },
+            {
+                "key": "rejected",
+                "kind": "end_rejected",
+                "citizen_label": "رد شد",
+                "staff_label": "ردشده",
+            },
+        ],
+        "actions": [
+            {
+                "source": "intake",
+                "target": "gas_inquiry",
+                "key": "accept",
+                "label": "تأیید و استعلام",
+            },
+            {
+                "source": "intake",
+                "target": "rejected",
+                "key": "reject",
+                "label": "رد درخواست",
+                "needs_message": True,
+            },
+            {
+                "source": "gas_inquiry",
+                "target": "decision",
+                "key": "go_on",
+                "label": "ادامه بدون انتظار برای پاسخ",
+            },
+            {
+                "source": "gas_inquiry",
+                "target": "rejected",
+                "key": "reject",
+                "label": "رد درخواست",
+                "needs_message": True,
+            },
+            {
+                "source": "decision",
+                "target": "done",
+                "key": "complete",
+                "label": "صدور پاسخ استعلام",
+                "needs_result": True,
+            },
+            {
+                "source": "decision",
+                "target": "rejected",
+                "key": "reject",
+                "label": "رد درخواست",
+                "needs_message": True,
+            },
+        ],
+    },
     "building-permit": {
         "steps": [
             {
@@ -1338,3 +1427,17 @@ WORKFLOWS: dict[str, dict[str, Any]] = {
         ],
     },
 }
+
+# What each inquiry step asks, of whom, and what it shares (desk.inquiries.InquiryRule).
+INQUIRY_RULES: list[dict[str, Any]] = [
+    {
+        "service": "property-transfer-inquiry",
+        "step_key": "gas_inquiry",
+        "targets": "tehran-gas",
+        "question": "آیا ملک با این پلاک ثبتی بدهی گاز یا انشعاب غیرمجاز دارد؟",
+        "shared_fields": "registration_plate,seller_national_code",
+        "wait_for": "all",
+        "on_answer": "advance",
+        "answer_days": 3,
+    },
+]

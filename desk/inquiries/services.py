@@ -112,7 +112,12 @@ def on_submission_submitted(event: SubmissionSubmitted) -> None:
         inquiries_send_for_step(submission_id=event.submission_id, step_id=step_id)
 
 
-def on_submission_closed(event: SubmissionCompleted | SubmissionRejected) -> None:
+def on_submission_completed(event: SubmissionCompleted) -> None:
+    """Subscriber: a request that ended asks nobody anything any more."""
+    inquiries_withdraw(submission_id=event.submission_id, step_id=None)
+
+
+def on_submission_rejected(event: SubmissionRejected) -> None:
     """Subscriber: a request that ended asks nobody anything any more."""
     inquiries_withdraw(submission_id=event.submission_id, step_id=None)
 

@@ -34,7 +34,7 @@ class NavigationTests(BaseTestCase):
         self.client.force_login(self.expert)
         self.assertEqual(
             menu_of(self.page()),
-            ["کارتابل", "نامه‌ها", "نوبت‌ها", "پیام‌ها", "ورود دومرحله‌ای", "خروج"],
+            ["کارتابل", "نامه‌ها", "استعلام‌ها", "نوبت‌ها", "پیام‌ها", "ورود دومرحله‌ای", "خروج"],
         )
 
     def test_a_manager_also_finds_the_capacity_page(self) -> None:

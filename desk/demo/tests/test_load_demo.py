@@ -206,6 +206,18 @@ class LoadDemoTests(TestCase):
         )
         self.assertTrue(Invitation.objects.filter(submission=completed).exists())
         self.assertTrue(Response.objects.exclude(comment="").exists())
+    def test_the_property_transfer_request_asks_the_gas_company(self) -> None:
+        from desk.inquiries.models import Inquiry
+        from desk.inquiries.services import inquiries_send_for_step
+
+        submission = Submission.objects.get(service__slug="property-transfer-inquiry")
+        assert submission.current_step is not None
+        self.assertEqual(submission.current_step.key, "gas_inquiry")
+        # What the step's subscriber does once load_demo's transaction commits.
+        inquiries_send_for_step(submission_id=submission.pk, step_id=submission.current_step.pk)
+        inquiry = Inquiry.objects.get(submission=submission)
+        self.assertEqual(inquiry.to_agency.slug if inquiry.to_agency else "", "tehran-gas")
+        self.assertEqual(inquiry.fields, ["registration_plate", "seller_national_code"])
 
 
 class LoadDemoGuardTests(TestCase):

@@ -29,8 +29,9 @@ LIMITS = {
     # lock the agency chain's head, insert the entry, move the head.
     "submission": 12,
     # user, staff and agency, positions; a page of the inbox and its count, the page's payment
-    # states (one query, desk/payments), waiting, closed
-    "inbox": 9,
+    # states (one query, desk/payments), waiting, closed; the inquiries summary: inquiries to
+    # the agency (a count), its own late ones
+    "inbox": 11,
     "service page": 6,  # the service with agency and category; five parts of the card
     "search": 2,  # a page of results and the count of all
 }

@@ -33,6 +33,7 @@ from desk.catalog.models import (
 from desk.delivery.services import document_issue
 from desk.demo import complaints as demo_complaints
 from desk.demo import data as demo
+from desk.inquiries.models import InquiryRule
 from desk.lib.persian import to_persian_digits
 from desk.lib.validators import display_mobile
 from desk.payments.models import GatewayAccount, Provider
@@ -104,6 +105,8 @@ class Command(BaseCommand):
             demo_authenticators_upsert()
             for slug, spec in demo.WORKFLOWS.items():
                 workflow_upsert(Service.objects.get(slug=slug), spec)
+            for rule in demo.INQUIRY_RULES:
+                inquiry_rule_upsert(rule)
             # Fees are paid on the demo's own fake gateway page (no bank, no money).
             for agency in agencies.values():
                 GatewayAccount.objects.get_or_create(
@@ -180,6 +183,16 @@ def workflow_upsert(service: Service, spec: dict[str, Any]) -> None:
         workflow_define(
             service=service, steps=spec["steps"], actions=spec["actions"], note="نسخه نمایشی"
         )
+
+
+def inquiry_rule_upsert(spec: dict[str, Any]) -> InquiryRule:
+    fields = {k: v for k, v in spec.items() if k not in ("service", "step_key")}
+    rule, _created = InquiryRule.objects.update_or_create(
+        service=Service.objects.get(slug=spec["service"]),
+        step_key=spec["step_key"],
+        defaults=fields,
+    )
+    return rule
 
 
 def demo_authenticators_upsert() -> None:
