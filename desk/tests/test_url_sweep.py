@@ -215,7 +215,7 @@ ARGS: dict[str, Callable[[Side], list[Any]]] = {
     "inquiries:send": lambda b: [b.submission.tracking_code],
     "inquiries:shared_file": lambda b: [
         b.extra["inquiry"].public_id,
-        (b.extra["inquiry"].submission or b.submission).attachments.first().public_id,
+        (b.extra["inquiry"].submission or b.submission).attachments.first().public_id,  # type: ignore[union-attr]
     ],
     "inquiries:answer_file": lambda b: [b.extra["answer_file"].public_id],
 }
