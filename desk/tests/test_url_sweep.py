@@ -22,8 +22,8 @@ from django.views.generic import RedirectView
 
 from desk.appointments.models import Appointment
 from desk.complaints.models import Complaint
-from desk.letters.models import Letter, LetterReply
 from desk.inquiries.models import Inquiry
+from desk.letters.models import Letter, LetterReply
 from desk.notifications.models import OutboundMessage
 from desk.payments.models import Charge, Payment
 from desk.submissions.models import Submission, TimelineEvent

@@ -28,10 +28,10 @@ from desk.catalog.models import Service
 from desk.complaints import services as complaint_services
 from desk.complaints.models import About, Complaint, ComplaintPolicy, Kind
 from desk.delivery.models import IssuedDocument
+from desk.inquiries.models import Inquiry, InquiryFile, InquiryRule, Peer
 from desk.letters import services as letter_services
 from desk.letters.models import Letter, LetterReply, Register
 from desk.lib.jalali import to_jalali
-from desk.inquiries.models import Inquiry, InquiryFile, InquiryRule, Peer
 from desk.notifications.models import Channel, MessageStatus, OutboundMessage
 from desk.payments.models import (
     Charge,
