@@ -32,7 +32,7 @@ from desk.test import (
     create_staff,
     isolate_cache,
 )
-from desk.tests.test_browser import CHROMIUM, CHROMIUM_ARGS, HAVE_PLAYWRIGHT
+from desk.tests.browser import CHROMIUM, CHROMIUM_ARGS, HAVE_PLAYWRIGHT
 
 from .base import ADDRESS, QUESTION, define_inquiry_workflow
 
