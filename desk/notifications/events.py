@@ -286,6 +286,7 @@ EVENTS: dict[str, Event] = {
             "گذشتن شکایت از موعد پاسخ (به مدیر)",
             (COMPLAINT_KIND, COMPLAINT_CODE, COMPLAINT_DUE, AGENCY),
             "{نوع} {کد_پیگیری} تا {موعد} پاسخ داده نشد و به شما ارجاع شد.\n{دستگاه}",
+        ),
         # To the asked agency's staff (desk.inquiries): {دستگاه} is the asking agency.
         Event(
             "inquiry_received",

@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('agencies', '0001_initial'),
         ('catalog', '0001_initial'),
-        ('submissions', '0008_timelineevent_inquiry_kind'),
+        ('submissions', '0010_timelineevent_inquiry_kind'),
         ('workflow', '0001_workflows_as_data'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -185,6 +185,8 @@ class InquiryBrowserTests(StaticLiveServerTestCase):
         result = self.files / "result.pdf"
         result.write_bytes(PDF_BYTES + b"%result\n")
         a_page.locator("#files-complete").set_input_files(str(result))
+        # Completing is irreversible: the expert ticks the confirmation first.
+        a_page.locator("#confirm-complete").check()
         a_page.get_by_role("button", name="صدور نتیجه").click()
         expect(a_page.locator(".alert-success, .messages")).to_contain_text("اقدام ثبت شد")
         submission.refresh_from_db()
