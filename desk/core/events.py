@@ -92,6 +92,8 @@ class SubmissionReopened(SubmissionEvent):
     to_step_id: int
     assignee_id: int
     reason: str = ""
+
+
 # --- payments (announced by desk.payments.services) ----------------------------------------------
 
 

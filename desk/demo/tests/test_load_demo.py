@@ -206,6 +206,7 @@ class LoadDemoTests(TestCase):
         )
         self.assertTrue(Invitation.objects.filter(submission=completed).exists())
         self.assertTrue(Response.objects.exclude(comment="").exists())
+
     def test_the_property_transfer_request_asks_the_gas_company(self) -> None:
         from desk.inquiries.models import Inquiry
         from desk.inquiries.services import inquiries_send_for_step
