@@ -208,6 +208,8 @@ SUBSCRIBERS: dict[type[Event], tuple[Subscriber, ...]] = {
         Subscriber("desk.submissions.tasks.deadlines_recompute_on_calendar_change", job=True),
         # Booked appointments on days now closed: moved within 3 working days, or offered.
         Subscriber("desk.appointments.tasks.appointments_off_closed_days", job=True),
+        # Open letters' deadlines (desk/letters), from their registration day.
+        Subscriber("desk.letters.tasks.letters_deadlines_on_calendar_change", job=True),
     ),
 }
 

@@ -137,6 +137,9 @@ class Letter(models.Model):
         Department, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     due_on = models.DateField(_("موعد پاسخ"))
+    # The working days promised at registration (the register's setting then): a calendar
+    # change moves ``due_on`` by the same promise, whatever the setting has become since.
+    deadline_working_days = models.PositiveSmallIntegerField(default=10)
     escalated_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     # The request this letter was turned into (its timeline names the letter back).

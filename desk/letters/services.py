@@ -123,6 +123,7 @@ def _letter_insert(
         number=number.text,
         registered_at=now,
         due_on=calendar_for_agency(agency).add_working_days(today_tehran(), days),
+        deadline_working_days=days,
         idempotency_key=idempotency_key,
     )
     for upload in files:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -12,6 +13,7 @@ from desk.accounts.models import User
 from desk.agencies import access
 from desk.agencies.models import Agency
 from desk.core.errors import ApplicationError
+from desk.core.forms import StyledForm
 from desk.core.http import client_ip, staff_login_required
 from desk.core.uploads import document_response
 from desk.letters import drafts, selectors, services
@@ -230,28 +232,38 @@ def staff_route(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "letters/staff_letter.html", context, status=400)
 
 
+def _confirmed_step(request: HttpRequest, form: StyledForm, act: Callable[[], object]) -> str:
+    """An irreversible staff action on its own confirmation step: a valid POST is shown back
+    ("confirm"), done once confirmed ("done"), or shown as the form again to change it
+    ("edit", also on errors, which go on the form)."""
+    if request.method != "POST" or not form.is_valid() or "edit" in request.POST:
+        return "edit"
+    if request.POST.get("confirmed") != "yes":
+        return "confirm"
+    try:
+        act()
+    except ApplicationError as exc:
+        form.add_error(None, exc.message)
+        return "edit"
+    return "done"
+
+
 @staff_login_required
 @require_http_methods(["GET", "POST"])
 def staff_reply(request: HttpRequest, code: str) -> HttpResponse:
-    """Write the reply, then confirm it on the same page before it takes its number."""
-    letter = selectors.get_letter_for_staff(request.user, code)
-    if not access.can_act_on_letter(request.user, letter):
-        raise Http404
+    """Write the reply, then confirm it before it takes its number."""
+    letter = _letter_to_act_on(request, code)
     form = ReplyForm(request.POST or None)
-    confirming = False
-    if request.method == "POST" and form.is_valid():
-        if request.POST.get("confirmed") == "yes":
-            try:
-                services.letter_reply(
-                    letter_id=letter.pk, actor=_user(request), body=form.cleaned_data["body"]
-                )
-            except ApplicationError as exc:
-                form.add_error(None, exc.message)
-            else:
-                return redirect("letters:staff_letter", code=code)
-        else:
-            confirming = True
-    context = {"letter": letter, "form": form, "confirming": confirming}
+    step = _confirmed_step(
+        request,
+        form,
+        lambda: services.letter_reply(
+            letter_id=letter.pk, actor=_user(request), body=form.cleaned_data["body"]
+        ),
+    )
+    if step == "done":
+        return redirect("letters:staff_letter", code=code)
+    context = {"letter": letter, "form": form, "confirming": step == "confirm"}
     return render(request, "letters/staff_reply.html", context)
 
 
@@ -259,22 +271,23 @@ def staff_reply(request: HttpRequest, code: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def staff_convert(request: HttpRequest, code: str) -> HttpResponse:
     """Turn the letter into a request for one of the agency's services, after a confirmation."""
+    letter = _letter_to_act_on(request, code)
+    form = ConvertForm(request.POST or None, services=selectors.services_for(letter))
+    step = _confirmed_step(
+        request,
+        form,
+        lambda: services.letter_convert(
+            letter_id=letter.pk, actor=_user(request), service=form.cleaned_data["service"]
+        ),
+    )
+    if step == "done":
+        return redirect("letters:staff_letter", code=code)
+    context = {"letter": letter, "form": form, "confirming": step == "confirm"}
+    return render(request, "letters/staff_convert.html", context)
+
+
+def _letter_to_act_on(request: HttpRequest, code: str) -> Letter:
     letter = selectors.get_letter_for_staff(request.user, code)
     if not access.can_act_on_letter(request.user, letter):
         raise Http404
-    form = ConvertForm(request.POST or None, services=selectors.services_for(letter))
-    confirming = False
-    if request.method == "POST" and form.is_valid():
-        if request.POST.get("confirmed") == "yes":
-            try:
-                services.letter_convert(
-                    letter_id=letter.pk, actor=_user(request), service=form.cleaned_data["service"]
-                )
-            except ApplicationError as exc:
-                form.add_error(None, exc.message)
-            else:
-                return redirect("letters:staff_letter", code=code)
-        else:
-            confirming = True
-    context = {"letter": letter, "form": form, "confirming": confirming}
-    return render(request, "letters/staff_convert.html", context)
+    return letter

@@ -6,7 +6,10 @@ import datetime
 
 from django.urls import reverse
 
-from desk.calendars.selectors import calendar_for_agency
+from desk.calendars.models import Closure
+from desk.calendars.selectors import calendar_for_agency, calendars_for_agencies
+from desk.core.events import SUBSCRIBERS, CalendarChanged, CalendarScope
+from desk.letters.deadlines import letters_deadlines_recompute
 from desk.letters.escalation import escalate_overdue_letters
 from desk.letters.models import LetterNote, NoteKind, Register
 from desk.letters.tests.base import LettersTestCase, write_letter
@@ -54,3 +57,32 @@ class DeadlineTests(LettersTestCase):
         body = r.content.decode()
         self.assertLess(body.index(late.number), body.index(fresh.number))
         self.assertContains(r, "گذشته")
+
+
+class CalendarChangeTests(LettersTestCase):
+    def test_a_closure_inside_the_deadline_moves_it_once(self) -> None:
+        letter = write_letter(self.citizen, self.agency)
+        before = letter.due_on
+        day = calendars_for_agencies([self.agency])[self.agency.pk].add_working_days(
+            today_tehran(), 1
+        )
+        Closure.objects.create(
+            scope="agency",
+            agency=self.agency,
+            starts_on=day,
+            ends_on=day,
+            kind="energy",
+            reason="قطع برق",
+            created_by=self.manager,
+        )
+        change = CalendarChanged(
+            scope=CalendarScope.AGENCY, start=day, end=day, agency_id=self.agency.pk
+        )
+        self.assertEqual(letters_deadlines_recompute(change=change), 1)
+        letter.refresh_from_db()
+        self.assertGreater(letter.due_on, before)
+        self.assertEqual(letters_deadlines_recompute(change=change), 0)
+
+    def test_the_letters_job_is_a_subscriber_of_calendar_changes(self) -> None:
+        paths = [s.path for s in SUBSCRIBERS[CalendarChanged]]
+        self.assertIn("desk.letters.tasks.letters_deadlines_on_calendar_change", paths)

@@ -160,6 +160,14 @@ class StaffTests(LettersTestCase):
         self.assertContains(verify, self.letter.number)
         self.assertContains(verify, reply.number)
 
+    def test_changing_the_reply_before_sending_keeps_its_text(self) -> None:
+        self.client.force_login(self.expert)
+        body = "نشانی پروانه شما اصلاح شد."
+        r = self.client.post(self.url("letters:staff_reply"), {"body": body, "edit": "1"})
+        self.assertContains(r, body)
+        self.assertNotContains(r, "این پاسخ را بفرستید؟")
+        self.assertFalse(LetterReply.objects.exists())
+
     def test_turning_a_letter_into_a_request_links_both_ways(self) -> None:
         self.client.force_login(self.expert)
         confirm = self.client.post(self.url("letters:staff_convert"), {"service": self.service.pk})
