@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import tempfile
 import uuid
 from datetime import timedelta
 from unittest import mock
 
+from django.conf import settings
 from django.core.files.storage import default_storage
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -74,7 +77,16 @@ class CheckAnswersTests(SubmissionTestCase):
     def test_the_check_page_without_answers_sends_back_to_the_form(self) -> None:
         self.assertRedirects(self.client.get(self.check_url), self.form_url)
 
+    def _private_storage(self) -> None:
+        """The sweep removes every old draft of its storage: the parallel test processes share
+        one media folder, so a sweeping test sweeps a folder of its own."""
+        location = self.enterContext(tempfile.TemporaryDirectory())
+        default = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+        storages = {**settings.STORAGES, "default": {**default, "OPTIONS": {"location": location}}}
+        self.enterContext(override_settings(STORAGES=storages))
+
     def test_the_sweep_removes_abandoned_draft_files(self) -> None:
+        self._private_storage()
         self.fill(deed=upload("sanad.pdf"))
         kept = self.kept_path()
         drafts_sweep()
@@ -88,6 +100,7 @@ class CheckAnswersTests(SubmissionTestCase):
         from desk.submissions.tasks import sweep_abandoned_drafts
 
         self.assertIsInstance(sweep_abandoned_drafts.task_class(), PeriodicTask)
+        self._private_storage()
         self.fill(deed=upload("sanad.pdf"))
         kept = self.kept_path()
         later = timezone.now() + timedelta(days=2)
