@@ -5,6 +5,9 @@ compares agency ids. A staff member works for one agency and sees that agency's 
 files, appointments and messages; an agency admin manages that agency's configuration in the
 admin site; a superuser (the operator) sees every agency. Citizens see their own requests.
 
+Oversight adds *scopes*: evaluators (staff of an oversight agency) see the figures of every
+agency or of one province's, an agency's head their own agency's (``oversight_scope``).
+
 Inquiries between agencies add *grants*: agency B may see the fields and files of agency A's
 request that an inquiry shares, until B answers. The inquiries app fills them in through a
 ``GrantProvider`` registered here (``grant_provider_register``), so this module names no
@@ -353,11 +356,94 @@ def can_book_at(user: object, office: Owned) -> bool:
 
 
 def oversight_agency(user: object) -> Agency | None:
-    """Managers and agency admins see their agency's capacity and breaches."""
+    """Managers, agency admins and the agency's head see its capacity and breaches."""
     staff = staff_for_user(user)
-    if staff is None or staff.role not in (Role.MANAGER, Role.ADMIN):
+    if staff is None or staff.role not in (Role.MANAGER, Role.ADMIN, Role.HEAD):
         return None
     return staff.agency
+
+
+# --- oversight (KPIs, case reviews, evaluation) ------------------------------------------------
+
+OversightLevelName = Literal["national", "provincial", "agency"]
+
+
+@dataclass(frozen=True)
+class OversightScope:
+    """Which agencies' oversight figures a person sees, and as whom.
+
+    Evaluators are the staff of an oversight agency (``Agency.oversight``): national oversight
+    sees every agency, provincial oversight the agencies of its province. An agency head
+    (``Role.HEAD``) sees their own agency's. Everyone here sees figures only; the requests
+    behind a figure open only through a logged case review (``may_review_case``), read-only.
+    """
+
+    level: OversightLevelName
+    own_agency_id: int  # the evaluator's oversight agency, or the head's own agency
+    province: str | None = None  # a provincial evaluator's province
+
+    @property
+    def is_evaluator(self) -> bool:
+        return self.level != "agency"
+
+    @property
+    def is_head(self) -> bool:
+        return self.level == "agency"
+
+    @property
+    def is_national(self) -> bool:
+        return self.level == "national"
+
+    def agencies(self, path: str = "") -> Q:
+        """A filter for rows whose ``path`` leads to an agency in scope (``""``: agencies)."""
+        prefix = f"{path}__" if path else ""
+        if self.level == "national":
+            return Q()
+        if self.level == "provincial":
+            return Q(**{f"{prefix}province": self.province})
+        return Q(**{f"{prefix}pk": self.own_agency_id})
+
+    @property
+    def agency_ids(self) -> list[int]:
+        """The ids of the agencies in scope (active or not: their history stays evaluable)."""
+        return list(Agency.objects.filter(self.agencies()).values_list("pk", flat=True))
+
+    def covers(self, *, agency_id: int, province: str) -> bool:
+        """Whether the agency (with its province) is in scope, without a query."""
+        if self.level == "national":
+            return True
+        if self.level == "provincial":
+            return province == self.province
+        return agency_id == self.own_agency_id
+
+
+def oversight_scope(user: object) -> OversightScope | None:
+    """The one rule for oversight: staff of a national oversight agency see every agency,
+    of a provincial one the agencies of its province, an agency's head their own agency;
+    None for everyone else (operators run the system; they do not evaluate)."""
+    staff = staff_for_user(user)
+    if staff is None:
+        return None
+    agency = staff.agency
+    if agency.oversight == OversightLevel.NATIONAL:
+        return OversightScope(level="national", own_agency_id=agency.pk)
+    if agency.oversight == OversightLevel.PROVINCIAL:
+        return OversightScope(level="provincial", own_agency_id=agency.pk, province=agency.province)
+    if staff.role == Role.HEAD:
+        return OversightScope(level="agency", own_agency_id=agency.pk)
+    return None
+
+
+def may_see_oversight(user: object, *, agency_id: int, province: str) -> bool:
+    """Figures of one agency (a drill-down URL names it): only within the person's scope."""
+    scope = oversight_scope(user)
+    return scope is not None and scope.covers(agency_id=agency_id, province=province)
+
+
+def may_review_case(user: object, *, agency_id: int, province: str) -> bool:
+    """Opening a case review (a logged record with a reason) on an agency's figures, and then
+    reading — never changing — the requests behind them: the same scope as the figures."""
+    return may_see_oversight(user, agency_id=agency_id, province=province)
 
 
 # --- letters (the secretariat) -------------------------------------------------------------------
@@ -471,15 +557,11 @@ class EvaluatorScope:
 
 
 def evaluator_scope(user: object) -> EvaluatorScope | None:
-    """Until the oversight issue brings an evaluator role, the evaluators are the staff of an
-    oversight agency in this installation: national oversight sees every agency, provincial
-    oversight the agencies of its province."""
-    staff = staff_for_user(user)
-    if staff is None or not staff.agency.oversight:
+    """The evaluators' part of ``oversight_scope`` (agency heads decide no appeals)."""
+    scope = oversight_scope(user)
+    if scope is None or not scope.is_evaluator:
         return None
-    if staff.agency.oversight == OversightLevel.NATIONAL:
-        return EvaluatorScope(agency_id=staff.agency_id, province=None)
-    return EvaluatorScope(agency_id=staff.agency_id, province=staff.agency.province)
+    return EvaluatorScope(agency_id=scope.own_agency_id, province=scope.province)
 
 
 def may_decide_appeal(user: object, *, agency_id: int, province: str) -> bool:
@@ -508,22 +590,25 @@ class SurveyScope:
 
 
 def survey_results_scope(user: object) -> SurveyScope | None:
-    """Managers and agency admins see their agency's results; only its managers read the
-    free text (citizens write it for the people who run the agency). Operators see every
-    agency's figures, never the free text. None for anyone else."""
+    """Managers, agency admins and the agency's head see their agency's results; only its
+    managers and head read the free text (citizens write it for the people who run the
+    agency). Operators see every agency's figures, never the free text. None for anyone
+    else."""
     staff = staff_for_user(user)
     if staff is not None:
-        if staff.role not in (Role.MANAGER, Role.ADMIN):
+        if staff.role not in (Role.MANAGER, Role.ADMIN, Role.HEAD):
             return None
-        return SurveyScope(agency_id=staff.agency_id, may_read_comments=staff.role == Role.MANAGER)
+        return SurveyScope(
+            agency_id=staff.agency_id, may_read_comments=staff.role in (Role.MANAGER, Role.HEAD)
+        )
     if is_operator(user):
         return SurveyScope(agency_id=None, may_read_comments=False)
     return None
 
 
 def may_read_survey_comments(user: object, agency_id: int) -> bool:
-    """The free-text answers about agency ``agency_id``: its managers only."""
-    return has_role(user, Role.MANAGER) and is_staff_of(user, agency_id)
+    """The free-text answers about agency ``agency_id``: its managers and its head only."""
+    return has_role(user, Role.MANAGER, Role.HEAD) and is_staff_of(user, agency_id)
 
 
 # --- messages (notifications) --------------------------------------------------------------------

@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 class OversightLevel(models.TextChoices):
     """An agency that oversees others (the Administrative and Employment Organization, or its
-    provincial office): its staff decide citizens' appeals until evaluators have a role."""
+    provincial office): its staff are the evaluators (access.oversight_scope) — they see the
+    oversight figures of every agency, or of their province's, and decide citizens' appeals."""
 
     NONE = "", _("بدون نقش نظارتی")
     NATIONAL = "national", _("نظارت ملی")
@@ -49,6 +50,8 @@ class Role(models.TextChoices):
     EXPERT = "expert", _("کارشناس")
     MANAGER = "manager", _("مدیر")
     ADMIN = "admin", _("راهبر دستگاه")
+    # The agency's head: its own figures on the oversight dashboards, read-only.
+    HEAD = "head", _("رئیس دستگاه")
 
 
 class Staff(models.Model):

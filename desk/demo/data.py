@@ -82,6 +82,12 @@ AGENCIES: list[dict[str, Any]] = [
                 "title": "راهبر میز خدمت منطقه",
             },
             {
+                "role": "head",
+                "first_name": "محمدرضا",
+                "last_name": "طاهری",
+                "title": "شهردار منطقه ۶",
+            },
+            {
                 "role": "expert",
                 "username": "tehran6-engineer",
                 "first_name": "مهندس سارا",
@@ -137,6 +143,12 @@ AGENCIES: list[dict[str, Any]] = [
                 "last_name": "جعفری",
                 "title": "راهبر میز خدمت",
             },
+            {
+                "role": "head",
+                "first_name": "کامران",
+                "last_name": "بهرامی",
+                "title": "مدیرعامل شرکت گاز استان تهران",
+            },
         ],
     },
     {
@@ -171,6 +183,12 @@ AGENCIES: list[dict[str, Any]] = [
                 "first_name": "الهام",
                 "last_name": "شریفی",
                 "title": "راهبر میز خدمت",
+            },
+            {
+                "role": "head",
+                "first_name": "فرهاد",
+                "last_name": "ملکی",
+                "title": "رئیس اداره کل ثبت احوال",
             },
         ],
     },
@@ -211,6 +229,12 @@ AGENCIES: list[dict[str, Any]] = [
                 "first_name": "پریسا",
                 "last_name": "مرادی",
                 "title": "راهبر میز خدمت",
+            },
+            {
+                "role": "head",
+                "first_name": "ناصر",
+                "last_name": "فرهادی",
+                "title": "رئیس سازمان",
             },
         ],
     },

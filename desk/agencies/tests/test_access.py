@@ -137,3 +137,76 @@ class AdminPermissionTests(BaseTestCase):
         self.assertFalse(access.admin_may_touch(self.agency_admin, self.other_agency.pk))
         self.assertFalse(access.admin_may_touch(self.agency_admin, None))  # national rows
         self.assertTrue(access.admin_may_touch(self.root, None))
+
+
+class OversightScopeTests(BaseTestCase):
+    """Who sees which agencies' oversight figures: national and provincial evaluators (staff
+    of an oversight agency) and an agency's head."""
+
+    def setUp(self) -> None:
+        from desk.agencies.models import OversightLevel
+        from desk.test import create_agency
+
+        super().setUp()
+        self.agency.province = "تهران"
+        self.agency.save()
+        self.other_agency.province = "فارس"
+        self.other_agency.save()
+        national = create_agency("سازمان اداری و استخدامی کشور", "aeo")
+        national.oversight, national.province = OversightLevel.NATIONAL, "تهران"
+        national.save()
+        fars = create_agency("اداره کل امور اداری فارس", "aeo-fars")
+        fars.oversight, fars.province = OversightLevel.PROVINCIAL, "فارس"
+        fars.save()
+        self.national = create_staff(national, "national-evaluator")
+        self.provincial = create_staff(fars, "fars-evaluator")
+        self.head = create_staff(self.agency, "head", Role.HEAD)
+        self.fars = fars
+
+    def test_a_national_evaluator_sees_every_agency(self) -> None:
+        scope = access.oversight_scope(self.national)
+        assert scope is not None
+        self.assertTrue(scope.is_evaluator and scope.is_national)
+        self.assertFalse(scope.is_head)
+        self.assertIn(self.agency.pk, scope.agency_ids)
+        self.assertIn(self.other_agency.pk, scope.agency_ids)
+        self.assertTrue(access.may_see_oversight(self.national, agency_id=1, province="کرمان"))
+
+    def test_a_provincial_evaluator_sees_only_their_province(self) -> None:
+        scope = access.oversight_scope(self.provincial)
+        assert scope is not None
+        self.assertTrue(scope.is_evaluator)
+        self.assertEqual(scope.province, "فارس")
+        self.assertEqual(set(scope.agency_ids), {self.other_agency.pk, self.fars.pk})
+        self.assertTrue(
+            access.may_see_oversight(
+                self.provincial, agency_id=self.other_agency.pk, province="فارس"
+            )
+        )
+        self.assertFalse(
+            access.may_review_case(self.provincial, agency_id=self.agency.pk, province="تهران")
+        )
+
+    def test_an_agency_head_sees_only_their_agency(self) -> None:
+        scope = access.oversight_scope(self.head)
+        assert scope is not None
+        self.assertTrue(scope.is_head)
+        self.assertFalse(scope.is_evaluator)
+        self.assertEqual(scope.agency_ids, [self.agency.pk])
+        self.assertFalse(
+            access.may_see_oversight(self.head, agency_id=self.other_agency.pk, province="تهران")
+        )
+        self.assertIsNone(access.evaluator_scope(self.head))
+
+    def test_nobody_else_has_an_oversight_scope(self) -> None:
+        for person in (self.manager, self.expert, self.citizen, AnonymousUser()):
+            self.assertIsNone(access.oversight_scope(person))
+
+    def test_evaluators_decide_appeals_in_their_scope_only(self) -> None:
+        fars = self.other_agency.pk
+        self.assertTrue(access.may_decide_appeal(self.national, agency_id=fars, province="فارس"))
+        self.assertTrue(access.may_decide_appeal(self.provincial, agency_id=fars, province="فارس"))
+        self.assertFalse(
+            access.may_decide_appeal(self.provincial, agency_id=self.agency.pk, province="تهران")
+        )
+        self.assertFalse(access.may_decide_appeal(self.head, agency_id=fars, province="فارس"))
