@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "desk.complaints",
     "desk.surveys",
     "desk.inquiries",
+    "desk.api",
     "desk.notifications",
     "desk.health",
     "desk.operations",
@@ -294,6 +295,8 @@ STATIC_PACKAGE_FILES = {
     # The variable font without Latin glyphs (48 KB): Persian text and digits; Latin falls back.
     "vendor/vazirmatn": ("vazirmatn", ["misc/Non-Latin/fonts/webfonts/Vazirmatn-NL[wght].woff2"]),
     "vendor/htmx": ("htmx.org/dist", ["htmx.min.js"]),
+    # The API's reading page (/api/v1/docs/).
+    "vendor/swagger-ui": ("swagger-ui-dist", ["swagger-ui-bundle.js", "swagger-ui.css"]),
 }
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
@@ -517,10 +520,38 @@ SURVEY_RED_FLAG_PERCENT = env_int("SURVEY_RED_FLAG_PERCENT", 10)
 SURVEY_RED_FLAG_MIN_ANSWERS = env_int("SURVEY_RED_FLAG_MIN_ANSWERS", 20)
 
 # --- API -------------------------------------------------------------------------------------
+# docs/api.md. Every call counts against its address, and against its token or agency key.
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "desk.api.schema.ProblemAutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "desk.api.authentication.BearerTokenAuthentication",
+        "desk.api.authentication.ApiKeyAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_THROTTLE_CLASSES": ["desk.api.throttling.ApiThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "EXCEPTION_HANDLER": "desk.api.problems.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
-SPECTACULAR_SETTINGS = {"TITLE": "Mizkhedmat API", "VERSION": "0.1.0"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Mizkhedmat API",
+    "DESCRIPTION": "The service desk for mobile apps and agencies' systems (docs/api.md).",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
+}
+API_REQUESTS_PER_IP_PER_MINUTE = env_int("API_REQUESTS_PER_IP_PER_MINUTE", 120)
+API_REQUESTS_PER_TOKEN_PER_MINUTE = env_int("API_REQUESTS_PER_TOKEN_PER_MINUTE", 60)
+API_REQUESTS_PER_KEY_PER_MINUTE = env_int("API_REQUESTS_PER_KEY_PER_MINUTE", 600)
+API_CITIZEN_TOKEN_DAYS = env_int("API_CITIZEN_TOKEN_DAYS", 30)
+API_STAFF_TOKEN_HOURS = env_int("API_STAFF_TOKEN_HOURS", 12)
+API_IDEMPOTENCY_HOURS = env_int("API_IDEMPOTENCY_HOURS", 24)
 
 # --- Logging ---------------------------------------------------------------------------------
 LOGGING = {

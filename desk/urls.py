@@ -77,6 +77,7 @@ urlpatterns = [
     path("complaints/", include("desk.complaints.urls")),
     path("surveys/", include("desk.surveys.urls")),
     path("inquiries/", include("desk.inquiries.urls")),
+    path("api/", include("desk.api.urls")),
     path("", include("desk.health.urls")),  # healthz/ (load balancers), bench/empty/
     path("admin/", admin.site.urls),
     *SHORT_LINKS,

@@ -706,3 +706,33 @@ def admin_may_touch(user: object, owner_agency_id: int | None) -> bool:
     if is_operator(user):
         return True
     return owner_agency_id is not None and administered_agency_id(user) == owner_agency_id
+
+
+# --- agencies' API keys (desk/integrations, read through desk/api) -----------------------------
+
+
+class KeyLike(Protocol):
+    """An agency's API key: the agency it speaks for and the scopes it was given."""
+
+    agency_id: int
+
+    def has_scope(self, scope: str) -> bool: ...
+
+
+def key_has_scope(key: object, scope: str) -> bool:
+    """Whether ``key`` is an agency key holding ``scope`` (anything else holds none)."""
+    has_scope = getattr(key, "has_scope", None)
+    return getattr(key, "agency_id", None) is not None and callable(has_scope) and has_scope(scope)
+
+
+def key_rows(key: object, path: str = "agency_id") -> Q:
+    """Rows of the key's own agency: a key never reads another agency's requests."""
+    agency_id = getattr(key, "agency_id", None)
+    return Q(**{path: agency_id}) if agency_id is not None else _nothing()
+
+
+def key_may_file_for(key: object, service: Owned) -> bool:
+    """A key files requests on a citizen's behalf only for its own agency's services."""
+    return key_has_scope(key, "file_requests") and getattr(key, "agency_id", None) == (
+        service.agency_id
+    )

@@ -82,8 +82,16 @@ def unavailable_response(request: HttpRequest) -> HttpResponse:
     if request.path.startswith("/api/") or (
         request.accepts("application/json") and not request.accepts("text/html")
     ):
+        # An RFC 9457 problem document, as every API error (desk/api/problems.py).
         response: HttpResponse = JsonResponse(
-            {"detail": "سرویس موقتاً در دسترس نیست. چند لحظه بعد دوباره تلاش کنید."}, status=503
+            {
+                "type": "urn:mizkhedmat:problem:unavailable",
+                "title": "سامانه موقتاً در دسترس نیست",
+                "status": 503,
+                "detail": "سرویس موقتاً در دسترس نیست. چند لحظه بعد دوباره تلاش کنید.",
+            },
+            status=503,
+            content_type="application/problem+json",
         )
     else:
         fields = _kept_fields(request)

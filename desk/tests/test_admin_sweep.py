@@ -34,6 +34,7 @@ OPERATORS = "operators only"  # the system's superusers; agency admins get 403
 
 ADMIN_CLASSES: dict[str, str] = {
     "accounts.user": OPERATORS,
+    "api.apitoken": OPERATORS,
     "agencies.agency": OPERATORS,
     "auth.group": OPERATORS,
     "auditlog.logentry": OPERATORS,

@@ -40,6 +40,7 @@ FILE = "file"  # a download: the access policy's can_view_attachment / can_view_
 HOOK = "hook"  # providers' webhooks, authenticated by a token
 ADMIN = "admin"  # the admin site: desk/tests/test_admin_sweep.py
 BENCH = "bench"  # benchmark plumbing, no data
+API = "api"  # /api/: classified and swept by desk/api/tests/test_tenancy_sweep.py
 
 ROUTES: dict[str, str] = {
     "catalog:home": PUBLIC,
@@ -284,6 +285,8 @@ def classify(route: Route, named: dict[Any, str]) -> str | None:
     another address of a classified view (the providers' old webhook paths)."""
     if route.namespace == "admin":
         return ADMIN
+    if route.namespace == "api":
+        return API
     if route.name is not None:
         return ROUTES.get(route.name)
     if getattr(route.callback, "view_class", None) is RedirectView:

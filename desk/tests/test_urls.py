@@ -25,6 +25,7 @@ PREFIXES = {
     "complaints": "complaints/",
     "surveys": "surveys/",
     "inquiries": "inquiries/",
+    "api": "api/",
     "health": "",
     "admin": "admin/",
 }

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.paginator import Paginator
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.views import APIView
+
+from desk.core.http import client_ip
+
+PAGE_SIZE = 20
+
+
+class ApiView(APIView):
+    """Every API view: problem details, throttles and the two credentials (settings)."""
+
+    permission_classes = [AllowAny]
+
+
+def address(request: Request) -> str:
+    return client_ip(request._request) or "unknown"
+
+
+def paginate(request: Request, rows: Any, per_page: int = PAGE_SIZE) -> tuple[Any, dict[str, int]]:
+    """One page of ``rows`` (``?page=``, out-of-range pages give the last), and its numbers."""
+    page = Paginator(rows, per_page).get_page(request.query_params.get("page"))
+    meta = {
+        "count": page.paginator.count,
+        "page": page.number,
+        "pages": page.paginator.num_pages,
+    }
+    return list(page.object_list), meta
