@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "desk.surveys",
     "desk.inquiries",
     "desk.api",
+    "desk.integrations",
     "desk.notifications",
     "desk.health",
     "desk.operations",
@@ -518,6 +519,10 @@ SURVEY_REMIND_AFTER_DAYS = env_int("SURVEY_REMIND_AFTER_DAYS", 3)  # one reminde
 # A month whose share of «felt the need for connections» passes this is reported to managers.
 SURVEY_RED_FLAG_PERCENT = env_int("SURVEY_RED_FLAG_PERCENT", 10)
 SURVEY_RED_FLAG_MIN_ANSWERS = env_int("SURVEY_RED_FLAG_MIN_ANSWERS", 20)
+
+# --- Integrations: API keys, webhooks, the national catalog export (docs/integrations.md) ---
+# A rotated API key keeps working this long, so the system using it can switch without an outage.
+API_KEY_ROTATION_GRACE_HOURS = env_int("API_KEY_ROTATION_GRACE_HOURS", 24)
 
 # --- API -------------------------------------------------------------------------------------
 # docs/api.md. Every call counts against its address, and against its token or agency key.

@@ -678,6 +678,8 @@ AGENCY_ADMIN_PERMISSIONS: dict[str, frozenset[AdminAction]] = {
     "complaints.complaintpolicy": frozenset({"view", "add", "change"}),
     "surveys.servicesurvey": ALL,
     "inquiries.inquiryrule": ALL,
+    # Keys are revoked, never deleted: the audit log and the delivery log keep naming them.
+    "integrations.apikey": frozenset({"view", "add", "change"}),
 }
 
 

@@ -69,6 +69,7 @@ ADMIN_CLASSES: dict[str, str] = {
     "inquiries.peer": OPERATORS,
     "inquiries.inquiry": OPERATORS,
     "inquiries.inquirylog": OPERATORS,
+    "integrations.apikey": SCOPED,
     "notifications.outboundmessage": OPERATORS,
     "notifications.messagetemplate": OPERATORS,
     "notifications.deliveryreceipt": OPERATORS,

@@ -29,6 +29,7 @@ from desk.complaints import services as complaint_services
 from desk.complaints.models import About, Complaint, ComplaintPolicy, Kind
 from desk.delivery.models import IssuedDocument
 from desk.inquiries.models import Inquiry, InquiryFile, InquiryRule, Peer
+from desk.integrations.services import api_key_create
 from desk.letters import services as letter_services
 from desk.letters.models import Letter, LetterReply, Register
 from desk.lib.jalali import to_jalali
@@ -155,6 +156,9 @@ def build_side(agency: Agency, tag: str, key: str, citizen: User, root: User) ->
     letter, reply = _letter(agency, citizen, tag)
     complaint = _complaint(submission, manager, tag)
     invitation = _survey(submission, tag, key)
+    api_key = api_key_create(
+        agency=agency, name=f"سامانه {tag}", scopes=["catalog:read"], created_by=admin
+    ).key
     return Side(
         agency=agency,
         admin=admin,
@@ -174,6 +178,7 @@ def build_side(agency: Agency, tag: str, key: str, citizen: User, root: User) ->
             "reply": reply,
             "complaint": complaint,
             "invitation": invitation,
+            "api_key": api_key,
         },
     )
 
