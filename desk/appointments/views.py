@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from desk.accounts.models import User
@@ -221,16 +222,52 @@ def check_in(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+# The two irreversible marks at the desk: what each records, for its «are you sure?» page.
+_MARKS: dict[str, dict[str, Any]] = {
+    "no_show": {
+        "action": services.appointment_mark_no_show,
+        "done": gettext_lazy("غیبت ثبت شد."),
+        "question": gettext_lazy("غیبت این مراجعه‌کننده ثبت شود؟"),
+        "consequence": gettext_lazy(
+            "نوبت «غایب» بسته می‌شود و برگرداندنی نیست. غیبت‌های پیاپی ممکن است نوبت‌گیری"
+            " اینترنتی این شهروند را محدود کند."
+        ),
+        "yes": gettext_lazy("بله، غیبت ثبت شود"),
+    },
+    "done": {
+        "action": services.appointment_complete,
+        "done": gettext_lazy("نوبت انجام‌شده ثبت شد."),
+        "question": gettext_lazy("این نوبت انجام‌شده ثبت شود؟"),
+        "consequence": gettext_lazy(
+            "نوبت بسته می‌شود و برگرداندنی نیست؛ مراجعه‌کننده از صف بیرون می‌رود."
+        ),
+        "yes": gettext_lazy("بله، انجام شد"),
+    },
+}
+
+
+def _confirmed_mark(request: HttpRequest, code: str, mark: str) -> HttpResponse:
+    """GET asks «are you sure?» (no JavaScript needed); only the POST from that page, which
+    carries ``confirmed``, records the mark. A bare POST (an old one-tap form) is sent back
+    to the question."""
+    appointment = selectors.get_appointment_for_staff(request.user, code)
+    if request.method == "POST" and request.POST.get("confirmed") == "1":
+        spec = _MARKS[mark]
+        return _staff_act(request, code, spec["action"], spec["done"])
+    context = {"appointment": appointment, "mark": _MARKS[mark], "back": _desk_url(appointment)}
+    return render(request, "appointments/staff_confirm.html", context)
+
+
 @staff_login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def no_show(request: HttpRequest, code: str) -> HttpResponse:
-    return _staff_act(request, code, services.appointment_mark_no_show, _("غیبت ثبت شد."))
+    return _confirmed_mark(request, code, "no_show")
 
 
 @staff_login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def done(request: HttpRequest, code: str) -> HttpResponse:
-    return _staff_act(request, code, services.appointment_complete, _("نوبت انجام‌شده ثبت شد."))
+    return _confirmed_mark(request, code, "done")
 
 
 @staff_login_required

@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.http import HttpRequest
 
 from desk.audit.models import AuditEntry
+from desk.core.admin import ReadOnlyOperatorsAdmin
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyOperatorsAdmin):
     """Read-only, for superusers: the log is append-only and spans every agency."""
 
     list_display = ["created_at", "chain", "sequence", "actor_label", "action", "object_type"]
@@ -15,18 +15,3 @@ class AuditEntryAdmin(admin.ModelAdmin):
     search_fields = ["actor_label", "object_id", "action"]
     list_select_related = ["chain"]
     date_hierarchy = "created_at"
-
-    def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return bool(request.user.is_active and request.user.is_superuser)
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return self.has_view_permission(request)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False

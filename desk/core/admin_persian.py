@@ -12,6 +12,12 @@ offers no hook per site for it. Here, once:
   *Jalali* year (``JalaliDateFieldListFilter``, registered before Django's own);
 - every date column is asked as three boxes روز / ماه / سال, Persian or Latin digits
   (``JalaliDatePartsField``), unless its admin chose another field;
+- the date drill-down above a change list (``date_hierarchy``) walks Jalali years, months and
+  days (``jalali_date_hierarchy`` and ``JalaliChangeList``: the ``__year``/``__month``/``__day``
+  parameters are read as Jalali and turned into a range of Tehran time);
+- Django's built-in permissions («Can add …») are shown as «افزودن …», «ویرایش …», «حذف …»,
+  «دیدن …» with the model's Persian name wherever the admin offers them (``permission_label``):
+  their names are stored in English in the database, so translation catalogues cannot reach them;
 - the object history page is templates/admin/object_history.html (Jalali times).
 """
 
@@ -25,13 +31,24 @@ import jdatetime
 from django.contrib import admin
 from django.contrib.admin import filters, helpers, options
 from django.contrib.admin import utils as admin_utils
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.templatetags import admin_list
+from django.contrib.admin.templatetags.base import InclusionAdminNode
+from django.contrib.admin.utils import get_fields_from_path
+from django.contrib.admin.views.main import ChangeList
 from django.db import models
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from desk.core.dates import JalaliDatePartsField, JalaliDatePartsWidget
-from desk.lib.jalali import TEHRAN, format_date, format_datetime, today_tehran
+from desk.lib.jalali import (
+    TEHRAN,
+    format_date,
+    format_datetime,
+    month_name,
+    to_jalali,
+    today_tehran,
+)
 from desk.lib.persian import to_persian_digits
 
 _django_display_for_field = admin_utils.display_for_field
@@ -108,6 +125,163 @@ def _midnight(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time.min, tzinfo=TEHRAN)
 
 
+# --- the date drill-down, in Jalali -----------------------------------------------------------
+
+
+def _jalali_bounds(year: int, month: int | None, day: int | None) -> tuple[Any, Any]:
+    """The Gregorian [start, end) of a Jalali year, month or day."""
+    start = jdatetime.date(year, month or 1, day or 1)
+    if day:
+        end = start + datetime.timedelta(days=1)
+    elif month:
+        end = jdatetime.date(year + 1, 1, 1) if month == 12 else jdatetime.date(year, month + 1, 1)
+    else:
+        end = jdatetime.date(year + 1, 1, 1)
+    return start.togregorian(), end.togregorian()
+
+
+class JalaliChangeList(ChangeList):
+    """Reads the drill-down's ``<field>__year``/``__month``/``__day`` as a Jalali date and
+    filters a range of Tehran time (Django's own reads them as Gregorian)."""
+
+    def get_filters_params(self, params: Any = None) -> Any:
+        lookup_params = super().get_filters_params(params)
+        field_name = self.date_hierarchy
+        if not field_name or f"{field_name}__year" not in lookup_params:
+            return lookup_params
+        parts = [lookup_params.pop(f"{field_name}__{p}", None) for p in ("year", "month", "day")]
+        try:
+            year, month, day = (int(p[-1]) if p else None for p in parts)
+            assert year is not None
+            start, end = _jalali_bounds(year, month, day)
+        except (ValueError, TypeError, AssertionError) as exc:
+            raise IncorrectLookupParameters(exc) from exc
+        if isinstance(get_fields_from_path(self.model, field_name)[-1], models.DateTimeField):
+            start, end = _midnight(start), _midnight(end)
+        lookup_params[f"{field_name}__gte"] = [start]
+        lookup_params[f"{field_name}__lt"] = [end]
+        return lookup_params
+
+
+def _jalali_days(cl: Any, field_name: str) -> list[jdatetime.date]:
+    """The Jalali days that have rows in the (filtered) change list, in Tehran time."""
+    field = get_fields_from_path(cl.model, field_name)[-1]
+    if isinstance(field, models.DateTimeField):
+        days = cl.queryset.datetimes(field_name, "day", tzinfo=TEHRAN)
+    else:
+        days = cl.queryset.dates(field_name, "day")
+    return sorted({to_jalali(d) for d in days})
+
+
+def jalali_date_hierarchy(cl: Any) -> dict[str, Any] | None:
+    """Django's ``date_hierarchy`` tag with Jalali years, months (by name) and days."""
+    if not cl.date_hierarchy:
+        return None
+    field_name = cl.date_hierarchy
+    year_field, month_field, day_field = (f"{field_name}__{p}" for p in ("year", "month", "day"))
+    year, month, day = (cl.params.get(f) for f in (year_field, month_field, day_field))
+
+    def link(filters: dict[str, Any]) -> str:
+        return str(cl.get_query_string(filters, [f"{field_name}__"]))
+
+    def fa(number: Any) -> str:
+        return to_persian_digits(str(number))
+
+    if year and month and day:
+        return {
+            "show": True,
+            "back": {
+                "link": link({year_field: year, month_field: month}),
+                "title": f"{month_name(int(month))} {fa(year)}",
+            },
+            "choices": [{"title": f"{fa(day)} {month_name(int(month))}"}],
+        }
+    days = _jalali_days(cl, field_name)
+    if not (year or month) and days and days[0].year == days[-1].year:
+        year = str(days[0].year)  # one year only: start at its months, as Django does
+    if year and month:
+        shown = [d for d in days if d.year == int(year) and d.month == int(month)]
+        return {
+            "show": True,
+            "back": {"link": link({year_field: year}), "title": fa(year)},
+            "choices": [
+                {
+                    "link": link({year_field: year, month_field: month, day_field: d.day}),
+                    "title": f"{fa(d.day)} {month_name(d.month)}",
+                }
+                for d in shown
+            ],
+        }
+    if year:
+        months = sorted({d.month for d in days if d.year == int(year)})
+        return {
+            "show": True,
+            "back": {"link": link({}), "title": _("همه تاریخ‌ها")},
+            "choices": [
+                {
+                    "link": link({year_field: year, month_field: m}),
+                    "title": f"{month_name(m)} {fa(year)}",
+                }
+                for m in months
+            ],
+        }
+    return {
+        "show": True,
+        "back": None,
+        "choices": [
+            {"link": link({year_field: y}), "title": fa(y)} for y in sorted({d.year for d in days})
+        ],
+    }
+
+
+def _date_hierarchy_tag(parser: Any, token: Any) -> InclusionAdminNode:
+    return InclusionAdminNode(  # type: ignore[call-arg]  # django-stubs lack parser
+        parser,
+        token,
+        func=jalali_date_hierarchy,
+        template_name="date_hierarchy.html",
+        takes_context=False,
+    )
+
+
+def _get_changelist(self: Any, request: Any, **kwargs: Any) -> type[ChangeList]:
+    return JalaliChangeList
+
+
+# --- permissions, in Persian --------------------------------------------------------------------
+
+_ACTIONS = {
+    "add": _("افزودن"),
+    "change": _("ویرایش"),
+    "delete": _("حذف"),
+    "view": _("دیدن"),
+}
+
+
+def permission_label(permission: Any) -> str:
+    """``بخش | نوع | افزودن نوع`` for Django's four built-in permissions of a model; other
+    permissions keep the name their model gave them (written in Persian there)."""
+    content_type = permission.content_type
+    model = content_type.model_class()
+    name = permission.name
+    action, _sep, model_name = permission.codename.partition("_")
+    if model is None:
+        return f"{content_type} | {name}"
+    if action in _ACTIONS and model_name == model._meta.model_name:
+        name = f"{_ACTIONS[action]} {model._meta.verbose_name}"
+    return f"{content_type} | {name}"
+
+
+_django_formfield_for_manytomany = options.BaseModelAdmin.formfield_for_manytomany
+
+
+def _formfield_for_manytomany(self: Any, db_field: Any, request: Any, **kwargs: Any) -> Any:
+    field = _django_formfield_for_manytomany(self, db_field, request, **kwargs)
+    if field is not None and db_field.related_model._meta.label == "auth.Permission":
+        setattr(field, "label_from_instance", permission_label)  # noqa: B010
+    return field
+
+
 DATE_FORM_FIELD: dict[str, Any] = {
     "form_class": JalaliDatePartsField,
     "widget": JalaliDatePartsWidget,
@@ -120,6 +294,11 @@ def install() -> None:
     setattr(admin_list, "display_for_field", persian_display_for_field)  # noqa: B010
     setattr(admin_list, "display_for_value", persian_display_for_value)  # noqa: B010
     setattr(helpers, "display_for_field", persian_display_for_field)  # noqa: B010
+    admin_list.register.tag("date_hierarchy", _date_hierarchy_tag)
+    setattr(options.ModelAdmin, "get_changelist", _get_changelist)  # noqa: B010
+    setattr(  # noqa: B010
+        options.BaseModelAdmin, "formfield_for_manytomany", _formfield_for_manytomany
+    )
     filters.FieldListFilter.register(
         lambda f: isinstance(f, models.DateField), JalaliDateFieldListFilter, take_priority=True
     )

@@ -1,11 +1,9 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
 from desk.agencies.admin import AgencyScopedAdmin, OperatorsOnlyAdmin
+from desk.core.admin import ReadOnlyOperatorsAdmin
 from desk.inquiries.models import Inquiry, InquiryLog, InquiryRule, Peer
 
 
@@ -22,26 +20,15 @@ class PeerAdmin(OperatorsOnlyAdmin):
     list_display = ["name", "key", "base_url", "is_active"]
 
 
-class _ReadOnly(OperatorsOnlyAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(Inquiry)
-class InquiryAdmin(_ReadOnly):
+class InquiryAdmin(ReadOnlyOperatorsAdmin):
     list_display = ["case_reference", "from_agency", "to_agency", "peer", "state", "due_on"]
     list_filter = ["state", "delivery"]
     search_fields = ["case_reference"]
 
 
 @admin.register(InquiryLog)
-class InquiryLogAdmin(_ReadOnly):
+class InquiryLogAdmin(ReadOnlyOperatorsAdmin):
     """The append-only log: read, never changed."""
 
     list_display = ["created_at", "kind", "agency_name", "submission", "result"]

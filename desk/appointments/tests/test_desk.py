@@ -64,6 +64,39 @@ class DeskViewTests(AppointmentTestCase):
         self.appointment.refresh_from_db()
         self.assertEqual(self.appointment.queue_number, 1)
 
+    def test_no_show_is_recorded_only_after_the_clerk_confirms(self) -> None:
+        self.set_now(at(MONDAY, 8, 20))
+        self.client.force_login(self.expert)
+        url = reverse("appointments:no_show", args=[self.appointment.booking_code])
+        desk = self.client.get(reverse("appointments:desk"))
+        self.assertContains(desk, f'href="{url}"')
+        page = self.client.get(url)
+        self.assertContains(page, "غیبت این مراجعه‌کننده ثبت شود؟")
+        self.assertContains(page, "برگرداندنی نیست")
+        self.assertContains(page, 'name="confirmed"')
+        # A bare POST (one tap, no confirmation) is sent back to the question.
+        self.assertContains(self.client.post(url), "غیبت این مراجعه‌کننده ثبت شود؟")
+        self.appointment.refresh_from_db()
+        self.assertEqual(self.appointment.status, AppointmentStatus.BOOKED)
+        response = self.client.post(url, {"confirmed": "1"}, follow=True)
+        self.assertContains(response, "غیبت ثبت شد.")
+        self.appointment.refresh_from_db()
+        self.assertEqual(self.appointment.status, AppointmentStatus.NO_SHOW)
+
+    def test_done_is_recorded_only_after_the_clerk_confirms(self) -> None:
+        self.set_now(at(MONDAY, 7, 55))
+        appointment_check_in(appointment_id=self.appointment.pk, actor=self.expert)
+        self.client.force_login(self.expert)
+        url = reverse("appointments:done", args=[self.appointment.booking_code])
+        self.assertContains(self.client.get(url), "این نوبت انجام‌شده ثبت شود؟")
+        self.client.post(url)
+        self.appointment.refresh_from_db()
+        self.assertEqual(self.appointment.status, AppointmentStatus.CHECKED_IN)
+        response = self.client.post(url, {"confirmed": "1"}, follow=True)
+        self.assertContains(response, "نوبت انجام‌شده ثبت شد.")
+        self.appointment.refresh_from_db()
+        self.assertEqual(self.appointment.status, AppointmentStatus.COMPLETED)
+
     def test_todays_list_shows_the_day_in_jalali(self) -> None:
         self.set_now(at(MONDAY, 7, 55))
         self.client.force_login(self.expert)
@@ -80,6 +113,8 @@ class DeskViewTests(AppointmentTestCase):
             reverse("appointments:done", args=[code]),
         ):
             self.assertEqual(self.client.post(url).status_code, 404, url)
+            if "check-in" not in url:  # the others ask «are you sure?» on GET
+                self.assertEqual(self.client.get(url).status_code, 404, url)
         response = self.client.get(reverse("appointments:desk"), {"q": code})
         self.assertNotContains(response, self.service.title)
         self.assertEqual(self.client.get(reverse("appointments:capacity")).status_code, 404)

@@ -11,12 +11,15 @@ from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin import FieldListFilter
 from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.test import RequestFactory, override_settings
 from django.urls import reverse
 
+from desk.accounts.models import User
 from desk.agencies.models import Role
 from desk.appointments.models import Breach
+from desk.audit.services import audit_record
 from desk.core.admin_persian import JalaliDateFieldListFilter
 from desk.core.dates import JalaliDatePartsField, JalaliDatePartsWidget
 from desk.lib.jalali import TEHRAN
@@ -125,3 +128,67 @@ class AdminInPersianTests(BaseTestCase):
         boxes = JalaliDatePartsWidget().render("requested_on", datetime.date(2025, 3, 30))
         self.assertIn("روز", boxes)
         self.assertIn('value="۱۰"', boxes)
+
+
+@override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+class JalaliDrillDownAndPersianPermissionTests(BaseTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.root = User.objects.create_superuser("root", password="a-Strong-pass-1404")
+        # 1403/12/30 23:00, 1404/01/01 01:00 and 1404/02/01 10:00, Tehran time.
+        for action, moment in (
+            ("last-of-1403", datetime.datetime(2025, 3, 20, 23, 0, tzinfo=TEHRAN)),
+            ("nowruz-1404", datetime.datetime(2025, 3, 21, 1, 0, tzinfo=TEHRAN)),
+            ("ordibehesht-1404", datetime.datetime(2025, 4, 21, 10, 0, tzinfo=TEHRAN)),
+        ):
+            with mock.patch("django.utils.timezone.now", return_value=moment):
+                audit_record(action=action, agency_id=None)
+        self.client.force_login(self.root)
+        self.url = reverse("admin:audit_auditentry_changelist")
+
+    def _drill_down(self, query: dict[str, str]) -> tuple[str, str]:
+        response = self.client.get(self.url, query)
+        self.assertEqual(response.status_code, 200)
+        html = response.content.decode()
+        nav = re.search(r'<nav class="toplinks">(.*?)</nav>', html, re.S)
+        assert nav is not None
+        return _text(nav.group(1).encode()), _text(response.content)
+
+    def test_the_audit_drill_down_walks_jalali_years_months_and_days(self) -> None:
+        nav, _page = self._drill_down({})
+        self.assertIn("۱۴۰۳", nav)
+        self.assertIn("۱۴۰۴", nav)
+        self.assertIsNone(GREGORIAN_YEAR.search(nav))
+        nav, page = self._drill_down({"created_at__year": "1404"})
+        self.assertIn("فروردین ۱۴۰۴", nav)
+        self.assertIn("اردیبهشت ۱۴۰۴", nav)
+        self.assertIn("۱۴۰۴/۰۱/۰۱ ساعت ۰۱:۰۰", page)
+        self.assertIn("۱۴۰۴/۰۲/۰۱ ساعت ۱۰:۰۰", page)
+        self.assertNotIn("۱۴۰۳/۱۲/۳۰ ساعت ۲۳:۰۰", page)
+        nav, page = self._drill_down({"created_at__year": "1404", "created_at__month": "1"})
+        self.assertIn("۱ فروردین", nav)
+        self.assertIn("۱۴۰۴/۰۱/۰۱ ساعت ۰۱:۰۰", page)
+        self.assertNotIn("۱۴۰۴/۰۲/۰۱ ساعت ۱۰:۰۰", page)
+        nav, page = self._drill_down(
+            {"created_at__year": "1403", "created_at__month": "12", "created_at__day": "30"}
+        )
+        self.assertIn("۱۴۰۳/۱۲/۳۰ ساعت ۲۳:۰۰", page)
+        self.assertNotIn("۱۴۰۴/۰۱/۰۱ ساعت ۰۱:۰۰", page)
+
+    def test_a_drill_down_date_that_does_not_exist_is_refused_not_a_500(self) -> None:
+        response = self.client.get(
+            self.url, {"created_at__year": "1404", "created_at__month": "13"}
+        )
+        self.assertNotEqual(response.status_code, 500)
+
+    def test_permissions_are_offered_in_persian(self) -> None:
+        group = Group.objects.create(name="کارشناسان")
+        response = self.client.get(reverse("admin:auth_group_change", args=[group.pk]))
+        options = re.findall(r"<option[^>]*>(.*?)</option>", response.content.decode())
+        self.assertTrue(options)
+        english = [o for o in options if re.search(r"\bCan (add|change|delete|view)\b", o)]
+        self.assertEqual(english, [])
+        self.assertTrue(any("افزودن " in o for o in options))
+        self.assertTrue(any("دیدن " in o for o in options))
+        response = self.client.get(reverse("admin:accounts_user_change", args=[self.root.pk]))
+        self.assertNotContains(response, "Can add")
