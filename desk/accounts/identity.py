@@ -10,6 +10,10 @@ account is created or claimed, whether at the sign-in page or at a front desk.
   requests held until the periodic re-check (accounts.tasks) hears an answer. Taking a national
   code from another mobile always waits for Shahkar.
 
+- The civil registry says the national code is of a person who has died (``alive = false``):
+  refused with its own message, whatever Shahkar said (``life_check``; asked with the national
+  code alone, only when an account is made or claimed; no answer never blocks).
+
 The desk calls ``citizen_verify_and_claim``; the sign-in page asks Shahkar with the code
 request (``identity_for_sign_in``) and claims after the SMS code (``citizen_account_claim``).
 """
@@ -48,6 +52,24 @@ def shahkar_waiting_message() -> str:
     )
 
 
+def deceased_message() -> str:
+    return _(
+        "بنا بر سامانه ثبت احوال، دارنده این کد ملی درگذشته است و با آن نمی‌توان وارد شد یا "
+        "حساب ساخت. اگر این نادرست است، برای اصلاح آن به اداره ثبت احوال مراجعه کنید."
+    )
+
+
+def life_check(*, national_code: str, purpose: str, user_id: int | None = None) -> None:
+    """Raise ApplicationError when the civil registry says `national_code`'s holder has died.
+    Any other answer (found alive, not found, no answer) lets the caller go on: Shahkar has
+    already judged the mobile, and a registry that does not answer never blocks a sign-in."""
+    answer = registry_ask(
+        Adapter.CIVIL_REGISTRY, {"national_code": national_code}, purpose=purpose, user_id=user_id
+    )
+    if answer.ok and answer.data.get("alive") is False:
+        raise ApplicationError(deceased_message())
+
+
 def shahkar_check(
     *, national_code: str, mobile: str, purpose: str, user_id: int | None = None
 ) -> str:
@@ -84,6 +106,7 @@ def identity_for_sign_in(*, national_code: str, mobile: str) -> str:
         raise
     if identity == Identity.PENDING and existing is not None and existing.mobile != mobile:
         raise ApplicationError(shahkar_waiting_message())
+    life_check(national_code=national_code, purpose=SIGN_IN_PURPOSE, user_id=user_id)
     return identity
 
 
@@ -95,6 +118,7 @@ def citizen_verify_and_claim(
     identity = shahkar_check(
         national_code=national_code, mobile=mobile, purpose=purpose, user_id=actor_id
     )
+    life_check(national_code=national_code, purpose=purpose, user_id=actor_id)
     return citizen_account_claim(national_code=national_code, mobile=mobile, identity=identity)
 
 

@@ -58,6 +58,14 @@ class Channel(models.TextChoices):
     IN_PERSON = "in_person", _("حضوری (میز خدمت)")
 
 
+class OnDeceased(models.TextChoices):
+    """The service's rule when the civil registry says the applicant's national code belongs
+    to a person who has died (docs/registries.md)."""
+
+    REFUSE = "refuse", _("درخواست پذیرفته نشود")
+    FLAG = "flag", _("پذیرفته شود و برای کارشناس علامت بخورد")
+
+
 class Service(models.Model):
     """A service and its public service card (شناسنامه خدمت)."""
 
@@ -98,6 +106,23 @@ class Service(models.Model):
         help_text=_(
             "درخواست پس از پرداخت هزینه به کارتابل دستگاه می‌رود و مهلت آن از همان روز آغاز می‌شود."
         ),
+    )
+    # An unpaid request expires after this many hours (empty: PAYMENT_UNPAID_EXPIRY_HOURS).
+    unpaid_expiry_hours = models.PositiveSmallIntegerField(
+        _("مهلت پرداخت هنگام ثبت (ساعت)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "درخواستی که تا این مدت پرداخت نشود منقضی می‌شود و شهروند با پیامک خبردار می‌شود. "
+            "خالی: مهلت پیش‌فرض سامانه."
+        ),
+    )
+    # What the civil registry's «deceased» (alive = false) does to an application.
+    on_deceased_applicant = models.CharField(
+        _("اگر ثبت احوال متقاضی را درگذشته بداند"),
+        max_length=6,
+        choices=OnDeceased.choices,
+        default=OnDeceased.REFUSE,
     )
     complaint_procedure = models.TextField(_("روش پیگیری و رسیدگی به شکایت"))
     responsible_name = models.CharField(_("نام مسئول پاسخ‌گو"), max_length=120)

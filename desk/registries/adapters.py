@@ -50,6 +50,15 @@ class AdapterSpec:
     data: Callable[[dict[str, Any]], dict[str, Any]]  # the bus's data → ours
 
 
+def _civil_params(query: dict[str, str]) -> dict[str, str]:
+    # birth_date: Jalali, "1370/01/15", as the civil registry writes it. Without it (sign-in,
+    # where nobody types a birth date) the registry is assumed to answer the life status only.
+    params = {"nationalCode": query["national_code"]}
+    if query.get("birth_date"):
+        params["birthDate"] = query["birth_date"]
+    return params
+
+
 def _civil_data(raw: dict[str, Any]) -> dict[str, Any]:
     return {
         "first_name": str(raw.get("firstName", "")),
@@ -75,8 +84,7 @@ SPECS: dict[str, AdapterSpec] = {
     Adapter.CIVIL_REGISTRY: AdapterSpec(
         Adapter.CIVIL_REGISTRY,
         "sabt/person-info",
-        # birth_date: Jalali, "1370/01/15", as the civil registry writes it.
-        lambda q: {"nationalCode": q["national_code"], "birthDate": q["birth_date"]},
+        _civil_params,
         _civil_data,
     ),
     Adapter.SHAHKAR: AdapterSpec(

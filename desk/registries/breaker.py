@@ -1,8 +1,12 @@
 """A circuit breaker per national system, its state in the shared cache so that every app
-server and worker agrees: after REGISTRY_BREAKER_FAILURES failed attempts in a row the system
+server and worker agrees: after REGISTRY_BREAKER_FAILURES failed **calls** in a row the system
 is not asked for REGISTRY_BREAKER_OPEN_SECONDS (callers get «unavailable» at once); then one
-caller, and only one across all servers, probes it (half-open): an answer closes the breaker,
-a failure opens it again for another period.
+caller, and only one across all servers, probes it (half-open) with a single attempt: an
+answer closes the breaker, a failure opens it again for another period.
+
+A call is one ``registry_ask``: its retries are not failures of their own. A call that got no
+answer after all its attempts (1 + REGISTRY_RETRIES) reports one failure (:meth:`failure`);
+a call that got any answer reports a success, which resets the count.
 
 When the cache itself cannot be reached the breaker lets every call through (fails open): a
 Redis restart must not cut the desk off from the national systems.
@@ -43,17 +47,22 @@ class Breaker:
             return CLOSED
         return OPEN if time.time() < float(open_until) else HALF_OPEN
 
-    def allow(self) -> bool:
-        """Whether a call may go out now; in half-open, True for one caller only."""
+    def admit(self) -> str | None:
+        """How a call may go out now: CLOSED (with its retries), HALF_OPEN (the one probe, a
+        single attempt; True for one caller only across servers), or None (not at all)."""
         state = self.state()
         if state == CLOSED:
-            return True
+            return CLOSED
         if state == OPEN:
-            return False
+            return None
         try:
-            return bool(cache.add(self.probe_key, 1, timeout=self._probe_seconds()))
+            return HALF_OPEN if cache.add(self.probe_key, 1, timeout=self._probe_seconds()) else None
         except CACHE_ERRORS:
-            return True
+            return CLOSED
+
+    def allow(self) -> bool:
+        """Whether a call may go out now; in half-open, True for one caller only."""
+        return self.admit() is not None
 
     def success(self) -> None:
         try:

@@ -24,7 +24,7 @@ from django.core.cache import cache
 
 from desk.core.outage import CACHE_ERRORS
 from desk.registries.adapters import SPECS, Reply, gsb_reply, gsb_request
-from desk.registries.breaker import Breaker
+from desk.registries.breaker import HALF_OPEN, OPEN, Breaker
 from desk.registries.fake import FakeTransport
 from desk.registries.models import CallStatus
 from desk.registries.services import adapter_call_record
@@ -97,14 +97,21 @@ def _call(
     transport: Transport,
     sleep: Callable[[float], None],
 ) -> Reply:
-    """At most 1 + REGISTRY_RETRIES attempts, with doubling pauses, while the breaker allows."""
+    """At most 1 + REGISTRY_RETRIES attempts, with doubling pauses. The breaker counts the
+    call, not its attempts: one failure when every attempt went unanswered, one success when
+    any attempt got an answer. A half-open probe is a single attempt; a breaker that another
+    caller opened meanwhile ends the retries."""
     spec = SPECS[adapter]
     breaker = Breaker(adapter)
-    for attempt in range(1 + settings.REGISTRY_RETRIES):
+    admitted = breaker.admit()
+    if admitted is None:
+        return Reply(CallStatus.UNAVAILABLE, {"code": "circuit_open"})
+    attempts = 1 if admitted == HALF_OPEN else 1 + settings.REGISTRY_RETRIES
+    for attempt in range(attempts):
         if attempt:
+            if breaker.state() == OPEN:
+                return Reply(CallStatus.UNAVAILABLE, {"code": "circuit_open"})
             sleep(settings.REGISTRY_BACKOFF_MS / 1000 * 2 ** (attempt - 1))
-        if not breaker.allow():
-            return Reply(CallStatus.UNAVAILABLE, {"code": "circuit_open"})
         request = gsb_request(
             spec,
             query,
@@ -117,10 +124,10 @@ def _call(
             reply = gsb_reply(spec, transport(request, timeout=settings.REGISTRY_TIMEOUT_SECONDS))
         except Unavailable as exc:
             logger.debug("%s attempt %s: %s", adapter, attempt + 1, exc)
-            breaker.failure()
             continue
         breaker.success()
         return reply
+    breaker.failure()
     return Reply(CallStatus.UNAVAILABLE, {"code": "retries_exhausted"})
 
 

@@ -12,7 +12,8 @@ registry, mobile for Shahkar, postal code, legal-entity national id):
     …9997  HTTP 400 (an error on our side)
 
 and, for the civil registry, a birth year of 1299 or earlier is a mismatch and a national code
-ending in 9994 is a person who has died. Anything else is found, with a name or an address
+ending in 9994 is a person who has died (``isAlive: false``); asked without a birth date it
+answers the life status alone. Anything else is found, with a name or an address
 made from its digits, the same every time.
 """
 
@@ -67,7 +68,10 @@ class FakeTransport:
             return _answer(404, "NOT_FOUND", key)
         if tail == MISMATCH or _too_old(path, params):
             return _answer(200, "MISMATCH", key)
-        return _answer(200, "OK", key, _data(path, key))
+        data = _data(path, key)
+        if path == "sabt/person-info" and "birthDate" not in params:
+            data = {"isAlive": data["isAlive"]}  # the life status alone, for a sign-in
+        return _answer(200, "OK", key, data)
 
 
 def _too_old(path: str, params: dict[str, Any]) -> bool:

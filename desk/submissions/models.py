@@ -50,6 +50,7 @@ class Verification(models.TextChoices):
     VERIFIED = "verified", _("تأییدشده با سامانه‌های ملی")
     AWAITING = "awaiting", _("در انتظار پاسخ استعلام")
     MISMATCH = "mismatch", _("مغایرت با سامانه‌های ملی")
+    DECEASED = "deceased", _("ثبت احوال: دارنده کد ملی درگذشته است")
 
 
 class Submission(models.Model):

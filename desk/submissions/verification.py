@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from desk.accounts.models import User
-from desk.catalog.models import FormField, RegistrySource, Service
+from desk.catalog.models import FormField, OnDeceased, RegistrySource, Service
 from desk.core.events import CitizenIdentityChanged
 from desk.lib.jalali import to_jalali
 from desk.registries.client import Answer, registry_ask
@@ -50,6 +50,14 @@ _GROUPS: dict[str, tuple[str, str, dict[str, str]]] = {
         {RegistrySource.COMPANY_NAME: "name"},
     ),
 }
+
+
+def deceased_message() -> str:
+    """The civil registry says the national code is of a person who has died."""
+    return _(
+        "بنا بر سامانه ثبت احوال، دارنده این کد ملی درگذشته است و این خدمت به نام او ثبت "
+        "نمی‌شود. اگر این نادرست است، برای اصلاح آن به اداره ثبت احوال مراجعه کنید."
+    )
 
 
 def _refusal(binding: str, answer: Answer) -> str:
@@ -100,7 +108,12 @@ def form_verify(
         answer = registry_ask(
             adapter, query, purpose=purpose, submission_id=submission_id, user_id=applicant.pk
         )
-        if answer.ok:
+        if answer.ok and adapter == Adapter.CIVIL_REGISTRY and not answer.data.get("alive", True):
+            # The service's rule: refused beside the birth date, or filed for the expert to see.
+            states.append(Verification.DECEASED)
+            if service.on_deceased_applicant == OnDeceased.REFUSE and submission_id is None:
+                check.errors[spec.name] = deceased_message()
+        elif answer.ok:
             states.append(Verification.VERIFIED)
             if adapter == Adapter.CIVIL_REGISTRY:
                 names = (answer.data.get("first_name", ""), answer.data.get("last_name", ""))
@@ -114,7 +127,13 @@ def form_verify(
         else:
             states.append(Verification.MISMATCH)
             check.errors[spec.name] = _refusal(spec.registry, answer)
-    for state in (Verification.MISMATCH, Verification.AWAITING, Verification.VERIFIED):
+    order = (
+        Verification.MISMATCH,
+        Verification.DECEASED,
+        Verification.AWAITING,
+        Verification.VERIFIED,
+    )
+    for state in order:
         if state in states:
             check.state = state
             break

@@ -31,6 +31,8 @@ MY_REQUESTS = reverse("submissions:my_requests")
 OWNER_CODE = "0012345679"  # nobody has signed in with it yet
 NOT_THE_OWNERS = "این شماره همراه به نام صاحب این کد ملی ثبت نشده است"
 WAITING = "سامانه شاهکار"
+DECEASED_CODE = "0010109994"  # the fake civil registry: a person who has died
+DECEASED = "دارنده این کد ملی درگذشته است"
 
 
 @contextlib.contextmanager
@@ -64,7 +66,7 @@ class ShahkarSignInTests(SubmissionTestCase):
         self.assertFalse(OneTimeCode.objects.exists())
         self.assertEqual(MemoryBackend.outbox, [])
         self.assertFalse(User.objects.filter(national_code=OWNER_CODE).exists())
-        call = AdapterCall.objects.get()
+        call = AdapterCall.objects.get()  # the civil registry is not asked after a refusal
         self.assertEqual((call.adapter, call.status), ("shahkar", "mismatch"))
         self.assertEqual(call.purpose, "ورود شهروند به میز خدمت")
 
@@ -83,6 +85,36 @@ class ShahkarSignInTests(SubmissionTestCase):
         self.assertTrue(self.citizen.is_active)
         self.assertIsNone(self.client.session.get("_auth_user_id"))
 
+    # --- the civil registry says the holder has died ----------------------------------------
+
+    def test_a_sign_in_claiming_a_deceased_persons_national_code_is_refused(self) -> None:
+        r = self._request_code(DECEASED_CODE, "09351234567")
+        self.assertContains(r, DECEASED)
+        self.assertContains(r, "09351234567", msg_prefix="what was typed is kept")
+        self.assertFalse(OneTimeCode.objects.exists())
+        self.assertEqual(MemoryBackend.outbox, [])
+        self.assertFalse(User.objects.filter(national_code=DECEASED_CODE).exists())
+        call = AdapterCall.objects.get(adapter="civil_registry")
+        self.assertEqual((call.status, call.purpose), ("ok", "ورود شهروند به میز خدمت"))
+
+    def test_a_mobile_not_the_owners_hears_nothing_of_the_death(self) -> None:
+        r = self._request_code(DECEASED_CODE, "09351119999")
+        self.assertContains(r, NOT_THE_OWNERS)
+        self.assertNotContains(r, DECEASED)
+
+    def test_a_civil_registry_that_does_not_answer_never_blocks_a_sign_in(self) -> None:
+        def civil_down(request: Any, *, timeout: float) -> Any:
+            from desk.registries.fake import FakeTransport
+            from desk.registries.transport import Unavailable
+
+            if "sabt/" in request.url:
+                raise Unavailable("down", code="timeout")
+            return FakeTransport()(request, timeout=timeout)
+
+        with mock.patch("desk.registries.client.transport_for_settings", return_value=civil_down):
+            self._sign_in(OWNER_CODE, "09351234567")
+        self.assertEqual(User.objects.get(national_code=OWNER_CODE).identity, Identity.VERIFIED)
+
     # --- Shahkar confirms -----------------------------------------------------------------------
 
     def test_a_new_account_is_made_only_once_shahkar_confirms(self) -> None:
@@ -97,7 +129,8 @@ class ShahkarSignInTests(SubmissionTestCase):
         self.client.logout()
         with override_settings(OTP_RESEND_SECONDS=0):
             self._sign_in(OWNER_CODE, "09351234567")
-        self.assertEqual(AdapterCall.objects.count(), 1)
+        self.assertEqual(AdapterCall.objects.filter(adapter="shahkar").count(), 1)
+        self.assertEqual(AdapterCall.objects.filter(adapter="civil_registry").count(), 1)
 
     def test_an_account_made_before_shahkar_is_verified_at_its_next_sign_in(self) -> None:
         self.assertEqual(self.citizen.identity, Identity.UNCHECKED)
@@ -209,10 +242,19 @@ class DeskRegistrationTests(SubmissionTestCase):
             national_code=OWNER_CODE, mobile="+989351234567", actor_id=self.expert.pk
         )
         self.assertEqual((user.national_code, user.identity), (OWNER_CODE, Identity.VERIFIED))
-        call = AdapterCall.objects.get()
+        for call in AdapterCall.objects.all():  # Shahkar, then the civil registry (alive?)
+            self.assertEqual(
+                (call.user_id, call.purpose), (self.expert.pk, "ثبت‌نام شهروند در میز خدمت حضوری")
+            )
         self.assertEqual(
-            (call.user_id, call.purpose), (self.expert.pk, "ثبت‌نام شهروند در میز خدمت حضوری")
+            sorted(AdapterCall.objects.values_list("adapter", flat=True)),
+            ["civil_registry", "shahkar"],
         )
+
+    def test_it_refuses_a_deceased_persons_national_code(self) -> None:
+        with self.assertRaisesMessage(ApplicationError, DECEASED):
+            citizen_verify_and_claim(national_code=DECEASED_CODE, mobile="+989351234567")
+        self.assertFalse(User.objects.filter(national_code=DECEASED_CODE).exists())
 
     def test_it_refuses_a_mobile_that_is_not_the_owners_in_the_same_words(self) -> None:
         with self.assertRaisesMessage(ApplicationError, NOT_THE_OWNERS):

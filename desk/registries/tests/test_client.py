@@ -161,8 +161,40 @@ class BreakerTests(TestCase):
         self.addCleanup(patcher.stop)
 
     def _open_it(self) -> None:
-        _ask(Adapter.SHAHKAR, SHAHKAR_QUERY, transport=ScriptedTransport("timeout"))
+        for _ in range(3):  # REGISTRY_BREAKER_FAILURES failed calls
+            _ask(Adapter.SHAHKAR, SHAHKAR_QUERY, transport=ScriptedTransport("timeout"))
         self.assertEqual(Breaker(Adapter.SHAHKAR).state(), OPEN)
+
+    def test_a_call_whose_retries_all_fail_counts_as_one_failure(self) -> None:
+        transport = ScriptedTransport("timeout")
+        for _ in range(2):
+            _ask(Adapter.SHAHKAR, SHAHKAR_QUERY, transport=transport)
+        self.assertEqual(transport.calls, 6, "two calls of three attempts each")
+        self.assertEqual(Breaker(Adapter.SHAHKAR).state(), CLOSED, "2 failed calls < 3")
+        _ask(Adapter.SHAHKAR, SHAHKAR_QUERY, transport=transport)
+        self.assertEqual(Breaker(Adapter.SHAHKAR).state(), OPEN, "the third failed call opens it")
+
+    def test_a_call_answered_on_a_retry_counts_as_no_failure(self) -> None:
+        for _ in range(5):
+            _ask(
+                Adapter.SHAHKAR,
+                SHAHKAR_QUERY,
+                transport=ScriptedTransport("timeout", "timeout", "OK"),
+            )
+        self.assertEqual(Breaker(Adapter.SHAHKAR).state(), CLOSED)
+
+    def test_a_call_stops_retrying_when_another_caller_opened_it(self) -> None:
+        for _ in range(2):
+            _ask(Adapter.SHAHKAR, SHAHKAR_QUERY, transport=ScriptedTransport("timeout"))
+
+        class OpensMeanwhile(ScriptedTransport):
+            def __call__(self, request, *, timeout):  # type: ignore[no-untyped-def]
+                Breaker(Adapter.SHAHKAR).failure()  # another server's third failed call
+                return super().__call__(request, timeout=timeout)
+
+        transport = OpensMeanwhile("timeout")
+        answer = _ask(Adapter.SHAHKAR, SHAHKAR_QUERY, transport=transport)
+        self.assertEqual((answer.data, transport.calls), ({"code": "circuit_open"}, 1))
 
     def test_it_opens_after_failures_and_then_asks_nobody(self) -> None:
         self._open_it()

@@ -12,7 +12,7 @@ from unittest import mock
 from django.test import override_settings
 from django.urls import reverse
 
-from desk.catalog.models import FieldKind, FormField, RegistrySource
+from desk.catalog.models import FieldKind, FormField, OnDeceased, RegistrySource
 from desk.registries.fake import FakeTransport
 from desk.registries.models import AdapterCall
 from desk.registries.selectors import calls_for_submission
@@ -20,7 +20,7 @@ from desk.registries.transport import HttpRequest, HttpResponse
 from desk.submissions.models import Submission, Verification
 from desk.submissions.tests.base import SubmissionTestCase
 from desk.submissions.verification import submissions_verify_awaiting
-from desk.test import create_service, isolate_cache
+from desk.test import create_citizen, create_service, isolate_cache
 
 FIELDS: list[tuple[str, str, str, str]] = [
     ("birth_date", "تاریخ تولد شما", FieldKind.DATE, RegistrySource.BIRTH_DATE),
@@ -142,6 +142,30 @@ class OnceOnlyTests(SubmissionTestCase):
         submission.refresh_from_db()
         self.assertEqual(submission.verification, Verification.VERIFIED)
         self.assertIn("پلاک", submission.data["address"])
+
+    def _as_deceased(self) -> None:
+        # The fake civil registry: a national code ending in 9994 is of a person who has died.
+        self.client.force_login(create_citizen("0010109994", "+989351110000"))
+
+    def test_an_application_in_a_deceased_persons_national_code_is_refused(self) -> None:
+        self._as_deceased()
+        r = self.client.post(self.url, self._form(postal_code="۱۴۳۹۹۵۱۱۱۲"))
+        self.assertEqual(r.status_code, 200)
+        self.assertIn("دارنده این کد ملی درگذشته است", r.context["form"].errors["birth_date"][0])
+        self.assertContains(r, "۱۴۳۹۹۵۱۱۱۲", msg_prefix="what was typed is kept")
+        self.assertFalse(Submission.objects.exists())
+
+    def test_a_service_whose_rule_says_so_files_it_flagged_for_the_expert(self) -> None:
+        self.bound.on_deceased_applicant = OnDeceased.FLAG
+        self.bound.save()
+        self._as_deceased()
+        submission = self._file()
+        self.assertEqual(submission.verification, Verification.DECEASED)
+        self.client.force_login(self.expert)
+        r = self.client.get(reverse("submissions:inbox"))
+        self.assertContains(r, "متقاضی درگذشته")
+        r = self.client.get(reverse("submissions:staff_request", args=[submission.tracking_code]))
+        self.assertContains(r, "دارنده کد ملی درگذشته است")
 
     def test_a_form_without_bound_fields_asks_nobody(self) -> None:
         self.create_submission()
