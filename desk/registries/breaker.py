@@ -56,7 +56,9 @@ class Breaker:
         if state == OPEN:
             return None
         try:
-            return HALF_OPEN if cache.add(self.probe_key, 1, timeout=self._probe_seconds()) else None
+            return (
+                HALF_OPEN if cache.add(self.probe_key, 1, timeout=self._probe_seconds()) else None
+            )
         except CACHE_ERRORS:
             return CLOSED
 

@@ -11,6 +11,7 @@ from desk.registries.breaker import CLOSED, HALF_OPEN, OPEN, Breaker
 from desk.registries.client import registry_ask
 from desk.registries.models import Adapter, AdapterCall, CallStatus
 from desk.registries.tests.helpers import RecordedTransport, ScriptedTransport
+from desk.registries.transport import HttpRequest, HttpResponse
 from desk.test import isolate_cache
 
 SHAHKAR_QUERY = {"national_code": "0084575948", "mobile": "09121234567"}
@@ -188,7 +189,7 @@ class BreakerTests(TestCase):
             _ask(Adapter.SHAHKAR, SHAHKAR_QUERY, transport=ScriptedTransport("timeout"))
 
         class OpensMeanwhile(ScriptedTransport):
-            def __call__(self, request, *, timeout):  # type: ignore[no-untyped-def]
+            def __call__(self, request: HttpRequest, *, timeout: float) -> HttpResponse:
                 Breaker(Adapter.SHAHKAR).failure()  # another server's third failed call
                 return super().__call__(request, timeout=timeout)
 
