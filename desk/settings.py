@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "desk.inquiries",
     "desk.api",
     "desk.integrations",
+    "desk.evaluation",
     "desk.notifications",
     "desk.health",
     "desk.operations",

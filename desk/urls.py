@@ -78,6 +78,7 @@ urlpatterns = [
     path("surveys/", include("desk.surveys.urls")),
     path("inquiries/", include("desk.inquiries.urls")),
     path("api/", include("desk.api.urls")),
+    path("evaluation/", include("desk.evaluation.urls")),
     path("", include("desk.health.urls")),  # healthz/ (load balancers), bench/empty/
     path("admin/", admin.site.urls),
     *SHORT_LINKS,

@@ -573,6 +573,101 @@ def may_decide_appeal(user: object, *, agency_id: int, province: str) -> bool:
     return scope.province is None or scope.province == province
 
 
+# --- evaluation of agencies (desk/evaluation) ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EvaluationScope:
+    """Whose evaluations an evaluator sees and scores: every agency (``province`` None) or the
+    agencies of one province; never their own agency (``own_agency_id``)."""
+
+    province: str | None
+    own_agency_id: int | None
+
+    def rows(self, path: str = "agency") -> Q:
+        q = Q() if self.province is None else Q(**{f"{path}__province": self.province})
+        if self.own_agency_id is not None:
+            q &= ~Q(**{f"{path}_id": self.own_agency_id})
+        return q
+
+    def covers(self, *, agency_id: int, province: str) -> bool:
+        if agency_id == self.own_agency_id:
+            return False
+        return self.province is None or self.province == province
+
+
+def evaluation_scope(user: object) -> EvaluationScope | None:
+    """Evaluators: staff of an oversight agency (national: every agency; provincial: the
+    agencies of its province), and operators (national). None for anyone else."""
+    scope = evaluator_scope(user)
+    if scope is not None:
+        return EvaluationScope(province=scope.province, own_agency_id=scope.agency_id)
+    if is_operator(user) and staff_for_user(user) is None:
+        return EvaluationScope(province=None, own_agency_id=None)
+    return None
+
+
+def may_open_cycle(user: object) -> bool:
+    """An evaluation cycle is opened by a national evaluator or an operator."""
+    scope = evaluation_scope(user)
+    return scope is not None and scope.province is None
+
+
+def may_see_cycle(user: object, *, province: str) -> bool:
+    """A cycle's page, rankings and report: evaluators whose scope meets the cycle's (a
+    provincial evaluator sees a national cycle, but only their province's agencies in it)."""
+    scope = evaluation_scope(user)
+    if scope is None:
+        return False
+    return scope.province is None or province in ("", scope.province)
+
+
+def _agency_side(user: object, agency_id: int) -> bool:
+    """The evaluated agency's admin (راهبر) and its managers (its head)."""
+    return is_staff_of(user, agency_id) and has_role(user, Role.ADMIN, Role.MANAGER)
+
+
+def assessments_visible_to(user: object, path: str = "agency") -> Q:
+    """The assessments `user` may open: an evaluator's scope; the agency's own for its admin
+    and managers; nothing for anyone else."""
+    scope = evaluation_scope(user)
+    if scope is not None:
+        return scope.rows(path)
+    staff = staff_for_user(user)
+    if staff is not None and staff.role in (Role.ADMIN, Role.MANAGER):
+        return Q(**{f"{path}_id": staff.agency_id})
+    return _nothing()
+
+
+def can_view_assessment(user: object, *, agency_id: int, province: str) -> bool:
+    if _agency_side(user, agency_id):
+        return True
+    scope = evaluation_scope(user)
+    return scope is not None and scope.covers(agency_id=agency_id, province=province)
+
+
+def may_fill_self_assessment(user: object, *, agency_id: int) -> bool:
+    """The self-assessment is filled, and submitted, by the agency's admin (راهبر دستگاه)."""
+    return administered_agency_id(user) == agency_id
+
+
+def may_object_to_result(user: object, *, agency_id: int) -> bool:
+    """An objection to the evaluator's result: the agency's admin or its head."""
+    return _agency_side(user, agency_id)
+
+
+def may_score(user: object, *, agency_id: int, province: str) -> bool:
+    """Scoring, asking for more evidence, finalizing, deciding an objection: evaluators whose
+    scope covers the agency, never the agency's own staff."""
+    scope = evaluation_scope(user)
+    return scope is not None and scope.covers(agency_id=agency_id, province=province)
+
+
+def may_read_evidence(user: object, *, agency_id: int, province: str) -> bool:
+    """An assessment's uploaded evidence: whoever may open the assessment."""
+    return can_view_assessment(user, agency_id=agency_id, province=province)
+
+
 # --- satisfaction surveys ------------------------------------------------------------------------
 
 

@@ -25,7 +25,7 @@ from django.utils import timezone
 logger = logging.getLogger("desk.uploads")
 
 # Folders of the default storage that only FileFields write to (see each model's upload_to).
-SWEPT_FOLDERS = ("submissions", "delivery", "letters")
+SWEPT_FOLDERS = ("submissions", "delivery", "letters", "evaluation")
 _BATCH = 500
 
 

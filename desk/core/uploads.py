@@ -10,15 +10,17 @@ request leaves nothing behind, and served on the way out as a download with a na
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import IO
+from typing import IO, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models.fields.files import FieldFile
@@ -137,6 +139,20 @@ def files_deleted_on_error() -> Iterator[None]:
     enclosing = _STORED.get()
     if enclosing is not None:
         enclosing.extend(files)
+
+
+def document_facts(upload: File) -> dict[str, Any]:
+    """What a row keeps of a checked document besides the file: its detected type, size and
+    SHA-256 (read in chunks; the upload is rewound for storing)."""
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return {
+        "content_type": getattr(upload, "sniffed_type", "") or "application/octet-stream",
+        "size": upload.size or 0,
+        "sha256": digest.hexdigest(),
+    }
 
 
 def remember_stored(field_file: FieldFile) -> None:

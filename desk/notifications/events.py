@@ -84,6 +84,13 @@ SCORE = Placeholder("امتیاز", "score", "امتیاز پیامکی (۱ تا
 SHARE = Placeholder("سهم", "share", "سهم پاسخ‌دهندگان (درصد)", "۱۸٪")
 PERIOD = Placeholder("دوره", "period", "ماه گزارش", "فروردین ۱۴۰۴")
 
+# Evaluation of agencies (desk/evaluation): to the evaluated agency's admin and head.
+CYCLE = Placeholder("دوره", "cycle", "عنوان دوره ارزیابی", "ارزیابی نیمه نخست ۱۴۰۵")
+EVALUATION_DUE = Placeholder("مهلت", "due_on", "مهلت (تاریخ شمسی)", _SAMPLE_DAY, DATE)
+EVALUATION_LINK = Placeholder(
+    "پیوند", "link", "پیوند به صفحه ارزیابی", "https://desk.example.ir/evaluation/a/1f2e/"
+)
+
 EVENTS: dict[str, Event] = {
     e.slug: e
     for e in [
@@ -286,6 +293,30 @@ EVENTS: dict[str, Event] = {
             "گذشتن شکایت از موعد پاسخ (به مدیر)",
             (COMPLAINT_KIND, COMPLAINT_CODE, COMPLAINT_DUE, AGENCY),
             "{نوع} {کد_پیگیری} تا {موعد} پاسخ داده نشد و به شما ارجاع شد.\n{دستگاه}",
+        ),
+        Event(
+            "evaluation_opened",
+            "آغاز خوداظهاری ارزیابی دستگاه",
+            (CYCLE, AGENCY, EVALUATION_DUE, EVALUATION_LINK),
+            "{دوره}: خوداظهاری {دستگاه} آغاز شد. مهلت ارسال: {مهلت}\n{پیوند}",
+        ),
+        Event(
+            "evaluation_more_evidence",
+            "درخواست مستند بیشتر در ارزیابی",
+            (CYCLE, AGENCY, EVALUATION_LINK),
+            "{دوره}: ارزیاب برای {دستگاه} مستند بیشتری خواسته است. پاسخ دهید: {پیوند}",
+        ),
+        Event(
+            "evaluation_finalized",
+            "اعلام نتیجه ارزیابی (مهلت اعتراض)",
+            (CYCLE, AGENCY, EVALUATION_DUE, EVALUATION_LINK),
+            "{دوره}: نتیجه ارزیابی {دستگاه} اعلام شد. اعتراض تا {مهلت}: {پیوند}",
+        ),
+        Event(
+            "evaluation_objection_decided",
+            "رأی اعتراض به نتیجه ارزیابی",
+            (CYCLE, AGENCY, EVALUATION_LINK),
+            "{دوره}: به اعتراض {دستگاه} رأی داده شد و نتیجه قطعی است. {پیوند}",
         ),
         # To the asked agency's staff (desk.inquiries): {دستگاه} is the asking agency.
         Event(

@@ -74,6 +74,12 @@ ADMIN_CLASSES: dict[str, str] = {
     "notifications.messagetemplate": OPERATORS,
     "notifications.deliveryreceipt": OPERATORS,
     "notifications.inboundmessage": OPERATORS,
+    # National checklists and the cycles built on them: operators (evaluators work on the
+    # staff pages under /evaluation/).
+    "evaluation.template": OPERATORS,
+    "evaluation.axis": OPERATORS,
+    "evaluation.cycle": OPERATORS,
+    "evaluation.assessment": OPERATORS,
 }
 
 ALLOWED_REFUSALS = {302, 403, 404}

@@ -22,6 +22,7 @@ from django.views.generic import RedirectView
 
 from desk.appointments.models import Appointment
 from desk.complaints.models import Complaint
+from desk.evaluation.models import Answer, Assessment
 from desk.inquiries.models import Inquiry
 from desk.letters.models import Letter, LetterReply
 from desk.notifications.models import OutboundMessage
@@ -164,6 +165,23 @@ ROUTES: dict[str, str] = {
     "complaints:staff_detail": STAFF_OBJECT,
     "complaints:staff_answer": STAFF_OBJECT,
     "complaints:staff_decide": STAFF_OBJECT,
+    # Evaluation (desk/evaluation): evaluators see cycles and the assessments of their scope;
+    # an agency's admin and managers see their own agency's assessment only.
+    "evaluation:home": STAFF,
+    "evaluation:cycle_new": STAFF,
+    "evaluation:cycle": STAFF_OBJECT,
+    "evaluation:ranking": STAFF_OBJECT,
+    "evaluation:report_xlsx": STAFF_OBJECT,
+    "evaluation:report_pdf": STAFF_OBJECT,
+    "evaluation:assessment": STAFF_OBJECT,
+    "evaluation:answer": STAFF_OBJECT,
+    "evaluation:submit": STAFF_OBJECT,
+    "evaluation:sent": STAFF_OBJECT,
+    "evaluation:review": STAFF_OBJECT,
+    "evaluation:finalize": STAFF_OBJECT,
+    "evaluation:object": STAFF_OBJECT,
+    "evaluation:decide": STAFF_OBJECT,
+    "evaluation:evidence": FILE,
 }
 
 # How to name agency B's object (or citizen B's) in each route that takes one.
@@ -219,6 +237,22 @@ ARGS: dict[str, Callable[[Side], list[Any]]] = {
         (b.extra["inquiry"].submission or b.submission).attachments.first().public_id,  # type: ignore[union-attr]
     ],
     "inquiries:answer_file": lambda b: [b.extra["answer_file"].public_id],
+    "evaluation:cycle": lambda b: [b.extra["assessment"].cycle_id],
+    "evaluation:ranking": lambda b: [b.extra["assessment"].cycle_id],
+    "evaluation:report_xlsx": lambda b: [b.extra["assessment"].cycle_id],
+    "evaluation:report_pdf": lambda b: [b.extra["assessment"].cycle_id],
+    "evaluation:assessment": lambda b: [b.extra["assessment"].public_id],
+    "evaluation:answer": lambda b: [
+        b.extra["assessment"].public_id,
+        b.extra["assessment"].answers.first().indicator_id,
+    ],
+    "evaluation:submit": lambda b: [b.extra["assessment"].public_id],
+    "evaluation:sent": lambda b: [b.extra["assessment"].public_id],
+    "evaluation:review": lambda b: [b.extra["assessment"].public_id],
+    "evaluation:finalize": lambda b: [b.extra["assessment"].public_id],
+    "evaluation:object": lambda b: [b.extra["assessment"].public_id],
+    "evaluation:decide": lambda b: [b.extra["assessment"].public_id],
+    "evaluation:evidence": lambda b: [b.extra["evidence"].public_id],
 }
 
 # POST-only routes that answer every message they may not retry, another agency's included,
@@ -249,6 +283,9 @@ POSTS: dict[str, dict[str, Any]] = {
     "complaints:appeal": {"text": "از دیگری", "confirm": "1"},
     "complaints:staff_answer": {"outcome": "upheld", "answer": "از دستگاه دیگر", "confirm": "1"},
     "complaints:staff_decide": {"outcome": "upheld", "decision": "از دستگاه دیگر", "confirm": "1"},
+    "evaluation:answer": {"self_score": "0", "self_note": "از دستگاه دیگر"},
+    "evaluation:object": {"text": "از دستگاه دیگر", "confirm": "1"},
+    "evaluation:decide": {"decision": "از دستگاه دیگر", "confirm": "1"},
 }
 
 
@@ -340,6 +377,12 @@ class UrlSweepTests(BaseTestCase):
             ),
             LetterReply.objects.filter(agency=self.b.agency).count(),
             *Inquiry.objects.order_by("pk").values_list("pk", "state", "answer"),
+            *Assessment.objects.filter(agency=self.b.agency).values_list(
+                "pk", "state", "score", "objection_text"
+            ),
+            *Answer.objects.filter(assessment__agency=self.b.agency).values_list(
+                "pk", "self_score", "self_note", "review_score"
+            ),
         )
 
     def names(self, *kinds: str) -> list[str]:
@@ -398,6 +441,8 @@ class UrlSweepTests(BaseTestCase):
             self.b.service.title,
             self.b.extra["complaint"].tracking_code,
             self.b.extra["complaint"].text,
+            self.b.extra["assessment"].cycle.title,
+            str(self.b.extra["assessment"].public_id),
         ]
         for name in self.names(STAFF):
             args = (

@@ -26,6 +26,7 @@ PREFIXES = {
     "surveys": "surveys/",
     "inquiries": "inquiries/",
     "api": "api/",
+    "evaluation": "evaluation/",
     "health": "",
     "admin": "admin/",
 }

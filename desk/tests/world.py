@@ -28,6 +28,8 @@ from desk.catalog.models import Service
 from desk.complaints import services as complaint_services
 from desk.complaints.models import About, Complaint, ComplaintPolicy, Kind
 from desk.delivery.models import IssuedDocument
+from desk.evaluation.defaults import CODE as EVALUATION_TEMPLATE
+from desk.evaluation.models import Answer, Assessment, Cycle, Evidence, Indicator, Template
 from desk.inquiries.models import Inquiry, InquiryFile, InquiryRule, Peer
 from desk.integrations.services import api_key_create
 from desk.letters import services as letter_services
@@ -159,6 +161,7 @@ def build_side(agency: Agency, tag: str, key: str, citizen: User, root: User) ->
     api_key = api_key_create(
         agency=agency, name=f"سامانه {tag}", scopes=["catalog:read"], created_by=admin
     ).key
+    assessment, evidence = _assessment(agency, admin, root, tag)
     return Side(
         agency=agency,
         admin=admin,
@@ -179,6 +182,8 @@ def build_side(agency: Agency, tag: str, key: str, citizen: User, root: User) ->
             "complaint": complaint,
             "invitation": invitation,
             "api_key": api_key,
+            "assessment": assessment,
+            "evidence": evidence,
         },
     )
 
@@ -281,6 +286,36 @@ def _survey(submission: Submission, tag: str, key: str) -> Invitation:
     }
     response_save(token=invitation.token, answers=answers)
     return invitation
+
+
+def _assessment(agency: Agency, admin: User, root: User, tag: str) -> tuple[Assessment, Evidence]:
+    """A cycle of this agency alone (so no other agency's admin sees it) with its
+    self-assessment sent to the evaluators: a score on every indicator, evidence on one."""
+    today = timezone.localdate()
+    cycle = Cycle.objects.create(
+        title=f"دوره ارزیابی {tag}",
+        template=Template.objects.get(code=EVALUATION_TEMPLATE, version=1),
+        period_starts_on=today - datetime.timedelta(days=180),
+        period_ends_on=today,
+        self_due_on=today + datetime.timedelta(days=10),
+        opened_by=root,
+    )
+    assessment = Assessment.objects.create(cycle=cycle, agency=agency, state="submitted")
+    indicators = Indicator.objects.filter(axis__template=cycle.template)
+    answers = Answer.objects.bulk_create(
+        Answer(assessment=assessment, indicator=i, self_score=2, self_note=f"توضیح {tag}")
+        for i in indicators
+    )
+    evidence = Evidence(
+        answer=answers[0],
+        content_type="application/pdf",
+        size=len(PDF_BYTES),
+        sha256="0" * 64,
+        uploaded_by=admin,
+    )
+    evidence.file.save("evidence.pdf", ContentFile(PDF_BYTES), save=False)
+    evidence.save()
+    return assessment, evidence
 
 
 def _document(submission: Submission, issuer: User) -> IssuedDocument:
