@@ -597,11 +597,12 @@ class EvaluationScope:
 
 
 def evaluation_scope(user: object) -> EvaluationScope | None:
-    """Evaluators: staff of an oversight agency (national: every agency; provincial: the
-    agencies of its province), and operators (national). None for anyone else."""
-    scope = evaluator_scope(user)
-    if scope is not None:
-        return EvaluationScope(province=scope.province, own_agency_id=scope.agency_id)
+    """Evaluators as ``oversight_scope`` names them (national: every agency; provincial: the
+    agencies of its province), and operators, who may open a cycle for the country. An
+    agency's head is on the evaluated side (``_agency_side``), not here."""
+    scope = oversight_scope(user)
+    if scope is not None and scope.is_evaluator:
+        return EvaluationScope(province=scope.province, own_agency_id=scope.own_agency_id)
     if is_operator(user) and staff_for_user(user) is None:
         return EvaluationScope(province=None, own_agency_id=None)
     return None
@@ -622,9 +623,13 @@ def may_see_cycle(user: object, *, province: str) -> bool:
     return scope.province is None or province in ("", scope.province)
 
 
+# The evaluated agency's side: its admin (راهبر, who fills the self-assessment), its head and
+# its managers (who read it and may object to the result).
+EVALUATED_ROLES = (Role.ADMIN, Role.HEAD, Role.MANAGER)
+
+
 def _agency_side(user: object, agency_id: int) -> bool:
-    """The evaluated agency's admin (راهبر) and its managers (its head)."""
-    return is_staff_of(user, agency_id) and has_role(user, Role.ADMIN, Role.MANAGER)
+    return is_staff_of(user, agency_id) and has_role(user, *EVALUATED_ROLES)
 
 
 def assessments_visible_to(user: object, path: str = "agency") -> Q:
@@ -634,7 +639,7 @@ def assessments_visible_to(user: object, path: str = "agency") -> Q:
     if scope is not None:
         return scope.rows(path)
     staff = staff_for_user(user)
-    if staff is not None and staff.role in (Role.ADMIN, Role.MANAGER):
+    if staff is not None and staff.role in EVALUATED_ROLES:
         return Q(**{f"{path}_id": staff.agency_id})
     return _nothing()
 
@@ -652,7 +657,7 @@ def may_fill_self_assessment(user: object, *, agency_id: int) -> bool:
 
 
 def may_object_to_result(user: object, *, agency_id: int) -> bool:
-    """An objection to the evaluator's result: the agency's admin or its head."""
+    """An objection to the evaluator's result: the agency's admin, head or managers."""
     return _agency_side(user, agency_id)
 
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from desk.accounts.models import User
 from desk.agencies import access
-from desk.agencies.models import Agency, OversightLevel, Role, Staff
+from desk.agencies.models import Agency, OversightLevel, Staff
 from desk.audit.services import audit_record
 from desk.core.errors import ApplicationError
 from desk.core.uploads import document_facts, files_deleted_on_error, remember_stored
@@ -425,9 +425,9 @@ def assessment_link(assessment: Assessment) -> str:
 
 
 def _notify(assessment: Assessment, event: str, *, due_on: datetime.date | None = None) -> None:
-    """The agency's admins and managers (its head) are texted, once per mobile."""
+    """The agency's admins, head and managers are texted, once per mobile."""
     people = Staff.objects.filter(
-        agency_id=assessment.agency_id, role__in=[Role.ADMIN, Role.MANAGER], is_active=True
+        agency_id=assessment.agency_id, role__in=access.EVALUATED_ROLES, is_active=True
     ).select_related("user")
     context: dict[str, object] = {
         "cycle": assessment.cycle.title,
