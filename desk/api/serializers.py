@@ -9,11 +9,13 @@ from django import forms
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from desk.accounts.forms import CitizenLoginForm, ProfileForm
+from desk.api.forms import CitizenTokenForm, StaffTokenForm
 from desk.api.formschema import field_rules
 from desk.catalog.models import FormField
-from desk.submissions.forms import TrackForm
+from desk.submissions.forms import AssignForm, ReplyForm, StaffActionForm, TrackForm
 
-# --- the web's forms as input validators ---------------------------------------------------------
+# --- the web's forms as input validators ----------------------------------------------------------
 
 
 class FormInput(serializers.Serializer):
@@ -25,16 +27,21 @@ class FormInput(serializers.Serializer):
         return {}
 
     def to_internal_value(self, data: Any) -> dict[str, Any]:
-        files = getattr(data, "_files", None)
+        files = self.context.get("files")
         form = self.form_class(data=_as_form_data(data), files=files, **self.form_kwargs())
         if not form.is_valid():
-            raise serializers.ValidationError(
-                {
-                    ("non_field_errors" if name == "__all__" else name): [str(m) for m in messages]
-                    for name, messages in form.errors.items()
-                }
-            )
+            raise form_invalid(form)
         return dict(form.cleaned_data)
+
+
+def form_invalid(form: forms.Form) -> serializers.ValidationError:
+    """A Django form's errors as the API's: {field: [Persian messages]}."""
+    return serializers.ValidationError(
+        {
+            ("non_field_errors" if name == "__all__" else name): [str(m) for m in messages]
+            for name, messages in form.errors.items()
+        }
+    )
 
 
 def _as_form_data(data: Any) -> Any:
@@ -46,7 +53,7 @@ def _as_form_data(data: Any) -> Any:
     return {k: ("" if v is None else v if isinstance(v, list) else str(v)) for k, v in data.items()}
 
 
-# --- catalog -----------------------------------------------------------------------------------
+# --- catalog --------------------------------------------------------------------------------------
 
 
 class AgencyOut(serializers.Serializer):
@@ -162,7 +169,7 @@ class ServicePageOut(PageOut):
     results = ServiceSummaryOut(many=True)
 
 
-# --- public tracking ---------------------------------------------------------------------------
+# --- public tracking ------------------------------------------------------------------------------
 
 
 class TrackIn(FormInput):
@@ -203,3 +210,247 @@ class TrackOut(serializers.Serializer):
     next_step = NextStepOut()
     steps_ahead = serializers.ListField(child=serializers.CharField())
     timeline = TimelineEventOut(many=True)
+
+
+# --- sign-in -------------------------------------------------------------------------------------
+
+
+class CodeRequestIn(FormInput):
+    national_code = serializers.CharField(max_length=12)
+    mobile = serializers.CharField(max_length=16, help_text="مثلاً 09121234567")
+    form_class = CitizenLoginForm
+
+
+class CodeSentOut(serializers.Serializer):
+    mobile = serializers.CharField()
+    expires_in = serializers.IntegerField(help_text="ثانیه")
+
+
+class CitizenTokenIn(FormInput):
+    mobile = serializers.CharField(max_length=16)
+    code = serializers.CharField(max_length=12)
+    form_class = CitizenTokenForm
+
+
+class StaffTokenIn(FormInput):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=200, style={"input_type": "password"})
+    code = serializers.CharField(
+        max_length=20, required=False, help_text="کد برنامه احراز هویت یا یک کد بازیابی"
+    )
+    form_class = StaffTokenForm
+
+
+class PersonOut(serializers.Serializer):
+    first_name = serializers.CharField()
+    last_name = serializers.CharField()
+    national_code = serializers.CharField(allow_null=True)
+    mobile = serializers.CharField()
+
+
+class TokenOut(serializers.Serializer):
+    token = serializers.CharField(help_text="فقط همین یک بار نشان داده می‌شود")
+    kind = serializers.CharField()
+    expires_at = serializers.DateTimeField()
+    person = PersonOut()
+
+
+class ProfileIn(FormInput):
+    first_name = serializers.CharField(max_length=150)
+    last_name = serializers.CharField(max_length=150)
+    form_class = ProfileForm
+
+
+# --- a citizen's requests -------------------------------------------------------------------------
+
+
+class RequestSummaryOut(serializers.Serializer):
+    tracking_code = serializers.CharField()
+    service = serializers.CharField(source="service.title")
+    service_slug = serializers.CharField(source="service.slug")
+    status = serializers.CharField()
+    status_label = serializers.CharField(source="get_status_display")
+    submitted_at = serializers.DateTimeField()
+    due_on = serializers.DateField()
+
+
+class RequestPageOut(PageOut):
+    results = RequestSummaryOut(many=True)
+
+
+class AnswerOut(serializers.Serializer):
+    label = serializers.CharField()  # type: ignore[assignment]
+    value = serializers.CharField()
+
+
+class AttachmentOut(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    kind = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    uploaded_at = serializers.DateTimeField()
+
+
+class RequestOut(TrackOut):
+    answers = AnswerOut(many=True)
+    attachments = AttachmentOut(many=True)
+    can_reply = serializers.BooleanField(help_text="دستگاه مدرک یا توضیح خواسته است")
+
+
+class ApplicationIn(serializers.Serializer):
+    """Documented only: a service's own form (GET its card) checks the answers."""
+
+    service = serializers.SlugField(help_text="نشانی کوتاه خدمت")
+
+
+class ReplyIn(FormInput):
+    message = serializers.CharField(max_length=2000, required=False)
+    documents = serializers.ListField(child=serializers.FileField(), required=False)
+    form_class = ReplyForm
+
+
+# --- staff ----------------------------------------------------------------------------------------
+
+
+class InboxRowOut(serializers.Serializer):
+    tracking_code = serializers.CharField()
+    service = serializers.CharField(source="service.title")
+    status = serializers.CharField()
+    applicant_name = serializers.CharField()
+    applicant_national_code = serializers.CharField()
+    submitted_at = serializers.DateTimeField()
+    due_on = serializers.DateField()
+    step_due_on = serializers.DateField(allow_null=True)
+    overdue = serializers.BooleanField(source="is_overdue")
+    held = serializers.BooleanField()
+
+
+class InboxPageOut(PageOut):
+    results = InboxRowOut(many=True)
+
+
+class ActionOut(serializers.Serializer):
+    name = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
+    needs_message = serializers.BooleanField()
+    needs_result = serializers.BooleanField()
+    rejects = serializers.BooleanField()
+    asks_citizen = serializers.BooleanField()
+    completes = serializers.BooleanField()
+    needs_confirmation = serializers.BooleanField(help_text="rejects یا completes")
+
+
+class StaffEventOut(TimelineEventOut):
+    is_public = serializers.BooleanField()
+    actor = serializers.CharField(allow_null=True)
+
+
+class StaffRequestOut(serializers.Serializer):
+    tracking_code = serializers.CharField()
+    service = serializers.CharField(source="service.title")
+    status = serializers.CharField()
+    status_label = serializers.CharField(source="get_status_display")
+    applicant_name = serializers.CharField()
+    applicant_national_code = serializers.CharField()
+    channel = serializers.CharField()
+    submitted_at = serializers.DateTimeField()
+    due_on = serializers.DateField()
+    step_due_on = serializers.DateField(allow_null=True)
+    current_step = serializers.CharField(source="current_step.staff_label", default="")
+    department = serializers.CharField(source="department.name", default="")
+    assigned_to = serializers.IntegerField(source="assigned_to_id", allow_null=True)
+    held = serializers.BooleanField()
+    answers = AnswerOut(many=True)
+    attachments = AttachmentOut(many=True)
+    timeline = StaffEventOut(many=True)
+    actions = ActionOut(many=True)
+
+
+class StaffActionIn(FormInput):
+    action = serializers.CharField()
+    message = serializers.CharField(max_length=2000, required=False)
+    documents = serializers.ListField(child=serializers.FileField(), required=False)
+    confirmed = serializers.BooleanField(
+        required=False, help_text="لازم برای اقدامی که درخواست را رد می‌کند یا پایان می‌دهد"
+    )
+    form_class = StaffActionForm
+
+
+class AssignIn(FormInput):
+    assignee = serializers.IntegerField(allow_null=True, required=False, help_text="شناسه کارمند")
+    form_class = AssignForm
+
+    def form_kwargs(self) -> dict[str, Any]:
+        return {"agency_id": self.context["agency_id"]}
+
+
+# --- payments -------------------------------------------------------------------------------------
+
+
+class ChargeOptionOut(serializers.Serializer):
+    label = serializers.CharField()  # type: ignore[assignment]
+    amount = serializers.IntegerField()
+
+
+class ChargeOut(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    purpose = serializers.CharField()
+    reason = serializers.CharField()
+    amount = serializers.IntegerField(help_text="ریال")
+    state = serializers.CharField()
+    needs_choice = serializers.BooleanField()
+    options = ChargeOptionOut(many=True)
+    option_label = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    paid_at = serializers.DateTimeField(allow_null=True)
+
+
+class RedirectOut(serializers.Serializer):
+    url = serializers.URLField()
+    method = serializers.ChoiceField(choices=["GET", "POST"])
+    form_fields = serializers.DictField(
+        child=serializers.CharField(), help_text="برای method=POST: فیلدهای فرمی که فرستاده می‌شود"
+    )
+
+
+class PaymentOut(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    charge = serializers.UUIDField(source="charge.public_id")
+    amount = serializers.IntegerField()
+    state = serializers.CharField()
+    state_label = serializers.CharField(source="get_state_display")
+    reference = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    settled_at = serializers.DateTimeField(allow_null=True)
+
+
+class PaymentStartOut(serializers.Serializer):
+    payment = PaymentOut()
+    redirect = RedirectOut(help_text="صفحه بانک: در مرورگر باز کنید (GET یا فرم POST)")
+
+
+# --- surveys --------------------------------------------------------------------------------------
+
+
+class QuestionOut(serializers.Serializer):
+    key = serializers.CharField()
+    text = serializers.CharField()
+    hint = serializers.CharField()
+    kind = serializers.CharField(help_text="scale (1..5) | text")
+    labels = serializers.ListField(child=serializers.CharField())
+    allow_not_applicable = serializers.BooleanField()
+    required = serializers.BooleanField()  # type: ignore[assignment]
+
+
+class SurveyOut(serializers.Serializer):
+    open = serializers.BooleanField()
+    questions = QuestionOut(many=True)
+    answers = serializers.DictField(help_text="پاسخ‌های ثبت‌شده: کلید پرسش → عدد یا متن")
+
+
+class SurveyIn(serializers.Serializer):
+    answers = serializers.DictField(
+        child=serializers.CharField(allow_blank=True, max_length=2000),
+        help_text="کلید پرسش → ۱ تا ۵ (یا 0 = موردی نداشت)، یا متن",
+    )

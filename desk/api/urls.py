@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from desk.api.views import docs, public
+from desk.api.views import auth, citizen, docs, payments, public, staff, surveys
 
 app_name = "api"
 urlpatterns = [
@@ -15,4 +15,37 @@ urlpatterns = [
     path("v1/catalog/agencies/", public.AgencyList.as_view(), name="agencies"),
     path("v1/catalog/categories/", public.CategoryList.as_view(), name="categories"),
     path("v1/track/", public.Track.as_view(), name="track"),
+    # sign-in
+    path("v1/auth/code/", auth.CodeRequest.as_view(), name="auth_code"),
+    path("v1/auth/token/", auth.CitizenToken.as_view(), name="auth_token"),
+    path("v1/auth/sign-out/", auth.SignOut.as_view(), name="sign_out"),
+    path("v1/staff/auth/token/", auth.StaffToken.as_view(), name="staff_token"),
+    # citizens
+    path("v1/me/", auth.Me.as_view(), name="me"),
+    path("v1/me/requests/", citizen.MyRequests.as_view(), name="my_requests"),
+    path("v1/me/requests/<digits:code>/", citizen.MyRequest.as_view(), name="my_request"),
+    path("v1/me/requests/<digits:code>/reply/", citizen.Reply.as_view(), name="my_reply"),
+    path(
+        "v1/me/requests/<digits:code>/files/<uuid:file_id>/",
+        citizen.MyFile.as_view(),
+        name="my_file",
+    ),
+    path("v1/me/requests/<digits:code>/charges/", payments.Charges.as_view(), name="charges"),
+    path("v1/me/charges/<uuid:charge_id>/pay/", payments.Pay.as_view(), name="pay"),
+    path("v1/me/payments/<uuid:payment_id>/", payments.PaymentDetail.as_view(), name="payment"),
+    path("v1/me/requests/<digits:code>/survey/", surveys.Survey.as_view(), name="survey"),
+    # staff
+    path("v1/staff/inbox/", staff.Inbox.as_view(), name="inbox"),
+    path("v1/staff/requests/<digits:code>/", staff.StaffRequest.as_view(), name="staff_request"),
+    path("v1/staff/requests/<digits:code>/act/", staff.StaffAct.as_view(), name="staff_act"),
+    path(
+        "v1/staff/requests/<digits:code>/assign/",
+        staff.StaffAssign.as_view(),
+        name="staff_assign",
+    ),
+    path(
+        "v1/staff/requests/<digits:code>/files/<uuid:file_id>/",
+        staff.StaffFile.as_view(),
+        name="staff_file",
+    ),
 ]

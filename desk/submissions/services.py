@@ -265,7 +265,8 @@ def _check_filer(service: Service, applicant: User, filing: Filing) -> None:
     if access.staff_for_user(applicant) is not None:
         raise ApplicationError(_("ثبت درخواست فقط با ورود شهروند (کد ملی و پیامک) ممکن است."))
     if filing.filed_by is None:
-        if filing.channel != Channel.WEB or filing.landline:
+        # The citizen themselves: on the web, or through an app on the API (desk/api).
+        if filing.channel not in (Channel.WEB, Channel.API) or filing.landline:
             raise ApplicationError(_("این مسیر ثبت فقط برای میز خدمت است."))
         if not applicant.national_code or not applicant.mobile:
             raise ApplicationError(_("برای ثبت درخواست باید با کد ملی و تلفن همراه وارد شوید."))

@@ -4,12 +4,28 @@ from typing import Any
 
 from django.core.paginator import Paginator
 from rest_framework.permissions import AllowAny
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from desk.core.http import client_ip
 
 PAGE_SIZE = 20
+
+
+class FileRenderer(BaseRenderer):
+    """Downloads: the view streams the file itself; a problem on the way is still JSON."""
+
+    media_type = "application/octet-stream"
+    format = "bin"
+
+    def render(
+        self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None
+    ) -> bytes:
+        return JSONRenderer().render(data)
+
+
+FILE_RENDERERS = [JSONRenderer, FileRenderer]
 
 
 class ApiView(APIView):

@@ -1,0 +1,171 @@
+"""A mobile client's whole journey through the API: sign in by SMS, file a request with a
+document, track it, answer the agency's request for more, pay the fee at the (fake) bank,
+and rate the service; with staff working the request through the staff API."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
+
+from desk.api.tests.base import ApiTestCase, new_key
+from desk.payments.models import FeeKind, GatewayAccount, Provider, ServiceFee
+from desk.submissions.models import Channel, Submission
+from desk.test import PDF_BYTES, create_staff, define_permit_workflow, give_position
+
+
+@override_settings(PAYMENT_FAKE_ALLOWED=True, SITE_URL="http://testserver")
+class MobileJourneyTest(ApiTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        define_permit_workflow(self.service)
+        self.intake = create_staff(self.agency, "intake")
+        give_position(self.intake, "پذیرش")
+        self.engineer = create_staff(self.agency, "engineer")
+        give_position(self.engineer, "فنی")
+        give_position(self.manager, "فنی", role="manager")
+        ServiceFee.objects.create(
+            service=self.service, kind=FeeKind.FIXED, amount=1_200_000, purpose="عوارض"
+        )
+        GatewayAccount.objects.create(agency=self.agency, provider=Provider.FAKE)
+
+    def act(self, token: str, code: str, action: str, **extra: object) -> dict[str, object]:
+        data = {"action": action, **extra}
+        with self.captureOnCommitCallbacks(execute=True):
+            got = self.call(
+                "post",
+                f"/api/v1/staff/requests/{code}/act/",
+                token,
+                data,
+                key=new_key(),
+                multipart=True,
+            )
+        self.assertEqual(got.status_code, 200, got.content)
+        body: dict[str, object] = got.json()
+        return body
+
+    def test_a_citizen_signs_in_files_answers_pays_and_rates_through_the_api(self) -> None:
+        token = self.citizen_sign_in()
+        named = self.call(
+            "post", "/api/v1/me/", token, {"first_name": "مریم", "last_name": "رضایی"}
+        )
+        self.assertEqual(named.status_code, 200, named.content)
+
+        # The form as the app draws it, then filed with the document.
+        card = self.call("get", "/api/v1/catalog/services/building-permit/").json()
+        self.assertEqual([f["name"] for f in card["form"]], ["address", "deed"])
+        with self.captureOnCommitCallbacks(execute=True):
+            filed = self.call(
+                "post",
+                "/api/v1/me/requests/",
+                token,
+                {
+                    "service": "building-permit",
+                    "address": "تهران، خیابان آزادی",
+                    "deed": SimpleUploadedFile("deed.pdf", PDF_BYTES, "application/pdf"),
+                },
+                key=new_key(),
+                multipart=True,
+            )
+        self.assertEqual(filed.status_code, 201, filed.content)
+        code = filed.json()["tracking_code"]
+        self.assertEqual(filed["Location"], f"/api/v1/me/requests/{code}/")
+        self.assertEqual(Submission.objects.get(tracking_code=code).channel, Channel.API)
+        self.assertEqual(len(filed.json()["attachments"]), 1)
+
+        tracked = self.call(
+            "post", "/api/v1/track/", data={"code": code, "national_code": "0084575948"}
+        )
+        self.assertEqual(tracked.json()["status"], "submitted")
+
+        # Staff ask for more; the citizen sees it and answers with a document.
+        intake = self.staff_sign_in(self.intake)
+        inbox = self.call("get", "/api/v1/staff/inbox/", intake).json()
+        self.assertEqual([r["tracking_code"] for r in inbox["results"]], [code])
+        detail = self.call("get", f"/api/v1/staff/requests/{code}/", intake).json()
+        self.assertEqual(
+            [a["name"] for a in detail["actions"]], ["start_review", "accept", "request_info"]
+        )
+        self.act(intake, code, "start_review")
+        self.act(intake, code, "request_info", message="صفحه دوم سند را هم بفرستید.")
+
+        mine = self.call("get", f"/api/v1/me/requests/{code}/", token).json()
+        self.assertTrue(mine["can_reply"])
+        self.assertEqual(mine["status"], "needs_info")
+        with self.captureOnCommitCallbacks(execute=True):
+            replied = self.call(
+                "post",
+                f"/api/v1/me/requests/{code}/reply/",
+                token,
+                {
+                    "message": "صفحه دوم پیوست شد.",
+                    "documents": SimpleUploadedFile("page2.pdf", PDF_BYTES, "application/pdf"),
+                },
+                key=new_key(),
+                multipart=True,
+            )
+        self.assertEqual(replied.status_code, 200, replied.content)
+        self.assertFalse(replied.json()["can_reply"])
+        self.assertEqual(len(replied.json()["attachments"]), 2)
+
+        # On to the payment step: the citizen pays at the fake bank.
+        self.act(intake, code, "accept")
+        self.act(self.staff_sign_in(self.engineer), code, "approve")
+        charges = self.call("get", f"/api/v1/me/requests/{code}/charges/", token).json()
+        self.assertEqual([(c["amount"], c["state"]) for c in charges], [(1_200_000, "due")])
+        started = self.call(
+            "post", f"/api/v1/me/charges/{charges[0]['id']}/pay/", token, key=new_key()
+        )
+        self.assertEqual(started.status_code, 201, started.content)
+        bank_page = started.json()["redirect"]["url"]
+        back = self.client.post(urlsplit(bank_page).path, {"outcome": "pay"})
+        parts = urlsplit(back["Location"])
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.get(parts.path, {k: v[0] for k, v in parse_qs(parts.query).items()})
+        payment = self.call("get", f"/api/v1/me/payments/{started.json()['payment']['id']}/", token)
+        self.assertEqual(payment.json()["state"], "settled")
+
+        # The manager completes it with the permit; the citizen rates the service.
+        manager = self.staff_sign_in(self.manager)
+        unconfirmed = self.call(
+            "post",
+            f"/api/v1/staff/requests/{code}/act/",
+            manager,
+            {"action": "complete", "documents": SimpleUploadedFile("permit.pdf", PDF_BYTES)},
+            multipart=True,
+        )
+        self.assertEqual(unconfirmed.status_code, 422)
+        self.assertIn("confirmed", unconfirmed.json()["errors"])
+        done = self.act(
+            manager,
+            code,
+            "complete",
+            confirmed="true",
+            documents=SimpleUploadedFile("permit.pdf", PDF_BYTES, "application/pdf"),
+        )
+        self.assertEqual(done["status"], "completed")
+        mine = self.call("get", f"/api/v1/me/requests/{code}/", token).json()
+        result = next(a for a in mine["attachments"] if a["kind"] == "result")
+        download = self.call("get", f"/api/v1/me/requests/{code}/files/{result['id']}/", token)
+        self.assertEqual(download.status_code, 200)
+        self.assertEqual(b"".join(download.streaming_content), PDF_BYTES)
+
+        survey = self.call("get", f"/api/v1/me/requests/{code}/survey/", token).json()
+        self.assertTrue(survey["open"])
+        answers = {
+            q["key"]: ("خوب بود" if q["kind"] == "text" else "5") for q in survey["questions"]
+        }
+        rated = self.call(
+            "post",
+            f"/api/v1/me/requests/{code}/survey/",
+            token,
+            {"answers": answers},
+            key=new_key(),
+        )
+        self.assertEqual(rated.status_code, 200, rated.content)
+        self.assertEqual(rated.json()["answers"][survey["questions"][0]["key"]], 5)
+
+        signed_out = self.call("delete", "/api/v1/auth/sign-out/", token)
+        self.assertEqual(signed_out.status_code, 204)
+        self.assertEqual(self.call("get", "/api/v1/me/requests/", token).status_code, 401)
