@@ -12,6 +12,8 @@
      responses of the year), the view oversight will have;
    and prints p50 / p95 / p99 / max and the queries of one page, then the plan of the national
    aggregate (EXPLAIN ANALYZE).
+   The page reads the daily rollup (desk/surveys/rollup.py): the script back-fills it first
+   (`survey_rollup` over every day, timed and printed) and the plan is the rollup's.
 
     make bench-surveys                                   # full scale (bench_data takes ~10 min)
     BENCH_SURVEYS_SCALE=0.1 BENCH_SURVEYS_RESPONSES=30000 make bench-surveys
@@ -135,14 +137,14 @@ def _people() -> tuple[Any, Any, int]:
 
 def _plan(year: int) -> str:
     from django.db import connection
-    from django.db.models import Avg, Count
+    from django.db.models import Sum
 
-    from desk.surveys.models import AXES, Response
+    from desk.surveys.models import AXES, ResultDay
 
     query = (
-        Response.objects.filter(year=year)
+        ResultDay.objects.filter(year=year)
         .values("agency_id")
-        .annotate(n=Count("pk"), **{a: Avg(a) for a in AXES})
+        .annotate(n=Sum("responses"), **{a: Sum(f"{a}_sum") for a in AXES})
         .order_by()
     )
     sql, params = query.query.sql_with_params()
@@ -173,9 +175,19 @@ def main() -> None:
     from django.db.models import Max
 
     from desk.submissions.models import Submission
-    from desk.surveys.models import Invitation, Response
+    from desk.surveys.models import Invitation, Response, ResultDay
+    from desk.surveys.rollup import all_days, survey_rollup
     from desk.test import DeskClient
 
+    started = time.perf_counter()
+    run = survey_rollup(days=all_days())
+    print(
+        f"rollup back-fill: {run.days:,} days, {ResultDay.objects.count():,} rows "
+        f"in {time.perf_counter() - started:.1f} s"
+    )
+    started = time.perf_counter()
+    survey_rollup()
+    print(f"rollup, nothing new since: {time.perf_counter() - started:.2f} s")
     manager, operator, agency_responses = _people()
     year = Response.objects.aggregate(y=Max("year"))["y"] - 1  # the last whole year
     year_responses = Response.objects.filter(year=year).count()

@@ -176,6 +176,8 @@ class Invitation(models.Model):
         indexes = [
             models.Index(fields=["agency", "year", "month"], name="survey_invitation_period"),
             models.Index(fields=["mobile", "-created_at"], name="survey_invitation_mobile"),
+            # The daily rollup finds the days with new invitations since its last run.
+            models.Index(fields=["created_at"], name="survey_invitation_created"),
             models.Index(
                 fields=["created_at"],
                 condition=models.Q(texted_at__isnull=True),
@@ -231,6 +233,9 @@ class Response(models.Model):
         indexes = [
             models.Index(fields=["agency", "year", "month"], name="survey_response_period"),
             models.Index(fields=["year", "month"], name="survey_response_national"),
+            # The daily rollup finds the responses given or changed since its last run.
+            models.Index(fields=["submitted_at"], name="survey_response_submitted"),
+            models.Index(fields=["changed_at"], name="survey_response_changed"),
             models.Index(
                 fields=["agency", "-submitted_at"],
                 condition=~models.Q(comment=""),
@@ -289,3 +294,97 @@ class RedFlag(models.Model):
     @property
     def share(self) -> float:
         return self.flagged / self.answered if self.answered else 0.0
+
+
+# --- the daily rollup the results page reads (desk/surveys/rollup.py) ----------------------------
+
+
+class RollupKey(models.Model):
+    """The grain of the rollup: the day a request ended (its invitation's day, Tehran time), the
+    Jalali month it counts in, its agency, service and province. Rows are rebuilt whole per
+    day, never updated in place, so a run is idempotent and any day can be back-filled."""
+
+    day = models.DateField(_("روز"))
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField()
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+")
+    province = models.CharField(max_length=60, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.service_id}"
+
+
+class ResultDay(RollupKey):
+    """Invitations, responses, the red-flag item and the sum and count of each axis's score
+    (means are sum / count, as the live selector's AVG)."""
+
+    invited = models.PositiveIntegerField(default=0)
+    responses = models.PositiveIntegerField(default=0)
+    flag_answered = models.PositiveIntegerField(default=0)
+    flag_count = models.PositiveIntegerField(default=0)
+    transparency_sum = models.FloatField(default=0)
+    transparency_n = models.PositiveIntegerField(default=0)
+    responsiveness_sum = models.FloatField(default=0)
+    responsiveness_n = models.PositiveIntegerField(default=0)
+    mastery_sum = models.FloatField(default=0)
+    mastery_n = models.PositiveIntegerField(default=0)
+    time_sum = models.FloatField(default=0)
+    time_n = models.PositiveIntegerField(default=0)
+    systematic_sum = models.FloatField(default=0)
+    systematic_n = models.PositiveIntegerField(default=0)
+    overall_sum = models.FloatField(default=0)
+    overall_n = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("خلاصه روزانه نظرسنجی")
+        verbose_name_plural = _("خلاصه‌های روزانه نظرسنجی")
+        indexes = [
+            models.Index(fields=["agency", "year", "month"], name="survey_resultday_period"),
+            models.Index(fields=["year", "month"], name="survey_resultday_national"),
+            models.Index(fields=["day"], name="survey_resultday_day"),
+        ]
+
+
+class QuestionDay(RollupKey):
+    """One scale question's answers on a rollup day: how many gave each score, and «موردی
+    نداشت»."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    answered = models.PositiveIntegerField(default=0)
+    score_sum = models.PositiveIntegerField(default=0)
+    score_1 = models.PositiveIntegerField(default=0)
+    score_2 = models.PositiveIntegerField(default=0)
+    score_3 = models.PositiveIntegerField(default=0)
+    score_4 = models.PositiveIntegerField(default=0)
+    score_5 = models.PositiveIntegerField(default=0)
+    not_applicable = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("خلاصه روزانه پرسش")
+        verbose_name_plural = _("خلاصه‌های روزانه پرسش‌ها")
+        indexes = [
+            models.Index(fields=["agency", "year", "month"], name="survey_questionday_period"),
+            models.Index(fields=["year", "month"], name="survey_questionday_national"),
+            models.Index(fields=["day"], name="survey_questionday_day"),
+        ]
+
+
+class RollupRun(models.Model):
+    """Each run of the rollup: the next run rebuilds the days touched since this one started;
+    the results page shows when the last one finished."""
+
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField()
+    days = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("اجرای خلاصه‌سازی نظرسنجی")
+        verbose_name_plural = _("اجراهای خلاصه‌سازی نظرسنجی")
+        get_latest_by = "started_at"
+
+    def __str__(self) -> str:
+        return f"{self.started_at}"

@@ -3,7 +3,10 @@
 ``satisfaction(agency_ids, period, group_by=...)`` is the one entry point for every report
 (the staff results page, oversight later): one GROUP BY over responses and one over
 invitations, both on the indexed (agency, year, month) columns, merged into rows with the
-response rate, the mean of each axis and the share who felt the need for connections.
+response rate, the mean of each axis and the share who felt the need for connections. With
+``rolled=True`` it reads the daily rollup instead (``ResultDay``, desk/surveys/rollup.py): one
+GROUP BY over far fewer rows, as of the last run (``last_rollup``). The results page reads the
+rollup; the red-flag check reads live rows. ``question_breakdown`` reads the rollup per question.
 """
 
 from __future__ import annotations
@@ -12,14 +15,24 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Avg, Count, Q, QuerySet, Sum
 
 from desk.agencies.models import Agency
 from desk.catalog.models import Service
 from desk.lib import jalali
 from desk.lib.persian import to_persian_digits
 from desk.submissions.models import Submission
-from desk.surveys.models import AXES, Axis, Invitation, RedFlag, Response
+from desk.surveys.models import (
+    AXES,
+    Axis,
+    Invitation,
+    Question,
+    QuestionDay,
+    RedFlag,
+    Response,
+    ResultDay,
+    RollupRun,
+)
 
 PeriodKind = Literal["month", "quarter", "year"]
 GroupBy = Literal["service", "agency", "province", "month", "none"]
@@ -111,12 +124,41 @@ def satisfaction(
     group_by: GroupBy = "service",
     service_id: int | None = None,
     province: str = "",
+    rolled: bool = False,
 ) -> list[SatisfactionRow]:
     """Results per service, agency, province or month of ``period`` (``"none"``: one row
     for all), for the given agencies (None: every agency — the caller has asked the access
-    policy). Axis scores are means (1–5) of each response's mean on that axis."""
+    policy). Axis scores are means (1–5) of each response's mean on that axis. ``rolled``:
+    from the daily rollup, as of its last run."""
     agency_ids = list(agency_ids) if agency_ids is not None else None
     column = _GROUP_COLUMN[group_by]
+    if rolled:
+        answered = _rolled(agency_ids, period, service_id, province, column)
+        invited = answered
+    else:
+        answered, invited = _live(agency_ids, period, service_id, province, column)
+    rows: dict[object, SatisfactionRow] = {}
+    for item in invited:
+        key = item[column]
+        rows[key] = SatisfactionRow(key=key, label="", invited=item["invited"] or 0)
+    for item in answered:
+        key = item[column]
+        row = rows.setdefault(key, SatisfactionRow(key=key, label=""))
+        row.responses = item["n"] or 0
+        row.red_flag_answered = item["flag_answered"] or 0
+        row.red_flag_count = item["flag_count"] or 0
+        row.axes = {axis: item[axis] for axis in AXES}
+    _label(rows, group_by, period)
+    return sorted(rows.values(), key=lambda r: r.label if group_by != "month" else r.key)  # type: ignore[return-value,arg-type]
+
+
+def _live(
+    agency_ids: list[int] | None,
+    period: Period,
+    service_id: int | None,
+    province: str,
+    column: str | None,
+) -> tuple[list[dict[Any, Any]], list[dict[Any, Any]]]:
     measures = {
         "n": Count("pk"),
         "flag_answered": Count("red_flag"),
@@ -127,23 +169,112 @@ def satisfaction(
     invitations = _scoped(Invitation.objects.all(), agency_ids, period, service_id, province)
     if column:
         answered = list(responses.values(column).annotate(**measures).order_by())
-        invited = list(invitations.values(column).annotate(n=Count("pk")).order_by())
+        invited = list(invitations.values(column).annotate(invited=Count("pk")).order_by())
     else:
         answered = [{**responses.aggregate(**measures), column: None}]
-        invited = [{**invitations.aggregate(n=Count("pk")), column: None}]
-    rows: dict[object, SatisfactionRow] = {}
-    for item in invited:
-        key = item[column]
-        rows[key] = SatisfactionRow(key=key, label="", invited=item["n"])
-    for item in answered:
-        key = item[column]
-        row = rows.setdefault(key, SatisfactionRow(key=key, label=""))
-        row.responses = item["n"]
-        row.red_flag_answered = item["flag_answered"]
-        row.red_flag_count = item["flag_count"]
-        row.axes = {axis: item[axis] for axis in AXES}
-    _label(rows, group_by, period)
-    return sorted(rows.values(), key=lambda r: r.label if group_by != "month" else r.key)  # type: ignore[return-value,arg-type]
+        invited = [{**invitations.aggregate(invited=Count("pk")), column: None}]
+    return answered, invited
+
+
+def _rolled(
+    agency_ids: list[int] | None,
+    period: Period,
+    service_id: int | None,
+    province: str,
+    column: str | None,
+) -> list[dict[Any, Any]]:
+    sums = {
+        "invited": Sum("invited"),
+        "n": Sum("responses"),
+        "flag_answered": Sum("flag_answered"),
+        "flag_count": Sum("flag_count"),
+    }
+    for axis in AXES:
+        sums[f"{axis}_sum"] = Sum(f"{axis}_sum")
+        sums[f"{axis}_n"] = Sum(f"{axis}_n")
+    rows = _scoped(ResultDay.objects.all(), agency_ids, period, service_id, province)
+    if column:
+        found = list(rows.values(column).annotate(**sums).order_by())
+    else:
+        found = [{**rows.aggregate(**sums), column: None}]
+    for item in found:
+        for axis in AXES:
+            n = item.pop(f"{axis}_n") or 0
+            total = item.pop(f"{axis}_sum") or 0
+            item[axis] = total / n if n else None
+    return found
+
+
+def last_rollup() -> RollupRun | None:
+    return RollupRun.objects.order_by("-started_at").first()
+
+
+@dataclass
+class QuestionRow:
+    text: str
+    axis: str
+    answered: int
+    mean: float | None
+    shares: list[tuple[int, float | None]]  # (score, share of the answered) for 5…1
+    not_applicable: int
+
+
+def question_breakdown(
+    agency_ids: Iterable[int] | None, period: Period, *, service_id: int | None = None
+) -> list[QuestionRow]:
+    """Each scale question's mean and spread of scores in ``period``, from the rollup. The
+    versions of a form share their questions' keys: a question is counted across versions
+    under the text of its newest one."""
+    counts = [f"score_{n}" for n in range(1, 6)]
+    rows = _scoped(
+        QuestionDay.objects.all(),
+        list(agency_ids) if agency_ids is not None else None,
+        period,
+        service_id,
+        "",
+    )
+    found = rows.values("question_id").annotate(
+        answered_sum=Sum("answered"),
+        total=Sum("score_sum"),
+        na=Sum("not_applicable"),
+        **{f"{c}_sum": Sum(c) for c in counts},
+    )
+    by_id = {item["question_id"]: item for item in found.order_by()}
+    questions = Question.objects.filter(pk__in=by_id).select_related("version__form")
+    merged: dict[tuple[int, str], dict[str, Any]] = {}
+    for question in sorted(questions, key=lambda q: (q.version.number, q.pk)):
+        item = by_id[question.pk]
+        key = (question.version.form_id, question.key)
+        into = merged.setdefault(
+            key, {"answered": 0, "total": 0, "na": 0, **dict.fromkeys(counts, 0)}
+        )
+        into.update(
+            text=question.text,
+            axis=question.get_axis_display(),
+            order=(question.version.form_id, question.order),
+        )
+        into["answered"] += item["answered_sum"] or 0
+        into["total"] += item["total"] or 0
+        into["na"] += item["na"] or 0
+        for c in counts:
+            into[c] += item[f"{c}_sum"] or 0
+    result = []
+    for into in sorted(merged.values(), key=lambda m: m["order"]):
+        answered = into["answered"]
+        result.append(
+            QuestionRow(
+                text=into["text"],
+                axis=into["axis"],
+                answered=answered,
+                mean=into["total"] / answered if answered else None,
+                shares=[
+                    (n, into[f"score_{n}"] / answered if answered else None)
+                    for n in range(5, 0, -1)
+                ],
+                not_applicable=into["na"],
+            )
+        )
+    return result
 
 
 def _label(rows: dict[object, SatisfactionRow], group_by: GroupBy, period: Period) -> None:

@@ -8,6 +8,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, lock_task
 
 from desk.lib import jalali
+from desk.surveys.rollup import survey_rollup
 from desk.surveys.services import invitations_text, red_flags_check, reminders_send
 
 
@@ -35,3 +36,10 @@ def survey_red_flags() -> int:
     flags = red_flags_check(year=this.year, month=this.month)
     flags += red_flags_check(year=last.year, month=last.month)
     return len(flags)
+
+
+@db_periodic_task(crontab(minute="10", hour="2"))
+@lock_task("survey-rollup")
+def survey_daily_rollup() -> int:
+    """Rebuild the results rollup of the days touched since the last run (idempotent)."""
+    return survey_rollup().days

@@ -173,10 +173,13 @@ def results(request: HttpRequest) -> HttpResponse:
         form.is_valid()
     period = form.period_value()
     service_id = form.cleaned_data.get("service")
+    # From the daily rollup (desk/surveys/rollup.py): the page says when it last ran.
     rows = selectors.satisfaction(
-        scope.agency_ids, period, group_by=form.group_value(), service_id=service_id
+        scope.agency_ids, period, group_by=form.group_value(), service_id=service_id, rolled=True
     )
-    total = selectors.satisfaction(scope.agency_ids, period, group_by="none", service_id=service_id)
+    total = selectors.satisfaction(
+        scope.agency_ids, period, group_by="none", service_id=service_id, rolled=True
+    )
     comments = None
     if scope.agency_id is not None and access.may_read_survey_comments(
         request.user, scope.agency_id
@@ -189,6 +192,8 @@ def results(request: HttpRequest) -> HttpResponse:
         comments=comments,
         axes=selectors.axis_labels(),
         flags=selectors.red_flags(scope.agency_ids, year=period.year),
+        questions=selectors.question_breakdown(scope.agency_ids, period, service_id=service_id),
+        rollup=selectors.last_rollup(),
         national=scope.agency_id is None,
         group_label=dict(form.fields["group_by"].choices).get(form.group_value(), ""),  # type: ignore[attr-defined]
         query=_without_page(request),

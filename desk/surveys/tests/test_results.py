@@ -18,6 +18,7 @@ from desk.notifications.models import OutboundMessage
 from desk.submissions.models import Status, Submission
 from desk.surveys import selectors
 from desk.surveys.models import FormKind, Invitation, RedFlag, SurveyForm
+from desk.surveys.rollup import survey_rollup
 from desk.surveys.selectors import Period
 from desk.surveys.services import red_flags_check, response_save
 from desk.test import BaseTestCase, create_service, create_staff
@@ -172,6 +173,10 @@ class ResultsPageAccessTests(ResultsWorld):
     """The staff page: managers and agency admins of the agency; free text for managers."""
 
     url = reverse("surveys:results") + f"?year={YEAR}&period=m1&group_by=service"
+
+    def setUp(self) -> None:
+        super().setUp()
+        survey_rollup()  # the page reads the nightly rollup
 
     def get(self, user: Any, url: str | None = None) -> Any:
         self.client.force_login(user)
