@@ -835,6 +835,6 @@ def key_rows(key: object, path: str = "agency_id") -> Q:
 
 def key_may_file_for(key: object, service: Owned) -> bool:
     """A key files requests on a citizen's behalf only for its own agency's services."""
-    return key_has_scope(key, "file_requests") and getattr(key, "agency_id", None) == (
+    return key_has_scope(key, "requests:file") and getattr(key, "agency_id", None) == (
         service.agency_id
     )

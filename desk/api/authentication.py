@@ -11,6 +11,7 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 from rest_framework.request import Request
 
 from desk.api.services import api_token_authenticate
+from desk.integrations.services import api_key_authenticate
 
 
 def _credential(request: Request, scheme: str) -> str | None:
@@ -50,8 +51,6 @@ class ApiKeyAuthentication(BaseAuthentication):
         raw = _credential(request, "ApiKey")
         if raw is None:
             return None
-        from desk.api.keys import api_key_authenticate
-
         key = api_key_authenticate(raw)
         if key is None:
             raise exceptions.AuthenticationFailed(_("کلید نامعتبر یا باطل شده است."))

@@ -106,5 +106,5 @@ class ApiKeyScheme(OpenApiAuthenticationExtension):
             "type": "apiKey",
             "in": "header",
             "name": "Authorization",
-            "description": "«ApiKey <key>»: an agency's key with its scopes",
+            "description": "«ApiKey mzk_…»: an agency's key with its scopes",
         }

@@ -212,7 +212,7 @@ class TrackOut(serializers.Serializer):
     timeline = TimelineEventOut(many=True)
 
 
-# --- sign-in -------------------------------------------------------------------------------------
+# --- sign-in --------------------------------------------------------------------------------------
 
 
 class CodeRequestIn(FormInput):
@@ -454,3 +454,33 @@ class SurveyIn(serializers.Serializer):
         child=serializers.CharField(allow_blank=True, max_length=2000),
         help_text="کلید پرسش → ۱ تا ۵ (یا 0 = موردی نداشت)، یا متن",
     )
+
+
+# --- agencies' systems (API keys) -----------------------------------------------------------------
+
+
+class OnBehalfIn(serializers.Serializer):
+    """Documented only: the applicant, the service and its form (as for a citizen)."""
+
+    service = serializers.SlugField()
+    national_code = serializers.CharField(max_length=12)
+    mobile = serializers.CharField(max_length=16)
+
+
+class AgencyRequestOut(TrackOut):
+    channel = serializers.CharField()
+
+
+class InquiryOut(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    from_agency = serializers.CharField(source="from_agency.name", default="")
+    remote_agency = serializers.CharField()
+    case_reference = serializers.CharField()
+    question = serializers.CharField()
+    state = serializers.CharField()
+    sent_at = serializers.DateTimeField()
+    due_on = serializers.DateField()
+
+
+class InquiryPageOut(PageOut):
+    results = InquiryOut(many=True)

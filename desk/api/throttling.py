@@ -12,6 +12,7 @@ from rest_framework.throttling import BaseThrottle
 from desk.api.models import ApiToken
 from desk.core import ratelimit
 from desk.core.http import client_ip
+from desk.integrations.models import ApiKey
 
 WINDOW_SECONDS = 60
 
@@ -22,7 +23,7 @@ def principal_key(request: Request) -> str:
     auth = request.auth
     if isinstance(auth, ApiToken):
         return f"user:{auth.user_id}"
-    if auth is not None and hasattr(auth, "agency_id"):
+    if isinstance(auth, ApiKey):
         return f"key:{auth.pk}"
     return f"ip:{client_ip(request._request) or 'unknown'}"
 

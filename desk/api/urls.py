@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from desk.api.views import auth, citizen, docs, payments, public, staff, surveys
+from desk.api.views import agency, auth, citizen, docs, payments, public, staff, surveys
 
 app_name = "api"
 urlpatterns = [
@@ -34,6 +34,14 @@ urlpatterns = [
     path("v1/me/charges/<uuid:charge_id>/pay/", payments.Pay.as_view(), name="pay"),
     path("v1/me/payments/<uuid:payment_id>/", payments.PaymentDetail.as_view(), name="payment"),
     path("v1/me/requests/<digits:code>/survey/", surveys.Survey.as_view(), name="survey"),
+    # agencies' systems (API keys)
+    path("v1/agency/services/", agency.AgencyServices.as_view(), name="agency_services"),
+    path("v1/agency/services/<slug:slug>/", agency.AgencyService.as_view(), name="agency_service"),
+    path("v1/agency/requests/", agency.OnBehalf.as_view(), name="agency_file"),
+    path(
+        "v1/agency/requests/<digits:code>/", agency.AgencyRequest.as_view(), name="agency_request"
+    ),
+    path("v1/agency/inquiries/", agency.AgencyInquiries.as_view(), name="agency_inquiries"),
     # staff
     path("v1/staff/inbox/", staff.Inbox.as_view(), name="inbox"),
     path("v1/staff/requests/<digits:code>/", staff.StaffRequest.as_view(), name="staff_request"),

@@ -6,7 +6,7 @@ import datetime
 import uuid
 from dataclasses import dataclass
 
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -37,9 +37,18 @@ TRACKED_KINDS = (
 
 def inbox_for_agency(user: object) -> QuerySet[Inquiry]:
     """Open inquiries to the viewer's agency: overdue first, then the nearest deadline."""
+    return _open_inquiries(access.staff_rows(user, "to_agency_id"))
+
+
+def inbox_for_key(key: object) -> QuerySet[Inquiry]:
+    """The same, for an agency's system holding an API key (desk/api)."""
+    return _open_inquiries(access.key_rows(key, "to_agency_id"))
+
+
+def _open_inquiries(rows: Q) -> QuerySet[Inquiry]:
     today = today_tehran()
     return (
-        Inquiry.objects.filter(access.staff_rows(user, "to_agency_id"), state=State.SENT)
+        Inquiry.objects.filter(rows, state=State.SENT)
         .select_related("from_agency")
         .annotate(
             overdue_rank=Case(

@@ -128,6 +128,18 @@ def get_submission_for_staff(user: object, tracking_code: str) -> Submission:
     return submission
 
 
+def get_submission_for_key(key: object, tracking_code: str) -> Submission:
+    """A request of the agency whose API key asks (desk/api); 404 for any other agency's."""
+    submission = (
+        Submission.objects.select_related("service", "agency", "current_step")
+        .filter(access.key_rows(key), tracking_code=tracking_code)
+        .first()
+    )
+    if submission is None:
+        raise Http404
+    return submission
+
+
 def get_submission_for_applicant(user: User, tracking_code: str) -> Submission:
     submission = (
         Submission.objects.select_related("service", "agency", "current_step")

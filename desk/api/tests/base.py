@@ -40,7 +40,9 @@ class ApiTestCase(BaseTestCase):
         multipart: bool = False,
         **headers: Any,
     ) -> Any:
-        if token:
+        if token and token.startswith("mzk_"):
+            headers.update(key_header(token))
+        elif token:
             headers.update(bearer(token))
         if key is not None:
             headers["HTTP_IDEMPOTENCY_KEY"] = key
@@ -83,6 +85,21 @@ class ApiTestCase(BaseTestCase):
         self.assertEqual(got.status_code, 201, got.content)
         token: str = got.json()["token"]
         return token
+
+
+def agency_key(agency: Any, *scopes: str) -> str:
+    """An agency's API key (desk/integrations) with ``scopes`` (all of them by default)."""
+    from desk.integrations.models import Scope
+    from desk.integrations.services import api_key_create
+
+    created = api_key_create(
+        agency=agency, name="سامانه آزمون", scopes=scopes or Scope.values, created_by=None
+    )
+    return created.raw
+
+
+def key_header(raw: str) -> dict[str, str]:
+    return {"HTTP_AUTHORIZATION": f"ApiKey {raw}"}
 
 
 def new_key() -> str:

@@ -15,7 +15,8 @@ from typing import Any
 
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from desk.api.tests.base import ApiTestCase, new_key, token_for
+from desk.api.tests.base import ApiTestCase, agency_key, new_key, token_for
+from desk.inquiries.models import Inquiry
 from desk.tests import test_url_sweep
 from desk.tests.world import Side, build_world
 
@@ -25,6 +26,8 @@ CITIZEN = "citizen"
 CITIZEN_OBJECT = "citizen object"
 STAFF = "staff"
 STAFF_OBJECT = "staff object"
+KEY = "agency key"  # an agency's system: its own agency's rows, no object in the URL
+KEY_OBJECT = "agency key object"  # names an agency's object: that agency's keys only
 
 ROUTES: dict[str, str] = {
     "api:schema": PUBLIC,
@@ -47,6 +50,11 @@ ROUTES: dict[str, str] = {
     "api:pay": CITIZEN_OBJECT,
     "api:payment": CITIZEN_OBJECT,
     "api:survey": CITIZEN_OBJECT,
+    "api:agency_services": KEY,
+    "api:agency_file": KEY,
+    "api:agency_inquiries": KEY,
+    "api:agency_service": KEY_OBJECT,
+    "api:agency_request": KEY_OBJECT,
     "api:inbox": STAFF,
     "api:staff_request": STAFF_OBJECT,
     "api:staff_act": STAFF_OBJECT,
@@ -71,6 +79,8 @@ ARGS: dict[str, Callable[[Side], list[Any]]] = {
     "api:staff_act": lambda b: [b.submission.tracking_code],
     "api:staff_assign": lambda b: [b.submission.tracking_code],
     "api:staff_file": _file,
+    "api:agency_service": lambda b: [b.service.slug],
+    "api:agency_request": lambda b: [b.submission.tracking_code],
 }
 
 # What a real client would send, so that a refusal is the object's, not the input's.
@@ -118,7 +128,7 @@ class ApiTenancySweep(ApiTestCase):
         routed = set(api_routes())
         self.assertEqual(sorted(routed - ROUTES.keys()), [], "classify new API routes in ROUTES")
         self.assertEqual(sorted(ROUTES.keys() - routed), [], "no longer routed")
-        for name in self.names(CITIZEN_OBJECT) + self.names(STAFF_OBJECT):
+        for name in self.names(CITIZEN_OBJECT) + self.names(STAFF_OBJECT) + self.names(KEY_OBJECT):
             self.assertIn(name, ARGS)
 
     def sweep(self, names: list[str], token: str) -> None:
@@ -147,6 +157,18 @@ class ApiTenancySweep(ApiTestCase):
     def test_a_citizen_gets_404_for_another_citizens_objects_and_changes_nothing(self) -> None:
         self.sweep(self.names(CITIZEN_OBJECT), token_for(self.citizen))
 
+    def test_agency_as_key_gets_404_for_agency_b_objects_and_changes_nothing(self) -> None:
+        self.sweep(self.names(KEY_OBJECT), agency_key(self.a.agency))
+
+    def test_agency_as_key_lists_nothing_of_agency_b(self) -> None:
+        key = agency_key(self.a.agency)
+        services = self.call("get", "/api/v1/agency/services/", key).json()["results"]
+        self.assertNotIn(self.b.service.slug, {row["slug"] for row in services})
+        asked = self.call("get", "/api/v1/agency/inquiries/", key).json()["results"]
+        b_asked = {str(i.public_id) for i in Inquiry.objects.filter(to_agency=self.b.agency)}
+        self.assertTrue(b_asked)
+        self.assertFalse(b_asked & {row["id"] for row in asked})
+
     def test_agency_a_staff_inbox_shows_nothing_of_agency_b(self) -> None:
         got = self.call("get", "/api/v1/staff/inbox/", token_for(self.a.manager)).json()
         codes = {row["tracking_code"] for row in got["results"]}
@@ -155,15 +177,24 @@ class ApiTenancySweep(ApiTestCase):
     def test_a_token_of_one_kind_gets_nothing_from_the_other_kinds_routes(self) -> None:
         views = api_routes()
         citizen, staff = token_for(self.citizen), token_for(self.a.manager)
+        key = agency_key(self.a.agency)
+        others = {
+            CITIZEN: [staff, key],
+            CITIZEN_OBJECT: [staff, key],
+            STAFF: [citizen, key],
+            STAFF_OBJECT: [citizen, key],
+            KEY: [citizen, staff],
+            KEY_OBJECT: [citizen, staff],
+        }
         for name, kind in ROUTES.items():
-            if kind not in (CITIZEN, CITIZEN_OBJECT, STAFF, STAFF_OBJECT):
+            if kind not in others:
                 continue
-            side = self.a if kind in (STAFF, STAFF_OBJECT) else self.b
+            side = self.b if kind in (CITIZEN, CITIZEN_OBJECT) else self.a
             url = reverse(name, args=ARGS[name](side) if name in ARGS else [])
-            wrong = staff if kind in (CITIZEN, CITIZEN_OBJECT) else citizen
             for method in methods_of(views[name]):
                 with self.subTest(route=name, method=method):
-                    self.assertEqual(self.call(method, url, wrong).status_code, 403)
+                    for wrong in others[kind]:
+                        self.assertEqual(self.call(method, url, wrong).status_code, 403)
                     stranger = getattr(self.client, method)(url)
                     self.assertEqual(stranger.status_code, 401)
                     self.assertIn("Bearer", stranger["WWW-Authenticate"])

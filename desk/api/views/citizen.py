@@ -18,6 +18,7 @@ from desk.accounts.models import User
 from desk.api import serializers as s
 from desk.api.idempotency import HEADER, idempotent
 from desk.api.permissions import IsCitizen
+from desk.api.throttling import principal_key
 from desk.api.views.base import FILE_RENDERERS, ApiView, address, paginate
 from desk.api.views.public import track_out
 from desk.catalog.forms import ApplicationForm
@@ -80,6 +81,40 @@ def _form_data(service: Service, data: Any) -> dict[str, Any]:
     return plain
 
 
+def service_named(request: Request) -> Service:
+    """The service an application names (``service``: its slug), if it takes requests online."""
+    data: Any = request.data
+    slug = data.get("service")
+    service = service_for_apply(slug) if isinstance(slug, str) else None
+    if service is None or not service.accepts_online:
+        raise serializers.ValidationError({"service": ["این خدمت پیدا نشد یا برخط نیست."]})
+    return service
+
+
+def file_application(request: Request, *, applicant: User, service: Service) -> Submission:
+    """The web's application path: the service's form, the national systems' check, then
+    ``submission_create`` (channel api; the Idempotency-Key makes the request's own key)."""
+    data: Any = request.data
+    form = ApplicationForm(_form_data(service, data), request.FILES, service=service)
+    if not form.is_valid():
+        raise s.form_invalid(form)
+    check = verification.form_verify(service=service, applicant=applicant, answers=form.answers())
+    if check.errors:
+        raise serializers.ValidationError({k: [v] for k, v in check.errors.items()})
+    key = request.headers.get(HEADER)
+    own_key = uuid.uuid5(KEY_NAMESPACE, f"{principal_key(request)}:{key}") if key else uuid.uuid4()
+    return services.submission_create(
+        service=service,
+        applicant=applicant,
+        answers=check.answers,
+        files=form.uploads(),
+        idempotency_key=own_key,
+        address=address(request),
+        filing=services.Filing(channel=Channel.API),
+        verification=check.state,
+    )
+
+
 class MyRequests(ApiView):
     permission_classes = [IsCitizen]
 
@@ -97,29 +132,8 @@ class MyRequests(ApiView):
     )
     @idempotent
     def post(self, request: Request) -> Response:
-        data: Any = request.data
-        slug = data.get("service")
-        service = service_for_apply(slug) if isinstance(slug, str) else None
-        if service is None or not service.accepts_online:
-            raise serializers.ValidationError({"service": ["این خدمت پیدا نشد یا برخط نیست."]})
         user = citizen(request)
-        form = ApplicationForm(_form_data(service, data), request.FILES, service=service)
-        if not form.is_valid():
-            raise s.form_invalid(form)
-        check = verification.form_verify(service=service, applicant=user, answers=form.answers())
-        if check.errors:
-            raise serializers.ValidationError({k: [v] for k, v in check.errors.items()})
-        key = request.headers.get(HEADER)
-        submission = services.submission_create(
-            service=service,
-            applicant=user,
-            answers=check.answers,
-            files=form.uploads(),
-            idempotency_key=uuid.uuid5(KEY_NAMESPACE, f"{user.pk}:{key}") if key else uuid.uuid4(),
-            address=address(request),
-            filing=services.Filing(channel=Channel.API),
-            verification=check.state,
-        )
+        submission = file_application(request, applicant=user, service=service_named(request))
         submission = selectors.get_submission_for_applicant(user, submission.tracking_code)
         response = Response(s.RequestOut(request_out(submission)).data, status.HTTP_201_CREATED)
         response["Location"] = reverse("api:my_request", args=[submission.tracking_code])
