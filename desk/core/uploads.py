@@ -3,6 +3,8 @@ request leaves nothing behind, and served on the way out as a download with a na
 
 - :func:`check_document` runs the size limit, the structure checks of :mod:`desk.lib.filecheck`
   and the antivirus scanner chosen by ANTIVIRUS_BACKEND, and returns the bytes to store.
+- :func:`document_save` stores a checked document on its row: the content hash, size, type
+  and the name given, the file under a random name, remembered for clean-up on failure.
 - :func:`files_deleted_on_error` deletes what a failed request wrote to storage; what a killed
   worker leaves is removed later by ``manage.py sweep_uploads`` (desk.core.sweep).
 - :func:`document_response` serves a stored document as an attachment that no browser renders.
@@ -160,6 +162,31 @@ def remember_stored(field_file: FieldFile) -> None:
     files = _STORED.get()
     if files is not None:
         files.append(field_file)
+
+
+def sha256_of(upload: File) -> str:
+    """The hex SHA-256 of a file's content, read in chunks; the file is rewound after."""
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
+def document_save(row: Any, upload: File, *, field: str = "file") -> None:
+    """Store `upload` (a :class:`CheckedDocument`: type detected, images re-encoded) on `row`,
+    a model with ``original_name``, ``content_type``, ``size``, ``sha256`` and a file field
+    `field` whose ``upload_to`` draws a random name. Fills those fields, writes the file and
+    remembers it for the enclosing :func:`files_deleted_on_error` block; the caller saves the
+    row. The one way a citizen's, a clerk's or another agency's document is stored."""
+    row.original_name = (getattr(upload, "original_name", "") or upload.name or "file")[-200:]
+    row.content_type = getattr(upload, "sniffed_type", "") or "application/octet-stream"
+    row.size = upload.size or 0
+    row.sha256 = sha256_of(upload)
+    stored: FieldFile = getattr(row, field)
+    stored.save(upload.name or "file", upload, save=False)
+    remember_stored(stored)
 
 
 def _delete_stored(files: list[FieldFile]) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime
 import functools
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -30,7 +29,7 @@ from desk.core.events import (
     SubmissionRejected,
     SubmissionSubmitted,
 )
-from desk.core.uploads import files_deleted_on_error, remember_stored
+from desk.core.uploads import document_save, files_deleted_on_error
 from desk.inquiries.models import (
     IDENTITY_FIELDS,
     Delivery,
@@ -365,20 +364,8 @@ def _closed_by(inquiry: Inquiry, actor: User) -> None:
 
 
 def _file_store(inquiry: Inquiry, upload: File, actor: User | None) -> InquiryFile:
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    row = InquiryFile(
-        inquiry=inquiry,
-        original_name=(getattr(upload, "original_name", "") or upload.name or "file")[-200:],
-        content_type=getattr(upload, "sniffed_type", "") or "application/octet-stream",
-        size=upload.size or 0,
-        sha256=digest.hexdigest(),
-        uploaded_by=actor,
-    )
-    row.file.save(upload.name or "file", upload, save=False)
-    remember_stored(row.file)
+    row = InquiryFile(inquiry=inquiry, uploaded_by=actor)
+    document_save(row, upload)
     row.save()
     return row
 

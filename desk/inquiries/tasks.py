@@ -24,3 +24,11 @@ def inquiries_deliver_due() -> int:
 def inquiries_overdue() -> tuple[int, int]:
     """Reminders on the last day, escalation after it."""
     return services.inquiries_remind_and_escalate()
+
+
+@db_periodic_task(crontab(minute="15"))
+@lock_task("inquiries-status")
+def inquiries_status_poll() -> int:
+    """Hourly: ask peers about our inquiries past their deadline (a lost inquiry is sent
+    again; a lost answer is pushed again by the peer's outbox)."""
+    return sum(1 for pk in remote.statuses_due() if remote.status_ask(inquiry_id=pk))

@@ -15,4 +15,6 @@ urlpatterns = [
     # Other installations of the desk (desk/inquiries/api.py): signed, no session.
     path("api/v1/inquiries/", api.receive_inquiry, name="api_inquiry"),
     path("api/v1/answers/", api.receive_answer, name="api_answer"),
+    path("api/v1/answers/files/", api.receive_answer_file, name="api_answer_file"),
+    path("api/v1/status/", api.inquiry_status, name="api_status"),
 ]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import hashlib
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -33,7 +32,7 @@ from desk.core.events import (
     SubmissionSubmitted,
     announce,
 )
-from desk.core.uploads import files_deleted_on_error, remember_stored
+from desk.core.uploads import document_save, files_deleted_on_error
 from desk.lib import tracking
 from desk.lib.jalali import today_tehran
 from desk.notifications.events import EVENTS
@@ -75,24 +74,15 @@ def _attachment_create(
     """Store a checked document (desk.core.uploads.CheckedDocument: the type was detected and
     images re-encoded) under a random name, and its row; the file is deleted again if the
     request fails (files_deleted_on_error on the calling service)."""
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
     attachment = Attachment(
         submission=submission,
         kind=kind,
         field_name=field_name,
         label=label,
-        original_name=(getattr(upload, "original_name", "") or upload.name or "file")[-200:],
-        content_type=getattr(upload, "sniffed_type", "") or "application/octet-stream",
-        size=upload.size or 0,
-        sha256=digest.hexdigest(),
         uploaded_by=user,
         public_id=public_id or uuid.uuid4(),
     )
-    attachment.file.save(upload.name or "file", upload, save=False)
-    remember_stored(attachment.file)
+    document_save(attachment, upload)
     attachment.save()
     return attachment
 

@@ -138,6 +138,8 @@ ROUTES: dict[str, str] = {
     # Other installations, authenticated by an HMAC signature (desk/inquiries/tests/test_remote.py).
     "inquiries:api_inquiry": HOOK,
     "inquiries:api_answer": HOOK,
+    "inquiries:api_answer_file": HOOK,
+    "inquiries:api_status": HOOK,
     "notifications:inbound_webhook": HOOK,
     # The in-person desk: the clerk's screen serves one citizen; what it lists is scoped to the
     # clerk's agency; a service, receipt or document of another agency is 404.
