@@ -59,6 +59,10 @@ class CycleForm(StyledForm):
         },
     )
 
+    def clean_title(self) -> str:
+        # Shown on every page, SMS and report: digits as people read them («۱۴۰۵»).
+        return to_persian_digits(self.cleaned_data["title"])
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         provinces = (
@@ -91,7 +95,7 @@ class AnswerForm(StyledForm):
     """The agency admin's answer to one indicator."""
 
     self_note = NormalizedTextField(
-        label=_("توضیح (اختیاری)"),
+        label=_("توضیح"),
         required=False,
         max_length=4000,
         help_text=_("آنچه انجام شده و کجا دیده می‌شود."),
@@ -128,13 +132,13 @@ class ReviewForm(StyledForm):
             pk = answer.indicator_id
             self.fields[f"score_{pk}"] = _score_field(answer, _("امتیاز ارزیاب"), required=False)
             self.fields[f"comment_{pk}"] = NormalizedTextField(
-                label=_("نظر ارزیاب (اختیاری)"),
+                label=_("نظر ارزیاب"),
                 required=False,
                 max_length=2000,
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
             self.fields[f"question_{pk}"] = NormalizedTextField(
-                label=_("مستند بیشتر لازم است؟ چه چیزی (اختیاری)"),
+                label=_("مستند بیشتری لازم است؟ چه چیزی"),
                 required=False,
                 max_length=2000,
                 widget=forms.Textarea(attrs={"rows": 2}),

@@ -154,6 +154,17 @@ class LoadDemoTests(TestCase):
         self.assertEqual(kinds, {Kind.COMPLAINT, Kind.REPORT, Kind.OBJECTION})
         self.assertIsNone(Complaint.objects.get(kind=Kind.REPORT).complainant_id)
 
+    def test_it_leaves_the_evaluator_a_sent_self_assessment_to_score(self) -> None:
+        from desk.evaluation.models import Assessment, Cycle, State
+
+        cycle = Cycle.objects.get()
+        sent = Assessment.objects.get(cycle=cycle, state=State.SUBMITTED)
+        self.assertEqual(sent.agency.slug, "tehran-municipality-6")
+        self.assertTrue(sent.answers.filter(evidence__isnull=False).exists())
+        others = Assessment.objects.filter(cycle=cycle).exclude(pk=sent.pk)
+        self.assertEqual(set(others.values_list("state", flat=True)), {State.DRAFT})
+        self.assertFalse(Assessment.objects.filter(agency__oversight="national").exists())
+
     def test_it_changes_nothing_when_run_again(self) -> None:
         before = {model.__name__: model._default_manager.count() for model in COUNTED}
         statuses = sorted(Submission.objects.values_list("tracking_code", "status"))

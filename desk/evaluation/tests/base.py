@@ -23,6 +23,41 @@ def evaluator_of(agency: Agency, username: str) -> User:
     return create_staff(agency, username, Role.EXPERT)
 
 
+def answer(assessment: Assessment, indicator: Indicator, admin: User, score: int) -> None:
+    """One indicator answered by the agency admin, with evidence where the checklist asks."""
+    files = []
+    if indicator.evidence_required:
+        files = [check_document(SimpleUploadedFile("e.pdf", PDF_BYTES))]
+    services.answer_save(
+        actor=admin,
+        assessment_id=assessment.pk,
+        indicator_id=indicator.pk,
+        self_score=score,
+        self_note="انجام شد",
+        files=files,
+    )
+
+
+def indicators(assessment: Assessment) -> list[Indicator]:
+    return list(Indicator.objects.filter(axis__template=assessment.cycle.template))
+
+
+def score_every(assessment: Assessment, evaluator: User, score: int) -> None:
+    reviews = {
+        i.pk: services.Review(score=score, comment="", question="") for i in indicators(assessment)
+    }
+    services.review_save(actor=evaluator, assessment_id=assessment.pk, reviews=reviews)
+
+
+def finalize_all(assessment: Assessment, admin: User, evaluator: User, score: int) -> None:
+    """Answered, sent, scored ``score`` everywhere and finalized, through the services."""
+    for indicator in indicators(assessment):
+        answer(assessment, indicator, admin, score)
+    services.assessment_submit(actor=admin, assessment_id=assessment.pk)
+    score_every(assessment, evaluator, score)
+    services.assessment_finalize(actor=evaluator, assessment_id=assessment.pk)
+
+
 class EvaluationTestCase(BaseTestCase):
     def setUp(self) -> None:
         super().setUp()
@@ -69,25 +104,11 @@ class EvaluationTestCase(BaseTestCase):
 
     def fill_all(self, assessment: Assessment, admin: User, score: int = 3) -> None:
         """Every indicator answered with ``score``; evidence where the checklist requires it."""
-        for indicator in Indicator.objects.filter(axis__template=assessment.cycle.template):
-            files = []
-            if indicator.evidence_required:
-                files = [check_document(SimpleUploadedFile("e.pdf", PDF_BYTES))]
-            services.answer_save(
-                actor=admin,
-                assessment_id=assessment.pk,
-                indicator_id=indicator.pk,
-                self_score=score,
-                self_note="انجام شد",
-                files=files,
-            )
+        for indicator in indicators(assessment):
+            answer(assessment, indicator, admin, score)
 
     def score_all(self, assessment: Assessment, evaluator: User, score: int) -> None:
-        reviews = {
-            i.pk: services.Review(score=score, comment="", question="")
-            for i in Indicator.objects.filter(axis__template=assessment.cycle.template)
-        }
-        services.review_save(actor=evaluator, assessment_id=assessment.pk, reviews=reviews)
+        score_every(assessment, evaluator, score)
 
     def submitted(self, cycle: Cycle, agency: Agency, admin: User) -> Assessment:
         assessment = self.assessment_of(cycle, agency)

@@ -33,6 +33,7 @@ from desk.catalog.models import (
 from desk.delivery.services import document_issue
 from desk.demo import complaints as demo_complaints
 from desk.demo import data as demo
+from desk.demo import evaluation as demo_evaluation
 from desk.inquiries.models import InquiryRule
 from desk.lib.persian import to_persian_digits
 from desk.lib.validators import display_mobile
@@ -116,6 +117,7 @@ class Command(BaseCommand):
             if not citizen.submissions.exists():
                 requests_create(citizen)
             demo_complaints.complaints_create(citizen)
+            demo_evaluation.evaluation_create()
         call_command("load_demo_appointments", verbosity=0)
         call_command("load_demo_letters", verbosity=0)
         call_command("load_demo_surveys", verbosity=0)
@@ -381,6 +383,10 @@ def sign_in_text(citizen: User, password: str) -> str:
             f"     {person['username']:<20} {person['role']:<8} {person['title']} — "
             f"{person['first_name']} {person['last_name']}"
         )
+    lines.append(
+        f"   ارزیابی (evaluation): {demo_evaluation.EVALUATOR} scores the municipality's "
+        f"self-assessment in «{demo_evaluation.TITLE}»: {base_url}{reverse('evaluation:home')}"
+    )
     lines += [
         "",
         " ورود دومرحله‌ای (two-factor sign-in): راهبر سامانه، راهبران دستگاه‌ها و مدیران پس از",
