@@ -143,20 +143,6 @@ def files_deleted_on_error() -> Iterator[None]:
         enclosing.extend(files)
 
 
-def document_facts(upload: File) -> dict[str, Any]:
-    """What a row keeps of a checked document besides the file: its detected type, size and
-    SHA-256 (read in chunks; the upload is rewound for storing)."""
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    return {
-        "content_type": getattr(upload, "sniffed_type", "") or "application/octet-stream",
-        "size": upload.size or 0,
-        "sha256": digest.hexdigest(),
-    }
-
-
 def remember_stored(field_file: FieldFile) -> None:
     """Record a file just written, for the enclosing files_deleted_on_error() block."""
     files = _STORED.get()

@@ -3,8 +3,8 @@ under articles 17–18 of the citizens' rights resolution) and the Esfand 1398 c
 and indicators. Plain data: the data migration and ``manage.py evaluation_default_template``
 load it. Axis weights add up to 100; an indicator's weight is relative within its axis.
 
-``kpi`` names the KPI of desk/oversight whose figure the system offers as evidence; those
-codes are the contract with that app (docs/evaluation.md lists them).
+``kpi`` names the KPI of desk/oversight (``desk.oversight.kpis.KPIS``, by name) whose figure
+the system offers as evidence; docs/evaluation.md lists them.
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ AXES: list[dict[str, Any]] = [
                 "شناسنامه کامل هر خدمت (مراحل، مدارک، قوانین، پرسش‌های متداول، زمان، هزینه)",
                 weight=2,
                 evidence="فهرست خدمات با پیوند شناسنامه هر کدام",
-                kpi="service_card_complete_share",
+                kpi="complete_cards",
             ),
             _i(
                 "responsible-person",
@@ -74,17 +74,17 @@ AXES: list[dict[str, Any]] = [
                 "electronic-forms",
                 "فرم الکترونیکی و بارگذاری مدارک برای هر خدمت",
                 weight=2,
-                kpi="electronic_share",
+                kpi="web_share",
             ),
             _i(
                 "tracking-code",
                 "کد رهگیری یکتا و رسید با تاریخ پاسخ نهایی برای هر درخواست",
             ),
-            _i("sms", "پیامک در هر مرحله رسیدگی", kpi="sms_delivery_rate"),
+            _i("sms", "پیامک در هر مرحله رسیدگی", kpi="sms_delivery"),
             _i(
                 "inquiries",
                 "استعلام الکترونیکی از دستگاه‌های دیگر به جای رفت‌وآمد شهروند",
-                kpi="inquiry_answer_days",
+                kpi="inquiry_given_days",
             ),
             _i(
                 "electronic-result",
@@ -102,13 +102,13 @@ AXES: list[dict[str, Any]] = [
                 "on-time",
                 "پاسخ به درخواست‌ها تا تاریخ وعده‌داده‌شده در رسید",
                 weight=2,
-                kpi="on_time_rate",
+                kpi="on_time",
             ),
             _i(
                 "appointments",
                 "نوبت‌دهی الکترونیکی ظرف ۳ روز کاری برای خدمات نیازمند حضور",
                 weight=2,
-                kpi="appointment_3day_compliance",
+                kpi="appointment_compliance",
             ),
             _i("visits", "کاهش دفعات مراجعه حضوری برای هر خدمت", kpi="visits_per_request"),
             _i(
@@ -126,7 +126,7 @@ AXES: list[dict[str, Any]] = [
                 "survey",
                 "نظرسنجی الکترونیکی پس از هر خدمت و نرخ پاسخ",
                 weight=2,
-                kpi="satisfaction",
+                kpi="satisfaction_overall",
             ),
             _i(
                 "respect",
@@ -136,7 +136,7 @@ AXES: list[dict[str, Any]] = [
             _i(
                 "no-connections",
                 "انجام کار بدون نیاز به آشنا و پارتی",
-                kpi="felt_need_for_connections",
+                kpi="connections_share",
             ),
         ],
     },

@@ -254,6 +254,8 @@ class Evidence(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="evidence")
     file = models.FileField(upload_to=_upload_to, max_length=200)
+    # The name the agency gave, shown to people; never used on disk or in a download.
+    original_name = models.CharField(max_length=200, blank=True)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)

@@ -19,7 +19,7 @@ from desk.agencies import access
 from desk.agencies.models import Agency, OversightLevel, Staff
 from desk.audit.services import audit_record
 from desk.core.errors import ApplicationError
-from desk.core.uploads import document_facts, files_deleted_on_error, remember_stored
+from desk.core.uploads import document_save, files_deleted_on_error
 from desk.evaluation import defaults, scoring
 from desk.evaluation.kpis import kpi_figure
 from desk.evaluation.models import (
@@ -217,9 +217,8 @@ def _kpi_evidence(answer: Answer) -> dict[str, str]:
 def _evidence_create(answer: Answer, upload: File, actor: User) -> Evidence:
     """A document already checked by the form (desk.core.uploads.check_document), stored
     under a random name; its own name is not kept."""
-    evidence = Evidence(answer=answer, uploaded_by=actor, **document_facts(upload))
-    evidence.file.save("file", upload, save=False)
-    remember_stored(evidence.file)
+    evidence = Evidence(answer=answer, uploaded_by=actor)
+    document_save(evidence, upload)
     evidence.save()
     return evidence
 
