@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
 from desk.api.views import agency, auth, citizen, docs, payments, public, staff, surveys
@@ -56,4 +56,6 @@ urlpatterns = [
         staff.StaffFile.as_view(),
         name="staff_file",
     ),
+    # Last: any other /api/ address is a problem document too.
+    re_path(r"^(?P<path>.*)$", docs.not_found, name="not_found"),
 ]

@@ -37,6 +37,7 @@ ROUTES: dict[str, str] = {
     "api:agencies": PUBLIC,
     "api:categories": PUBLIC,
     "api:track": PUBLIC,  # code + national code, one answer for unknown and wrong
+    "api:not_found": PUBLIC,  # any other /api/ address: a problem document
     "api:auth_code": SIGN_IN,
     "api:auth_token": SIGN_IN,
     "api:staff_token": SIGN_IN,

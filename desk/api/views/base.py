@@ -3,6 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.paginator import Paginator
+from django.utils.translation import gettext as _
+from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
@@ -32,6 +34,14 @@ class ApiView(APIView):
     """Every API view: problem details, throttles and the two credentials (settings)."""
 
     permission_classes = [AllowAny]
+
+
+def body(request: Request) -> Any:
+    """The call's fields (a JSON object or a form); anything else (a list, null) is refused."""
+    data = request.data
+    if not hasattr(data, "get"):
+        raise serializers.ValidationError({"non_field_errors": [_("بدنه باید یک شیء JSON باشد.")]})
+    return data
 
 
 def address(request: Request) -> str:

@@ -19,7 +19,7 @@ from desk.api import serializers as s
 from desk.api.idempotency import HEADER, idempotent
 from desk.api.permissions import IsCitizen
 from desk.api.throttling import principal_key
-from desk.api.views.base import FILE_RENDERERS, ApiView, address, paginate
+from desk.api.views.base import FILE_RENDERERS, ApiView, address, body, paginate
 from desk.api.views.public import track_out
 from desk.catalog.forms import ApplicationForm
 from desk.catalog.models import FieldKind, Service
@@ -83,8 +83,7 @@ def _form_data(service: Service, data: Any) -> dict[str, Any]:
 
 def service_named(request: Request) -> Service:
     """The service an application names (``service``: its slug), if it takes requests online."""
-    data: Any = request.data
-    slug = data.get("service")
+    slug = body(request).get("service")
     service = service_for_apply(slug) if isinstance(slug, str) else None
     if service is None or not service.accepts_online:
         raise serializers.ValidationError({"service": ["این خدمت پیدا نشد یا برخط نیست."]})
@@ -94,8 +93,7 @@ def service_named(request: Request) -> Service:
 def file_application(request: Request, *, applicant: User, service: Service) -> Submission:
     """The web's application path: the service's form, the national systems' check, then
     ``submission_create`` (channel api; the Idempotency-Key makes the request's own key)."""
-    data: Any = request.data
-    form = ApplicationForm(_form_data(service, data), request.FILES, service=service)
+    form = ApplicationForm(_form_data(service, body(request)), request.FILES, service=service)
     if not form.is_valid():
         raise s.form_invalid(form)
     check = verification.form_verify(service=service, applicant=applicant, answers=form.answers())

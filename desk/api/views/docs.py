@@ -12,3 +12,19 @@ from django.shortcuts import render
 @csp_update({"style-src": ["'unsafe-inline'"], "img-src": ["'self'", "data:"]})
 def docs(request: HttpRequest) -> HttpResponse:
     return render(request, "api/docs.html")
+
+
+def not_found(request: HttpRequest, path: str = "") -> HttpResponse:
+    """Any /api/ address no route matches: a problem document, not the HTML 404 page."""
+    from django.http import JsonResponse
+
+    from desk.api.problems import PROBLEM_CONTENT_TYPE, PROBLEMS
+
+    problem = PROBLEMS["not-found"]
+    body = {
+        "type": problem.type,
+        "title": str(problem.title),
+        "status": 404,
+        "detail": "این نشانی در رابط برنامه‌نویسی نیست.",
+    }
+    return JsonResponse(body, status=404, content_type=PROBLEM_CONTENT_TYPE)
