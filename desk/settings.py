@@ -550,7 +550,16 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    # The reading page's order: what anyone may call first, agencies' systems last.
+    "TAGS": [
+        {"name": "public"},
+        {"name": "sign-in"},
+        {"name": "citizen"},
+        {"name": "citizen: payments"},
+        {"name": "citizen: surveys"},
+        {"name": "staff"},
+        {"name": "agency systems"},
+    ],
 }
 API_REQUESTS_PER_IP_PER_MINUTE = env_int("API_REQUESTS_PER_IP_PER_MINUTE", 120)
 API_REQUESTS_PER_TOKEN_PER_MINUTE = env_int("API_REQUESTS_PER_TOKEN_PER_MINUTE", 60)
