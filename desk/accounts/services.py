@@ -199,13 +199,6 @@ def citizen_claim(*, national_code: str, mobile: str, verified_at: datetime | No
     return user
 
 
-def citizen_mobile_conflict(*, national_code: str, mobile: str) -> bool:
-    """Whether another mobile is registered for ``national_code`` (sign-in's rule: a citizen
-    comes in only with the mobile on record, once there is one)."""
-    existing = User.objects.filter(national_code=national_code).exclude(mobile="").first()
-    return existing is not None and existing.mobile != mobile
-
-
 @transaction.atomic
 def citizen_update_profile(*, user: User, first_name: str, last_name: str) -> User:
     user.first_name = first_name.strip()

@@ -25,8 +25,9 @@ class LookupForm(StyledForm):
 
 
 class ConsentForm(StyledForm):
-    """Who is being served and how; the code goes to the mobile on record, or to the one the
-    citizen gives if they are new. Without a mobile: a landline (or nothing), at the counter."""
+    """Who is being served and how; the code goes to the mobile the citizen gives (new, or a
+    registered citizen who no longer has the one on record), else to the one on record. Without
+    a mobile: a landline (or nothing), at the counter."""
 
     channel = forms.ChoiceField(
         label=_("شهروند کجاست؟"), choices=CHANNELS, widget=forms.RadioSelect, initial="desk"
@@ -51,9 +52,15 @@ class ConsentForm(StyledForm):
 
     def __init__(self, *args: Any, registered: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if registered:  # the name and mobile on record are used (sign-in's rule)
-            for name in ("mobile", "first_name", "last_name"):
+        if registered:  # the name on record is used; the code goes to the mobile on record
+            for name in ("first_name", "last_name"):  # unless the citizen has another in hand
                 del self.fields[name]
+            self.fields["mobile"].label = _("تلفن همراهی که اکنون در دست شهروند است")
+            self.fields["mobile"].help_text = _(
+                "خالی: کد به شماره ثبت‌شده فرستاده می‌شود. اگر شهروند آن شماره را ندارد، شماره "
+                "کنونی‌اش را بنویسید؛ سامانه شاهکار تعیین می‌کند که این شماره از آن اوست."
+            )
+            self._bound_fields_cache.pop("mobile", None)  # StyledForm bound it already
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from desk.accounts.models import User
-from desk.accounts.services import citizen_claim, citizen_mobile_conflict
+from desk.accounts.services import citizen_claim
 from desk.agencies import access
 from desk.agencies.models import Staff
 from desk.audit.services import audit_record
@@ -54,18 +54,16 @@ def _check_channel(channel: str) -> None:
 
 
 def _mobile_for(national_code: str, mobile: str) -> str:
-    """The mobile the code goes to: the one on record (sign-in's rule), or the one given."""
+    """The mobile the code goes to: the one the citizen has in hand, or else the one on record.
+    A mobile other than the one on record is not refused here: the code proves the citizen
+    holds it, and on confirmation ``citizen_verify_and_claim`` lets Shahkar decide (the owner
+    reclaims the national code; a mobile that is not theirs gets sign-in's neutral refusal)."""
+    if mobile:
+        return mobile
     existing = User.objects.filter(national_code=national_code).exclude(mobile="").first()
-    if existing is not None and not mobile:
-        return existing.mobile
-    if not mobile:
+    if existing is None:
         raise ApplicationError(_("تلفن همراه شهروند را وارد کنید."), field="mobile")
-    if citizen_mobile_conflict(national_code=national_code, mobile=mobile):
-        raise ApplicationError(
-            _("این شماره همراه برای این کد ملی ثبت نشده است. کد به شماره ثبت‌شده فرستاده می‌شود."),
-            field="mobile",
-        )
-    return mobile
+    return existing.mobile
 
 
 def _check_limits(mobile: str) -> None:

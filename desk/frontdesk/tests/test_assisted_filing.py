@@ -9,8 +9,6 @@ from django.utils import timezone
 from desk.accounts.models import User
 from desk.agencies.models import Role
 from desk.audit.models import AuditEntry
-from desk.core.errors import ApplicationError
-from desk.frontdesk import services
 from desk.frontdesk.models import Consent
 from desk.frontdesk.tests.base import CONSENT, HOME, NEW_CODE, DeskTestCase
 from desk.notifications.models import OutboundMessage
@@ -22,7 +20,7 @@ from desk.test import create_service, create_staff
 class ConsentTests(DeskTestCase):
     def test_it_sends_the_code_to_the_mobile_on_record(self) -> None:
         self.look_up()
-        r = self.send_code(mobile="09120000000")  # not theirs: the code goes to theirs only
+        r = self.send_code()
         self.assertRedirects(r, CONSENT)
         sms = OutboundMessage.objects.get(kind="desk_consent_code")
         self.assertEqual(sms.to, self.citizen.mobile)
@@ -73,16 +71,42 @@ class ConsentTests(DeskTestCase):
         self.client.post(reverse("frontdesk:apply_check", args=["building-permit"]))
         self.assertFalse(Submission.objects.exists())
 
-    def test_the_service_refuses_another_mobile_than_the_one_on_record(self) -> None:
-        # The form offers no mobile for a registered citizen; the service holds the rule too.
-        with self.assertRaisesMessage(ApplicationError, "این شماره همراه برای این کد ملی"):
-            services.consent_request(
-                clerk=self.clerk,
-                national_code=self.citizen.national_code or "",
-                channel="desk",
-                mobile="+989352222222",
-            )
-        self.assertFalse(Consent.objects.exists())
+    def test_a_citizen_without_the_mobile_on_record_reclaims_with_the_one_in_hand(self) -> None:
+        self.look_up()
+        self.assertContains(self.client.get(HOME), "تلفن همراهی که اکنون در دست شهروند است")
+        r = self.consent(mobile="09351234567")  # the fake Shahkar gives it to this code
+        self.assertRedirects(r, HOME)
+        sms = OutboundMessage.objects.filter(kind="desk_consent_code").get()
+        self.assertEqual(sms.to, "+989351234567", "the code goes to the phone in their hand")
+        self.citizen.refresh_from_db()
+        self.assertEqual(self.citizen.mobile, "+989351234567", "the same account, its new number")
+        self.assertEqual(Consent.objects.get().citizen, self.citizen)
+        r = self.file()
+        submission = Submission.objects.get()
+        self.assertEqual(submission.applicant, self.citizen)
+        self.assertEqual(OutboundMessage.objects.get(kind="status_submitted").to, "+989351234567")
+
+    def test_the_old_account_is_flagged_when_its_mobile_is_not_the_owners(self) -> None:
+        impostor = User.objects.create(
+            username="citizen-impostor", national_code=NEW_CODE, mobile="+989121239999"
+        )
+        r = self.consent(NEW_CODE, mobile="09351234567")
+        self.assertRedirects(r, HOME)
+        impostor.refresh_from_db()
+        self.assertEqual((impostor.identity, impostor.flagged_national_code), ("flagged", NEW_CODE))
+        owner = User.objects.get(national_code=NEW_CODE)
+        self.assertEqual(owner.mobile, "+989351234567")
+        self.assertEqual(Consent.objects.get().citizen, owner)
+
+    def test_another_mobile_shahkar_refutes_changes_nothing(self) -> None:
+        r = self.consent(mobile="09121239999")
+        self.assertContains(r, "به نام صاحب این کد ملی ثبت نشده است", status_code=400)
+        self.assertNotContains(
+            r, "برای این کد ملی ثبت نشده است. کد به شماره ثبت‌شده", status_code=400
+        )
+        self.citizen.refresh_from_db()
+        self.assertEqual(self.citizen.mobile, "+989121234567")
+        self.assertIsNone(Consent.objects.get().confirmed_at)
 
     def test_a_mobile_shahkar_does_not_give_to_the_national_code_registers_nobody(self) -> None:
         # The fake Shahkar refutes mobiles ending 9999 (docs/registries.md).
