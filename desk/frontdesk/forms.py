@@ -60,7 +60,7 @@ class ConsentForm(StyledForm):
                 "خالی: کد به شماره ثبت‌شده فرستاده می‌شود. اگر شهروند آن شماره را ندارد، شماره "
                 "کنونی‌اش را بنویسید؛ سامانه شاهکار تعیین می‌کند که این شماره از آن اوست."
             )
-            self._bound_fields_cache.pop("mobile", None)  # StyledForm bound it already
+            self._bound_fields_cache.pop("mobile", None)  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
