@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "desk.integrations",
     "desk.evaluation",
     "desk.notifications",
+    "desk.oversight",
     "desk.health",
     "desk.operations",
     "desk.demo",
@@ -299,6 +300,8 @@ STATIC_PACKAGE_FILES = {
     "vendor/htmx": ("htmx.org/dist", ["htmx.min.js"]),
     # The API's reading page (/api/v1/docs/).
     "vendor/swagger-ui": ("swagger-ui-dist", ["swagger-ui-bundle.js", "swagger-ui.css"]),
+    # The oversight dashboards' charts (desk/oversight, static/desk/oversight.js).
+    "vendor/chartjs": ("chart.js/dist", ["chart.umd.min.js"]),
 }
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
@@ -524,6 +527,11 @@ SURVEY_RED_FLAG_MIN_ANSWERS = env_int("SURVEY_RED_FLAG_MIN_ANSWERS", 20)
 # --- Integrations: API keys, webhooks, the national catalog export (docs/integrations.md) ---
 # A rotated API key keeps working this long, so the system using it can switch without an outage.
 API_KEY_ROTATION_GRACE_HOURS = env_int("API_KEY_ROTATION_GRACE_HOURS", 24)
+# --- Oversight (docs/oversight.md) ------------------------------------------------------------
+# The nightly aggregation rebuilds this many days back (survey answers change for 7 days,
+# SMS receipts arrive late), and a case review stays open this many hours.
+OVERSIGHT_REAGGREGATE_DAYS = env_int("OVERSIGHT_REAGGREGATE_DAYS", 8)
+OVERSIGHT_CASE_REVIEW_HOURS = env_int("OVERSIGHT_CASE_REVIEW_HOURS", 8)
 
 # --- API -------------------------------------------------------------------------------------
 # docs/api.md. Every call counts against its address, and against its token or agency key.

@@ -76,6 +76,7 @@ urlpatterns = [
     path("letters/", include("desk.letters.urls")),
     path("complaints/", include("desk.complaints.urls")),
     path("surveys/", include("desk.surveys.urls")),
+    path("oversight/", include("desk.oversight.urls")),
     path("inquiries/", include("desk.inquiries.urls")),
     path("api/", include("desk.api.urls")),
     path("evaluation/", include("desk.evaluation.urls")),

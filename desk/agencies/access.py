@@ -408,6 +408,12 @@ class OversightScope:
         """The ids of the agencies in scope (active or not: their history stays evaluable)."""
         return list(Agency.objects.filter(self.agencies()).values_list("pk", flat=True))
 
+    def covers_province(self, province: str) -> bool:
+        """A province's page (its agencies side by side): evaluators of it, never a head."""
+        if self.level == "provincial":
+            return province == self.province
+        return self.level == "national"
+
     def covers(self, *, agency_id: int, province: str) -> bool:
         """Whether the agency (with its province) is in scope, without a query."""
         if self.level == "national":

@@ -184,6 +184,16 @@ ROUTES: dict[str, str] = {
     "evaluation:object": STAFF_OBJECT,
     "evaluation:decide": STAFF_OBJECT,
     "evaluation:evidence": FILE,
+    # Oversight: evaluators and agency heads only (access.oversight_scope); staff of an agency
+    # get 404 for every level naming a province, an agency, a service or a case review.
+    "oversight:home": STAFF,
+    "oversight:country": STAFF,
+    "oversight:league": STAFF,
+    "oversight:province": STAFF_OBJECT,
+    "oversight:agency": STAFF_OBJECT,
+    "oversight:service": STAFF_OBJECT,
+    "oversight:review_open": STAFF_OBJECT,
+    "oversight:review_requests": STAFF_OBJECT,
 }
 
 # How to name agency B's object (or citizen B's) in each route that takes one.
@@ -219,6 +229,11 @@ ARGS: dict[str, Callable[[Side], list[Any]]] = {
     "letters:sent": lambda b: [b.extra["letter"].tracking_code],
     "letters:attachment": lambda b: [b.extra["letter"].attachments.get().public_id],
     "letters:reply_pdf": lambda b: [b.extra["reply"].public_id],
+    "oversight:province": lambda b: [b.agency.province or "تهران"],
+    "oversight:agency": lambda b: [b.agency.pk],
+    "oversight:service": lambda b: [b.agency.pk, b.service.pk],
+    "oversight:review_open": lambda b: [b.agency.pk],
+    "oversight:review_requests": lambda b: [b.extra["case_review"].pk],
     "letters:staff_letter": lambda b: [b.extra["letter"].tracking_code],
     "letters:staff_route": lambda b: [b.extra["letter"].tracking_code],
     "letters:staff_reply": lambda b: [b.extra["letter"].tracking_code],

@@ -36,6 +36,7 @@ from desk.letters import services as letter_services
 from desk.letters.models import Letter, LetterReply, Register
 from desk.lib.jalali import to_jalali
 from desk.notifications.models import Channel, MessageStatus, OutboundMessage
+from desk.oversight.models import CaseReview
 from desk.payments.models import (
     Charge,
     FeeKind,
@@ -346,6 +347,13 @@ def build_world(agency_a: Agency, agency_b: Agency, citizen_a: User) -> tuple[Si
     )
     a.extra.update(_inquiries(a, peer, asked_by=None, tag="الف"))
     b.extra.update(_inquiries(b, peer, asked_by=a, tag="ب"))
+    for side in (a, b):
+        side.extra["case_review"] = CaseReview.objects.create(
+            agency=side.agency,
+            opened_by=root,
+            reason="بررسی موردی",
+            closes_at=timezone.now() + datetime.timedelta(hours=1),
+        )
     return a, b, root
 
 

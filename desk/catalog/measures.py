@@ -1,0 +1,45 @@
+"""Measured figures of a service beside its card's declared ones.
+
+The card declares an average duration, an annual volume and a number of in-person visits
+(national catalog fields); the oversight app measures them from the requests. The catalog
+sits below it, so the oversight app registers a provider here (``provider_register`` from its
+``AppConfig.ready``) and the admin shows what the provider measured beside what was declared.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class Measured:
+    """Over the last twelve aggregated months: the median working days to a final answer,
+    the requests filed, and the in-person visits per request (desk filings and kept
+    appointments)."""
+
+    average_duration_days: int | None
+    annual_volume: int
+    in_person_visits: float | None
+
+
+class MeasuresProvider(Protocol):
+    def service_measures(self, service_ids: Iterable[int]) -> dict[int, Measured]: ...
+
+
+_PROVIDERS: list[MeasuresProvider] = []
+
+
+def provider_register(provider: MeasuresProvider) -> None:
+    if not any(type(p) is type(provider) for p in _PROVIDERS):
+        _PROVIDERS.append(provider)
+
+
+def service_measures(service_ids: Iterable[int]) -> dict[int, Measured]:
+    """What the registered provider measured; empty when none is installed."""
+    ids = list(service_ids)
+    found: dict[int, Measured] = {}
+    for provider in _PROVIDERS:
+        found.update(provider.service_measures(ids))
+    return found

@@ -1,0 +1,355 @@
+"""The KPIs, computed from the monthly figures only (docs/oversight.md, "KPIs").
+
+``figures(scope, period, group=...)`` sums the monthly rows of the agencies in the person's
+scope into groups (provinces, agencies, services or months) and each group answers every KPI
+of ``KPIS``. Nothing here reads a request: the dashboards answer from the aggregates.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from django.db.models import Q
+
+from desk.agencies.access import OversightScope
+from desk.agencies.models import Agency
+from desk.catalog.measures import Measured
+from desk.catalog.models import Service
+from desk.lib import jalali
+from desk.oversight.models import AXES, STOCKS, MonthlyFigures
+from desk.surveys.models import Axis
+from desk.surveys.selectors import Period
+
+Group = Literal["province", "agency", "service", "month"]
+COUNTERS = [
+    f.name
+    for f in MonthlyFigures._meta.get_fields()
+    if getattr(f, "get_internal_type", lambda: "")()
+    in ("PositiveIntegerField", "BigIntegerField", "FloatField")
+    and f.name not in ("year", "month")
+]
+
+
+def _ratio(part: float, whole: float, scale: float = 1.0) -> float | None:
+    return None if not whole else part * scale / whole
+
+
+def rank_value(histogram: Counter[int], share: float) -> int | None:
+    """The nearest-rank percentile: the smallest value with at least ``share`` of the counts
+    at or below it (median: 0.5, p90: 0.9); None when empty."""
+    total = sum(histogram.values())
+    if not total:
+        return None
+    rank = max(1, math.ceil(share * total))
+    seen = 0
+    for value in sorted(histogram):
+        seen += histogram[value]
+        if seen >= rank:
+            return value
+    return None  # pragma: no cover
+
+
+@dataclass
+class Figures:
+    """Summed counters of one group (a province, an agency, a service or a month)."""
+
+    key: Any
+    label: str
+    c: Counter[str] = field(default_factory=Counter)
+    answer_days: Counter[int] = field(default_factory=Counter)
+
+    def add(self, row: dict[str, Any]) -> None:
+        for name in COUNTERS:
+            self.c[name] += row[name] or 0
+        self.answer_days.update({int(k): v for k, v in row["answer_days"].items()})
+
+    def kpi(self, name: str) -> float | None:
+        return KPI_BY_NAME[name].compute(self)
+
+    @property
+    def values(self) -> list[tuple[Kpi, float | None]]:
+        return [(k, k.compute(self)) for k in KPIS]
+
+
+@dataclass(frozen=True)
+class Kpi:
+    name: str
+    label: str
+    unit: Literal["count", "percent", "days", "score", "rials", "ratio"]
+    compute: Callable[[Figures], float | None]
+    # Higher is better (league tables rank by it); False: lower is better.
+    higher_better: bool = True
+
+
+def _axis(axis: str) -> Callable[[Figures], float | None]:
+    return lambda f: _ratio(f.c[f"{axis}_sum"], f.c[f"{axis}_n"])
+
+
+DAY = 86400
+KPIS: tuple[Kpi, ...] = (
+    Kpi("volume", "شمار درخواست‌ها", "count", lambda f: f.c["filed"]),
+    Kpi(
+        "web_share",
+        "سهم ثبت اینترنتی",
+        "percent",
+        lambda f: _ratio(f.c["filed_web"] + f.c["filed_api"], f.c["filed"], 100),
+    ),
+    Kpi(
+        "desk_share",
+        "سهم ثبت در میز حضوری",
+        "percent",
+        lambda f: _ratio(f.c["filed_desk"], f.c["filed"], 100),
+        False,
+    ),
+    Kpi(
+        "phone_share",
+        "سهم ثبت تلفنی",
+        "percent",
+        lambda f: _ratio(f.c["filed_phone"], f.c["filed"], 100),
+    ),
+    Kpi(
+        "on_time",
+        "پاسخ به‌موقع",
+        "percent",
+        lambda f: _ratio(f.c["answered_on_time"], f.c["answered"], 100),
+    ),
+    Kpi(
+        "median_days",
+        "میانه روز کاری تا پاسخ",
+        "days",
+        lambda f: rank_value(f.answer_days, 0.5),
+        False,
+    ),
+    Kpi(
+        "p90_days",
+        "صدک ۹۰ روز کاری تا پاسخ",
+        "days",
+        lambda f: rank_value(f.answer_days, 0.9),
+        False,
+    ),
+    Kpi("overdue_now", "گذشته از موعد (اکنون)", "count", lambda f: f.c["overdue_end"], False),
+    Kpi(
+        "visits_per_request",
+        "مراجعه حضوری به ازای هر درخواست",
+        "ratio",
+        lambda f: _ratio(f.c["visits"] + f.c["filed_desk"], f.c["filed"]),
+        False,
+    ),
+    Kpi(
+        "appointment_compliance",
+        "نوبت در مهلت سه روز کاری",
+        "percent",
+        lambda f: _ratio(f.c["bookings_compliant"], f.c["bookings"] + f.c["unserved"], 100),
+    ),
+    *(Kpi(f"satisfaction_{a}", f"رضایت: {Axis(a).label}", "score", _axis(a)) for a in AXES),
+    Kpi(
+        "response_rate",
+        "نرخ پاسخ به نظرسنجی",
+        "percent",
+        lambda f: _ratio(f.c["responses"], f.c["invited"], 100),
+    ),
+    Kpi(
+        "connections_share",
+        "احساس نیاز به توصیه",
+        "percent",
+        lambda f: _ratio(f.c["red_flag_yes"], f.c["red_flag_answered"], 100),
+        False,
+    ),
+    Kpi(
+        "complaints_per_1000",
+        "شکایت در هر هزار درخواست",
+        "ratio",
+        lambda f: _ratio(f.c["complaints"], f.c["filed"], 1000),
+        False,
+    ),
+    Kpi(
+        "complaint_answer_days",
+        "میانگین روز تا پاسخ شکایت",
+        "days",
+        lambda f: _ratio(f.c["complaint_answer_seconds"], f.c["complaints_answered"] * DAY),
+        False,
+    ),
+    Kpi(
+        "inquiry_given_days",
+        "میانگین روز پاسخ به استعلام دیگران",
+        "days",
+        lambda f: _ratio(f.c["inquiries_given_seconds"], f.c["inquiries_given"] * DAY),
+        False,
+    ),
+    Kpi(
+        "inquiry_received_days",
+        "میانگین روز دریافت پاسخ استعلام",
+        "days",
+        lambda f: _ratio(f.c["inquiries_received_seconds"], f.c["inquiries_received"] * DAY),
+        False,
+    ),
+    Kpi(
+        "sms_delivery",
+        "پیامک رسیده",
+        "percent",
+        lambda f: _ratio(f.c["sms_delivered"], f.c["sms_sent"], 100),
+    ),
+    Kpi(
+        "complete_cards",
+        "خدمت با شناسنامه کامل",
+        "percent",
+        lambda f: _ratio(f.c["services_complete"], f.c["services"], 100),
+    ),
+    Kpi("revenue", "درآمد (ریال)", "rials", lambda f: f.c["revenue"]),
+)
+KPI_BY_NAME = {k.name: k for k in KPIS}
+# The KPIs a league table may rank by.
+LEAGUE_KPIS = (
+    "on_time",
+    "median_days",
+    "satisfaction_overall",
+    "complaints_per_1000",
+    "web_share",
+    "appointment_compliance",
+    "complete_cards",
+)
+
+
+# --- reading the monthly rows -------------------------------------------------------------------
+
+
+def _rows(scope: OversightScope, period: Period, where: Q) -> list[dict[str, Any]]:
+    return list(
+        MonthlyFigures.objects.filter(
+            scope.agencies("agency"), where, year=period.year, month__in=period.months
+        )
+        .order_by("year", "month")
+        .values("agency_id", "service_id", "province", "month", "answer_days", *COUNTERS)
+    )
+
+
+def _latest_stocks(rows: list[dict[str, Any]]) -> None:
+    """Stocks describe a moment, the end of the period: only the rows of its last month with
+    figures keep theirs (a service with nothing open then has no row, so zero)."""
+    latest = max((r["month"] for r in rows), default=0)
+    for row in rows:
+        if row["month"] != latest:
+            for name in STOCKS:
+                row[name] = 0
+
+
+def figures(
+    scope: OversightScope,
+    period: Period,
+    *,
+    group: Group,
+    province: str | None = None,
+    agency_id: int | None = None,
+    service_id: int | None = None,
+) -> list[Figures]:
+    """The KPIs of ``period`` per ``group``, within the person's scope and the drill-down's
+    filters (a province, an agency, a service). Service groups read the service rows, every
+    other group the agencies' total rows."""
+    where = Q(service__isnull=group != "service" and service_id is None)
+    if province is not None:
+        where &= Q(agency__province=province)
+    if agency_id is not None:
+        where &= Q(agency_id=agency_id)
+    if service_id is not None:
+        where &= Q(service_id=service_id)
+    rows = _rows(scope, period, where)
+    _latest_stocks(rows)
+    groups: dict[Any, Figures] = {}
+    for row in rows:
+        key = {
+            "province": row["province"],
+            "agency": row["agency_id"],
+            "service": row["service_id"],
+            "month": row["month"],
+        }[group]
+        groups.setdefault(key, Figures(key=key, label="")).add(row)
+    _label(groups, group)
+    if group == "month":
+        return [groups[k] for k in sorted(groups)]
+    return sorted(groups.values(), key=lambda f: f.label)
+
+
+def total(scope: OversightScope, period: Period, **filters: Any) -> Figures:
+    """One group for everything the filters select (a province, an agency, a service)."""
+    whole = Figures(key=None, label="جمع")
+    for part in figures(scope, period, group="month", **filters):
+        whole.c.update(part.c)
+        whole.answer_days.update(part.answer_days)
+    return whole
+
+
+def _label(groups: dict[Any, Figures], group: Group) -> None:
+    if group == "agency":
+        names = dict(Agency.objects.filter(pk__in=list(groups)).values_list("pk", "name"))
+    elif group == "service":
+        names = dict(Service.objects.filter(pk__in=list(groups)).values_list("pk", "title"))
+    elif group == "month":
+        names = {m: jalali.month_name(m) for m in groups}
+    else:
+        names = {p: p or "بی‌استان" for p in groups}
+    for key, item in groups.items():
+        item.label = names.get(key, "")
+
+
+def league(
+    scope: OversightScope, period: Period, kpi: str, *, province: str | None = None
+) -> list[tuple[int, Figures, float | None]]:
+    """Agencies ranked by ``kpi`` (equal values share a rank; no value: last, unranked)."""
+    spec = KPI_BY_NAME[kpi]
+    rows = figures(scope, period, group="agency", province=province)
+    valued = [(f, f.kpi(kpi)) for f in rows]
+    sign = -1 if spec.higher_better else 1
+    ranked = sorted(
+        ((f, v) for f, v in valued if v is not None),
+        key=lambda item: (sign * item[1], item[0].label),
+    )
+    out: list[tuple[int, Figures, float | None]] = []
+    for position, (item, value) in enumerate(ranked, 1):
+        rank = out[-1][0] if out and out[-1][2] == value else position
+        out.append((rank, item, value))
+    out += [(0, item, None) for item, value in valued if value is None]
+    return out
+
+
+def years_with_figures() -> list[int]:
+    return sorted(set(MonthlyFigures.objects.values_list("year", flat=True)), reverse=True)
+
+
+# --- the service card's measured figures -------------------------------------------------------
+
+
+def service_measures(service_ids: Iterable[int]) -> dict[int, Measured]:
+    """For the catalog (admin, national export): over the last twelve aggregated months, each
+    service's median working days to answer, requests filed, and in-person visits per request.
+    Services without figures are left out."""
+    ids = list(service_ids)
+    latest = MonthlyFigures.objects.order_by("-year", "-month").values_list("year", "month").first()
+    if latest is None or not ids:
+        return {}
+    year, month = latest
+    since = (year - 1, month)  # the twelve months ending with the latest: (year-1, month+1)…
+    rows = MonthlyFigures.objects.filter(service_id__in=ids).filter(
+        Q(year=year, month__lte=month) | Q(year=since[0], month__gt=since[1])
+    )
+    groups: dict[int, Figures] = {}
+    for row in rows.values("service_id", "answer_days", *COUNTERS):
+        groups.setdefault(row["service_id"], Figures(key=row["service_id"], label="")).add(row)
+    return {
+        pk: Measured(
+            average_duration_days=rank_value(f.answer_days, 0.5),
+            annual_volume=f.c["filed"],
+            in_person_visits=f.kpi("visits_per_request"),
+        )
+        for pk, f in groups.items()
+    }
+
+
+class MeasuredProvider:
+    """Registered with desk.catalog.measures from this app's ready()."""
+
+    def service_measures(self, service_ids: Iterable[int]) -> dict[int, Measured]:
+        return service_measures(service_ids)

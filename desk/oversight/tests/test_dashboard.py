@@ -1,0 +1,199 @@
+"""The dashboards through the HTTP client: who sees which level, exports, case reviews."""
+
+from __future__ import annotations
+
+import io
+
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from desk.agencies import access
+from desk.audit.models import AuditEntry
+from desk.oversight import kpis
+from desk.oversight.aggregation import aggregate_days
+from desk.oversight.models import CaseReview
+from desk.oversight.tests.world import FIRST, LAST, MONTH, YEAR, World, evaluators
+from desk.surveys.selectors import Period
+from desk.test import BaseTestCase
+
+TIR = {"year": YEAR, "period": f"m{MONTH}"}
+
+
+class DashboardWorld(BaseTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.world = World(self).build()
+        self.national, self.provincial, self.head = evaluators(self)
+        aggregate_days(FIRST, LAST)
+
+
+class WhoSeesWhatTests(DashboardWorld):
+    def test_a_national_evaluator_starts_at_the_country_and_drills_down(self) -> None:
+        self.client.force_login(self.national)
+        self.assertRedirects(
+            self.client.get(reverse("oversight:home")), reverse("oversight:country")
+        )
+        page = self.client.get(reverse("oversight:country"), TIR)
+        self.assertContains(page, "فارس")
+        self.assertContains(page, reverse("oversight:province", args=["تهران"]))
+        page = self.client.get(reverse("oversight:province", args=["تهران"]), TIR)
+        self.assertContains(page, self.agency.name)
+        page = self.client.get(reverse("oversight:agency", args=[self.agency.pk]), TIR)
+        self.assertContains(page, self.world.s2.title)
+        url = reverse("oversight:service", args=[self.agency.pk, self.world.s1.pk])
+        page = self.client.get(url, TIR)
+        self.assertContains(page, self.world.s1.title)
+        self.assertContains(page, "ماه‌های سال")
+
+    def test_the_page_says_when_the_figures_were_built(self) -> None:
+        self.client.force_login(self.national)
+        page = self.client.get(reverse("oversight:country"), TIR)
+        self.assertContains(page, "ارقام از جمع‌بندی")
+
+    def test_a_provincial_evaluator_sees_only_their_province(self) -> None:
+        self.client.force_login(self.provincial)
+        self.assertRedirects(
+            self.client.get(reverse("oversight:home")),
+            reverse("oversight:province", args=["فارس"]),
+            fetch_redirect_response=False,
+        )
+        page = self.client.get(reverse("oversight:province", args=["فارس"]), TIR)
+        self.assertContains(page, self.other_agency.name)
+        self.assertNotContains(page, self.agency.name)
+        for url in (
+            reverse("oversight:country"),
+            reverse("oversight:province", args=["تهران"]),
+            reverse("oversight:agency", args=[self.agency.pk]),
+            reverse("oversight:service", args=[self.agency.pk, self.world.s1.pk]),
+            reverse("oversight:review_open", args=[self.agency.pk]),
+        ):
+            with self.subTest(url=url):
+                self.assertEqual(self.client.get(url).status_code, 404)
+        league = self.client.get(reverse("oversight:league"), TIR)
+        self.assertContains(league, self.other_agency.name)
+        self.assertNotContains(league, self.agency.name)
+
+    def test_the_selectors_keep_a_provincial_evaluator_in_their_province(self) -> None:
+        scope = access.oversight_scope(self.provincial)
+        assert scope is not None
+        tir = Period("month", YEAR, MONTH)
+        self.assertEqual(
+            [f.key for f in kpis.figures(scope, tir, group="agency")], [self.other_agency.pk]
+        )
+        # asked for another province's agency, the scope still filters it out
+        self.assertEqual(kpis.figures(scope, tir, group="service", agency_id=self.agency.pk), [])
+        self.assertEqual(kpis.total(scope, tir, province="تهران").kpi("volume"), 0)
+
+    def test_an_agency_head_sees_only_their_agency(self) -> None:
+        self.client.force_login(self.head)
+        self.assertRedirects(
+            self.client.get(reverse("oversight:home")),
+            reverse("oversight:agency", args=[self.agency.pk]),
+            fetch_redirect_response=False,
+        )
+        self.assertContains(
+            self.client.get(reverse("oversight:agency", args=[self.agency.pk]), TIR), "۵۰٪"
+        )
+        for url in (
+            reverse("oversight:country"),
+            reverse("oversight:province", args=["تهران"]),
+            reverse("oversight:agency", args=[self.other_agency.pk]),
+        ):
+            with self.subTest(url=url):
+                self.assertEqual(self.client.get(url).status_code, 404)
+
+    def test_staff_and_citizens_see_no_dashboard(self) -> None:
+        for person in (self.manager, self.expert, self.citizen):
+            self.client.force_login(person)
+            with self.subTest(person=person.username):
+                self.assertEqual(self.client.get(reverse("oversight:home")).status_code, 404)
+                url = reverse("oversight:agency", args=[self.agency.pk])
+                self.assertEqual(self.client.get(url).status_code, 404)
+
+
+class ExportTests(DashboardWorld):
+    def test_the_excel_export_has_the_figures_of_the_page(self) -> None:
+        self.client.force_login(self.national)
+        got = self.client.get(
+            reverse("oversight:province", args=["تهران"]), {**TIR, "format": "xlsx"}
+        )
+        self.assertEqual(got.status_code, 200)
+        book = load_workbook(io.BytesIO(got.content))
+        sheet = book["شاخص‌ها"]
+        self.assertTrue(sheet.sheet_view.rightToLeft)
+        header = [c.value for c in sheet[1]]
+        self.assertEqual(header[0], "دستگاه")
+        row = {header[i]: c.value for i, c in enumerate(sheet[2])}
+        self.assertEqual(row["دستگاه"], self.agency.name)
+        self.assertEqual(row["شمار درخواست‌ها"], 7)
+        self.assertEqual(row["پاسخ به‌موقع"], 50)
+        self.assertEqual(row["میانه روز کاری تا پاسخ"], 2)
+
+    def test_the_pdf_export(self) -> None:
+        self.client.force_login(self.national)
+        got = self.client.get(
+            reverse("oversight:agency", args=[self.agency.pk]), {**TIR, "format": "pdf"}
+        )
+        self.assertEqual(got["Content-Type"], "application/pdf")
+        self.assertTrue(got.content.startswith(b"%PDF"))
+
+    def test_the_league_export(self) -> None:
+        self.client.force_login(self.national)
+        got = self.client.get(
+            reverse("oversight:league"), {**TIR, "kpi": "on_time", "format": "xlsx"}
+        )
+        sheet = load_workbook(io.BytesIO(got.content)).active
+        assert sheet is not None
+        self.assertEqual([c.value for c in sheet[2]], [1, self.agency.name, 50])
+
+
+class CaseReviewTests(DashboardWorld):
+    def test_the_requests_behind_a_figure_need_a_logged_case_review(self) -> None:
+        self.client.force_login(self.national)
+        url = reverse("oversight:review_open", args=[self.agency.pk])
+        query = f"?year={YEAR}&period=m{MONTH}&metric=late"
+        form = self.client.get(url + query)
+        self.assertContains(form, "دلیل بررسی موردی")
+        refused = self.client.post(url + query, {"reason": "  "})
+        self.assertContains(refused, "دلیل بررسی موردی را بنویسید.")
+        self.assertFalse(CaseReview.objects.exists())
+        opened = self.client.post(url + query, {"reason": "شکایت‌های مکرر از تأخیر"})
+        review = CaseReview.objects.get()
+        self.assertEqual((review.opened_by, review.agency), (self.national, self.agency))
+        self.assertRedirects(
+            opened,
+            reverse("oversight:review_requests", args=[review.pk]) + query,
+            fetch_redirect_response=False,
+        )
+        page = self.client.get(opened["Location"])
+        late = [self.world.requests[n].tracking_code for n in ("r2", "r3")]
+        self.assertEqual([r.tracking_code for r in page.context["rows"]], late)
+        self.assertNotContains(page, self.world.requests["r1"].tracking_code)
+        actions = list(
+            AuditEntry.objects.filter(agency_id=self.agency.pk, action__startswith="oversight.")
+            .order_by("sequence")
+            .values_list("action", "details")
+        )
+        self.assertEqual(
+            [a for a, _ in actions],
+            ["oversight.case_review_opened", "oversight.case_review_viewed"],
+        )
+        self.assertEqual(actions[0][1]["reason"], "شکایت‌های مکرر از تأخیر")
+        self.assertEqual(sorted(actions[1][1]["requests"]), sorted(late))
+
+    def test_nobody_else_uses_an_evaluators_case_review(self) -> None:
+        from desk.oversight.services import case_review_open
+
+        review = case_review_open(user=self.national, agency=self.agency, service=None, reason="x")
+        url = reverse("oversight:review_requests", args=[review.pk])
+        for person in (self.provincial, self.head, self.manager):
+            self.client.force_login(person)
+            with self.subTest(person=person.username):
+                self.assertEqual(self.client.get(url).status_code, 404)
+
+    def test_a_provincial_evaluator_opens_no_case_review_outside_their_province(self) -> None:
+        from desk.core.errors import ApplicationError
+        from desk.oversight.services import case_review_open
+
+        with self.assertRaises(ApplicationError):
+            case_review_open(user=self.provincial, agency=self.agency, service=None, reason="x")
