@@ -16,7 +16,7 @@ from desk.oversight.tests.world import FIRST, LAST, MONTH, YEAR, World, evaluato
 from desk.surveys.selectors import Period
 from desk.test import BaseTestCase
 
-TIR = {"year": YEAR, "period": f"m{MONTH}"}
+TIR: dict[str, str] = {"year": str(YEAR), "period": f"m{MONTH}"}
 
 
 class DashboardWorld(BaseTestCase):
