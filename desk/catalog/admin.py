@@ -15,7 +15,7 @@ from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 
 from desk.agencies.admin import AgencyScopedAdmin, OperatorsOnlyAdmin, ScopedStackedInline
-from desk.catalog import preview, selectors
+from desk.catalog import measures, preview, selectors
 from desk.catalog.models import (
     Category,
     Faq,
@@ -27,6 +27,7 @@ from desk.catalog.models import (
 )
 from desk.catalog.selectors import SERVICES_GENERATION
 from desk.core.cache import GenerationBumpingAdmin
+from desk.lib.persian import to_persian_digits
 
 
 class _ForgetsServiceCards(GenerationBumpingAdmin):
@@ -62,6 +63,30 @@ class ServiceAdmin(AgencyScopedAdmin, _ForgetsServiceCards):
     list_filter = ["is_published", "category"]
     search_fields = ["title", "national_id"]
     inlines = [StepInline, DocumentInline, RegulationInline, FaqInline, FormFieldInline]
+    readonly_fields = ["measured"]
+    actions = ["fill_from_measured"]
+
+    @admin.display(description=_("اندازه‌گیری‌شده از درخواست‌ها (۱۲ ماه اخیر)"))
+    def measured(self, obj: Service) -> str:
+        """Measured beside declared: the oversight figures (desk.catalog.measures)."""
+        found = measures.service_measures([obj.pk]).get(obj.pk) if obj.pk else None
+        if found is None:
+            return str(_("هنوز رقمی از درخواست‌های این خدمت جمع‌بندی نشده است."))
+        visits = "—" if found.in_person_visits is None else f"{found.in_person_visits:.2f}"
+        duration = "—" if found.average_duration_days is None else found.average_duration_days
+        text = (
+            f"میانگین مدت انجام: {duration} روز کاری (اعلام‌شده: {obj.average_duration_days}) · "
+            f"تعداد درخواست در سال: {found.annual_volume} (اعلام‌شده: {obj.annual_volume}) · "
+            f"مراجعه حضوری به ازای هر درخواست: {visits} (اعلام‌شده: {obj.in_person_visits})"
+        )
+        return to_persian_digits(text)
+
+    @admin.action(description=_("پر کردن مدت، تعداد سالانه و مراجعه حضوری از ارقام اندازه‌گیری‌شده"))
+    def fill_from_measured(self, request: HttpRequest, queryset: QuerySet[Service]) -> None:
+        filled = measures.services_fill_measured(service_ids=queryset.values_list("pk", flat=True))
+        self.message_user(
+            request, _("%(n)s شناسنامه از ارقام اندازه‌گیری‌شده پر شد.") % {"n": filled}
+        )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return (

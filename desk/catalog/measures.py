@@ -12,6 +12,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
+from django.db import transaction
+
+from desk.core.cache import generation_bump
+
 
 @dataclass(frozen=True)
 class Measured:
@@ -43,3 +47,28 @@ def service_measures(service_ids: Iterable[int]) -> dict[int, Measured]:
     for provider in _PROVIDERS:
         found.update(provider.service_measures(ids))
     return found
+
+
+def declared_from_measured(measured: Measured) -> dict[str, int]:
+    """The card's fields as the measures would fill them (visits rounded to whole visits)."""
+    fields = {"annual_volume": measured.annual_volume}
+    if measured.average_duration_days is not None:
+        fields["average_duration_days"] = measured.average_duration_days
+    if measured.in_person_visits is not None:
+        fields["in_person_visits"] = round(measured.in_person_visits)
+    return fields
+
+
+@transaction.atomic
+def services_fill_measured(*, service_ids: Iterable[int]) -> int:
+    """Write the measured figures into the cards' average duration, annual volume and
+    in-person visits; services without figures are left as they are. The number filled."""
+    from desk.catalog.models import Service
+    from desk.catalog.selectors import SERVICES_GENERATION
+
+    filled = 0
+    for pk, measured in service_measures(service_ids).items():
+        filled += Service.objects.filter(pk=pk).update(**declared_from_measured(measured))
+    if filled:
+        generation_bump(SERVICES_GENERATION)  # the public cards show these fields
+    return filled

@@ -28,13 +28,7 @@ class PeriodForm(forms.Form):
             field.widget.attrs["class"] = "form-select"
 
     def period_value(self) -> Period:
-        year = self.cleaned_data["year"]
-        code = self.cleaned_data["period"]
-        if code.startswith("q"):
-            return Period("quarter", year, int(code[1:]))
-        if code.startswith("m"):
-            return Period("month", year, int(code[1:]))
-        return Period("year", year)
+        return Period.from_code(self.cleaned_data["year"], self.cleaned_data["period"])
 
 
 class LeagueForm(PeriodForm):

@@ -51,10 +51,13 @@ def home(request: HttpRequest) -> HttpResponse:
     """Each person starts at the widest view their scope allows."""
     scope = _scope(request)
     if scope.is_national:
-        return redirect("oversight:country")
-    if scope.is_evaluator:
-        return redirect("oversight:province", province=scope.province)
-    return redirect("oversight:agency", agency_id=scope.own_agency_id)
+        url = reverse("oversight:country")
+    elif scope.is_evaluator:
+        url = reverse("oversight:province", args=[scope.province])
+    else:
+        url = reverse("oversight:agency", args=[scope.own_agency_id])
+    query = request.GET.urlencode()  # the period asked for goes along
+    return redirect(f"{url}?{query}" if query else url)
 
 
 @staff_login_required

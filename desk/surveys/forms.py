@@ -92,13 +92,7 @@ class ResultsForm(forms.Form):
         field.choices = choices
 
     def period_value(self) -> Period:
-        year = self.cleaned_data["year"]
-        code = self.cleaned_data["period"]
-        if code.startswith("q"):
-            return Period("quarter", year, int(code[1:]))
-        if code.startswith("m"):
-            return Period("month", year, int(code[1:]))
-        return Period("year", year)
+        return Period.from_code(self.cleaned_data["year"], self.cleaned_data["period"])
 
     def group_value(self) -> GroupBy:
         group: GroupBy = self.cleaned_data["group_by"]

@@ -64,6 +64,15 @@ class Period:
             return f"{_QUARTER_NAMES[self.number - 1]} {year}"
         return f"سال {year}"
 
+    @classmethod
+    def from_code(cls, year: int, code: str) -> Period:
+        """The forms' period choices: «y», «q1»…«q4», «m1»…«m12»."""
+        if code.startswith("q"):
+            return cls("quarter", year, int(code[1:]))
+        if code.startswith("m"):
+            return cls("month", year, int(code[1:]))
+        return cls("year", year)
+
     def filter(self) -> Q:
         q = Q(year=self.year)
         return q if self.kind == "year" else q & Q(month__in=self.months)

@@ -34,6 +34,7 @@ from desk.delivery.services import document_issue
 from desk.demo import complaints as demo_complaints
 from desk.demo import data as demo
 from desk.demo import evaluation as demo_evaluation
+from desk.demo import oversight as demo_oversight
 from desk.inquiries.models import InquiryRule
 from desk.lib.persian import to_persian_digits
 from desk.lib.validators import display_mobile
@@ -102,6 +103,12 @@ class Command(BaseCommand):
                     person, agency=Agency.objects.get(slug=slug), prefix="", password=password
                 )
             demo_complaints.handler_mark(agencies[demo_complaints.MUNICIPALITY])
+            staff_upsert(
+                demo_oversight.EVALUATOR,
+                agency=demo_oversight.provincial_upsert(),
+                prefix="",
+                password=password,
+            )
             superuser_upsert(password)
             demo_authenticators_upsert()
             for slug, spec in demo.WORKFLOWS.items():
@@ -121,6 +128,7 @@ class Command(BaseCommand):
         call_command("load_demo_appointments", verbosity=0)
         call_command("load_demo_letters", verbosity=0)
         call_command("load_demo_surveys", verbosity=0)
+        demo_oversight.figures_build()  # after every other loader: the figures of all of it
         self.stdout.write(sign_in_text(citizen, known))
 
 
@@ -387,6 +395,8 @@ def sign_in_text(citizen: User, password: str) -> str:
         f"   ارزیابی (evaluation): {demo_evaluation.EVALUATOR} scores the municipality's "
         f"self-assessment in «{demo_evaluation.TITLE}»: {base_url}{reverse('evaluation:home')}"
     )
+    lines.append("   شاخص‌های عملکرد (oversight dashboards, /oversight/)")
+    lines += [f"     {username:<20} {what}" for username, what in demo_oversight.ACCOUNTS]
     lines += [
         "",
         " ورود دومرحله‌ای (two-factor sign-in): راهبر سامانه، راهبران دستگاه‌ها و مدیران پس از",

@@ -1,0 +1,167 @@
+"""`make bench-oversight`: the oversight dashboards at 1,000,000 requests, and the aggregation.
+
+1. Data — on the database at DATABASE_URL (PostgreSQL; created if missing): `migrate`, then
+   `bench_data --scale S` if it holds no requests (requests over the last two years).
+2. Aggregation — `oversight_aggregate` over the last D days (default 365: the dashboards' year),
+   timed: total and per day.
+3. Measure — each dashboard level in this process through Django's test client (no HTTP
+   server: the time the server spends on the page, database included), N times after 3
+   warm-ups, as a national evaluator: the country (by province), a province (by agency), the
+   busiest agency (by service), its busiest service (by month), the league table; prints
+   p50 / p95 / p99 / max and the queries of one page.
+
+    make bench-oversight                                     # full scale
+    BENCH_OVERSIGHT_SCALE=0.05 BENCH_OVERSIGHT_DAYS=60 make bench-oversight   # CI-sized
+    .venv/bin/python bench/oversight.py --database-url postgres://…/mz_h17k_bench --scale 1
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+from surveys import _measure, _setup  # noqa: E402  (the same set-up and timer)
+
+
+def _data(scale: float) -> None:
+    from django.core.management import call_command
+    from django.core.management.color import no_style
+    from django.db import connection
+
+    from desk.accounts.models import User
+    from desk.submissions.models import Submission
+
+    call_command("migrate", verbosity=0)
+    if not Submission.objects.exists():
+        started = time.perf_counter()
+        call_command("bench_data", scale=scale)
+        print(f"bench_data --scale {scale}: {time.perf_counter() - started:.0f} s")
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), [User, Submission]):
+            cursor.execute(sql)
+
+
+def _aggregate(days: int) -> tuple[float, int]:
+    from desk.lib.jalali import today_tehran
+    from desk.oversight.aggregation import aggregate_days
+
+    last = today_tehran()
+    first = last - datetime.timedelta(days=days - 1)
+    started = time.perf_counter()
+    run = aggregate_days(first, last, trigger="bench")
+    return time.perf_counter() - started, run.rows
+
+
+def _evaluator() -> Any:
+    from desk.accounts.models import User
+    from desk.agencies.models import Agency, OversightLevel, Role, Staff
+
+    agency, _ = Agency.objects.get_or_create(
+        slug="bench-aeo",
+        defaults={"name": "سازمان اداری و استخدامی کشور", "oversight": OversightLevel.NATIONAL},
+    )
+    user = User.objects.filter(username="bench-evaluator").first()
+    if user is None:
+        user = User.objects.create_user("bench-evaluator", password="bench-Strong-pass-1404")
+        Staff.objects.create(user=user, agency=agency, role=Role.EXPERT)
+    return user
+
+
+def _busiest(year: int) -> tuple[int, str, int]:
+    from django.db.models import Sum
+
+    from desk.agencies.models import Agency
+    from desk.oversight.models import MonthlyFigures
+
+    rows = MonthlyFigures.objects.filter(year=year)
+    agency = (
+        rows.filter(service=None)
+        .values("agency_id")
+        .annotate(n=Sum("filed"))
+        .order_by("-n")
+        .first()
+    )
+    assert agency, "no figures: the aggregation wrote nothing"
+    service = (
+        rows.filter(agency_id=agency["agency_id"], service__isnull=False)
+        .values("service_id")
+        .annotate(n=Sum("filed"))
+        .order_by("-n")
+        .first()
+    )
+    assert service
+    province = Agency.objects.get(pk=agency["agency_id"]).province
+    return agency["agency_id"], province, service["service_id"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get(
+            "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/mz_bench_oversight"
+        ),
+    )
+    parser.add_argument(
+        "--scale", type=float, default=float(os.environ.get("BENCH_OVERSIGHT_SCALE", 1))
+    )
+    parser.add_argument(
+        "--days", type=int, default=int(os.environ.get("BENCH_OVERSIGHT_DAYS", 365))
+    )
+    parser.add_argument("-n", type=int, default=int(os.environ.get("BENCH_OVERSIGHT_N", 100)))
+    parser.add_argument("--skip-aggregation", action="store_true")
+    args = parser.parse_args()
+    _setup(args.database_url)
+    _data(args.scale)
+
+    from django.urls import reverse
+
+    from desk.lib import jalali
+    from desk.oversight.models import DailyFigures, MonthlyFigures
+    from desk.submissions.models import Submission
+    from desk.test import DeskClient
+
+    print(f"data: {Submission.objects.count():,} requests")
+    if not args.skip_aggregation:
+        seconds, rows = _aggregate(args.days)
+        print(
+            f"aggregation of {args.days} days: {seconds:.0f} s "
+            f"({seconds / args.days:.2f} s a day), "
+            f"{rows:,} daily rows; {DailyFigures.objects.count():,} daily and "
+            f"{MonthlyFigures.objects.count():,} monthly rows in all"
+        )
+    year = jalali.to_jalali(jalali.today_tehran()).year
+    agency_id, province, service_id = _busiest(year)
+    query = f"?year={year}&period=y"
+    views = [
+        ("country, year by province", reverse("oversight:country") + query),
+        ("province, year by agency", reverse("oversight:province", args=[province]) + query),
+        ("agency, year by service", reverse("oversight:agency", args=[agency_id]) + query),
+        (
+            "service, year by month",
+            reverse("oversight:service", args=[agency_id, service_id]) + query,
+        ),
+        ("league, year, on time", reverse("oversight:league") + query + "&kpi=on_time"),
+        ("country, one month", reverse("oversight:country") + f"?year={year}&period=m1"),
+    ]
+    client = DeskClient()
+    client.force_login(_evaluator())
+    print("\n| view | p50 ms | p95 ms | p99 ms | max ms | queries |\n|---|---|---|---|---|---|")
+    for name, address in views:
+        f = _measure(client, address, args.n)
+        print(
+            f"| {name} | {f['p50']:.1f} | {f['p95']:.1f} | {f['p99']:.1f} | {f['max']:.1f} "
+            f"| {f['queries']} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
