@@ -282,6 +282,13 @@ def total(scope: OversightScope, period: Period, **filters: Any) -> Figures:
     return whole
 
 
+def agency_total(agency_id: int, period: Period) -> Figures:
+    """One agency's figures for the period, for another app that has asked the access policy
+    itself (evaluation's measured indicators): ``figures[...]`` and ``.kpi(name)``."""
+    scope = OversightScope(level="agency", own_agency_id=agency_id)
+    return total(scope, period, agency_id=agency_id)
+
+
 def _label(groups: dict[Any, Figures], group: Group) -> None:
     if group == "agency":
         names = dict(Agency.objects.filter(pk__in=list(groups)).values_list("pk", "name"))

@@ -27,6 +27,7 @@ PREFIXES = {
     "inquiries": "inquiries/",
     "api": "api/",
     "evaluation": "evaluation/",
+    "oversight": "oversight/",
     "health": "",
     "admin": "admin/",
 }
