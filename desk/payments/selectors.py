@@ -116,3 +116,62 @@ def revenue(*, agency_id: int | None, year: int) -> list[RevenueRow]:
             totals.items(), key=lambda item: (item[0][1], item[0][0])
         )
     ]
+
+
+@dataclass(frozen=True)
+class AgencyRevenueRow:
+    agency_id: int
+    agency: str
+    service_id: int
+    service: str
+    year: int  # Jalali
+    month_number: int  # Jalali, 1–12
+    payments: int
+    amount: int  # rials, settled
+    refunded: int  # rials
+
+    @property
+    def net(self) -> int:
+        return self.amount - self.refunded
+
+
+def revenue_by_agency(*, year: int, agency_ids: list[int] | None = None) -> list[AgencyRevenueRow]:
+    """For oversight (desk/oversight): settled payments per agency, service and Jalali month of
+    ``year``, across every agency of the installation (or only ``agency_ids``, a scope the
+    caller took from ``access.oversight_scope``). Refunds are counted against the month the
+    payment settled in. Ordered by agency name, month, service title. This selector does not
+    check who asks: the caller applies the access policy. One query (read in chunks), served
+    by the ``payment_revenue`` index (agency, settled_at)."""
+    start, end = jalali.year_bounds(year)
+    rows = Payment.objects.filter(
+        state__in=(PaymentState.SETTLED, PaymentState.REFUNDED),
+        settled_at__gte=start,
+        settled_at__lt=end,
+    )
+    if agency_ids is not None:
+        rows = rows.filter(agency_id__in=agency_ids)
+    names: dict[int, str] = {}
+    titles: dict[int, str] = {}
+    totals: dict[tuple[int, int, int], list[int]] = defaultdict(lambda: [0, 0, 0])
+    for agency_id, agency, service_id, service, settled_at, amount, refunded in rows.values_list(
+        "agency_id",
+        "agency__name",
+        "charge__submission__service_id",
+        "charge__submission__service__title",
+        "settled_at",
+        "amount",
+        "refunded_amount",
+    ).iterator(chunk_size=2000):
+        if settled_at is None:
+            continue
+        names[agency_id], titles[service_id] = agency, service
+        total = totals[(agency_id, service_id, jalali.to_jalali(settled_at).month)]
+        total[0] += 1
+        total[1] += amount
+        total[2] += refunded
+    result = [
+        AgencyRevenueRow(a, names[a], s, titles[s], year, month, *values)
+        for (a, s, month), values in totals.items()
+    ]
+    result.sort(key=lambda r: (r.agency, r.month_number, r.service))
+    return result

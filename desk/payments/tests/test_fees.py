@@ -113,3 +113,24 @@ class FakeGatewayTests(PaymentTestCase):
             )
             response = self.client.post(f"/payments/charges/{charge.public_id}/pay/", follow=True)
         self.assertContains(response, "درگاه بانک اکنون پاسخ نمی‌دهد")
+
+
+class RevenueByAgencyTests(PaymentTestCase):
+    """The selector oversight reads: every agency's revenue per service and month."""
+
+    def test_it_sums_settled_payments_per_agency_service_and_month(self) -> None:
+        from desk.payments.selectors import revenue_by_agency
+
+        submission = self.submission_at_payment()
+        payment = self.start(Charge.objects.get(submission=submission))
+        self.come_back(self.bank(payment))
+        payment.refresh_from_db()
+        assert payment.settled_at is not None
+        when = to_jalali(payment.settled_at)
+        (row,) = revenue_by_agency(year=when.year)
+        self.assertEqual((row.agency_id, row.service), (self.agency.pk, "صدور پروانه ساختمانی"))
+        self.assertEqual(
+            (row.month_number, row.payments, row.amount, row.net), (when.month, 1, FEE, FEE)
+        )
+        self.assertEqual(revenue_by_agency(year=when.year, agency_ids=[self.agency.pk + 999]), [])
+        self.assertEqual(revenue_by_agency(year=when.year - 1), [])
