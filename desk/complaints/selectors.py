@@ -117,6 +117,16 @@ def get_complaint_for_staff(user: object, code: str) -> Complaint:
     return complaint
 
 
+def complaints_of_request_for_staff(user: object, submission_id: int) -> list[Complaint]:
+    """The complaints, reports and objections about one request that ``user`` may open (its
+    agency's complaint handlers and managers); empty for other staff."""
+    return list(
+        Complaint.objects.filter(access.complaints_visible_to(user), submission_id=submission_id)
+        .only("tracking_code", "kind", "state", "filed_at", "due_on", "outcome", "agency_id")
+        .order_by("-filed_at", "-pk")
+    )
+
+
 def report_for_follow_up(code: str) -> Complaint | None:
     return Complaint.objects.filter(tracking_code=code, kind=Kind.REPORT).first()
 

@@ -234,3 +234,43 @@ class FiguresTests(ComplaintTestCase):
             selectors.complaint_figures(start=today, end=today, agency_ids=[self.other_agency.pk]),
             [],
         )
+
+
+class StaffRequestPageTests(ComplaintTestCase):
+    """The staff request page lists the complaints and objections about the request, for the
+    staff who may open them (access.complaints_visible_to) and nobody else."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.submission = self.rejected_submission()
+        self.objection = services.complaint_file(
+            kind=Kind.OBJECTION,
+            about=About.REQUEST,
+            citizen=self.citizen,
+            submission=self.submission,
+            text="درست نیست",
+        ).complaint
+        self.url = reverse("submissions:staff_request", args=[self.submission.tracking_code])
+
+    def test_the_manager_sees_the_objection_its_state_and_a_link(self) -> None:
+        self.client.force_login(self.manager)
+        page = self.client.get(self.url)
+        self.assertContains(page, "شکایت‌ها و اعتراض‌های این درخواست")
+        link = reverse("complaints:staff_detail", args=[self.objection.tracking_code])
+        self.assertContains(page, f'href="{link}"')
+        self.assertContains(page, Kind.OBJECTION.label)
+        self.assertContains(page, State.OPEN.label)
+
+    def test_an_expert_who_is_not_a_handler_sees_the_request_but_not_its_complaints(self) -> None:
+        self.client.force_login(self.expert)
+        page = self.client.get(self.url)
+        self.assertEqual(page.status_code, 200)
+        self.assertNotContains(page, "شکایت‌ها و اعتراض‌های این درخواست")
+        self.assertNotContains(
+            page, reverse("complaints:staff_detail", args=[self.objection.tracking_code])
+        )
+
+    def test_a_request_without_complaints_shows_no_box(self) -> None:
+        self.objection.delete()
+        self.client.force_login(self.manager)
+        self.assertNotContains(self.client.get(self.url), "شکایت‌ها و اعتراض‌های این درخواست")
