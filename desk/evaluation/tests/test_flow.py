@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import io
+from unittest import mock
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -13,6 +14,7 @@ from openpyxl import load_workbook
 
 from desk.core.errors import ApplicationError
 from desk.evaluation import services
+from desk.evaluation.kpis import KpiFigure
 from desk.evaluation.models import Indicator, State
 from desk.evaluation.tests.base import EvaluationTestCase
 from desk.lib.jalali import to_jalali, today_tehran
@@ -111,6 +113,27 @@ class SelfAssessmentTests(EvaluationTestCase):
         )
         self.assertEqual(r.status_code, 400)
         self.assertFalse(self.assessment.answers.get(indicator=self.indicator).evidence.exists())
+
+    def test_the_systems_own_figure_is_attached_as_evidence(self) -> None:
+        on_time = Indicator.objects.get(axis__template=self.template, code="on-time")
+        figure = KpiFigure(
+            code="on_time", label="پاسخ در موعد", value="۸۲٪", period="مهر تا اسفند ۱۴۰۴"
+        )
+        url = reverse("evaluation:answer", args=[self.assessment.public_id, on_time.pk])
+        with mock.patch("desk.evaluation.services.kpi_figure", return_value=figure):
+            self.assertContains(self.client.get(url), "۸۲٪")
+            self.client.post(url, {"self_score": "3", "attach_kpi": "on"})
+        answer = self.assessment.answers.get(indicator=on_time)
+        self.assertEqual(answer.kpi_evidence["value"], "۸۲٪")
+        self.assertEqual(answer.kpi_evidence["period"], "مهر تا اسفند ۱۴۰۴")
+
+    def test_without_a_measured_figure_nothing_is_offered(self) -> None:
+        on_time = Indicator.objects.get(axis__template=self.template, code="on-time")
+        url = reverse("evaluation:answer", args=[self.assessment.public_id, on_time.pk])
+        with mock.patch("desk.evaluation.services.kpi_figure", return_value=None):
+            r = self.client.get(url)
+        self.assertContains(r, "سامانه هنوز رقمی برای این شاخص در این دوره ندارد")
+        self.assertNotContains(r, 'name="attach_kpi"')
 
     def test_submit_lists_what_is_missing_then_sends_it(self) -> None:
         r = self.client.get(reverse("evaluation:submit", args=[self.assessment.public_id]))
