@@ -59,6 +59,12 @@ bench: install
 	BENCH=1 BENCH_SCALE=$(BENCH_SCALE) $(PYTHON) bench/run.py
 	@if grep -q '^bench-outbox:' $(firstword $(MAKEFILE_LIST)); then $(MAKE) bench-outbox; fi
 
+# The benchmark's pages at a CI size (500 generated requests, seconds): each answers as the
+# load driver expects, in its pinned number of queries; realistic queues; no timings.
+.PHONY: bench-smoke
+bench-smoke: install
+	BENCH=1 $(PYTHON) manage.py test desk.benchdata.tests.test_smoke --noinput
+
 # The survey results page with 1,000,000 requests and 300,000 responses (docs/benchmarks.md,
 # "Survey results"); BENCH_SURVEYS_SCALE=0.1 BENCH_SURVEYS_RESPONSES=30000 for a smaller run.
 .PHONY: bench-surveys

@@ -20,6 +20,7 @@ import io
 import json
 import os
 import pstats
+import re
 import sys
 import time
 import urllib.parse
@@ -66,20 +67,33 @@ def wsgi_environ(raw: bytes) -> dict[str, Any]:
     return environ
 
 
+def respond(app: Callable[..., Any], name: str, raw: bytes | list[bytes], check: Any) -> bytes:
+    """Send one raw request (or a sequence) to the WSGI app; the load driver's own check on
+    the (last) answer."""
+    if isinstance(raw, list):
+        *steps, raw = raw
+        for step in steps:
+            respond(app, name, step, lambda status, _r: 0 < status < 400)
+    started: list[tuple[str, list[tuple[str, str]]]] = []
+    chunks = app(wsgi_environ(raw), lambda s, h, e=None: started.append((s, h)))
+    body = b"".join(chunks)
+    getattr(chunks, "close", lambda: None)()
+    status, headers = started[0]
+    head = "".join(f"{k}: {v}\r\n" for k, v in headers)
+    response = f"HTTP/1.1 {status}\r\n{head}\r\n".encode() + body
+    if not check(int(status[:3]), response):
+        text = body.decode("utf-8", "replace")
+        errors = re.findall(r'class="[^"]*(?:invalid-feedback|alert)[^"]*"[^>]*>([^<]+)', text)
+        raise SystemExit(f"{name}: unexpected answer {status}: {errors or text[:300]}")
+    return response
+
+
 def measure(app: Callable[..., Any], name: str, make: Any, check: Any) -> None:
     from django.conf import settings
     from django.db import connection, reset_queries
 
     def call(i: int) -> None:
-        started: list[tuple[str, list[tuple[str, str]]]] = []
-        chunks = app(wsgi_environ(make(i)), lambda s, h, e=None: started.append((s, h)))
-        body = b"".join(chunks)
-        getattr(chunks, "close", lambda: None)()
-        status, headers = started[0]
-        head = "".join(f"{k}: {v}\r\n" for k, v in headers)
-        response = f"HTTP/1.1 {status}\r\n{head}\r\n".encode() + body
-        if not check(int(status[:3]), response):  # the load driver's own check
-            raise SystemExit(f"{name}: unexpected answer {status}: {body[:300]!r}")
+        respond(app, name, make(i), check)
 
     for i in range(20):  # warm caches, connections and templates
         call(i)

@@ -14,7 +14,10 @@ request opens its own connection and says `Connection: close`, as gunicorn's syn
 behind a proxy see them. Latencies are wall-clock from connect to the last byte.
 
 The driver shares the machine's cores with the server: its own CPU time is reported with the
-figures (`client_cpu_s`) so that a reader can see how much of the machine it took.
+figures (`client_cpu_s`) so that a reader can see how much of the machine it took. With a
+`probe`, the CPU seconds of every process group (the server's workers, the database's backends,
+Redis, this driver) are read when the measured window opens and closes (`cpu_s`): CPU per
+request does not move with what else runs on the machine, as throughput does.
 """
 
 from __future__ import annotations
@@ -26,8 +29,14 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
-MakeRequest = Callable[[int], bytes]
+# One request, or a sequence sent one after the other by the same client (each on its own
+# connection, as a browser's steps): the check applies to the last answer, the others must not
+# be errors, and the latency is the whole sequence's.
+MakeRequest = Callable[[int], bytes | list[bytes]]
 Check = Callable[[int, bytes], bool]
+# Called when the measured window opens and when it closes; returns CPU seconds so far by
+# process group (server, database, Redis, driver); the Result keeps the differences.
+Probe = Callable[[], dict[str, float]]
 
 
 @dataclass
@@ -43,6 +52,8 @@ class Result:
     concurrency: int
     client_cpu_s: float
     first_error: str = ""
+    # CPU seconds spent in the measured window by each process group (see Probe).
+    cpu_s: dict[str, float] | None = None
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -111,6 +122,7 @@ async def _run(
     concurrency: int,
     duration: float,
     warmup: float,
+    probe: Probe | None = None,
 ) -> Result:
     if not ipaddress.ip_address(host).is_loopback:
         raise ValueError(f"the load driver only targets this machine, not {host}")
@@ -120,16 +132,38 @@ async def _run(
     cpu_before = time.process_time()
     now = time.perf_counter()
     start_measure, stop = now + warmup, now + warmup + duration
+    window: list[dict[str, float]] = []
     await asyncio.gather(
+        _probe_window(probe, start_measure, stop, window),
         *(
             _client(
                 host, port, make_request, check, counter, start_measure, stop, latencies, errors
             )
             for _ in range(concurrency)
-        )
+        ),
     )
     cpu = time.process_time() - cpu_before
-    return _result(name, latencies, errors, duration, warmup, cpu, concurrency=concurrency)
+    result = _result(name, latencies, errors, duration, warmup, cpu, concurrency=concurrency)
+    result.cpu_s = _difference(window)
+    return result
+
+
+async def _probe_window(
+    probe: Probe | None, start: float, stop: float, window: list[dict[str, float]]
+) -> None:
+    """Read the probe when the measured window opens and when it closes."""
+    if probe is None:
+        return
+    for moment in (start, stop):
+        await asyncio.sleep(max(0.0, moment - time.perf_counter()))
+        window.append({**probe(), "driver": time.process_time()})
+
+
+def _difference(window: list[dict[str, float]]) -> dict[str, float] | None:
+    if len(window) != 2:
+        return None
+    before, after = window
+    return {k: round(after[k] - before.get(k, 0.0), 3) for k in after}
 
 
 def _result(
@@ -158,7 +192,16 @@ def _result(
     )
 
 
-async def _one(host: str, port: int, request: bytes, check: Check) -> tuple[bool, str]:
+async def _one(
+    host: str, port: int, request: bytes | list[bytes], check: Check
+) -> tuple[bool, str]:
+    if isinstance(request, list):
+        *steps, last = request
+        for step in steps:
+            ok, error = await _one(host, port, step, lambda status, _r: 0 < status < 400)
+            if not ok:
+                return ok, error
+        request = last
     try:
         reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port), 30)
         writer.write(request)
@@ -180,6 +223,7 @@ async def _run_at_rate(
     rate: float,
     duration: float,
     warmup: float,
+    probe: Probe | None = None,
 ) -> Result:
     if not ipaddress.ip_address(host).is_loopback:
         raise ValueError(f"the load driver only targets this machine, not {host}")
@@ -202,9 +246,15 @@ async def _run_at_rate(
         else:
             errors.append(error)
 
-    await asyncio.gather(*(timed(i, start + i / rate) for i in range(total)))
+    window: list[dict[str, float]] = []
+    await asyncio.gather(
+        _probe_window(probe, start_measure, start_measure + duration, window),
+        *(timed(i, start + i / rate) for i in range(total)),
+    )
     cpu = time.process_time() - cpu_before
-    return _result(name, latencies, errors, duration, warmup, cpu, concurrency=0)
+    result = _result(name, latencies, errors, duration, warmup, cpu, concurrency=0)
+    result.cpu_s = _difference(window)
+    return result
 
 
 def run_at_rate(
@@ -217,9 +267,12 @@ def run_at_rate(
     duration: float = 20.0,
     warmup: float = 2.0,
     host: str = "127.0.0.1",
+    probe: Probe | None = None,
 ) -> Result:
     """Send `rate` requests a second on a fixed schedule; latencies from the scheduled start."""
-    return asyncio.run(_run_at_rate(name, host, port, make_request, check, rate, duration, warmup))
+    return asyncio.run(
+        _run_at_rate(name, host, port, make_request, check, rate, duration, warmup, probe)
+    )
 
 
 def run(
@@ -232,6 +285,9 @@ def run(
     duration: float = 20.0,
     warmup: float = 3.0,
     host: str = "127.0.0.1",
+    probe: Probe | None = None,
 ) -> Result:
     """Drive one scenario and return its figures."""
-    return asyncio.run(_run(name, host, port, make_request, check, concurrency, duration, warmup))
+    return asyncio.run(
+        _run(name, host, port, make_request, check, concurrency, duration, warmup, probe)
+    )

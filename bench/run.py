@@ -6,18 +6,32 @@ and, in the same run, the empty view (the ceiling) and django-helpdesk (the peer
 same gunicorn settings with as many tickets. Figures go to bench/results/ as JSON and are printed
 as a table for docs/benchmarks.md.
 
+Both servers (ours and the peer's) run at once, and their scenarios are measured in
+interleaved rounds (ours, the peer's, ours, …), so that a change in the machine's load hits
+both alike. Beside throughput, every scenario reports the CPU time per request of each process
+group, read from /proc: the gunicorn master and workers, the database's backends (PostgreSQL;
+SQLite runs inside the workers), Redis (a redis-server of the run's own, so that no other
+client's commands are counted) and the load driver. Ratios (÷ ceiling, ÷ peer) are computed
+from the server side's CPU per request (server + database + Redis), which does not move with
+the machine's load as throughput does. bench/instructions.py then counts the instructions per
+page under callgrind (BENCH_CALLGRIND=1, when valgrind is installed), the figure to compare
+across commits.
+
 Everything listens on 127.0.0.1 and every scenario stops after BENCH_DURATION seconds.
 Settings (environment):
   BENCH_SCALE=1          data scale; 0.01 for a quick run
   BENCH_DBS=sqlite,postgres
-  BENCH_DURATION=20      seconds measured per scenario (after BENCH_WARMUP=3)
+  BENCH_ROUNDS=3         interleaved rounds of every scenario
+  BENCH_DURATION=10      seconds measured per scenario and round (after BENCH_WARMUP=3)
   BENCH_CONCURRENCY=8    clients at once
   BENCH_WORKERS=         gunicorn workers (default 2 x cores)
   BENCH_REUSE=1          keep a database generated earlier at the same scale
   BENCH_PEER=1           0 skips django-helpdesk
   BENCH_LATENCY_LOAD=0.5 latency measured at this fraction of each page's throughput
-  BENCH_PG=postgres://postgres@127.0.0.1:5432   server for desk_bench and desk_bench_peer
-  BENCH_REDIS=redis://127.0.0.1:6379/13          flushed before each PostgreSQL run
+  BENCH_CALLGRIND=1      instructions per page under valgrind (0 skips)
+  BENCH_PORT=8150        ours; the peer on BENCH_PORT+1, the run's Redis on BENCH_PORT+9
+  BENCH_PG=postgres://postgres@127.0.0.1:5432   the PostgreSQL server
+  BENCH_PG_DB=desk_bench, BENCH_PG_PEER_DB=desk_bench_peer   dropped and created there
 """
 
 from __future__ import annotations
@@ -28,6 +42,7 @@ import os
 import platform
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import time
@@ -48,7 +63,8 @@ PEER_VENV = ROOT / "bench" / ".peer"
 PEER_DIR = ROOT / "bench" / "peer"
 PYTHON = ROOT / ".venv" / "bin" / "python"
 GUNICORN_CONF = ROOT / "deploy" / "gunicorn.conf.py"
-HOST, PORT = "127.0.0.1", int(os.environ.get("BENCH_PORT", "8100"))
+HOST, PORT = "127.0.0.1", int(os.environ.get("BENCH_PORT", "8150"))
+PEER_PORT, REDIS_PORT = PORT + 1, PORT + 9
 PEER_PACKAGES = ["django-helpdesk==2.6.1", "dj-database-url", "redis", "psycopg[binary]"]
 # Variables of the caller's shell that would change what is measured.
 INHERITED = (
@@ -62,7 +78,34 @@ INHERITED = (
     "DEBUG",
     "VAR_DIR",
 )
-PDF_200K = b"%PDF-1.4\n%" + b"0" * (200 * 1024 - 20) + b"\n%%EOF\n"
+
+
+def pdf_of(size: int) -> bytes:
+    """A well-formed PDF of about `size` bytes (one page, its content padded with comments):
+    the upload check parses PDFs (desk/lib/filecheck.py) and refuses a damaged one."""
+    header = b"%PDF-1.4\n"
+    content = b"BT /F1 12 Tf 72 720 Td (bench) Tj ET\n" + b"%" + b"0" * max(0, size - 700) + b"\n"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"endstream",
+    ]
+    body, offsets = header, []
+    for number, obj in enumerate(objects, start=1):
+        offsets.append(len(body))
+        body += b"%d 0 obj\n" % number + obj + b"\nendobj\n"
+    xref = len(body)
+    body += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    body += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    body += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return body
+
+
+PDF_200K = pdf_of(200 * 1024)
 CSRF = "benchCsrfSecret0123456789abcdefg"  # 32 characters: Django accepts the bare secret
 
 
@@ -72,7 +115,9 @@ def env_float(name: str, default: float) -> float:
 
 SCALE = env_float("BENCH_SCALE", 1.0)
 DBS = [d.strip() for d in os.environ.get("BENCH_DBS", "sqlite,postgres").split(",") if d.strip()]
-DURATION = env_float("BENCH_DURATION", 20)
+DURATION = env_float("BENCH_DURATION", 10)
+ROUNDS = int(env_float("BENCH_ROUNDS", 3))
+CALLGRIND = os.environ.get("BENCH_CALLGRIND", "1") == "1" and shutil.which("valgrind") is not None
 WARMUP = env_float("BENCH_WARMUP", 3)
 CONCURRENCY = int(env_float("BENCH_CONCURRENCY", 8))
 WORKERS = int(env_float("BENCH_WORKERS", 2 * (os.cpu_count() or 1)))
@@ -80,7 +125,10 @@ REUSE = os.environ.get("BENCH_REUSE", "1") == "1"
 PEER = os.environ.get("BENCH_PEER", "1") == "1"
 LATENCY_LOAD = env_float("BENCH_LATENCY_LOAD", 0.5)
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432").rstrip("/")
-REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/13")
+PG_DB = os.environ.get("BENCH_PG_DB", "desk_bench")
+PG_PEER_DB = os.environ.get("BENCH_PG_PEER_DB", "desk_bench_peer")
+REDIS = f"redis://127.0.0.1:{REDIS_PORT}/0"  # the run's own redis-server (bench/local_stack.py)
+PEER_REDIS = f"redis://127.0.0.1:{REDIS_PORT}/1"
 
 
 def log(message: str) -> None:
@@ -90,7 +138,7 @@ def log(message: str) -> None:
 # --- Environments ---------------------------------------------------------------------------
 
 
-def base_env(db: str, var_dir: Path) -> dict[str, str]:
+def base_env(db: str, var_dir: Path, port: int = PORT) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in INHERITED}
     env.update(
         DEBUG="0",
@@ -99,7 +147,7 @@ def base_env(db: str, var_dir: Path) -> dict[str, str]:
         VAR_DIR=str(var_dir),
         LOG_LEVEL="WARNING",
         CONN_MAX_AGE="600",
-        GUNICORN_BIND=f"{HOST}:{PORT}",
+        GUNICORN_BIND=f"{HOST}:{port}",
         GUNICORN_WORKERS=str(WORKERS),
         GUNICORN_MAX_REQUESTS="0",
         GUNICORN_LOG_LEVEL="warning",
@@ -119,18 +167,18 @@ def desk_env(db: str) -> dict[str, str]:
         TRACKING_LOOKUPS_PER_IP_PER_HOUR="1000000000",
     )
     if db == "postgres":
-        env.update(DATABASE_URL=f"{PG}/desk_bench", HUEY_BACKEND="redis", SESSION_BACKEND="cache")
+        env.update(DATABASE_URL=f"{PG}/{PG_DB}", HUEY_BACKEND="redis", SESSION_BACKEND="cache")
     else:
         env.update(DATABASE_URL=f"sqlite:///{WORK / db / 'var' / 'db.sqlite3'}")
     return env
 
 
 def peer_env(db: str) -> dict[str, str]:
-    env = base_env(db, WORK / f"peer-{db}" / "var")
+    env = base_env(db, WORK / f"peer-{db}" / "var", PEER_PORT)
     env["PYTHONPATH"] = str(ROOT)  # the peer's loader reuses desk.benchdata.writer
     if db == "postgres":
-        env["DATABASE_URL"] = f"{PG}/desk_bench_peer"
-        env["REDIS_URL"] = REDIS.rsplit("/", 1)[0] + "/12"
+        env["DATABASE_URL"] = f"{PG}/{PG_PEER_DB}"
+        env["REDIS_URL"] = PEER_REDIS
     else:
         env["DATABASE_URL"] = f"sqlite:///{WORK / f'peer-{db}' / 'var' / 'peer.sqlite3'}"
     return env
@@ -175,7 +223,7 @@ def prepare(kind: str, db: str, env: dict[str, str], generate: Callable[[], None
 
 def prepare_desk(db: str, env: dict[str, str]) -> None:
     def generate() -> None:
-        recreate_database(db, "desk_bench", WORK / db / "var" / "db.sqlite3")
+        recreate_database(db, PG_DB, WORK / db / "var" / "db.sqlite3")
         run([str(PYTHON), "manage.py", "migrate", "--noinput", "-v0"], env)
         run([str(PYTHON), "manage.py", "bench_data", "--scale", str(SCALE)], env)
 
@@ -190,7 +238,7 @@ def prepare_peer(db: str, env: dict[str, str], tickets: int) -> None:
     python = str(PEER_VENV / "bin" / "python")
 
     def generate() -> None:
-        recreate_database(db, "desk_bench_peer", WORK / f"peer-{db}" / "var" / "peer.sqlite3")
+        recreate_database(db, PG_PEER_DB, WORK / f"peer-{db}" / "var" / "peer.sqlite3")
         run([python, "manage.py", "migrate", "--noinput", "-v0"], env, cwd=PEER_DIR)
         run([python, "manage.py", "peer_data", "--tickets", str(tickets)], env, cwd=PEER_DIR)
 
@@ -210,20 +258,15 @@ def ensure_peer_venv() -> None:
     subprocess.run([*pip, *PEER_PACKAGES, *pins], check=True)
 
 
-def flush_redis() -> None:
-    import redis
-
-    for url in (REDIS, REDIS.rsplit("/", 1)[0] + "/12"):
-        redis.Redis.from_url(url).flushdb()
-
-
 # --- Servers --------------------------------------------------------------------------------
 
 
 class Server:
-    def __init__(self, gunicorn: Path, app: str, env: dict[str, str], cwd: Path, ready: str):
+    def __init__(
+        self, gunicorn: Path, app: str, env: dict[str, str], cwd: Path, ready: str, port: int
+    ):
         self.cmd = [str(gunicorn), "-c", str(GUNICORN_CONF), app]
-        self.env, self.cwd, self.ready = env, cwd, ready
+        self.env, self.cwd, self.ready, self.port = env, cwd, ready, port
         self.process: subprocess.Popen[bytes] | None = None
 
     def __enter__(self) -> Server:
@@ -231,7 +274,8 @@ class Server:
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             try:
-                with urllib.request.urlopen(f"http://{HOST}:{PORT}{self.ready}", timeout=5) as r:
+                url = f"http://{HOST}:{self.port}{self.ready}"
+                with urllib.request.urlopen(url, timeout=5) as r:
                     if r.status == 200:
                         return self
             except OSError:
@@ -285,13 +329,20 @@ def desk_scenarios(fx: dict[str, Any]) -> list[Scenario]:
         headers = {"Cookie": csrf_cookie, "Content-Type": "application/x-www-form-urlencoded"}
         return load.http_request("POST", "/requests/track/", host=HOST, headers=headers, body=body)
 
-    def submit(i: int) -> bytes:
+    def submit(i: int) -> list[bytes]:
+        """An application: the form with its document (kept in the citizen's draft), then
+        «send» on the check-your-answers page, which files it."""
         fields = {"csrfmiddlewaretoken": CSRF, "idempotency_key": str(uuid.uuid4()), **fx["form"]}
         content_type, body = multipart(fields, fx["file_field"], "deed.pdf")
         cookies = f"{csrf_cookie}; {fx['session_cookie']}={sessions[i % len(sessions)]}"
         headers = {"Cookie": cookies, "Content-Type": content_type}
         path = f"/requests/new/{fx['apply_slug']}/"
-        return load.http_request("POST", path, host=HOST, headers=headers, body=body)
+        send = urllib.parse.urlencode({"csrfmiddlewaretoken": CSRF}).encode()
+        form_headers = {"Cookie": cookies, "Content-Type": "application/x-www-form-urlencoded"}
+        return [
+            load.http_request("POST", path, host=HOST, headers=headers, body=body),
+            load.http_request("POST", f"{path}check/", host=HOST, headers=form_headers, body=send),
+        ]
 
     search = "/services/?" + urllib.parse.urlencode({"q": fx["search"]})
     staff = f"{fx['session_cookie']}={fx['staff_session']}"
@@ -343,36 +394,160 @@ def summary(result: load.Result) -> str:
     )
 
 
-def drive(scenarios: list[Scenario], *, latency: bool = False) -> dict[str, dict[str, Any]]:
-    """Each scenario's throughput (closed loop, saturated); with `latency`, then its latency
-    at LATENCY_LOAD of that throughput (open loop), except for the empty view."""
-    results: dict[str, dict[str, Any]] = {}
-    for name, make_request, check in scenarios:
-        result = load.run(
+# --- CPU per process ------------------------------------------------------------------------
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    """utime + stime of a process (0 when it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(stat.parent.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    return found
+
+
+class CpuProbe:
+    """CPU seconds so far of a server's processes (master and workers), of the PostgreSQL
+    backends connected to its database and of the run's redis-server, keyed "group:pid" so
+    that a backend that starts within the window counts from zero."""
+
+    def __init__(self, server: Server, database: str | None, redis_pid: int | None) -> None:
+        assert server.process is not None
+        self.master = server.process.pid
+        self.workers = children(self.master)
+        self.database, self.redis_pid = database, redis_pid
+        self.connection: Any = None
+        if database is not None:
+            import psycopg
+
+            self.connection = psycopg.connect(f"{PG}/postgres", autocommit=True)
+
+    def __call__(self) -> dict[str, float]:
+        out = {f"server:{pid}": cpu_seconds(pid) for pid in (self.master, *self.workers)}
+        if self.connection is not None:
+            rows = self.connection.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s", (self.database,)
+            ).fetchall()
+            out.update({f"database:{pid}": cpu_seconds(pid) for (pid,) in rows})
+        if self.redis_pid is not None:
+            out[f"redis:{self.redis_pid}"] = cpu_seconds(self.redis_pid)
+        return out
+
+    def close(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
+
+
+GROUPS = ("server", "database", "redis", "driver")
+
+
+def cpu_per_request(results: list[dict[str, Any]]) -> dict[str, float]:
+    """Milliseconds of CPU per request by group, over every round of a scenario; `side` is
+    the server side (server + database + Redis), `total` adds the driver."""
+    requests = sum(r["requests"] for r in results) or 1
+    per: dict[str, float] = dict.fromkeys(GROUPS, 0.0)
+    for r in results:
+        for key, seconds in (r.get("cpu_s") or {}).items():
+            per[key.split(":", 1)[0]] += max(0.0, seconds)
+    ms = {k: round(v * 1000 / requests, 3) for k, v in per.items()}
+    ms["side"] = round(ms["server"] + ms["database"] + ms["redis"], 3)
+    ms["total"] = round(ms["side"] + ms["driver"], 3)
+    return ms
+
+
+class Target:
+    """A server under test: its port and its CPU probe."""
+
+    def __init__(self, port: int, probe: CpuProbe) -> None:
+        self.port, self.probe = port, probe
+
+
+def drive_rounds(plan: list[tuple[Target, Scenario]]) -> dict[str, dict[str, Any]]:
+    """Every scenario of `plan`, in that order, ROUNDS times over (closed loop, saturated)."""
+    rounds: dict[str, list[dict[str, Any]]] = {name: [] for _t, (name, _m, _c) in plan}
+    log(f"  warming every page up for {WARMUP:g} s (not measured)")
+    for target, (name, make_request, check) in plan:
+        load.run(
             name,
-            port=PORT,
+            port=target.port,
             make_request=make_request,
             check=check,
             concurrency=CONCURRENCY,
-            duration=DURATION,
-            warmup=WARMUP,
+            duration=WARMUP,
+            warmup=0,
         )
-        log(f"  {name}: {result.rps} req/s, {summary(result)}")
-        results[name] = result.as_dict()
-        if latency and name != "empty" and result.rps > 0:
-            rate = max(1.0, result.rps * LATENCY_LOAD)
-            paced = load.run_at_rate(
+    for number in range(1, ROUNDS + 1):
+        log(f"  round {number} of {ROUNDS} (load average {os.getloadavg()[0]:.1f})")
+        for target, (name, make_request, check) in plan:
+            load_before = os.getloadavg()[0]
+            result = load.run(
                 name,
-                port=PORT,
+                port=target.port,
                 make_request=make_request,
                 check=check,
-                rate=rate,
+                concurrency=CONCURRENCY,
                 duration=DURATION,
                 warmup=WARMUP,
+                probe=target.probe,
             )
-            log(f"    at {rate:.0f} req/s: {summary(paced)}")
-            results[name]["at_rate"] = {"rate": round(rate, 1), **paced.as_dict()}
-    return results
+            row = {**result.as_dict(), "loadavg": round(load_before, 2)}
+            rounds[name].append(row)
+            cpu = cpu_per_request([row])
+            log(f"    {name}: {result.rps} req/s, cpu {cpu['side']} ms/req, {summary(result)}")
+    out: dict[str, dict[str, Any]] = {}
+    for name, results in rounds.items():
+        out[name] = {
+            "name": name,
+            "requests": sum(r["requests"] for r in results),
+            "errors": sum(r["errors"] for r in results),
+            "rps": round(statistics.median(r["rps"] for r in results), 1),
+            "p50_ms": round(statistics.median(r["p50_ms"] for r in results), 1),
+            "p99_ms": round(statistics.median(r["p99_ms"] for r in results), 1),
+            "cpu_ms": cpu_per_request(results),
+            "loadavg": [r["loadavg"] for r in results],
+            "rounds": results,
+        }
+    return out
+
+
+def paced(target: Target, scenarios: list[Scenario], measured: dict[str, dict[str, Any]]) -> None:
+    """Each page's latency at LATENCY_LOAD of its throughput (open loop), but the empty view."""
+    for name, make_request, check in scenarios:
+        rps = measured[name]["rps"]
+        if name == "empty" or rps <= 0:
+            continue
+        rate = max(1.0, rps * LATENCY_LOAD)
+        result = load.run_at_rate(
+            name,
+            port=target.port,
+            make_request=make_request,
+            check=check,
+            rate=rate,
+            duration=DURATION * 2,
+            warmup=WARMUP,
+            probe=target.probe,
+        )
+        row = result.as_dict()
+        log(f"    {name} at {rate:.0f} req/s: {summary(result)}")
+        measured[name]["at_rate"] = {
+            "rate": round(rate, 1),
+            **row,
+            "cpu_ms": cpu_per_request([row]),
+            "loadavg": round(os.getloadavg()[0], 2),
+        }
 
 
 # --- The run --------------------------------------------------------------------------------
@@ -397,68 +572,144 @@ def machine() -> dict[str, object]:
     }
 
 
-def bench_db(db: str) -> dict[str, object]:
+# Our pages, each next to the peer's page it is compared with (None: no counterpart).
+PAIRS = (
+    ("empty", "peer empty"),
+    ("tracking lookup", "peer public ticket view"),
+    ("submission (200 KB upload)", "peer ticket submission (200 KB upload)"),
+    ("staff inbox", None),
+    ("catalog search", None),
+    ("service page", None),
+)
+
+
+def bench_db(db: str) -> dict[str, Any]:
+    import local_stack
+
     env = desk_env(db)
     prepare_desk(db, env)
     shutil.rmtree(WORK / db / "var" / "private", ignore_errors=True)
-    if db == "postgres":
-        flush_redis()
-    fixtures = json.loads(
-        run([str(PYTHON), "manage.py", "bench_fixtures"], env, capture=True).splitlines()[-1]
-    )
-    log(f"desk/{db}: {fixtures['requests']:,} requests in the database; serving")
-    with Server(ROOT / ".venv" / "bin" / "gunicorn", "desk.wsgi", env, ROOT, "/healthz/"):
-        results: dict[str, object] = {"desk": drive(desk_scenarios(fixtures), latency=True)}
-    results["requests_in_database"] = fixtures["requests"]
+    redis = local_stack.Redis(REDIS_PORT) if db == "postgres" else None
+    penv: dict[str, str] = {}
+    pfx: dict[str, Any] = {}
     if PEER:
         ensure_peer_venv()
         penv = peer_env(db)
         prepare_peer(db, penv, tickets=round(max(20, 1_000_000 * SCALE)))
-        python = str(PEER_VENV / "bin" / "python")
-        pfx = json.loads(
-            run([python, "manage.py", "peer_fixtures"], penv, cwd=PEER_DIR, capture=True)
+    if redis is not None:
+        redis.start()
+    try:
+        fixtures = json.loads(
+            run([str(PYTHON), "manage.py", "bench_fixtures"], env, capture=True).splitlines()[-1]
         )
-        log(f"peer/{db}: {pfx['requests']:,} tickets in the database; serving")
-        with Server(
-            PEER_VENV / "bin" / "gunicorn", "peer_site.wsgi", penv, PEER_DIR, "/bench/empty/"
-        ):
-            results["peer"] = drive(peer_scenarios(pfx))
-        results["tickets_in_database"] = pfx["requests"]
+        results: dict[str, Any] = {"requests_in_database": fixtures["requests"]}
+        python = str(PEER_VENV / "bin" / "python")
+        if PEER:
+            pfx = json.loads(
+                run([python, "manage.py", "peer_fixtures"], penv, cwd=PEER_DIR, capture=True)
+            )
+            results["tickets_in_database"] = pfx["requests"]
+        log(f"desk/{db}: {fixtures['requests']:,} requests in the database; serving")
+        ours = Server(
+            ROOT / ".venv" / "bin" / "gunicorn", "desk.wsgi", env, ROOT, "/healthz/", PORT
+        )
+        theirs = Server(
+            PEER_VENV / "bin" / "gunicorn",
+            "peer_site.wsgi",
+            penv,
+            PEER_DIR,
+            "/bench/empty/",
+            PEER_PORT,
+        )
+        redis_pid = redis.process.pid if redis is not None and redis.process else None
+        with ours:
+            desk = Target(PORT, CpuProbe(ours, PG_DB if db == "postgres" else None, redis_pid))
+            ds = {name: (name, m, c) for name, m, c in desk_scenarios(fixtures)}
+            plan: list[tuple[Target, Scenario]] = []
+            if PEER:
+                with theirs:
+                    peer = Target(
+                        PEER_PORT,
+                        CpuProbe(theirs, PG_PEER_DB if db == "postgres" else None, redis_pid),
+                    )
+                    ps = {name: (name, m, c) for name, m, c in peer_scenarios(pfx)}
+                    for mine, counterpart in PAIRS:
+                        plan.append((desk, ds[mine]))
+                        if counterpart:
+                            plan.append((peer, ps[counterpart]))
+                    measured = drive_rounds(plan)
+                    peer.probe.close()
+                results["peer"] = {k: v for k, v in measured.items() if k.startswith("peer ")}
+                results["desk"] = {k: v for k, v in measured.items() if not k.startswith("peer ")}
+            else:
+                results["desk"] = drive_rounds([(desk, ds[mine]) for mine, _p in PAIRS])
+            log(f"desk/{db}: paced latency")
+            paced(desk, list(ds.values()), results["desk"])
+            desk.probe.close()
+    finally:
+        if redis is not None:
+            redis.stop()
+    if CALLGRIND:
+        log(f"desk/{db}: instructions per page under callgrind")
+        counted = run(
+            [str(PYTHON), str(ROOT / "bench" / "instructions.py"), db],
+            os.environ.copy(),
+            capture=True,
+        )
+        results["instructions"] = json.loads(counted.splitlines()[-1])
     shutil.rmtree(WORK / db / "var" / "private", ignore_errors=True)
     return results
 
 
+def ratio(part: float, whole: float) -> str:
+    return f"{whole / part:.0%}" if part else "—"
+
+
 def table(report: dict[str, Any]) -> str:
+    from hotspots import PAGES  # bench/instructions.py's page keys → scenario names
+
     lines = []
     for db, res in report["runs"].items():
-        ceiling = res["desk"]["empty"]["rps"] or 1
+        instructions = res.get("instructions", {})
         lines += [
             f"\n### {db} — {res['requests_in_database']:,} requests in the database\n",
-            "| scenario | req/s | ÷ ceiling | p50 ms | p99 ms | paced at | p50 ms | p99 ms "
-            "| errors |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+            "| scenario | req/s | CPU ms/req: server | database | Redis | driver | server side "
+            "| ÷ ceiling (CPU) | ÷ ceiling (req/s) | p50 ms | p99 ms | paced at | p50 ms "
+            "| p99 ms | instructions/req | load avg |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
         ]
-        rows = list(res["desk"].values()) + list(res.get("peer", {}).values())
-        for r in rows:
-            ratio = r["rps"] / ceiling
-            paced = r.get("at_rate")
-            at = (
-                f"{paced['rate']:,.0f}/s | {paced['p50_ms']} | {paced['p99_ms']}"
-                if paced
-                else "— | — | —"
-            )
-            errors = r["errors"] + (paced["errors"] if paced else 0)
-            lines.append(
-                f"| {r['name']} | {r['rps']:,.0f} | {ratio:.0%} | {r['p50_ms']} | "
-                f"{r['p99_ms']} | {at} | {errors} |"
-            )
+        for side in ("desk", "peer"):
+            group = res.get(side, {})
+            if not group:
+                continue
+            own_empty = group.get("empty", group.get("peer empty", {}))
+            for r in group.values():
+                cpu = r["cpu_ms"]
+                at = r.get("at_rate")
+                pace = (
+                    f"{at['rate']:,.0f}/s | {at['p50_ms']} | {at['p99_ms']}" if at else "— | — | —"
+                )
+                key = next((k for k, v in PAGES.items() if v == r["name"]), "")
+                count = instructions.get(key)
+                counted = f"{count / 1e6:.2f} M" if count else "—"
+                loads = "–".join(f"{x:.1f}" for x in (min(r["loadavg"]), max(r["loadavg"])))
+                by_cpu = ratio(cpu["side"], own_empty["cpu_ms"]["side"])
+                by_rps = r["rps"] / max(own_empty["rps"], 0.1)
+                lines.append(
+                    f"| {r['name']} | {r['rps']:,.0f} | {cpu['server']:.2f} "
+                    f"| {cpu['database']:.2f} | {cpu['redis']:.2f} | {cpu['driver']:.2f} "
+                    f"| {cpu['side']:.2f} | {by_cpu} | {by_rps:.0%} | {r['p50_ms']} "
+                    f"| {r['p99_ms']} | {pace} | {counted} | {loads} |"
+                )
         if "peer" in res:
             ours, theirs = res["desk"], res["peer"]
-            for a, b in (
-                ("tracking lookup", "peer public ticket view"),
-                ("submission (200 KB upload)", "peer ticket submission (200 KB upload)"),
-            ):
-                lines.append(f"\n{a} ÷ {b}: {ours[a]['rps'] / max(theirs[b]['rps'], 0.1):.1f}×")
+            for a, b in PAIRS[1:3]:
+                mine, other = ours[a]["cpu_ms"]["side"], theirs[b]["cpu_ms"]["side"]
+                lines.append(
+                    f"\n{a} ÷ {b}, by server-side CPU per request: {other / max(mine, 1e-9):.1f}× "
+                    f"({mine:.2f} against {other:.2f} ms); by req/s in the same rounds: "
+                    f"{ours[a]['rps'] / max(theirs[b]['rps'], 0.1):.1f}×"
+                )
     return "\n".join(lines)
 
 
@@ -473,6 +724,7 @@ def main() -> None:
             "duration_s": DURATION,
             "warmup_s": WARMUP,
             "concurrency": CONCURRENCY,
+            "rounds": ROUNDS,
             "gunicorn_workers": WORKERS,
             "latency_load": LATENCY_LOAD,
         },

@@ -35,6 +35,15 @@ from desk.notifications.models import MessageStatus, OutboundMessage
 from desk.submissions.models import EventKind, Status, Submission, TimelineEvent
 from desk.surveys.models import Channel as SurveyChannel
 from desk.surveys.models import Invitation, Response
+from desk.workflow.models import (
+    Action,
+    Department,
+    Position,
+    Step,
+    StepKind,
+    Workflow,
+    WorkflowVersion,
+)
 
 # Share of requests in each status: most are long closed, a backlog is open.
 STATUS_WEIGHTS: dict[str, float] = {
@@ -44,6 +53,12 @@ STATUS_WEIGHTS: dict[str, float] = {
     Status.IN_REVIEW: 0.06,
     Status.NEEDS_INFO: 0.04,
 }
+# Realistic queues: every agency has its departments, each with its experts; a service's
+# requests are reviewed in one department; most open requests are assigned to an expert of it,
+# a fifth of the submitted ones wait unassigned in the department's queue. With 100 agencies an
+# agency has about 2,200 open requests and the measured expert (department 0) about 55 waiting.
+EXPERTS_PER_DEPARTMENT = 5
+UNASSIGNED_SHARE = 0.2
 OPEN_DAYS_BACK = 45  # open requests were filed recently
 CLOSED_DAYS_BACK = 730  # closed ones over the last two years
 
@@ -173,6 +188,165 @@ def staff_user_row(*, agency: Agency, role: str, password: str, rng: random.Rand
 
 def staff_row(*, user: User, agency: Agency, role: str) -> Staff:
     return Staff(user=user, agency=agency, role=role, title=str(Role(role).label))
+
+
+def department_rows(agency: Agency) -> list[Department]:
+    return [Department(agency=agency, name=name) for name in words.DEPARTMENTS]
+
+
+def department_expert_user_row(
+    *, agency: Agency, department: int, index: int, password: str, rng: random.Random
+) -> User:
+    return User(
+        username=f"{agency.slug}-expert-{department:02d}-{index}",
+        first_name=rng.choice(words.FIRST_NAMES),
+        last_name=rng.choice(words.LAST_NAMES),
+        password=password,
+    )
+
+
+def position_row(*, staff: Staff, department: Department) -> Position:
+    return Position(staff=staff, department=department, role=Role.EXPERT)
+
+
+def workflow_rows(service: Service) -> tuple[Workflow, WorkflowVersion]:
+    """The service's workflow and its one published version (steps: `step_rows`)."""
+    workflow = Workflow(service=service)
+    version = WorkflowVersion(workflow=workflow, number=1, note="مسیر نمونه", published_at=_EPOCH)
+    return workflow, version
+
+
+_EPOCH = datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)
+
+
+def step_rows(version: WorkflowVersion, *, department: Department, days: int) -> list[Step]:
+    """The default path (desk.workflow.services.default_workflow_steps) routed to a department:
+    review (start) and ask-the-citizen in `department`, then the two ends."""
+    common = {"version": version}
+    return [
+        Step(
+            **common,
+            key="review",
+            order=0,
+            kind=StepKind.REVIEW,
+            is_start=True,
+            citizen_label="در حال بررسی",
+            staff_label="بررسی درخواست",
+            role=Role.EXPERT,
+            department=department,
+            duration_days=days,
+        ),
+        Step(
+            **common,
+            key="ask",
+            order=1,
+            kind=StepKind.ASK_CITIZEN,
+            citizen_label="در انتظار تکمیل اطلاعات از سوی شما",
+            staff_label="در انتظار پاسخ متقاضی",
+            role=Role.EXPERT,
+            department=department,
+            duration_days=5,
+        ),
+        Step(
+            **common,
+            key="done",
+            order=2,
+            kind=StepKind.END_COMPLETED,
+            citizen_label="انجام شد",
+            staff_label="انجام‌شده",
+        ),
+        Step(
+            **common,
+            key="rejected",
+            order=3,
+            kind=StepKind.END_REJECTED,
+            citizen_label="رد شد",
+            staff_label="ردشده",
+        ),
+    ]
+
+
+def action_rows(steps: list[Step]) -> list[Action]:
+    review, ask, done, rejected = steps
+    deciders = [Role.EXPERT, Role.MANAGER]
+    return [
+        Action(
+            source=review,
+            target=ask,
+            key="request_info",
+            label="درخواست اطلاعات بیشتر",
+            roles=deciders,
+            needs_message=True,
+            order=0,
+        ),
+        Action(
+            source=review,
+            target=rejected,
+            key="reject",
+            label="رد درخواست",
+            roles=deciders,
+            needs_message=True,
+            order=1,
+        ),
+        Action(
+            source=review,
+            target=done,
+            key="complete",
+            label="انجام و صدور نتیجه",
+            roles=deciders,
+            needs_result=True,
+            order=2,
+        ),
+        Action(
+            source=ask,
+            target=review,
+            key="provide_info",
+            label="ارسال اطلاعات تکمیلی",
+            by_citizen=True,
+            order=3,
+        ),
+    ]
+
+
+@dataclass(frozen=True)
+class Route:
+    """Where a service's requests go: its workflow version, steps by key, its department and
+    that department's experts (user ids)."""
+
+    version_id: int
+    steps: Mapping[str, Step]
+    department_id: int
+    experts: tuple[int, ...]
+
+
+def place_in_workflow(
+    submission: Submission, *, route: Route, now: datetime.datetime, rng: random.Random
+) -> None:
+    """Put a request where its status says it is: an open one at its step in the service's
+    department (assigned to one of its experts, or for a fifth of the submitted ones waiting
+    unassigned), a closed one at its end step."""
+    submission.workflow_version_id = route.version_id
+    status = submission.status
+    if status == Status.COMPLETED:
+        submission.current_step = route.steps["done"]
+        return
+    if status == Status.REJECTED:
+        submission.current_step = route.steps["rejected"]
+        return
+    step = route.steps["ask" if status == Status.NEEDS_INFO else "review"]
+    submission.current_step = step
+    submission.department_id = route.department_id
+    if status != Status.SUBMITTED or rng.random() >= UNASSIGNED_SHARE:
+        submission.assigned_to_id = rng.choice(route.experts)
+    started = submission.submitted_at
+    if status != Status.SUBMITTED:
+        started += (now - started) * rng.random() * 0.5
+    submission.step_started_at = started
+    submission.step_due_on = started.date() + datetime.timedelta(
+        days=step.duration_days * 7 // 5 + 1
+    )
+    if status == Status.NEEDS_INFO:
+        submission.paused_at = started
 
 
 @dataclass(frozen=True)

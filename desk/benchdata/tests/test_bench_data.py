@@ -19,6 +19,8 @@ from desk.lib.persian import search_key
 from desk.lib.validators import is_valid_national_code
 from desk.notifications.models import OutboundMessage
 from desk.submissions.models import OPEN_STATUSES, EventKind, Submission, TimelineEvent
+from desk.submissions.selectors import inbox_for_staff
+from desk.workflow.models import Position
 
 
 # desk.benchdata is installed only with BENCH=1 (settings.py); `make unit` and .ci/run run these
@@ -36,7 +38,44 @@ class BenchDataTests(TestCase):
         self.assertEqual(Service.objects.count(), 4)
         self.assertEqual(User.objects.filter(national_code__isnull=False).count(), 10)
         self.assertEqual(Submission.objects.count(), 20)
-        self.assertEqual(Staff.objects.count(), 6)
+        # An expert, a manager and a clerk per agency, and 5 experts in each of 10 departments
+        # (the first expert is one of department 0's).
+        self.assertEqual(Staff.objects.count(), 2 * (3 + 10 * 5 - 1))
+
+    def test_it_puts_open_requests_at_workflow_steps_in_departments(self) -> None:
+        for s in Submission.objects.select_related("current_step", "assigned_to"):
+            with self.subTest(code=s.tracking_code, status=s.status):
+                step = s.current_step
+                assert step is not None
+                self.assertIsNotNone(s.workflow_version_id)
+                self.assertEqual(step.version_id, s.workflow_version_id)
+                if s.status in OPEN_STATUSES:
+                    self.assertEqual(s.department_id, step.department_id)
+                    self.assertIsNotNone(s.step_due_on)
+                    if s.status != "submitted":
+                        assignee, department = s.assigned_to_id, s.department_id
+                        assert assignee is not None and department is not None
+                        self.assertTrue(
+                            Position.objects.filter(
+                                staff__user_id=assignee, department_id=department
+                            ).exists()
+                        )
+                else:
+                    self.assertTrue(step.is_end)
+
+    def test_the_measured_expert_sees_only_their_share_of_the_open_requests(self) -> None:
+        out = io.StringIO()
+        call_command("bench_fixtures", citizens=1, codes=1, stdout=out)
+        fixtures = json.loads(out.getvalue())
+        expert = Staff.objects.get(user__username="bench-agency-0000-expert")
+        waiting = inbox_for_staff(expert).count()
+        open_in_agency = Submission.objects.filter(
+            agency=expert.agency, status__in=OPEN_STATUSES
+        ).count()
+        self.assertGreater(open_in_agency, waiting)
+        self.client.cookies[fixtures["session_cookie"]] = fixtures["staff_session"]
+        page = self.client.get(reverse("submissions:inbox"))
+        self.assertEqual(page.status_code, 200)
 
     def test_it_makes_valid_unique_codes(self) -> None:
         codes = list(Submission.objects.values_list("tracking_code", flat=True))

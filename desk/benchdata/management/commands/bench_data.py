@@ -22,6 +22,7 @@ from desk.benchdata import rows, words, writer
 from desk.catalog.models import Category, Service
 from desk.notifications.models import OutboundMessage
 from desk.submissions.models import Submission, TimelineEvent
+from desk.workflow.models import Action, Department, Position, Step, Workflow, WorkflowVersion
 
 FULL = {"agencies": 100, "services": 2000, "citizens": 200_000, "requests": 1_000_000}
 MINIMUM = {"agencies": 2, "services": 4, "citizens": 10, "requests": 20}
@@ -102,8 +103,85 @@ class Command(BaseCommand):
         )
         experts = {agency.pk: users[i * len(STAFF_ROLES)].pk for i, agency in enumerate(agencies)}
         names = {agency.pk: agency.name for agency in agencies}
+        routes = self._routes(agencies, services, experts, password, rng)
         self.stdout.write(f"  catalog: {len(agencies)} agencies, {len(services)} services")
-        return Catalog(services=services, experts=experts, agency_names=names)
+        return Catalog(services=services, experts=experts, agency_names=names, routes=routes)
+
+    def _routes(
+        self,
+        agencies: list[Agency],
+        services: list[Service],
+        experts: dict[int, int],
+        password: str,
+        rng: random.Random,
+    ) -> dict[int, rows.Route]:
+        """Departments with their experts (the agency's first expert works in department 0)
+        and a published workflow per service routed to one of them."""
+        departments = Department.objects.bulk_create(
+            d for agency in agencies for d in rows.department_rows(agency)
+        )
+        per_agency = len(words.DEPARTMENTS)
+        team: dict[int, list[int]] = {d.pk: [] for d in departments}
+        new_users: list[tuple[User, Agency, Department]] = []
+        for a, agency in enumerate(agencies):
+            for d, department in enumerate(departments[a * per_agency : (a + 1) * per_agency]):
+                extra = rows.EXPERTS_PER_DEPARTMENT - (1 if d == 0 else 0)
+                new_users += [
+                    (
+                        rows.department_expert_user_row(
+                            agency=agency, department=d, index=k, password=password, rng=rng
+                        ),
+                        agency,
+                        department,
+                    )
+                    for k in range(extra)
+                ]
+        User.objects.bulk_create(u for u, _a, _d in new_users)
+        staff = Staff.objects.bulk_create(
+            rows.staff_row(user=u, agency=a, role=Role.EXPERT) for u, a, _d in new_users
+        )
+        positions = [
+            rows.position_row(staff=s, department=d)
+            for s, (_u, _a, d) in zip(staff, new_users, strict=True)
+        ]
+        first_experts = Staff.objects.filter(user_id__in=experts.values())
+        first_department = {a.pk: departments[i * per_agency] for i, a in enumerate(agencies)}
+        positions += [
+            rows.position_row(staff=s, department=first_department[s.agency_id])
+            for s in first_experts
+        ]
+        Position.objects.bulk_create(positions)
+        for position in positions:
+            team[position.department_id].append(position.staff.user_id)
+        pairs = [rows.workflow_rows(service) for service in services]
+        Workflow.objects.bulk_create(w for w, _v in pairs)
+        for workflow, version in pairs:
+            version.workflow = workflow
+        WorkflowVersion.objects.bulk_create(v for _w, v in pairs)
+        index = {a.pk: i for i, a in enumerate(agencies)}
+        all_steps: list[Step] = []
+        per_service: list[tuple[Service, Department, list[Step]]] = []
+        for n, (service, (_w, version)) in enumerate(zip(services, pairs, strict=True)):
+            a = index[service.agency_id]
+            department = departments[a * per_agency + (n // len(agencies)) % per_agency]
+            steps = rows.step_rows(
+                version, department=department, days=max(1, service.duration_working_days - 2)
+            )
+            all_steps += steps
+            per_service.append((service, department, steps))
+        Step.objects.bulk_create(all_steps, batch_size=2000)
+        Action.objects.bulk_create(
+            (a for _s, _d, steps in per_service for a in rows.action_rows(steps)), batch_size=2000
+        )
+        return {
+            service.pk: rows.Route(
+                version_id=steps[0].version_id,
+                steps={step.key: step for step in steps},
+                department_id=department.pk,
+                experts=tuple(team[department.pk]),
+            )
+            for service, department, steps in per_service
+        }
 
     def _citizens(self, count: int, rng: random.Random, batch: int) -> list[rows.Applicant]:
         applicants: list[rows.Applicant] = []
@@ -152,15 +230,18 @@ class Command(BaseCommand):
                 )
                 for status in picked
             ]
+            for submission in submissions:
+                rows.place_in_workflow(
+                    submission, route=catalog.routes[submission.service.pk], now=now, rng=rng
+                )
             with transaction.atomic():
                 writer.insert(Submission, submissions)
                 events: list[TimelineEvent] = []
                 messages: list[OutboundMessage] = []
                 for submission in submissions:
                     service = submission.service
-                    timeline = rows.timeline_rows(
-                        submission, expert_id=catalog.experts[service.agency_id], now=now, rng=rng
-                    )
+                    expert = submission.assigned_to_id or catalog.experts[service.agency_id]
+                    timeline = rows.timeline_rows(submission, expert_id=expert, now=now, rng=rng)
                     events.extend(timeline)
                     agency_name = catalog.agency_names[service.agency_id]
                     messages.extend(
@@ -182,8 +263,14 @@ class Command(BaseCommand):
 
 class Catalog:
     def __init__(
-        self, *, services: list[Service], experts: dict[int, int], agency_names: dict[int, str]
+        self,
+        *,
+        services: list[Service],
+        experts: dict[int, int],
+        agency_names: dict[int, str],
+        routes: dict[int, rows.Route],
     ) -> None:
         self.services = services
         self.experts = experts
         self.agency_names = agency_names
+        self.routes = routes
