@@ -106,7 +106,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "desk.core.headers.PersonalPagesNotStoredMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # LocaleMiddleware only with a second language (below): with one, every request would
+    # only parse Accept-Language to pick it and add Vary: Accept-Language to every answer.
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -114,7 +115,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "desk.accounts.middleware.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    # Auditlog's actor context, only on requests that may write (desk/core/audit.py).
+    "desk.core.audit.AuditWritesMiddleware",
     # Last, so it sees a view's exception first: Redis or the database unreachable -> 503.
     "desk.core.outage.OutageMiddleware",
 ]
@@ -134,7 +136,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "desk.agencies.context_processors.desk",
             ],
-            "builtins": ["desk.core.templatetags.persian"],
+            "builtins": ["desk.core.templatetags.persian", "desk.core.templatetags.layout"],
         },
     },
 ]
@@ -164,6 +166,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
         "transaction_mode": "IMMEDIATE",
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The same backend, with a health check that asks the socket instead of sending SELECT 1
+    # on every request (desk/core/postgresql/base.py).
+    DATABASES["default"]["ENGINE"] = "desk.core.postgresql"
+    # Queries are bound on the server and prepared on a connection once they have run
+    # DB_PREPARE_THRESHOLD times: the server plans them once, not on every request. A pooler
+    # in transaction mode must support protocol-level prepared statements (PgBouncer 1.21+
+    # with max_prepared_statements > 0); with an older one set DB_PREPARED_STATEMENTS=0.
+    if env_bool("DB_PREPARED_STATEMENTS", True):
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            server_side_binding=True, prepare_threshold=env_int("DB_PREPARE_THRESHOLD", 2)
+        )
 DB_STATEMENT_TIMEOUT_MS = env_int("DB_STATEMENT_TIMEOUT_MS", 0)
 if DB_STATEMENT_TIMEOUT_MS and DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # A runaway query is cancelled instead of holding a worker (and its connection) forever.
@@ -280,6 +294,11 @@ TRACKING_LOOKUPS_PER_IP_PER_HOUR = env_int("TRACKING_LOOKUPS_PER_IP_PER_HOUR", 3
 # --- Internationalisation --------------------------------------------------------------------
 LANGUAGE_CODE = "fa"
 LANGUAGES = [("fa", "فارسی")]
+if len(LANGUAGES) > 1:
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.common.CommonMiddleware"),
+        "django.middleware.locale.LocaleMiddleware",
+    )
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Tehran"
 USE_I18N = True

@@ -9,6 +9,15 @@ document.addEventListener("change", function (event) {
   label.classList.toggle("text-muted", !names.length);
 });
 
+// htmx requests that change something carry the CSRF token from its cookie (set by any page
+// with a form), so pages need not mask a token into their markup: a public GET then renders
+// without a token and without a Set-Cookie.
+document.addEventListener("htmx:configRequest", function (event) {
+  if (event.detail.verb === "get") { return; }
+  var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+  if (match) { event.detail.headers["X-CSRFToken"] = decodeURIComponent(match[1]); }
+});
+
 // A second click while a form's POST is on its way would only resend the same form (the
 // server answers with the same request): a submit button marked data-once is disabled once
 // the form is sent. No inline script anywhere: the Content-Security-Policy forbids it.

@@ -43,6 +43,8 @@ _EXTRA = (
     "AWS_ACCESS_KEY_ID",
     "AWS_SECRET_ACCESS_KEY",
     "DB_STATEMENT_TIMEOUT_MS",
+    "DB_PREPARED_STATEMENTS",
+    "DB_PREPARE_THRESHOLD",
 )
 
 
@@ -116,7 +118,18 @@ class ProductionSettingsTests(SimpleTestCase):
         report = self.report(
             DATABASE_URL="postgres://desk@db.internal:5432/desk", DB_STATEMENT_TIMEOUT_MS="15000"
         )
-        self.assertEqual(report["db_options"], {"options": "-c statement_timeout=15000"})
+        options = report["db_options"]
+        assert isinstance(options, dict)
+        self.assertEqual(options["options"], "-c statement_timeout=15000")
+
+    def test_it_prepares_repeated_postgresql_queries_unless_told_not_to(self) -> None:
+        url = "postgres://desk@db.internal:5432/desk"
+        options = self.report(DATABASE_URL=url)["db_options"]
+        self.assertEqual(options, {"server_side_binding": True, "prepare_threshold": 2})
+        # A pooler in transaction mode without protocol-level prepared statements.
+        self.assertEqual(
+            self.report(DATABASE_URL=url, DB_PREPARED_STATEMENTS="0")["db_options"], {}
+        )
 
     def test_it_stores_uploads_in_a_private_s3_compatible_bucket(self) -> None:
         report = self.report(
