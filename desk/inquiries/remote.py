@@ -332,7 +332,7 @@ def outgoing_message(inquiry: Inquiry) -> tuple[str, dict[str, Any]]:
             "to_agency": inquiry.remote_agency,
             "question": inquiry.question,
             "shared": inquiry.shared,
-            "answer_days": max(1, (inquiry.due_on - inquiry.sent_at.date()).days),
+            "answer_days": max(1, (inquiry.due_on - timezone.localdate(inquiry.sent_at)).days),
         }
     return ANSWER_PATH, {
         "id": str(inquiry.remote_id),

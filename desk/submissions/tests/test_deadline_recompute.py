@@ -32,7 +32,7 @@ class RecomputeTestCase(SubmissionTestCase):
         self.root = User.objects.create_superuser("root", password="a-Strong-pass-1404")
         self.first = self.create_submission()
         self.before = self.first.due_on
-        self.closed = self.working_day_after(self.first.submitted_at.date())
+        self.closed = self.working_day_after(timezone.localdate(self.first.submitted_at))
 
     def working_day_after(self, day: datetime.date) -> datetime.date:
         return calendar_for_agency(self.agency).add_working_days(day, 1)
@@ -122,7 +122,7 @@ class ChunkedRecomputeTests(RecomputeTestCase):
         self.assertEqual(DeadlineRecompute.objects.get().examined, 0)
 
     def test_it_skips_requests_filed_after_the_closed_days(self) -> None:
-        past = self.first.submitted_at.date() - datetime.timedelta(days=20)
+        past = timezone.localdate(self.first.submitted_at) - datetime.timedelta(days=20)
         with self.captureOnCommitCallbacks(execute=True):
             calendar_services.closure_create(
                 created_by=self.root,

@@ -324,7 +324,9 @@ class ClockTests(WorkflowTestCase):
         self.assertFalse(s.is_overdue(today=due_before + timedelta(days=30)))
         # The citizen answers five calendar days later.
         later = timezone.now() + timedelta(days=5)
-        with mock.patch("desk.submissions.deadlines.today_tehran", return_value=later.date()):
+        with mock.patch(
+            "desk.submissions.deadlines.today_tehran", return_value=timezone.localdate(later)
+        ):
             self.act(s, self.citizen, "provide_info", message="ارسال شد")
         s.refresh_from_db()
         self.assertFalse(s.is_paused)
@@ -415,7 +417,7 @@ class ClosureTests(WorkflowTestCase):
 
         s = self.submit()
         before = s.due_on
-        closed = self.next_working_day_after(s.submitted_at.date())
+        closed = self.next_working_day_after(timezone.localdate(s.submitted_at))
         with self.captureOnCommitCallbacks(execute=True):
             closure = closure_create(
                 created_by=self.root,
@@ -438,7 +440,7 @@ class ClosureTests(WorkflowTestCase):
 
         s = self.submit()
         Submission.objects.filter(pk=s.pk).update(status=Status.COMPLETED)
-        closed = self.next_working_day_after(s.submitted_at.date())
+        closed = self.next_working_day_after(timezone.localdate(s.submitted_at))
         with self.captureOnCommitCallbacks(execute=True):
             closure_create(
                 created_by=self.root,
@@ -460,7 +462,9 @@ class ClosureTests(WorkflowTestCase):
         admin_user.save()
         s = self.submit()
         before = s.due_on
-        closed = to_ascii_digits(format_date(self.next_working_day_after(s.submitted_at.date())))
+        closed = to_ascii_digits(
+            format_date(self.next_working_day_after(timezone.localdate(s.submitted_at)))
+        )
         self.client.force_login(admin_user)
         r = self.post(
             reverse("admin:calendars_closure_add"),
@@ -483,7 +487,7 @@ class ClosureTests(WorkflowTestCase):
 
         s = self.submit()
         before = s.due_on
-        mourning = self.next_working_day_after(s.submitted_at.date())
+        mourning = self.next_working_day_after(timezone.localdate(s.submitted_at))
         self.client.force_login(self.root)
         r = self.post(
             reverse("admin:calendars_holidayoverride_add"),
@@ -550,7 +554,7 @@ class ClosureTests(WorkflowTestCase):
             reverse("admin:calendars_weeklydaysoff_add"),
             {
                 "agency": self.agency.pk,
-                "starts_on": to_ascii_digits(format_date(s.submitted_at.date())),
+                "starts_on": to_ascii_digits(format_date(timezone.localdate(s.submitted_at))),
                 "ends_on": "",
                 "saturday": "on",
                 "thursday": "on",
@@ -575,7 +579,7 @@ class ClosureTests(WorkflowTestCase):
         self.assertEqual(
             s.due_on,
             calendar_for_agency(self.agency).add_working_days(
-                s.submitted_at.date(), self.service.duration_working_days
+                timezone.localdate(s.submitted_at), self.service.duration_working_days
             ),
         )
 
