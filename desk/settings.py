@@ -543,14 +543,27 @@ SURVEY_REMIND_AFTER_DAYS = env_int("SURVEY_REMIND_AFTER_DAYS", 3)  # one reminde
 SURVEY_RED_FLAG_PERCENT = env_int("SURVEY_RED_FLAG_PERCENT", 10)
 SURVEY_RED_FLAG_MIN_ANSWERS = env_int("SURVEY_RED_FLAG_MIN_ANSWERS", 20)
 
-# --- Integrations: API keys, webhooks, the national catalog export (docs/integrations.md) ---
-# A rotated API key keeps working this long, so the system using it can switch without an outage.
-API_KEY_ROTATION_GRACE_HOURS = env_int("API_KEY_ROTATION_GRACE_HOURS", 24)
 # --- Oversight (docs/oversight.md) ------------------------------------------------------------
 # The nightly aggregation rebuilds this many days back (survey answers change for 7 days,
 # SMS receipts arrive late), and a case review stays open this many hours.
 OVERSIGHT_REAGGREGATE_DAYS = env_int("OVERSIGHT_REAGGREGATE_DAYS", 8)
 OVERSIGHT_CASE_REVIEW_HOURS = env_int("OVERSIGHT_CASE_REVIEW_HOURS", 8)
+
+# --- Integrations: API keys, webhooks, the national catalog export (docs/integrations.md) ---
+# A rotated API key keeps working this long, so the system using it can switch without an outage.
+API_KEY_ROTATION_GRACE_HOURS = env_int("API_KEY_ROTATION_GRACE_HOURS", 24)
+# Webhooks: "http" (the network) or "fake" (the tests' recorder, never in production).
+WEBHOOK_TRANSPORT = env_choice("WEBHOOK_TRANSPORT", "http", ("http", "fake"))
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 5)  # connecting, and each read
+# In production (HTTPS=1) endpoints must be https:// and public: a typed URL must not reach the
+# desk's own network (SSRF). Allow private addresses only for systems on an agency's own LAN.
+WEBHOOK_REQUIRE_HTTPS = env_bool("WEBHOOK_REQUIRE_HTTPS", HTTPS)
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", not HTTPS)
+# A delivery is tried this many times, waiting base × 2^(n-1) seconds (at most max, with
+# jitter) between tries, then given up (it can still be sent again by hand).
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 10)
+WEBHOOK_RETRY_BASE_SECONDS = env_int("WEBHOOK_RETRY_BASE_SECONDS", 30)
+WEBHOOK_RETRY_MAX_SECONDS = env_int("WEBHOOK_RETRY_MAX_SECONDS", 6 * 3600)
 
 # --- API -------------------------------------------------------------------------------------
 # docs/api.md. Every call counts against its address, and against its token or agency key.

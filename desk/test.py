@@ -30,6 +30,8 @@ class Runner(DiscoverRunner):
 
         HUEY.immediate = True
         settings.SMS_BACKEND = "memory"
+        # Webhooks go to the recorder (desk.integrations.transport.FakeTransport), never out.
+        settings.WEBHOOK_TRANSPORT = "fake"
         # Uploads are scanned by the stand-in for ClamAV that finds the EICAR test file.
         settings.ANTIVIRUS_BACKEND = "fake"
         # Tests must not depend on the hour they run at; quiet hours have their own tests.

@@ -786,6 +786,11 @@ AGENCY_ADMIN_PERMISSIONS: dict[str, frozenset[AdminAction]] = {
     "inquiries.inquiryrule": ALL,
     # Keys are revoked, never deleted: the audit log and the delivery log keep naming them.
     "integrations.apikey": frozenset({"view", "add", "change"}),
+    # Endpoints are switched off, not deleted (their delivery log goes with them); the log is
+    # read-only, "change" being its «send again» action.
+    "integrations.webhookendpoint": frozenset({"view", "add", "change"}),
+    "integrations.webhookdelivery": frozenset({"view", "change"}),
+    "integrations.webhookattempt": READ,
 }
 
 

@@ -35,6 +35,7 @@ from desk.complaints.models import (
 )
 from desk.core import ratelimit
 from desk.core.errors import ApplicationError
+from desk.core.events import ComplaintFiled, announce
 from desk.core.uploads import files_deleted_on_error, remember_stored
 from desk.lib import tracking
 from desk.lib.jalali import today_tehran
@@ -296,6 +297,7 @@ def _insert(
         _attachment_create(complaint, upload)
     _audit(complaint, "complaint.filed", actor=citizen)
     _notify(complaint, "complaint_filed")
+    announce(ComplaintFiled(complaint_id=complaint.pk, agency_id=agency.pk))
     return complaint
 
 

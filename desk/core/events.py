@@ -108,6 +108,40 @@ class PaymentSettled(Event):
     step_id: int | None
 
 
+# --- inquiries (announced by desk.inquiries) ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InquiryReceived(Event):
+    """An agency of this installation was asked an inquiry: by another of its agencies
+    (``submission_id`` is the asking request) or by another installation (None)."""
+
+    inquiry_id: int
+    agency_id: int  # the asked agency
+
+
+@dataclass(frozen=True)
+class InquiryAnswered(Event):
+    """An inquiry this installation's agency asked was answered, or declined (``answered``
+    False), by the asked agency or installation."""
+
+    inquiry_id: int
+    agency_id: int  # the asking agency
+    submission_id: int
+    answered: bool
+
+
+# --- complaints (announced by desk.complaints.services) ------------------------------------------
+
+
+@dataclass(frozen=True)
+class ComplaintFiled(Event):
+    """A complaint, objection or anonymous report was filed with an agency."""
+
+    complaint_id: int
+    agency_id: int
+
+
 # --- the working calendar (announced by desk.calendars.services) ---------------------------------
 
 
@@ -169,6 +203,8 @@ SUBSCRIBERS: dict[type[Event], tuple[Subscriber, ...]] = {
         Subscriber("desk.payments.services.on_submission_submitted"),
         # A workflow that starts with an inquiry sends it.
         Subscriber("desk.inquiries.services.on_submission_submitted"),
+        # Agencies' systems subscribed to it are told (desk/integrations webhooks, outbox).
+        Subscriber("desk.integrations.webhooks.on_submission_submitted"),
     ),
     SubmissionAwaitingPayment: (
         # The fee paid at application is billed (released at once if there is nothing to pay).
@@ -179,6 +215,8 @@ SUBSCRIBERS: dict[type[Event], tuple[Subscriber, ...]] = {
         Subscriber("desk.payments.services.on_submission_moved"),
         # Entering an inquiry step sends its inquiries; leaving one withdraws the open ones.
         Subscriber("desk.inquiries.services.on_submission_moved"),
+        # Agencies' systems subscribed to it are told (desk/integrations webhooks, outbox).
+        Subscriber("desk.integrations.webhooks.on_submission_moved"),
     ),
     SubmissionCompleted: (
         # The verifiable result PDF, whatever path completed the request.
@@ -187,21 +225,39 @@ SUBSCRIBERS: dict[type[Event], tuple[Subscriber, ...]] = {
         Subscriber("desk.surveys.services.on_submission_completed"),
         # Open inquiries of a finished request are withdrawn (their grants end).
         Subscriber("desk.inquiries.services.on_submission_completed"),
+        # Agencies' systems subscribed to it are told (desk/integrations webhooks, outbox).
+        Subscriber("desk.integrations.webhooks.on_submission_completed"),
     ),
     SubmissionRejected: (
         # Rejected requests are surveyed too: a refusal is a service the citizen rates.
         Subscriber("desk.surveys.services.on_submission_rejected"),
         # Open inquiries of a finished request are withdrawn (their grants end).
         Subscriber("desk.inquiries.services.on_submission_rejected"),
+        # Agencies' systems subscribed to it are told (desk/integrations webhooks, outbox).
+        Subscriber("desk.integrations.webhooks.on_submission_rejected"),
     ),
     CitizenIdentityChanged: (
         # The citizen's open requests are held, or released, with their account.
         Subscriber("desk.submissions.verification.submissions_hold_for_identity"),
     ),
     SubmissionReopened: (),
+    InquiryReceived: (
+        # Agencies' systems subscribed to it are told (desk/integrations webhooks, outbox).
+        Subscriber("desk.integrations.webhooks.on_inquiry_received"),
+    ),
+    InquiryAnswered: (
+        # Agencies' systems subscribed to it are told (desk/integrations webhooks, outbox).
+        Subscriber("desk.integrations.webhooks.on_inquiry_answered"),
+    ),
+    ComplaintFiled: (
+        # Agencies' systems subscribed to it are told (desk/integrations webhooks, outbox).
+        Subscriber("desk.integrations.webhooks.on_complaint_filed"),
+    ),
     PaymentSettled: (
         # A request held for its fee goes to the agency's inbox; its clock starts that day.
         Subscriber("desk.submissions.services.on_payment_settled"),
+        # Agencies' systems subscribed to it are told (desk/integrations webhooks, outbox).
+        Subscriber("desk.integrations.webhooks.on_payment_settled"),
     ),
     CalendarChanged: (
         # Deadlines of running requests, in chunks (there may be a million).

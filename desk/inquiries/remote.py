@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from desk.agencies.models import Agency
 from desk.calendars.selectors import calendar_for_agency
+from desk.core.events import InquiryReceived, announce
 from desk.core.uploads import check_document, document_save, files_deleted_on_error
 from desk.inquiries.models import Delivery, Inquiry, InquiryFile, LogKind, Peer, State
 from desk.inquiries.services import _notify_asked, inquiry_settle, log_write
@@ -154,6 +155,7 @@ def inquiry_receive(*, peer: Peer, body: bytes) -> tuple[Inquiry, bool]:
     )
     log_write(inquiry, LogKind.RECEIVED, agency=agency, actor=None)
     _notify_asked(inquiry, event="inquiry_received")
+    announce(InquiryReceived(inquiry_id=inquiry.pk, agency_id=agency.pk))
     return inquiry, True
 
 

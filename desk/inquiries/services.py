@@ -24,10 +24,13 @@ from desk.agencies.models import Agency, Role, Staff
 from desk.calendars.selectors import calendar_for_agency
 from desk.core.errors import ApplicationError
 from desk.core.events import (
+    InquiryAnswered,
+    InquiryReceived,
     SubmissionCompleted,
     SubmissionMoved,
     SubmissionRejected,
     SubmissionSubmitted,
+    announce,
 )
 from desk.core.uploads import document_save, files_deleted_on_error
 from desk.inquiries.models import (
@@ -244,6 +247,7 @@ def _send(
         )
         if target.agency is not None:
             _notify_asked(inquiry, event="inquiry_received")
+            announce(InquiryReceived(inquiry_id=inquiry.pk, agency_id=target.agency.pk))
         else:
             transaction.on_commit(functools.partial(_deliver_later, inquiry.pk))
         sent.append(inquiry)
@@ -377,6 +381,15 @@ def inquiry_settle(inquiry: Inquiry) -> None:
     if inquiry.submission_id is None:
         return  # a peer asked: its own installation settles its request
     answered = inquiry.state == State.ANSWERED
+    if inquiry.from_agency_id is not None:  # always, for our own request's inquiry
+        announce(
+            InquiryAnswered(
+                inquiry_id=inquiry.pk,
+                agency_id=inquiry.from_agency_id,
+                submission_id=inquiry.submission_id,
+                answered=answered,
+            )
+        )
     submission_note_event(
         submission_id=inquiry.submission_id,
         kind=EventKind.INQUIRY,

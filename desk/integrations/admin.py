@@ -1,4 +1,5 @@
-"""API keys in the admin: an agency admin creates, rotates and revokes their agency's keys.
+"""Integrations in the admin: an agency admin creates, rotates and revokes their agency's API
+keys, registers webhook endpoints, reads the delivery log and sends deliveries again.
 
 A new key's full text is shown once, on the page that follows its creation (or rotation), and
 is stored nowhere: not in the session, not in a message cookie.
@@ -18,10 +19,23 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from desk.agencies import access
-from desk.agencies.admin import AgencyScopedAdmin
+from desk.agencies.admin import AgencyScopedAdmin, ScopedTabularInline
 from desk.core.errors import ApplicationError
-from desk.integrations.models import ApiKey, Scope
+from desk.integrations.models import (
+    ApiKey,
+    EventType,
+    Scope,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 from desk.integrations.services import CreatedKey, api_key_create, api_key_revoke, api_key_rotate
+from desk.integrations.webhooks import (
+    new_secret,
+    webhook_redeliver,
+    webhook_secret_rotate,
+    webhook_url_check,
+)
 
 
 class ApiKeyForm(forms.ModelForm):
@@ -136,4 +150,119 @@ class ApiKeyAdmin(AgencyScopedAdmin):
             request,
             ngettext("%(count)d کلید باطل شد.", "%(count)d کلید باطل شد.", revoked)
             % {"count": revoked},
+        )
+
+
+# --- webhooks ------------------------------------------------------------------------------------
+
+
+class WebhookEndpointForm(forms.ModelForm):
+    events = forms.MultipleChoiceField(
+        label=_("رویدادها"), choices=EventType.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = WebhookEndpoint
+        fields = ["agency", "url", "description", "events", "is_active"]
+
+    def clean_url(self) -> str:
+        url: str = self.cleaned_data["url"]
+        try:
+            webhook_url_check(url)
+        except ApplicationError as error:
+            raise forms.ValidationError(error.message) from error
+        return url
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(AgencyScopedAdmin):
+    """The signing secret is shown on the endpoint's own page, for the agency's developers."""
+
+    form = WebhookEndpointForm
+    list_display = ["url", "agency", "events_display", "is_active", "created_at"]
+    list_filter = ["is_active", "agency"]
+    search_fields = ["url", "description"]
+    readonly_fields = ["secret", "created_by", "created_at"]
+    actions = ["rotate_secret"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return super().get_readonly_fields(request, obj) if obj is not None else []
+
+    @admin.display(description=_("رویدادها"))
+    def events_display(self, obj: WebhookEndpoint) -> str:
+        return "، ".join(obj.get_events_display())
+
+    def save_model(
+        self, request: HttpRequest, obj: WebhookEndpoint, form: Any, change: bool
+    ) -> None:
+        if not change:
+            obj.secret = new_secret()
+            obj.created_by = request.user  # type: ignore[assignment]
+        super().save_model(request, obj, form, change)
+
+    @admin.action(permissions=["change"], description=_("رمز امضای تازه (رمز کهنه بی‌درنگ باطل)"))
+    def rotate_secret(self, request: HttpRequest, queryset: QuerySet[WebhookEndpoint]) -> None:
+        for endpoint in queryset:
+            if self.has_change_permission(request, endpoint):
+                webhook_secret_rotate(endpoint=endpoint)
+        self.message_user(request, _("رمز امضای تازه را در صفحه هر نشانی ببینید."))
+
+
+class WebhookAttemptInline(ScopedTabularInline):
+    model = WebhookAttempt
+    can_delete = False
+    readonly_fields = ["at", "response_code", "latency_ms", "error"]
+    fields = readonly_fields  # type: ignore[assignment]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(AgencyScopedAdmin):
+    """The delivery log, read-only; «send again» is the one thing done here."""
+
+    list_display = ["event_type", "endpoint", "status", "attempts", "response_code"]
+    list_display += ["latency_ms", "created_at", "next_attempt_at", "error"]
+    list_filter = ["status", "event_type", "endpoint"]
+    search_fields = ["=event_id", "endpoint__url"]
+    date_hierarchy = "created_at"
+    actions = ["redeliver"]
+    inlines = [WebhookAttemptInline]
+    readonly_fields = [
+        "endpoint",
+        "event_type",
+        "event_id",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "response_code",
+        "latency_ms",
+        "error",
+        "created_at",
+        "delivered_at",
+        "body",
+    ]
+    fields = readonly_fields  # type: ignore[assignment]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # "change" is the list's «send again» action; a delivery's own page is read-only.
+        return obj is None and super().has_change_permission(request)
+
+    @admin.action(permissions=["change"], description=_("ارسال دوباره (همان رویداد، همین حالا)"))
+    def redeliver(self, request: HttpRequest, queryset: QuerySet[WebhookDelivery]) -> None:
+        own = [d for d in queryset.select_related("endpoint") if self.owns(request, d)]
+        count = webhook_redeliver(deliveries=own)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d ارسال دوباره در صف است.", "%(count)d ارسال دوباره در صف است.", count
+            )
+            % {"count": count},
         )

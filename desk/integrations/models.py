@@ -113,3 +113,122 @@ class ApiKey(models.Model):
     def get_scopes_display(self) -> list[str]:
         labels = dict(Scope.choices)
         return [str(labels.get(code, code)) for code in self.scopes]
+
+
+# --- webhooks ------------------------------------------------------------------------------------
+
+
+class EventType(models.TextChoices):
+    """What an endpoint may subscribe to. The codes are part of the webhooks' contract."""
+
+    REQUEST_SUBMITTED = "request.submitted", _("ثبت درخواست")
+    REQUEST_MOVED = "request.moved", _("رفتن درخواست به مرحله دیگر")
+    REQUEST_COMPLETED = "request.completed", _("انجام درخواست")
+    REQUEST_REJECTED = "request.rejected", _("رد درخواست")
+    INQUIRY_RECEIVED = "inquiry.received", _("رسیدن استعلام")
+    INQUIRY_ANSWERED = "inquiry.answered", _("پاسخ استعلام")
+    PAYMENT_SETTLED = "payment.settled", _("پرداخت هزینه")
+    COMPLAINT_FILED = "complaint.filed", _("ثبت شکایت")
+
+
+class WebhookEndpoint(models.Model):
+    """An address of an agency's system that is told when its events happen."""
+
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="webhook_endpoints", verbose_name=_("دستگاه")
+    )
+    url = models.URLField(
+        _("نشانی"), max_length=500, help_text=_("نشانی https سامانه‌ای که رویدادها را می‌گیرد.")
+    )
+    description = models.CharField(_("شرح"), max_length=200, blank=True)
+    events = models.JSONField(_("رویدادها"), default=list)
+    # Signs every delivery (HMAC-SHA256). Kept in the clear like a peer's inquiry secret: the
+    # desk must sign with it; the agency admin reads it on the endpoint's page.
+    secret = models.CharField(_("رمز امضا"), max_length=100, editable=False)
+    is_active = models.BooleanField(_("فعال"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("سازنده"),
+    )
+    created_at = models.DateTimeField(_("زمان ساخت"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["agency", "url"]
+        verbose_name = _("نشانی وب‌هوک")
+        verbose_name_plural = _("نشانی‌های وب‌هوک")
+
+    def __str__(self) -> str:
+        return self.url
+
+    def get_events_display(self) -> list[str]:
+        labels = dict(EventType.choices)
+        return [str(labels.get(code, code)) for code in self.events]
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("در صف ارسال")
+    SENDING = "sending", _("در حال ارسال")
+    SUCCEEDED = "succeeded", _("رسید")
+    FAILED = "failed", _("نرسید (پس از همه تلاش‌ها)")
+
+
+class WebhookDelivery(models.Model):
+    """One event for one endpoint: the outbox row, written when the event is handled and sent
+    by a job, with retries; the body is kept as sent, so a redelivery sends the same bytes."""
+
+    endpoint = models.ForeignKey(
+        WebhookEndpoint,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        verbose_name=_("نشانی"),
+    )
+    event_id = models.UUIDField(_("شناسه رویداد"))
+    event_type = models.CharField(_("رویداد"), max_length=40, choices=EventType.choices)
+    body = models.TextField(_("متن"))
+    status = models.CharField(
+        _("وضعیت"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("تلاش‌ها"), default=0)
+    next_attempt_at = models.DateTimeField(_("تلاش بعدی"), null=True, blank=True)
+    response_code = models.PositiveSmallIntegerField(_("کد پاسخ"), null=True, blank=True)
+    latency_ms = models.PositiveIntegerField(_("زمان پاسخ (میلی‌ثانیه)"), null=True, blank=True)
+    error = models.CharField(_("خطا"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("زمان رویداد"), auto_now_add=True)
+    delivered_at = models.DateTimeField(_("زمان رسیدن"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("ارسال وب‌هوک")
+        verbose_name_plural = _("گزارش ارسال وب‌هوک‌ها")
+        constraints = [
+            models.UniqueConstraint(fields=["endpoint", "event_id"], name="webhook_once_per_event")
+        ]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="webhook_due")]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} → {self.endpoint.url}"
+
+
+class WebhookAttempt(models.Model):
+    """One try of a delivery, as the log shows it."""
+
+    delivery = models.ForeignKey(
+        WebhookDelivery, on_delete=models.CASCADE, related_name="attempt_log"
+    )
+    at = models.DateTimeField(_("زمان"), default=timezone.now)
+    response_code = models.PositiveSmallIntegerField(_("کد پاسخ"), null=True, blank=True)
+    latency_ms = models.PositiveIntegerField(_("زمان پاسخ (میلی‌ثانیه)"), null=True, blank=True)
+    error = models.CharField(_("خطا"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("تلاش ارسال")
+        verbose_name_plural = _("تلاش‌های ارسال")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.response_code or self.error}"

@@ -70,6 +70,8 @@ ADMIN_CLASSES: dict[str, str] = {
     "inquiries.inquiry": OPERATORS,
     "inquiries.inquirylog": OPERATORS,
     "integrations.apikey": SCOPED,
+    "integrations.webhookendpoint": SCOPED,
+    "integrations.webhookdelivery": SCOPED,
     "notifications.outboundmessage": OPERATORS,
     "notifications.messagetemplate": OPERATORS,
     "notifications.deliveryreceipt": OPERATORS,

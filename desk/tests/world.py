@@ -31,6 +31,7 @@ from desk.delivery.models import IssuedDocument
 from desk.evaluation.defaults import CODE as EVALUATION_TEMPLATE
 from desk.evaluation.models import Answer, Assessment, Cycle, Evidence, Indicator, Template
 from desk.inquiries.models import Inquiry, InquiryFile, InquiryRule, Peer
+from desk.integrations.models import EventType, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from desk.integrations.services import api_key_create
 from desk.letters import services as letter_services
 from desk.letters.models import Letter, LetterReply, Register
@@ -163,6 +164,7 @@ def build_side(agency: Agency, tag: str, key: str, citizen: User, root: User) ->
         agency=agency, name=f"سامانه {tag}", scopes=["catalog:read"], created_by=admin
     ).key
     assessment, evidence = _assessment(agency, admin, root, tag)
+    endpoint, delivery = _webhook(agency, key)
     return Side(
         agency=agency,
         admin=admin,
@@ -185,8 +187,32 @@ def build_side(agency: Agency, tag: str, key: str, citizen: User, root: User) ->
             "api_key": api_key,
             "assessment": assessment,
             "evidence": evidence,
+            "endpoint": endpoint,
+            "delivery": delivery,
         },
     )
+
+
+def _webhook(agency: Agency, key: str) -> tuple[WebhookEndpoint, WebhookDelivery]:
+    """An endpoint with one failed delivery and its attempt (rows only: nothing is sent)."""
+    endpoint = WebhookEndpoint.objects.create(
+        agency=agency,
+        url=f"https://hooks-{key}.example.ir/desk",
+        events=[EventType.REQUEST_SUBMITTED],
+        secret=f"whsec_{key}",
+    )
+    delivery = WebhookDelivery.objects.create(
+        endpoint=endpoint,
+        event_id=uuid.uuid4(),
+        event_type=EventType.REQUEST_SUBMITTED,
+        body="{}",
+        status="failed",
+        attempts=1,
+        response_code=500,
+        error="HTTP 500",
+    )
+    WebhookAttempt.objects.create(delivery=delivery, response_code=500, error="HTTP 500")
+    return endpoint, delivery
 
 
 def _payment(submission: Submission, tag: str, key: str) -> tuple[Charge, Payment]:
