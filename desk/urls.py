@@ -80,6 +80,7 @@ urlpatterns = [
     path("inquiries/", include("desk.inquiries.urls")),
     path("api/", include("desk.api.urls")),
     path("evaluation/", include("desk.evaluation.urls")),
+    path("catalog/", include("desk.integrations.urls")),  # the national catalog export
     path("", include("desk.health.urls")),  # healthz/ (load balancers), bench/empty/
     path("admin/", admin.site.urls),
     *SHORT_LINKS,

@@ -197,7 +197,7 @@ class WebhookEndpointAdmin(AgencyScopedAdmin):
     ) -> None:
         if not change:
             obj.secret = new_secret()
-            obj.created_by = request.user  # type: ignore[assignment]
+            obj.created_by = request.user
         super().save_model(request, obj, form, change)
 
     @admin.action(permissions=["change"], description=_("رمز امضای تازه (رمز کهنه بی‌درنگ باطل)"))

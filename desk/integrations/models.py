@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -11,9 +12,25 @@ from django.utils.translation import gettext_lazy as _
 
 from desk.agencies.models import Agency
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
+
 # Every key reads «mzk_<prefix>_<secret>»: the prefix finds the row and is shown in lists and
 # logs; only the SHA-256 of the secret is stored.
 KEY_MARK = "mzk"
+
+
+def _person(label: StrOrPromise) -> Any:
+    """Who did something to the row: kept as a hint, emptied if the account goes."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=label,
+    )
 
 
 class Scope(models.TextChoices):
@@ -46,30 +63,14 @@ class ApiKey(models.Model):
     scopes = models.JSONField(_("دسترسی‌ها"), default=list)
     prefix = models.CharField(_("پیشوند کلید"), max_length=16, unique=True, editable=False)
     secret_hash = models.CharField(max_length=64, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-        verbose_name=_("سازنده"),
-    )
+    created_by = _person(_("سازنده"))
     created_at = models.DateTimeField(_("زمان ساخت"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("آخرین استفاده"), null=True, blank=True, editable=False)
     expires_at = models.DateTimeField(
         _("پایان اعتبار"), null=True, blank=True, help_text=_("خالی: بدون تاریخ پایان.")
     )
     revoked_at = models.DateTimeField(_("زمان ابطال"), null=True, blank=True, editable=False)
-    revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-        verbose_name=_("باطل‌کننده"),
-    )
+    revoked_by = _person(_("باطل‌کننده"))
     # Rotation: the key that took this one's place (this one lives on until its grace ends).
     replaced_by = models.OneToOneField(
         "self",
@@ -146,15 +147,7 @@ class WebhookEndpoint(models.Model):
     # desk must sign with it; the agency admin reads it on the endpoint's page.
     secret = models.CharField(_("رمز امضا"), max_length=100, editable=False)
     is_active = models.BooleanField(_("فعال"), default=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-        verbose_name=_("سازنده"),
-    )
+    created_by = _person(_("سازنده"))
     created_at = models.DateTimeField(_("زمان ساخت"), auto_now_add=True)
 
     class Meta:

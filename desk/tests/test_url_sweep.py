@@ -49,6 +49,9 @@ ROUTES: dict[str, str] = {
     "catalog:service_detail": PUBLIC,
     "catalog:agency_detail": PUBLIC,
     "catalog:category_detail": PUBLIC,
+    # The national catalog export: published service cards only (desk/integrations/export.py).
+    "integrations:catalog_export_json": PUBLIC,
+    "integrations:catalog_export_csv": PUBLIC,
     "appointments:book": CITIZEN,
     "appointments:mine": CITIZEN,
     "appointments:detail": CITIZEN_OBJECT,

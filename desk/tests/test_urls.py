@@ -28,6 +28,7 @@ PREFIXES = {
     "api": "api/",
     "evaluation": "evaluation/",
     "oversight": "oversight/",
+    "integrations": "catalog/",
     "health": "",
     "admin": "admin/",
 }
