@@ -39,9 +39,9 @@ class ResultOnCompletionTests(SubmissionTestCase):
         with self.captureOnCommitCallbacks(execute=False) as callbacks:
             self.transition(submission, "complete", files=[checked_upload("permit.pdf")])
             self.assertFalse(IssuedDocument.objects.exists())
-        # The SMS job, the document subscriber, the survey's invitation subscriber and the
-        # inquiries' (open ones withdrawn).
-        self.assertEqual(len(callbacks), 4)
+        # The SMS job, the document subscriber, the survey's invitation subscriber, the
+        # inquiries' (open ones withdrawn) and the agency's webhooks.
+        self.assertEqual(len(callbacks), 5)
 
     def test_it_issues_nothing_on_rejection(self) -> None:
         submission = self.create_submission()
