@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from desk.agencies.models import OversightLevel, Role
 from desk.evaluation.defaults import CODE
 from desk.evaluation.models import Assessment, State, Template
+from desk.evaluation.services import template_load_default
 from desk.evaluation.tests.base import answer, finalize_all, indicators
 from desk.lib.jalali import to_jalali, today_tehran
 from desk.lib.persian import to_persian_digits
@@ -33,6 +34,7 @@ class EvaluationWalkTests(BrowserTestCase):
         self.other = create_agency("شرکت گاز نمونه", "sample-gas")
         self.admin = create_staff(self.agency, "admin-a", Role.ADMIN)
         self.other_admin = create_staff(self.other, "admin-b", Role.ADMIN)
+        template_load_default()  # emptied by the previous live-server test's flush
         self.template = Template.objects.get(code=CODE, version=1)
 
     def test_a_self_assessment_with_evidence_is_scored_and_ranked(self) -> None:

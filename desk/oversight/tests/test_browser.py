@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from desk.oversight.aggregation import aggregate_days
 from desk.oversight.tests.world import FIRST, LAST, MONTH, YEAR, World, evaluators
+from desk.surveys.services import forms_install
 from desk.test import create_agency, create_citizen, create_service, create_staff
 from desk.tests.browser import BrowserTestCase, expect
 
@@ -22,6 +23,7 @@ class OversightWalkTests(BrowserTestCase):
         self.service = create_service(self.agency)
         self.citizen = create_citizen()
         self.expert = create_staff(self.agency, "expert")
+        forms_install()  # emptied by the previous live-server test's flush
         self.world = World(self).build()
         self.national, self.provincial, self.head = evaluators(self)
         aggregate_days(FIRST, LAST)
