@@ -15,9 +15,10 @@ from pathlib import Path
 from unittest import skipUnless
 
 from django.apps import apps
+from django.core import signals
 from django.core.management import call_command
 from django.core.wsgi import get_wsgi_application
-from django.db import connection
+from django.db import close_old_connections, connection
 from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 
@@ -58,6 +59,12 @@ class BenchSmokeTests(TestCase):
 
     def setUp(self) -> None:
         super().setUp()
+        # The raw WSGI application closes "old" connections at each request's start and end, as
+        # a server must; inside a test's transaction that would close PostgreSQL's connection
+        # (SQLite's in-memory one survives), so do what Django's test client does.
+        for signal in (signals.request_started, signals.request_finished):
+            signal.disconnect(close_old_connections)
+            self.addCleanup(signal.connect, close_old_connections)
         out = io.StringIO()  # sessions in the cache, which every test starts without
         call_command("bench_fixtures", citizens=3, codes=200, stdout=out)
         self.fixtures_ = json.loads(out.getvalue())
