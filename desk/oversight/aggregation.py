@@ -1,25 +1,28 @@
 """Building the daily and monthly figures (docs/oversight.md, "Aggregation").
 
 ``aggregate_days(first, last)`` rebuilds every day in the range and then the Jalali months
-they fall in. A day is rebuilt whole, in one transaction: its rows are deleted and written
-again from the requests, appointments, surveys, complaints, inquiries, messages and payments
-as they stand, so running a day twice gives the same rows, and a back-fill the same rows as
-the nightly run. Each figure is counted on the Tehran day of its own event (filed, answered,
-visited, responded, settled …); stocks (open, overdue, service cards) are the state at the end
-of the day.
+they fall in. Days are rebuilt whole, a span of up to ``SPAN_DAYS`` in one pass and one
+transaction: each table is read once for the span, grouped by Tehran day, the span's rows are
+deleted and written again from the requests, appointments, surveys, complaints, inquiries,
+messages and payments as they stand, so running a day twice gives the same rows, and a
+back-fill the same rows as the nightly run (a day is a span of one). Each figure is counted
+on the Tehran day of its own event (filed, answered, visited, responded, settled …); stocks
+(open, overdue, service cards) are the state at the end of the day.
 """
 
 from __future__ import annotations
 
 import datetime
+import json
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import jdatetime
-from django.db import transaction
-from django.db.models import Count, F, Q, Sum
+from django.db import connection, transaction
+from django.db.models import Count, F, JSONField, Q, Sum, Value
+from django.db.models.functions import Coalesce, Greatest, Least, TruncDate
 from django.utils import timezone
 
 from desk.agencies.models import Agency
@@ -68,22 +71,36 @@ def _local_day(moment: datetime.datetime) -> datetime.date:
     return moment.astimezone(TEHRAN).date()
 
 
-# --- one day ------------------------------------------------------------------------------------
+# --- a span of days -----------------------------------------------------------------------------
+
+# Far beyond any day aggregated: "not yet" for a request not closed or not waiting.
+NEVER = datetime.date(9999, 12, 31)
 
 
-class Day:
-    """The counters of one day, per (agency, service); service None: counted for the agency
-    only (added to its total row)."""
+def _on_day(name: str) -> TruncDate:
+    """The Tehran day of a moment, in the database (one pass groups a span by it)."""
+    return TruncDate(name, tzinfo=TEHRAN)
 
-    def __init__(self, day: datetime.date) -> None:
-        self.day = day
-        self.start, self.end = bounds(day)
-        self.rows: dict[Key, Row] = defaultdict(Row)
 
-    def add(self, agency_id: int, service_id: int | None, **counts: float) -> None:
-        self.rows[(agency_id, service_id)].counts.update(counts)
+class Span:
+    """The counters of each day from ``first`` to ``last``, per (agency, service); service
+    None: counted for the agency only (added to its total row). Every part reads its table
+    once for the whole span, grouped by the Tehran day of its event, so a back-fill costs a
+    few queries per span rather than per day; a single day is a span of one."""
 
-    def build(self) -> Day:
+    def __init__(self, first: datetime.date, last: datetime.date) -> None:
+        self.first, self.last = first, last
+        self.start, self.end = bounds(first)[0], bounds(last)[1]
+        self.days: dict[datetime.date, dict[Key, Row]] = {
+            day: defaultdict(Row) for day in days_between(first, last)
+        }
+
+    def add(
+        self, day: datetime.date, agency_id: int, service_id: int | None, **counts: float
+    ) -> None:
+        self.days[day][(agency_id, service_id)].counts.update(counts)
+
+    def build(self) -> Span:
         for part in (
             self._filed,
             self._answered,
@@ -99,92 +116,131 @@ class Day:
             part()
         return self
 
+    def _between(self, name: str) -> Q:
+        return Q(**{f"{name}__gte": self.start, f"{name}__lt": self.end})
+
     def _filed(self) -> None:
         filed = (
-            Submission.objects.filter(submitted_at__gte=self.start, submitted_at__lt=self.end)
+            Submission.objects.filter(self._between("submitted_at"))
             .exclude(status=Status.AWAITING_PAYMENT)
-            .values_list("agency_id", "service_id", "channel")
+            .annotate(on=_on_day("submitted_at"))
+            .values_list("on", "agency_id", "service_id", "channel")
             .annotate(n=Count("pk"))
             .order_by()
         )
-        for agency_id, service_id, channel, n in filed:
-            self.add(agency_id, service_id, filed=n, **{f"filed_{channel}": n})
+        for day, agency_id, service_id, channel, n in filed:
+            self.add(day, agency_id, service_id, filed=n, **{f"filed_{channel}": n})
 
     def _answered(self) -> None:
         rows = list(
             Submission.objects.filter(
-                status__in=(Status.COMPLETED, Status.REJECTED),
-                closed_at__gte=self.start,
-                closed_at__lt=self.end,
-            ).values_list("agency_id", "service_id", "submitted_at", "due_on", "paused_days")
-        )
-        agencies = Agency.objects.filter(pk__in={r[0] for r in rows})
-        calendars = calendars_for_agencies(agencies, today=self.day)
-        for agency_id, service_id, submitted_at, due_on, paused in rows:
-            days = calendars[agency_id].working_days_between(_local_day(submitted_at), self.day)
-            days = max(days - paused, 0)
-            row = self.rows[(agency_id, service_id)]
-            row.counts.update(
-                answered=1, answered_on_time=int(self.day <= due_on), answer_days_total=days
+                self._between("closed_at"), status__in=(Status.COMPLETED, Status.REJECTED)
             )
-            row.answer_days[days] += 1
-
-    def _stocks(self) -> None:
-        """Open at the end of the day: filed by then, not answered by then; overdue: of those,
-        promised before the day and not waiting for the citizen."""
-        still_open = Q(closed_at__isnull=True) | Q(closed_at__gte=self.end)
-        waiting = Q(paused_at__isnull=False, paused_at__lt=self.end)
-        stocks = (
-            Submission.objects.filter(still_open, submitted_at__lt=self.end)
-            .exclude(status=Status.AWAITING_PAYMENT)
-            .values_list("agency_id", "service_id")
-            .annotate(
-                n=Count("pk"),
-                late=Count("pk", filter=Q(due_on__lt=self.day) & ~waiting),
-            )
+            .annotate(on=_on_day("closed_at"), since=_on_day("submitted_at"))
+            .values_list("on", "agency_id", "service_id", "since", "due_on", "paused_days")
+            .annotate(n=Count("pk"))
             .order_by()
         )
-        for agency_id, service_id, n, late in stocks:
-            self.add(agency_id, service_id, open_end=n, overdue_end=late)
+        agencies = Agency.objects.filter(pk__in={r[1] for r in rows})
+        calendars = calendars_for_agencies(agencies, today=self.last)
+        workdays: dict[tuple[int, datetime.date, datetime.date], int] = {}
+        for day, agency_id, service_id, since, due_on, paused, n in rows:
+            key = (agency_id, since, day)
+            if key not in workdays:
+                workdays[key] = calendars[agency_id].working_days_between(since, day)
+            days = max(workdays[key] - paused, 0)
+            row = self.days[day][(agency_id, service_id)]
+            row.counts.update(
+                answered=n, answered_on_time=n * int(day <= due_on), answer_days_total=n * days
+            )
+            row.answer_days[days] += n
+
+    def _stocks(self) -> None:
+        """Open at the end of a day: filed by then, not answered by then; overdue: of those,
+        promised before the day and not waiting for the citizen. Each request is open over
+        the days [filed, closed) and overdue over [promised + 1, min(closed, waiting)):
+        counted as the edges of those intervals, clipped to the span, then summed day by day."""
+        after = self.last + datetime.timedelta(days=1)
+        before = self.first - datetime.timedelta(days=1)
+        edges = (
+            Submission.objects.filter(
+                Q(closed_at__isnull=True) | Q(closed_at__gte=self.start),
+                submitted_at__lt=self.end,
+            )
+            .exclude(status=Status.AWAITING_PAYMENT)
+            .annotate(
+                since=Greatest(_on_day("submitted_at"), Value(self.first)),
+                until=Least(Coalesce(_on_day("closed_at"), Value(NEVER)), Value(after)),
+                waits=Least(Coalesce(_on_day("paused_at"), Value(NEVER)), Value(after)),
+                due=Greatest("due_on", Value(before)),
+            )
+            .values_list("agency_id", "service_id", "since", "until", "waits", "due")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        one = datetime.timedelta(days=1)
+        opened: dict[Key, Counter[datetime.date]] = defaultdict(Counter)
+        late: dict[Key, Counter[datetime.date]] = defaultdict(Counter)
+        for agency_id, service_id, since, until, waits, due, n in edges:
+            key = (agency_id, service_id)
+            if since < until:
+                opened[key][since] += n
+                opened[key][until] -= n
+            late_from, late_until = max(since, due + one), min(until, waits)
+            if late_from < late_until:
+                late[key][late_from] += n
+                late[key][late_until] -= n
+        for key, changes in opened.items():
+            n = overdue = 0
+            overdue_changes: Counter[datetime.date] = late.get(key, Counter())
+            for day in self.days:
+                n += changes.get(day, 0)
+                overdue += overdue_changes.get(day, 0)
+                if n or overdue:
+                    self.add(day, *key, open_end=n, overdue_end=overdue)
 
     def _appointments(self) -> None:
         kept = (AppointmentStatus.CHECKED_IN, AppointmentStatus.COMPLETED)
         visits = (
-            Appointment.objects.filter(visit_on=self.day, status__in=kept)
-            .values_list("agency_id", "service_id")
+            Appointment.objects.filter(
+                visit_on__gte=self.first, visit_on__lte=self.last, status__in=kept
+            )
+            .values_list("visit_on", "agency_id", "service_id")
             .annotate(n=Count("pk"))
             .order_by()
         )
-        for agency_id, service_id, n in visits:
-            self.add(agency_id, service_id, visits=n)
+        for day, agency_id, service_id, n in visits:
+            self.add(day, agency_id, service_id, visits=n)
         booked = (
-            Appointment.objects.filter(
-                created_at__gte=self.start, created_at__lt=self.end, rescheduled_from=None
-            )
-            .values_list("agency_id", "service_id")
+            Appointment.objects.filter(self._between("created_at"), rescheduled_from=None)
+            .annotate(on=_on_day("created_at"))
+            .values_list("on", "agency_id", "service_id")
             .annotate(n=Count("pk"), ok=Count("pk", filter=Q(breach__isnull=True)))
             .order_by()
         )
-        for agency_id, service_id, n, ok in booked:
-            self.add(agency_id, service_id, bookings=n, bookings_compliant=ok)
+        for day, agency_id, service_id, n, ok in booked:
+            self.add(day, agency_id, service_id, bookings=n, bookings_compliant=ok)
         unserved = (
-            Breach.objects.filter(requested_on=self.day, appointment__isnull=True)
-            .values_list("agency_id", "service_id")
+            Breach.objects.filter(
+                requested_on__gte=self.first, requested_on__lte=self.last, appointment__isnull=True
+            )
+            .values_list("requested_on", "agency_id", "service_id")
             .annotate(n=Count("pk"))
             .order_by()
         )
-        for agency_id, service_id, n in unserved:
-            self.add(agency_id, service_id, unserved=n)
+        for day, agency_id, service_id, n in unserved:
+            self.add(day, agency_id, service_id, unserved=n)
 
     def _surveys(self) -> None:
         invited = (
-            Invitation.objects.filter(created_at__gte=self.start, created_at__lt=self.end)
-            .values_list("agency_id", "service_id")
+            Invitation.objects.filter(self._between("created_at"))
+            .annotate(on=_on_day("created_at"))
+            .values_list("on", "agency_id", "service_id")
             .annotate(n=Count("pk"))
             .order_by()
         )
-        for agency_id, service_id, n in invited:
-            self.add(agency_id, service_id, invited=n)
+        for day, agency_id, service_id, n in invited:
+            self.add(day, agency_id, service_id, invited=n)
         measures: dict[str, Any] = {
             "n": Count("pk"),
             "flag_answered": Count("red_flag"),
@@ -194,8 +250,9 @@ class Day:
             measures[f"{axis}_sum"] = Sum(axis)
             measures[f"{axis}_n"] = Count(axis)
         responded = (
-            Response.objects.filter(submitted_at__gte=self.start, submitted_at__lt=self.end)
-            .values("agency_id", "service_id")
+            Response.objects.filter(self._between("submitted_at"))
+            .annotate(on=_on_day("submitted_at"))
+            .values("on", "agency_id", "service_id")
             .annotate(**measures)
             .order_by()
         )
@@ -203,6 +260,7 @@ class Day:
         for item in responded:  # type: ignore[assignment]
             axes = {f"{a}_{p}": item[f"{a}_{p}"] or 0 for a in AXES for p in ("sum", "n")}
             self.add(
+                item["on"],
                 item["agency_id"],
                 item["service_id"],
                 responses=item["n"],
@@ -213,32 +271,39 @@ class Day:
 
     def _complaints(self) -> None:
         filed = (
-            Complaint.objects.filter(filed_at__gte=self.start, filed_at__lt=self.end)
-            .values_list("agency_id", "service_id")
+            Complaint.objects.filter(self._between("filed_at"))
+            .annotate(on=_on_day("filed_at"))
+            .values_list("on", "agency_id", "service_id")
             .annotate(n=Count("pk"))
             .order_by()
         )
-        for agency_id, service_id, n in filed:
-            self.add(agency_id, service_id, complaints=n)
-        answered = Complaint.objects.filter(
-            answered_at__gte=self.start, answered_at__lt=self.end
-        ).values_list("agency_id", "service_id", "filed_at", "answered_at")
+        for day, agency_id, service_id, n in filed:
+            self.add(day, agency_id, service_id, complaints=n)
+        answered = Complaint.objects.filter(self._between("answered_at")).values_list(
+            "agency_id", "service_id", "filed_at", "answered_at"
+        )
         for agency_id, service_id, filed_at, answered_at in answered:
             seconds = int((answered_at - filed_at).total_seconds())  # type: ignore[operator]
-            self.add(agency_id, service_id, complaints_answered=1, complaint_answer_seconds=seconds)
+            self.add(
+                _local_day(answered_at),  # type: ignore[arg-type]
+                agency_id,
+                service_id,
+                complaints_answered=1,
+                complaint_answer_seconds=seconds,
+            )
 
     def _inquiries(self) -> None:
-        answered = Inquiry.objects.filter(
-            answered_at__gte=self.start, answered_at__lt=self.end
-        ).values_list(
+        answered = Inquiry.objects.filter(self._between("answered_at")).values_list(
             "from_agency_id", "to_agency_id", "submission__service_id", "sent_at", "answered_at"
         )
         for asking, answering, service_id, sent_at, answered_at in answered:
             seconds = int((answered_at - sent_at).total_seconds())  # type: ignore[operator]
+            day = _local_day(answered_at)  # type: ignore[arg-type]
             if answering is not None:
-                self.add(answering, None, inquiries_given=1, inquiries_given_seconds=seconds)
+                self.add(day, answering, None, inquiries_given=1, inquiries_given_seconds=seconds)
             if asking is not None:
                 self.add(
+                    day,
                     asking,
                     service_id,
                     inquiries_received=1,
@@ -248,57 +313,59 @@ class Day:
     def _messages(self) -> None:
         texts = (
             OutboundMessage.objects.filter(
+                self._between("created_at"),
                 channel=MessageChannel.SMS,
                 agency__isnull=False,
-                created_at__gte=self.start,
-                created_at__lt=self.end,
                 status__in=HANDED_TO_GATEWAY,
             )
-            .values_list("agency_id")
+            .annotate(on=_on_day("created_at"))
+            .values_list("on", "agency_id")
             .annotate(n=Count("pk"), ok=Count("pk", filter=Q(status=MessageStatus.DELIVERED)))
             .order_by()
         )
-        for agency_id, n, ok in texts:
-            self.add(agency_id, None, sms_sent=n, sms_delivered=ok)
+        for day, agency_id, n, ok in texts:
+            self.add(day, agency_id, None, sms_sent=n, sms_delivered=ok)
 
     def _payments(self) -> None:
         settled = (
             Payment.objects.filter(
+                self._between("settled_at"),
                 state__in=(PaymentState.SETTLED, PaymentState.REFUNDED),
-                settled_at__gte=self.start,
-                settled_at__lt=self.end,
             )
-            .values_list("agency_id", "charge__submission__service_id")
+            .annotate(on=_on_day("settled_at"))
+            .values_list("on", "agency_id", "charge__submission__service_id")
             .annotate(n=Count("pk"), net=Sum(F("amount") - F("refunded_amount")))
             .order_by()
         )
-        for agency_id, service_id, n, net in settled:
-            self.add(agency_id, service_id, payments=n, revenue=net or 0)
+        for day, agency_id, service_id, n, net in settled:
+            self.add(day, agency_id, service_id, payments=n, revenue=net or 0)
 
     def _cards(self) -> None:
-        """Published services and complete cards: the state when the day is aggregated (a
-        card's history is not kept)."""
+        """Published services and complete cards: the state when the span is aggregated (a
+        card's history is not kept; docs/oversight.md, "Service cards")."""
         published = list(Service.objects.filter(is_published=True).values_list("pk", "agency_id"))
         complete = complete_card_ids([pk for pk, _ in published])
-        for pk, agency_id in published:
-            self.add(agency_id, pk, services=1, services_complete=int(pk in complete))
+        for day in self.days:
+            for pk, agency_id in published:
+                self.add(day, agency_id, pk, services=1, services_complete=int(pk in complete))
 
     # --- rows ---
 
-    def figures(self) -> list[DailyFigures]:
-        """One row per (agency, service) with anything counted, and one total per agency."""
-        provinces = dict(
-            Agency.objects.filter(pk__in={a for a, _ in self.rows}).values_list("pk", "province")
-        )
-        totals: dict[int, Row] = defaultdict(Row)
+    def figures(self) -> list[dict[str, Any]]:
+        """Per day, one row per (agency, service) with anything counted, and one total per
+        agency."""
+        agencies = {a for rows in self.days.values() for a, _ in rows}
+        provinces = dict(Agency.objects.filter(pk__in=agencies).values_list("pk", "province"))
         out = []
-        for (agency_id, service_id), row in self.rows.items():
-            total = totals[agency_id]
-            total.counts.update(row.counts)
-            total.answer_days.update(row.answer_days)
-            if service_id is not None and _active(row):
-                out.append(_figure(self.day, agency_id, service_id, provinces, row))
-        out += [_figure(self.day, a, None, provinces, row) for a, row in totals.items()]
+        for day, rows in self.days.items():
+            totals: dict[int, Row] = defaultdict(Row)
+            for (agency_id, service_id), row in rows.items():
+                total = totals[agency_id]
+                total.counts.update(row.counts)
+                total.answer_days.update(row.answer_days)
+                if service_id is not None and _active(row):
+                    out.append(_figure(day, agency_id, service_id, provinces, row))
+            out += [_figure(day, a, None, provinces, row) for a, row in totals.items()]
         return out
 
 
@@ -310,15 +377,15 @@ def _active(row: Row) -> bool:
 
 def _figure(
     day: datetime.date, agency_id: int, service_id: int | None, provinces: dict[int, str], row: Row
-) -> DailyFigures:
-    return DailyFigures(
-        day=day,
-        agency_id=agency_id,
-        service_id=service_id,
-        province=provinces.get(agency_id, ""),
-        answer_days={str(k): v for k, v in sorted(row.answer_days.items())},
-        **dict(row.counts),
-    )
+) -> dict[str, Any]:
+    return {
+        **row.counts,
+        "day": day,
+        "agency_id": agency_id,
+        "service_id": service_id,
+        "province": provinces.get(agency_id, ""),
+        "answer_days": {str(k): v for k, v in sorted(row.answer_days.items())},
+    }
 
 
 # --- running it ---------------------------------------------------------------------------------
@@ -331,13 +398,46 @@ def days_between(first: datetime.date, last: datetime.date) -> Iterator[datetime
         day += datetime.timedelta(days=1)
 
 
+def _write(model: type[DailyFigures | MonthlyFigures], rows: list[dict[str, Any]]) -> None:
+    """Insert the rows (field values by attribute name; a counter left out is 0): with COPY on
+    PostgreSQL, several times faster than INSERT for the hundreds of thousands of rows of a
+    back-fill; elsewhere in batches."""
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create([model(**row) for row in rows], batch_size=1000)  # type: ignore[misc]
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    defaults = [(f.attname, f.get_default(), isinstance(f, JSONField)) for f in fields]
+    columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
+    table = connection.ops.quote_name(model._meta.db_table)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row(
+                [
+                    json.dumps(row.get(name, default)) if is_json else row.get(name, default)
+                    for name, default, is_json in defaults
+                ]
+            )
+
+
+# Days built in one pass (and one transaction): each part's query reads the span once.
+SPAN_DAYS = 16
+
+
 @transaction.atomic
+def aggregate_span(first: datetime.date, last: datetime.date) -> int:
+    """Rebuild the days from ``first`` to ``last`` (replacing any rows); the number written."""
+    rows = Span(first, last).build().figures()
+    DailyFigures.objects.filter(day__gte=first, day__lte=last).delete()
+    _write(DailyFigures, rows)
+    return len(rows)
+
+
 def aggregate_day(day: datetime.date) -> int:
     """Rebuild one day's rows (replacing any); the number written."""
-    rows = Day(day).build().figures()
-    DailyFigures.objects.filter(day=day).delete()
-    DailyFigures.objects.bulk_create(rows, batch_size=1000)
-    return len(rows)
+    return aggregate_span(day, day)
 
 
 def month_of(day: datetime.date) -> tuple[int, int]:
@@ -385,15 +485,16 @@ def rebuild_month(year: int, month: int) -> int:
             row.update({name: item[name] for name in STOCKS}, province=item["province"])
         row["answer_days"].update({int(k): v for k, v in item["answer_days"].items()})
     rows = [
-        MonthlyFigures(
-            year=year,
-            month=month,
-            last_day=last_day,
-            **{**row, "answer_days": {str(k): v for k, v in sorted(row["answer_days"].items())}},
-        )
+        {
+            **row,
+            "year": year,
+            "month": month,
+            "last_day": last_day,
+            "answer_days": {str(k): v for k, v in sorted(row["answer_days"].items())},
+        }
         for row in merged.values()
     ]
-    MonthlyFigures.objects.bulk_create(rows, batch_size=1000)
+    _write(MonthlyFigures, rows)
     return len(rows)
 
 
@@ -404,8 +505,12 @@ def aggregate_days(
     run = AggregationRun.objects.create(first_day=first, last_day=last, trigger=trigger)
     written = 0
     months: dict[tuple[int, int], None] = {}
+    span_first = first
+    while span_first <= last:
+        span_last = min(span_first + datetime.timedelta(days=SPAN_DAYS - 1), last)
+        written += aggregate_span(span_first, span_last)
+        span_first = span_last + datetime.timedelta(days=1)
     for day in days_between(first, last):
-        written += aggregate_day(day)
         months[month_of(day)] = None
     for year, month in months:
         rebuild_month(year, month)

@@ -10,7 +10,7 @@ from typing import Any
 from django.core.management import call_command
 from django.test import override_settings
 
-from desk.oversight.aggregation import aggregate_day, aggregate_days
+from desk.oversight.aggregation import aggregate_day, aggregate_days, aggregate_span
 from desk.oversight.models import AggregationRun, DailyFigures, MonthlyFigures
 from desk.oversight.services import aggregate_recent
 from desk.oversight.tests.world import FIRST, LAST, World
@@ -62,6 +62,18 @@ class AggregationTests(BaseTestCase):
         MonthlyFigures.objects.all().delete()
         aggregate_days(FIRST - datetime.timedelta(days=2), LAST)  # what the nights covered
         self.assertEqual(snapshot(), live)
+
+    def test_a_range_in_one_pass_equals_each_day_by_itself(self) -> None:
+        day = FIRST
+        while day <= LAST:
+            aggregate_day(day)
+            day += datetime.timedelta(days=1)
+        daily = snapshot()[0]
+        DailyFigures.objects.all().delete()
+        aggregate_span(FIRST, LAST)
+        self.assertEqual(snapshot()[0], daily)
+        self.assertTrue(any(dict(row)["open_end"] != "0" for row in daily))
+        self.assertTrue(any(dict(row)["overdue_end"] != "0" for row in daily))
 
     def test_the_run_is_recorded_for_the_dashboards(self) -> None:
         run = aggregate_days(FIRST, FIRST)
