@@ -532,6 +532,9 @@ PAYMENT_ZARINPAL_SANDBOX = env_bool("PAYMENT_ZARINPAL_SANDBOX", False)
 # A payment left at the gateway this long is verified again (or expired) by the job.
 PAYMENT_PENDING_MINUTES = env_int("PAYMENT_PENDING_MINUTES", 30)
 PAYMENT_UNKNOWN_GIVE_UP_HOURS = env_int("PAYMENT_UNKNOWN_GIVE_UP_HOURS", 72)
+# A request filed for a service paid at application expires when its fee is not paid within
+# this many hours (a service's own «مهلت پرداخت هنگام ثبت» overrides it).
+PAYMENT_UNPAID_EXPIRY_HOURS = env_int("PAYMENT_UNPAID_EXPIRY_HOURS", 72)
 
 # --- Surveys (docs/surveys.md) ---------------------------------------------------------------
 SURVEY_INVITATION_DAYS = env_int("SURVEY_INVITATION_DAYS", 30)  # the link works this long

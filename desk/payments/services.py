@@ -16,6 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -53,9 +54,13 @@ from desk.payments.models import (
     Refund,
     ServiceFee,
 )
-from desk.submissions.models import Submission
+from desk.submissions.models import Status, Submission
 from desk.submissions.progress import short_link
-from desk.submissions.services import submission_advance, submission_release_after_payment
+from desk.submissions.services import (
+    submission_advance,
+    submission_expire_unpaid,
+    submission_release_after_payment,
+)
 from desk.workflow.models import Step, StepKind
 
 logger = logging.getLogger(__name__)
@@ -532,6 +537,67 @@ def _expire(payment_id: int, why: str) -> Payment:
         _record(payment, PaymentState.EXPIRED, note=why)
         payment.save()
     return payment
+
+
+# --- requests whose fee was never paid -----------------------------------------------------------
+
+# A payment in these states may still turn into money: the request it pays is not expired.
+IN_FLIGHT = (PaymentState.CREATED, PaymentState.PENDING, PaymentState.UNKNOWN)
+
+
+def unpaid_overdue(*, now: datetime.datetime) -> list[int]:
+    """Requests waiting for the fee paid at application longer than their service allows
+    (``Service.unpaid_expiry_hours``, else PAYMENT_UNPAID_EXPIRY_HOURS), oldest first."""
+    waiting = Submission.objects.filter(status=Status.AWAITING_PAYMENT)
+    late = Q(pk__in=[])
+    for hours in set(waiting.values_list("service__unpaid_expiry_hours", flat=True)):
+        limit = settings.PAYMENT_UNPAID_EXPIRY_HOURS if hours is None else hours
+        cutoff = now - datetime.timedelta(hours=limit)
+        same = (
+            Q(service__unpaid_expiry_hours__isnull=True)
+            if hours is None
+            else Q(service__unpaid_expiry_hours=hours)
+        )
+        late |= same & Q(submitted_at__lte=cutoff)
+    return list(waiting.filter(late).order_by("submitted_at").values_list("pk", flat=True)[:500])
+
+
+def unpaid_expire(*, now: datetime.datetime | None = None) -> dict[str, int]:
+    """Close the requests whose fee was not paid in time (the Huey job and
+    ``manage.py expire_unpaid``). Payments of theirs still at the bank are verified first, as
+    the reconciliation job does: one the bank confirms releases the request instead; one the
+    bank has not answered for, or one started in the last PAYMENT_PENDING_MINUTES, keeps it
+    waiting for the next run. Safe to run again and beside payments and returns."""
+    now = now or timezone.now()
+    counts = {"expired": 0, "kept": 0}
+    for submission_id in unpaid_overdue(now=now):
+        counts["expired" if _unpaid_expire_one(submission_id, now) else "kept"] += 1
+    return counts
+
+
+def _unpaid_expire_one(submission_id: int, now: datetime.datetime) -> bool:
+    stale = now - datetime.timedelta(minutes=settings.PAYMENT_PENDING_MINUTES)
+    at_bank = Payment.objects.filter(
+        charge__submission_id=submission_id, state__in=IN_FLIGHT, updated_at__lt=stale
+    ).values_list("pk", flat=True)
+    for payment_id in list(at_bank):
+        _reconcile_one(payment_id, now)
+    with transaction.atomic():
+        # The charges' lock is the one payment_start and payment_finish take: no payment can
+        # start or settle between this look and the expiry.
+        charges = list(Charge.objects.select_for_update().filter(submission_id=submission_id))
+        if any(c.state == ChargeState.PAID for c in charges):
+            return False
+        if Payment.objects.filter(
+            charge__in=charges,
+            state__in=(*IN_FLIGHT, PaymentState.SETTLED, PaymentState.REFUNDED),
+        ).exists():
+            return False
+        if submission_expire_unpaid(submission_id=submission_id) is None:
+            return False
+        due = [c.pk for c in charges if c.state == ChargeState.DUE]
+        Charge.objects.filter(pk__in=due).update(state=ChargeState.CANCELLED)
+    return True
 
 
 # --- refunds ------------------------------------------------------------------------------------

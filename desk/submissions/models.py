@@ -24,9 +24,14 @@ class Status(models.TextChoices):
     NEEDS_INFO = "needs_info", _("در انتظار تکمیل اطلاعات از سوی شما")
     REJECTED = "rejected", _("ردشده")
     COMPLETED = "completed", _("انجام‌شده")
+    # Its fee was not paid in the service's time (``unpaid_expiry_hours``): closed by the
+    # payments job without ever reaching the agency. The citizen files again to go on.
+    EXPIRED = "expired", _("منقضی‌شده؛ هزینه پرداخت نشد")
 
 
 OPEN_STATUSES = (Status.SUBMITTED, Status.IN_REVIEW, Status.NEEDS_INFO)
+# Filed but never sent to the agency: in no inbox, deadline or count of the agency's work.
+NEVER_SUBMITTED = (Status.AWAITING_PAYMENT, Status.EXPIRED)
 
 
 class Channel(models.TextChoices):
@@ -133,6 +138,12 @@ class Submission(models.Model):
             # Oversight's aggregation reads a span of days by filing and by closing moment.
             models.Index(fields=["submitted_at"], name="submission_submitted_at"),
             models.Index(fields=["closed_at"], name="submission_closed_at"),
+            # The unpaid-expiry job reads only the few requests waiting for their fee.
+            models.Index(
+                fields=["submitted_at"],
+                condition=models.Q(status="unpaid"),
+                name="submission_unpaid",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -220,6 +231,7 @@ class EventKind(models.TextChoices):
     APPOINTMENT = "appointment", _("نوبت حضوری")
     REOPENED = "reopened", _("اعتراض پذیرفته شد و درخواست دوباره بررسی می‌شود")
     INQUIRY = "inquiry", _("استعلام از دستگاه دیگر")
+    EXPIRED = "expired", _("مهلت پرداخت هزینه گذشت و درخواست بسته شد")
 
 
 class TimelineEvent(models.Model):

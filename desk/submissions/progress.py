@@ -59,6 +59,20 @@ def next_step_for(submission: Submission) -> NextStep:
             link_label=_("پرداخت هزینه"),
             link=reverse("payments:request", args=[submission.tracking_code]),
         )
+    if status == Status.EXPIRED:
+        return NextStep(
+            now=_(
+                "هزینه این درخواست در مهلت پرداخت نشد، پس درخواست برای دستگاه فرستاده نشد و"
+                " بسته شد. اگر در پرداخت نیمه‌کاره مبلغی از حساب شما کم شده باشد، بانک آن را خودکار"
+                " برمی‌گرداند."
+            ),
+            todo=_(
+                "اگر هنوز به این خدمت نیاز دارید، درخواست تازه‌ای ثبت کنید و هزینه را همان موقع"
+                " بپردازید. پاسخ‌های این درخواست دوباره پرسیده می‌شود."
+            ),
+            link_label=_("درخواست دوباره این خدمت"),
+            link=reverse("catalog:service_detail", args=[submission.service.slug]),
+        )
     if status == Status.NEEDS_INFO:
         return NextStep(
             now=_("کارشناس برای ادامه بررسی، اطلاعات یا مدرکی از شما خواسته است."),

@@ -40,6 +40,7 @@ from desk.notifications.services import message_queue_template
 from desk.submissions import deadlines, progress
 from desk.submissions.models import (
     ASSISTED_CHANNELS,
+    NEVER_SUBMITTED,
     Attachment,
     AttachmentKind,
     Channel,
@@ -193,17 +194,23 @@ def _submission_insert(
     return submission
 
 
-@transaction.atomic
-def submission_release_after_payment(*, submission_id: int) -> Submission | None:
-    """A request that waited for its fee goes to the agency: submitted now, its deadlines
-    counted from today, the citizen texted its promised date. Idempotent (a request that is
-    not waiting is left as it is); None when there was nothing to release."""
+def _lock_awaiting_payment(submission_id: int) -> Submission | None:
+    """The request, locked with what its SMS names, if it still waits for its fee."""
     submission = (
         Submission.objects.select_for_update(of=("self",))
         .select_related("service", "agency", "current_step", "applicant")
         .get(pk=submission_id)
     )
-    if submission.status != Status.AWAITING_PAYMENT:
+    return submission if submission.status == Status.AWAITING_PAYMENT else None
+
+
+@transaction.atomic
+def submission_release_after_payment(*, submission_id: int) -> Submission | None:
+    """A request that waited for its fee goes to the agency: submitted now, its deadlines
+    counted from today, the citizen texted its promised date. Idempotent (a request that is
+    not waiting is left as it is); None when there was nothing to release."""
+    submission = _lock_awaiting_payment(submission_id)
+    if submission is None:
         return None
     calendar = deadlines.calendar_for_agency(submission.agency)
     today = today_tehran()
@@ -226,6 +233,31 @@ def submission_release_after_payment(*, submission_id: int) -> Submission | None
             submission_id=submission.pk, agency_id=submission.agency_id, actor_id=filer.pk
         )
     )
+    return submission
+
+
+@transaction.atomic
+def submission_expire_unpaid(*, submission_id: int) -> Submission | None:
+    """A request whose fee was not paid in time is closed without reaching the agency: status
+    «منقضی‌شده», a timeline entry, and the citizen texted that it expired and how to file
+    again. Only the payments app calls it, once it has made sure that no payment of the
+    request is settled or still at the bank. Idempotent: a request that is not waiting for its
+    fee is left as it is (None)."""
+    submission = _lock_awaiting_payment(submission_id)
+    if submission is None:
+        return None
+    submission.status = Status.EXPIRED
+    submission.save(update_fields=["status"])
+    _event_record(
+        submission=submission,
+        kind=EventKind.EXPIRED,
+        actor=None,
+        message=_(
+            "هزینه این درخواست در مهلت پرداخت نشد؛ درخواست برای دستگاه فرستاده نشد و بسته شد."
+            " اگر هنوز به این خدمت نیاز دارید، درخواست تازه‌ای ثبت کنید."
+        ),
+    )
+    _notify_status(submission)
     return submission
 
 
@@ -381,8 +413,8 @@ def staff_actions_for(submission: Submission, user: object) -> list[ActionChoice
         return []
     if not access.can_act_on_submission(user, submission):
         return []
-    if submission.status == Status.AWAITING_PAYMENT:
-        return []  # not the agency's yet: sent to it once the fee is paid
+    if submission.status in NEVER_SUBMITTED:
+        return []  # not the agency's (yet): sent to it once the fee is paid
     choices = [
         ActionChoice(
             a.key,
@@ -443,6 +475,10 @@ def _require_staff(actor: User, submission: Submission) -> Staff:
         raise ApplicationError(_("شما اجازه این اقدام را ندارید."))
     if submission.status == Status.AWAITING_PAYMENT:
         raise ApplicationError(_("این درخواست تا پرداخت هزینه برای دستگاه فرستاده نشده است."))
+    if submission.status == Status.EXPIRED:
+        raise ApplicationError(
+            _("هزینه این درخواست در مهلت پرداخت نشد و درخواست هرگز برای دستگاه فرستاده نشد.")
+        )
     return staff
 
 

@@ -116,6 +116,9 @@ def receipt(request: HttpRequest, code: str) -> HttpResponse:
     if submission.status == Status.AWAITING_PAYMENT:
         # Filed for a service paid at application: straight on to paying (by URL name).
         return redirect("payments:request", code=code)
+    if submission.status == Status.EXPIRED:
+        # Never sent to the agency: no receipt to show; its page says how to file again.
+        return redirect("submissions:my_request", code=code)
     context = {"submission": submission, "answers": selectors.answers_for_display(submission)}
     return render(request, "submissions/receipt.html", context)
 
