@@ -4,7 +4,6 @@ audit log and queues the citizen's SMS after commit."""
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 import uuid
 from collections.abc import Sequence
@@ -36,7 +35,7 @@ from desk.complaints.models import (
 from desk.core import ratelimit
 from desk.core.errors import ApplicationError
 from desk.core.events import ComplaintFiled, announce
-from desk.core.uploads import files_deleted_on_error, remember_stored
+from desk.core.uploads import document_save, files_deleted_on_error
 from desk.lib import tracking
 from desk.lib.jalali import today_tehran
 from desk.lib.persian import to_persian_digits
@@ -304,18 +303,8 @@ def _insert(
 def _attachment_create(complaint: Complaint, upload: File) -> ComplaintAttachment:
     """A document already checked by the form (desk.core.uploads.check_document: type
     detected, scanned, images re-encoded), under a random name; its own name is not kept."""
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    attachment = ComplaintAttachment(
-        complaint=complaint,
-        content_type=getattr(upload, "sniffed_type", "") or "application/octet-stream",
-        size=upload.size or 0,
-        sha256=digest.hexdigest(),
-    )
-    attachment.file.save("file", upload, save=False)
-    remember_stored(attachment.file)
+    attachment = ComplaintAttachment(complaint=complaint)
+    document_save(attachment, upload, keep_name=False)
     attachment.save()
     return attachment
 

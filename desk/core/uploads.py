@@ -160,13 +160,17 @@ def sha256_of(upload: File) -> str:
     return digest.hexdigest()
 
 
-def document_save(row: Any, upload: File, *, field: str = "file") -> None:
+def document_save(row: Any, upload: File, *, field: str = "file", keep_name: bool = True) -> None:
     """Store `upload` (a :class:`CheckedDocument`: type detected, images re-encoded) on `row`,
     a model with ``original_name``, ``content_type``, ``size``, ``sha256`` and a file field
     `field` whose ``upload_to`` draws a random name. Fills those fields, writes the file and
     remembers it for the enclosing :func:`files_deleted_on_error` block; the caller saves the
-    row. The one way a citizen's, a clerk's or another agency's document is stored."""
-    row.original_name = (getattr(upload, "original_name", "") or upload.name or "file")[-200:]
+    row. The one way a citizen's, a clerk's or another agency's document is stored.
+
+    ``keep_name=False`` for a row that must not keep the name the citizen gave (it may name
+    them: an anonymous report's file) and has no ``original_name``."""
+    if keep_name:
+        row.original_name = (getattr(upload, "original_name", "") or upload.name or "file")[-200:]
     row.content_type = getattr(upload, "sniffed_type", "") or "application/octet-stream"
     row.size = upload.size or 0
     row.sha256 = sha256_of(upload)

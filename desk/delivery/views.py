@@ -1,17 +1,17 @@
 from __future__ import annotations
 
-import hashlib
 import hmac
 import uuid
 
 from django.conf import settings
+from django.core.files import File
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from desk.core import ratelimit
 from desk.core.http import client_ip
-from desk.core.uploads import document_response
+from desk.core.uploads import document_response, sha256_of
 from desk.core.verification import Verified
 from desk.delivery import selectors, services
 from desk.delivery.forms import VerifyCodeForm, VerifyUploadForm
@@ -29,11 +29,8 @@ def _lookup_allowed(request: HttpRequest) -> bool:
     return ratelimit.hit(key=f"verify:{client_ip(request)}", limit=limit, window_seconds=3600)
 
 
-def _matches(document: IssuedDocument | Verified, upload: object) -> bool:
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():  # type: ignore[attr-defined]
-        digest.update(chunk)
-    return hmac.compare_digest(digest.hexdigest(), document.sha256)
+def _matches(document: IssuedDocument | Verified, upload: File) -> bool:
+    return hmac.compare_digest(sha256_of(upload), document.sha256)
 
 
 @require_http_methods(["GET"])

@@ -22,7 +22,7 @@ from desk.calendars.selectors import calendar_for_agency
 from desk.catalog.models import Service
 from desk.core import pdf
 from desk.core.errors import ApplicationError
-from desk.core.uploads import files_deleted_on_error, remember_stored
+from desk.core.uploads import document_save, files_deleted_on_error, remember_stored
 from desk.core.verification import mask_national_code, verification_url
 from desk.letters.models import (
     Channel,
@@ -55,20 +55,8 @@ def letter_url(letter: Letter) -> str:
 
 def _attach(letter: Letter, upload: File, user: User) -> LetterAttachment:
     """Store a checked document (desk.core.uploads.CheckedDocument) under a random name."""
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    attachment = LetterAttachment(
-        letter=letter,
-        original_name=(getattr(upload, "original_name", "") or upload.name or "file")[-200:],
-        content_type=getattr(upload, "sniffed_type", "") or "application/octet-stream",
-        size=upload.size or 0,
-        sha256=digest.hexdigest(),
-        uploaded_by=user,
-    )
-    attachment.file.save(upload.name or "file", upload, save=False)
-    remember_stored(attachment.file)
+    attachment = LetterAttachment(letter=letter, uploaded_by=user)
+    document_save(attachment, upload)
     attachment.save()
     return attachment
 
