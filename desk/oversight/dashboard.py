@@ -143,8 +143,12 @@ GROUP_LABELS = {"province": "استان", "agency": "دستگاه", "service": "
 def dashboard_context(request: HttpRequest, level: Level) -> dict[str, Any]:
     form, period = period_from(request)
     rows = kpis.figures(level.scope, period, group=level.group, **level.filters)
-    total = kpis.total(level.scope, period, **level.filters)
     trend = kpis.figures(level.scope, Period("year", period.year), group="month", **level.filters)
+    # A year's total is its months' (one query less on the default view).
+    if period.kind == "year":
+        total = kpis.merged(trend)
+    else:
+        total = kpis.total(level.scope, period, **level.filters)
     query = request.GET.copy()
     query.pop("format", None)
     review = None

@@ -11,9 +11,10 @@ import math
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, Literal
 
-from django.db.models import Q
+from django.db.models import Max, Q, Sum
 
 from desk.agencies.access import OversightScope
 from desk.agencies.models import Agency
@@ -217,24 +218,44 @@ LEAGUE_KPIS = (
 # --- reading the monthly rows -------------------------------------------------------------------
 
 
-def _rows(scope: OversightScope, period: Period, where: Q) -> list[dict[str, Any]]:
-    return list(
-        MonthlyFigures.objects.filter(
-            scope.agencies("agency"), where, year=period.year, month__in=period.months
-        )
-        .order_by("year", "month")
-        .values("agency_id", "service_id", "province", "month", "answer_days", *COUNTERS)
+GROUP_FIELDS: dict[str, str] = {
+    "province": "province",
+    "agency": "agency_id",
+    "service": "service_id",
+    "month": "month",
+}
+
+
+def _grouped(scope: OversightScope, period: Period, where: Q, group: Group) -> dict[Any, Figures]:
+    """The monthly rows summed per group in the database (a national year is 1,200 agency
+    rows), with the histograms of working days merged here. Stocks describe a moment, the end
+    of the period: only the rows of its last month with figures count (a service with nothing
+    open then has no row, so zero)."""
+    rows = MonthlyFigures.objects.filter(
+        scope.agencies("agency"), where, year=period.year, month__in=period.months
     )
+    latest = rows.aggregate(latest=Max("month"))["latest"]
+    if latest is None:
+        return {}
+    key = GROUP_FIELDS[group]
+    measures: dict[str, Any] = {
+        f"sum_{name}": Sum(name, filter=Q(month=latest)) if name in STOCKS else Sum(name)
+        for name in COUNTERS
+    }
+    groups: dict[Any, Figures] = {}
+    for item in rows.values(key).annotate(**measures).order_by():
+        one = groups[item[key]] = Figures(key=item[key], label="")
+        one.c.update({name: _number(item[f"sum_{name}"]) for name in COUNTERS})
+    for value, histogram in rows.filter(answered__gt=0).values_list(key, "answer_days"):
+        groups[value].answer_days.update({int(k): v for k, v in histogram.items()})
+    return groups
 
 
-def _latest_stocks(rows: list[dict[str, Any]]) -> None:
-    """Stocks describe a moment, the end of the period: only the rows of its last month with
-    figures keep theirs (a service with nothing open then has no row, so zero)."""
-    latest = max((r["month"] for r in rows), default=0)
-    for row in rows:
-        if row["month"] != latest:
-            for name in STOCKS:
-                row[name] = 0
+def _number(value: Any) -> float:
+    """A sum as Python reads it (PostgreSQL sums bigint columns as numeric: Decimal)."""
+    if value is None:
+        return 0
+    return int(value) if isinstance(value, Decimal) else value
 
 
 def figures(
@@ -256,17 +277,7 @@ def figures(
         where &= Q(agency_id=agency_id)
     if service_id is not None:
         where &= Q(service_id=service_id)
-    rows = _rows(scope, period, where)
-    _latest_stocks(rows)
-    groups: dict[Any, Figures] = {}
-    for row in rows:
-        key = {
-            "province": row["province"],
-            "agency": row["agency_id"],
-            "service": row["service_id"],
-            "month": row["month"],
-        }[group]
-        groups.setdefault(key, Figures(key=key, label="")).add(row)
+    groups = _grouped(scope, period, where, group)
     _label(groups, group)
     if group == "month":
         return [groups[k] for k in sorted(groups)]
@@ -275,8 +286,13 @@ def figures(
 
 def total(scope: OversightScope, period: Period, **filters: Any) -> Figures:
     """One group for everything the filters select (a province, an agency, a service)."""
+    return merged(figures(scope, period, group="month", **filters))
+
+
+def merged(parts: Iterable[Figures]) -> Figures:
+    """The groups of a period by month (``figures(group="month")``) as one."""
     whole = Figures(key=None, label="جمع")
-    for part in figures(scope, period, group="month", **filters):
+    for part in parts:
         whole.c.update(part.c)
         whole.answer_days.update(part.answer_days)
     return whole
