@@ -10,9 +10,19 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from desk.accounts.forms import CitizenLoginForm, ProfileForm
-from desk.api.forms import CitizenTokenForm, StaffTokenForm
+from desk.api.forms import (
+    AppointmentBookForm,
+    CitizenTokenForm,
+    ConfirmForm,
+    LetterApiForm,
+    ObjectionApiForm,
+    RequestComplaintApiForm,
+    ServiceComplaintApiForm,
+    StaffTokenForm,
+)
 from desk.api.formschema import field_rules
 from desk.catalog.models import FormField
+from desk.complaints.forms import AppealForm
 from desk.submissions.forms import AssignForm, ReplyForm, StaffActionForm, TrackForm
 
 # --- the web's forms as input validators ----------------------------------------------------------
@@ -24,7 +34,9 @@ class FormInput(serializers.Serializer):
     form_class: ClassVar[type[forms.Form]]
 
     def form_kwargs(self) -> dict[str, Any]:
-        return {}
+        """What the form is built with besides the data (its choices): the view's ``form``
+        context, so that no query is made here."""
+        return dict(self.context.get("form", {}))
 
     def to_internal_value(self, data: Any) -> dict[str, Any]:
         files = self.context.get("files")
@@ -169,6 +181,47 @@ class ServicePageOut(PageOut):
     results = ServiceSummaryOut(many=True)
 
 
+class ExportRowOut(serializers.Serializer):
+    """One service card in the national registry's fields (docs/integrations.md)."""
+
+    national_id = serializers.CharField()
+    title = serializers.CharField()
+    agency = serializers.CharField()
+    agency_name = serializers.CharField()
+    category = serializers.CharField()
+    audience = serializers.CharField()
+    nature = serializers.CharField()
+    level = serializers.CharField()
+    life_event = serializers.CharField()
+    trigger = serializers.CharField()
+    in_person_visits = serializers.IntegerField()
+    channels = serializers.ListField(child=serializers.CharField())
+    maturity = serializers.CharField()
+    duration_working_days = serializers.IntegerField()
+    average_duration_days = serializers.IntegerField(allow_null=True)
+    annual_volume = serializers.IntegerField(allow_null=True)
+    fee_amount = serializers.IntegerField()
+    accepts_online = serializers.BooleanField()
+    url = serializers.URLField()
+    updated_at = serializers.DateTimeField()
+    measured_average_days = serializers.FloatField(allow_null=True)
+    measured_annual_volume = serializers.IntegerField(allow_null=True)
+    measured_in_person_visits = serializers.FloatField(allow_null=True)
+
+
+class CatalogExportOut(serializers.Serializer):
+    schema_version = serializers.CharField()
+    export_version = serializers.CharField(help_text="همان ETag؛ با تغییر هر شناسنامه عوض می‌شود")
+    generated_at = serializers.DateTimeField()
+    agency = serializers.CharField(allow_null=True)
+    count = serializers.IntegerField()
+    codes = serializers.DictField(
+        child=serializers.DictField(child=serializers.CharField()),
+        help_text="برچسب فارسی هر کد",
+    )
+    services = ExportRowOut(many=True)
+
+
 # --- public tracking ------------------------------------------------------------------------------
 
 
@@ -196,14 +249,31 @@ class TimelineEventOut(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
-class TrackOut(serializers.Serializer):
+class RequestHeadOut(serializers.Serializer):
+    """What every view of a request starts with."""
+
     tracking_code = serializers.CharField()
     service = serializers.CharField(source="service.title")
-    agency = serializers.CharField(source="agency.name")
     status = serializers.CharField()
-    status_label = serializers.CharField(source="get_status_display")
     submitted_at = serializers.DateTimeField()
     due_on = serializers.DateField()
+
+
+class StatusLabelOut(serializers.Serializer):
+    status_label = serializers.CharField(source="get_status_display")
+
+
+class ApplicantStepOut(serializers.Serializer):
+    """The staff's view of a request: whose it is and the current step's deadline."""
+
+    applicant_name = serializers.CharField()
+    applicant_national_code = serializers.CharField()
+    step_due_on = serializers.DateField(allow_null=True)
+    held = serializers.BooleanField()
+
+
+class TrackOut(RequestHeadOut, StatusLabelOut):
+    agency = serializers.CharField(source="agency.name")
     current_step = serializers.CharField(
         source="current_step.citizen_label", default="", allow_null=True
     )
@@ -264,14 +334,8 @@ class ProfileIn(FormInput):
 # --- a citizen's requests -------------------------------------------------------------------------
 
 
-class RequestSummaryOut(serializers.Serializer):
-    tracking_code = serializers.CharField()
-    service = serializers.CharField(source="service.title")
+class RequestSummaryOut(RequestHeadOut, StatusLabelOut):
     service_slug = serializers.CharField(source="service.slug")
-    status = serializers.CharField()
-    status_label = serializers.CharField(source="get_status_display")
-    submitted_at = serializers.DateTimeField()
-    due_on = serializers.DateField()
 
 
 class RequestPageOut(PageOut):
@@ -292,9 +356,12 @@ class AttachmentOut(serializers.Serializer):
     uploaded_at = serializers.DateTimeField()
 
 
-class RequestOut(TrackOut):
+class AnswersFilesOut(serializers.Serializer):
     answers = AnswerOut(many=True)
     attachments = AttachmentOut(many=True)
+
+
+class RequestOut(TrackOut, AnswersFilesOut):
     can_reply = serializers.BooleanField(help_text="دستگاه مدرک یا توضیح خواسته است")
 
 
@@ -304,26 +371,22 @@ class ApplicationIn(serializers.Serializer):
     service = serializers.SlugField(help_text="نشانی کوتاه خدمت")
 
 
-class ReplyIn(FormInput):
-    message = serializers.CharField(max_length=2000, required=False)
+class DocumentsIn(FormInput):
+    """Documents sent with a multipart call (PDF, JPG or PNG), checked as on the web."""
+
     documents = serializers.ListField(child=serializers.FileField(), required=False)
+
+
+class ReplyIn(DocumentsIn):
+    message = serializers.CharField(max_length=2000, required=False)
     form_class = ReplyForm
 
 
 # --- staff ----------------------------------------------------------------------------------------
 
 
-class InboxRowOut(serializers.Serializer):
-    tracking_code = serializers.CharField()
-    service = serializers.CharField(source="service.title")
-    status = serializers.CharField()
-    applicant_name = serializers.CharField()
-    applicant_national_code = serializers.CharField()
-    submitted_at = serializers.DateTimeField()
-    due_on = serializers.DateField()
-    step_due_on = serializers.DateField(allow_null=True)
+class InboxRowOut(RequestHeadOut, ApplicantStepOut):
     overdue = serializers.BooleanField(source="is_overdue")
-    held = serializers.BooleanField()
 
 
 class InboxPageOut(PageOut):
@@ -346,31 +409,18 @@ class StaffEventOut(TimelineEventOut):
     actor = serializers.CharField(allow_null=True)
 
 
-class StaffRequestOut(serializers.Serializer):
-    tracking_code = serializers.CharField()
-    service = serializers.CharField(source="service.title")
-    status = serializers.CharField()
-    status_label = serializers.CharField(source="get_status_display")
-    applicant_name = serializers.CharField()
-    applicant_national_code = serializers.CharField()
+class StaffRequestOut(RequestHeadOut, StatusLabelOut, ApplicantStepOut, AnswersFilesOut):
     channel = serializers.CharField()
-    submitted_at = serializers.DateTimeField()
-    due_on = serializers.DateField()
-    step_due_on = serializers.DateField(allow_null=True)
     current_step = serializers.CharField(source="current_step.staff_label", default="")
     department = serializers.CharField(source="department.name", default="")
     assigned_to = serializers.IntegerField(source="assigned_to_id", allow_null=True)
-    held = serializers.BooleanField()
-    answers = AnswerOut(many=True)
-    attachments = AttachmentOut(many=True)
     timeline = StaffEventOut(many=True)
     actions = ActionOut(many=True)
 
 
-class StaffActionIn(FormInput):
+class StaffActionIn(DocumentsIn):
     action = serializers.CharField()
     message = serializers.CharField(max_length=2000, required=False)
-    documents = serializers.ListField(child=serializers.FileField(), required=False)
     confirmed = serializers.BooleanField(
         required=False, help_text="لازم برای اقدامی که درخواست را رد می‌کند یا پایان می‌دهد"
     )
@@ -380,9 +430,6 @@ class StaffActionIn(FormInput):
 class AssignIn(FormInput):
     assignee = serializers.IntegerField(allow_null=True, required=False, help_text="شناسه کارمند")
     form_class = AssignForm
-
-    def form_kwargs(self) -> dict[str, Any]:
-        return {"agency_id": self.context["agency_id"]}
 
 
 # --- payments -------------------------------------------------------------------------------------
@@ -484,3 +531,220 @@ class InquiryOut(serializers.Serializer):
 
 class InquiryPageOut(PageOut):
     results = InquiryOut(many=True)
+
+
+# --- shared parts of the citizen's bookings, complaints and letters -------------------------------
+
+
+class FileOut(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+
+
+class ConfirmIn(FormInput):
+    confirmed = serializers.BooleanField(
+        required=False, help_text="لازم: true؛ این کار برگشت‌پذیر نیست"
+    )
+    form_class = ConfirmForm
+
+
+class TextIn(FormInput):
+    text = serializers.CharField(max_length=4000, help_text="شرح؛ نام و تلفن کسی را ننویسید")
+
+
+class DocumentIn(TextIn):
+    document = serializers.FileField(required=False, help_text="یک پیوست (اختیاری)")
+
+
+# --- appointments ---------------------------------------------------------------------------------
+
+
+class OfficeOut(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    name = serializers.CharField()
+    address = serializers.CharField()
+    phone = serializers.CharField()
+    map_url = serializers.CharField()
+
+
+class SlotOut(serializers.Serializer):
+    slot = serializers.CharField(source="key", help_text="همین را برای گرفتن نوبت بفرستید")
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    remaining = serializers.IntegerField(help_text="جای خالی")
+
+
+class SlotsOut(serializers.Serializer):
+    service = serializers.CharField(source="service.slug")
+    office = OfficeOut()
+    offices = OfficeOut(many=True)
+    requested_on = serializers.DateField(source="offer.requested_on")
+    promised_by = serializers.DateField(
+        source="offer.promised_by", help_text="نوبت تا این روز: ۳ روز کاری پس از درخواست"
+    )
+    keeps_promise = serializers.BooleanField(source="offer.keeps_promise")
+    slots = SlotOut(many=True, source="offer.slots")
+
+
+class SlotsQueryIn(serializers.Serializer):
+    office = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+    request = serializers.CharField(required=False, max_length=40, help_text="کد رهگیری درخواست")
+
+
+class BookIn(FormInput):
+    service = serializers.SlugField(help_text="نشانی کوتاه خدمت")
+    office = serializers.IntegerField(required=False, help_text="شناسه دفتر؛ پیش‌فرض: نخستین")
+    slot = serializers.CharField(help_text="slot یکی از نوبت‌های آزاد")
+    request = serializers.CharField(
+        required=False, help_text="کد رهگیری درخواستی که نوبت برای آن است"
+    )
+    form_class = AppointmentBookForm
+
+
+class AppointmentOut(serializers.Serializer):
+    booking_code = serializers.CharField()
+    status = serializers.CharField()
+    status_label = serializers.CharField(source="get_status_display")
+    service = serializers.CharField(source="service.title")
+    service_slug = serializers.CharField(source="service.slug")
+    office = OfficeOut()
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    queue_number = serializers.IntegerField(allow_null=True)
+    request = serializers.CharField(source="submission.tracking_code", default=None)
+    cancelled_at = serializers.DateTimeField(allow_null=True)
+
+
+class AppointmentPageOut(PageOut):
+    results = AppointmentOut(many=True)
+
+
+class SlotProblemOut(serializers.Serializer):
+    """A booking refused because the slot was taken: the next free ones come with it."""
+
+    alternatives = SlotOut(many=True)
+
+
+# --- complaints -----------------------------------------------------------------------------------
+
+
+class CaseOut(serializers.Serializer):
+    """What a citizen's complaint and letter both start with: its code, the agency it went to
+    and the day the agency's answer is due."""
+
+    tracking_code = serializers.CharField()
+    agency = serializers.CharField(source="agency.name")
+    due_on = serializers.DateField()
+
+
+class ComplaintSummaryOut(CaseOut):
+    kind = serializers.CharField(help_text="complaint | objection")
+    kind_label = serializers.CharField(source="get_kind_display")
+    about = serializers.CharField(help_text="service | request | staff")
+    service = serializers.CharField(source="service.title", default=None)
+    request = serializers.CharField(source="submission.tracking_code", default=None)
+    state = serializers.CharField()
+    state_label = serializers.CharField(source="get_state_display")
+    filed_at = serializers.DateTimeField()
+
+
+class ComplaintPageOut(PageOut):
+    results = ComplaintSummaryOut(many=True)
+
+
+class ComplaintOut(ComplaintSummaryOut):
+    text = serializers.CharField()
+    answer = serializers.CharField()
+    outcome = serializers.CharField(help_text="upheld | dismissed | خالی")
+    answered_at = serializers.DateTimeField(allow_null=True)
+    may_appeal = serializers.BooleanField()
+    appeal_until = serializers.DateField(allow_null=True)
+    appeal_text = serializers.CharField()
+    appealed_at = serializers.DateTimeField(allow_null=True)
+    appeal_outcome = serializers.CharField()
+    appeal_decision = serializers.CharField()
+    appeal_decided_at = serializers.DateTimeField(allow_null=True)
+    attachments = FileOut(many=True, source="attachments.all")
+
+
+class ServiceComplaintIn(DocumentIn):
+    service = serializers.SlugField(help_text="نشانی کوتاه خدمت")
+    form_class = ServiceComplaintApiForm
+
+
+class RequestComplaintIn(DocumentIn):
+    about = serializers.ChoiceField(choices=["request", "staff"])
+    staff_member = serializers.IntegerField(
+        required=False, help_text="برای about=staff: یکی از staff در GET همین نشانی"
+    )
+    form_class = RequestComplaintApiForm
+
+
+class ObjectionIn(DocumentIn):
+    form_class = ObjectionApiForm
+
+
+class AppealIn(TextIn):
+    form_class = AppealForm
+
+
+class StaffChoiceOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    label = serializers.CharField()  # type: ignore[assignment]
+
+
+class ComplaintOptionsOut(serializers.Serializer):
+    staff = StaffChoiceOut(many=True, help_text="کارکنانی که روی این درخواست اقدام کرده‌اند")
+    may_object = serializers.BooleanField(help_text="اعتراض به رد درخواست هنوز ممکن است")
+    objection_until = serializers.DateField(allow_null=True)
+
+
+# --- letters --------------------------------------------------------------------------------------
+
+
+class LetterSummaryOut(CaseOut, StatusLabelOut):
+    number = serializers.CharField(help_text="شماره ثبت دبیرخانه")
+    agency_slug = serializers.CharField(source="agency.slug")
+    subject = serializers.CharField()
+    status = serializers.CharField()
+    registered_at = serializers.DateTimeField()
+
+
+class LetterPageOut(PageOut):
+    results = LetterSummaryOut(many=True)
+
+
+class LetterFileOut(FileOut):
+    name = serializers.CharField(source="original_name")
+
+
+class LetterReplyOut(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    number = serializers.CharField()
+    body = serializers.CharField()
+    issued_at = serializers.DateTimeField()
+    verification_code = serializers.CharField()
+
+
+class LetterNoteOut(serializers.Serializer):
+    kind = serializers.CharField()
+    message = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class LetterOut(LetterSummaryOut):
+    body = serializers.CharField()
+    about = serializers.CharField(source="about.tracking_code", default=None)
+    channel = serializers.CharField()
+    attachments = LetterFileOut(many=True)
+    replies = LetterReplyOut(many=True)
+    notes = LetterNoteOut(many=True)
+
+
+class LetterIn(DocumentsIn):
+    agency = serializers.SlugField(help_text="نشانی کوتاه دستگاه (catalog/agencies)")
+    subject = serializers.CharField(max_length=200)
+    body = serializers.CharField(max_length=6000)
+    about = serializers.CharField(required=False, help_text="کد رهگیری یکی از درخواست‌های شما")
+    form_class = LetterApiForm

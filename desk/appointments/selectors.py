@@ -191,6 +191,14 @@ class Offer:
         return self.first is not None and self.first.day <= self.promised_by
 
 
+def requested_on(submission: Submission | None) -> datetime.date | None:
+    """The day a request asked for a visit (its step's start), from which the 3-working-day
+    promise counts; None: today."""
+    if submission is not None and submission.step_started_at is not None:
+        return submission.step_started_at.astimezone(TEHRAN).date()
+    return None
+
+
 def offer_for(
     *,
     office: Office,

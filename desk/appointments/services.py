@@ -160,9 +160,7 @@ def _check_submission(submission: Submission, citizen: User, service: Service) -
 
 
 def _requested_on(submission: Submission | None) -> datetime.date:
-    if submission is not None and submission.step_started_at is not None:
-        return submission.step_started_at.astimezone(TEHRAN).date()
-    return selectors.local_today()
+    return selectors.requested_on(submission) or selectors.local_today()
 
 
 @transaction.atomic

@@ -23,7 +23,6 @@ from desk.catalog.models import Service
 from desk.catalog.selectors import service_for_public
 from desk.core.errors import ApplicationError
 from desk.core.http import staff_login_required
-from desk.lib.jalali import TEHRAN
 from desk.lib.persian import to_persian_digits
 from desk.submissions.models import Submission
 from desk.submissions.selectors import get_submission_for_applicant
@@ -61,7 +60,9 @@ def book(request: HttpRequest, slug: str) -> HttpResponse:
     submission = get_submission_for_applicant(user, code) if code else None
     moving = request.GET.get("reschedule", "")
     old = selectors.get_appointment_for_citizen(user, moving) if moving else None
-    offer = selectors.offer_for(office=office, service=service, requested_on=_asked_on(submission))
+    offer = selectors.offer_for(
+        office=office, service=service, requested_on=selectors.requested_on(submission)
+    )
     form = BookForm(request.POST or None)
     alternatives: list[Any] = []
     offered = {slot.starts_at for slot in offer.slots}
@@ -85,7 +86,7 @@ def book(request: HttpRequest, slug: str) -> HttpResponse:
         except ApplicationError as exc:
             alternatives = _book_error(form, exc)
             offer = selectors.offer_for(
-                office=office, service=service, requested_on=_asked_on(submission)
+                office=office, service=service, requested_on=selectors.requested_on(submission)
             )
         else:
             messages.success(request, _("نوبت شما ثبت شد و پیامک آن فرستاده می‌شود."))
@@ -102,12 +103,6 @@ def book(request: HttpRequest, slug: str) -> HttpResponse:
         "alternatives": alternatives,
     }
     return render(request, "appointments/book.html", context, status=400 if form.errors else 200)
-
-
-def _asked_on(submission: Submission | None) -> Any:
-    if submission is not None and submission.step_started_at is not None:
-        return submission.step_started_at.astimezone(TEHRAN).date()
-    return None
 
 
 def _book_or_move(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.db.models import (
     Avg,
@@ -19,6 +20,7 @@ from django.db.models import (
     When,
 )
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from desk.agencies import access
 from desk.complaints.models import Complaint, Kind, State
@@ -43,6 +45,19 @@ def get_complaint_for_citizen(user: object, code: str) -> Complaint:
     if complaint is None:
         raise Http404
     return complaint
+
+
+def staff_labels(submission: Any, staff: list[Any]) -> dict[int, str]:
+    """Each staff member a citizen may complain about, by their title and the steps they took
+    on the request, never a name typed by anyone."""
+    labels: dict[int, list[str]] = {}
+    for event in submission.events.filter(actor__in=staff).order_by("created_at", "pk"):
+        labels.setdefault(event.actor_id, [])
+        label = event.get_kind_display()
+        if label not in labels[event.actor_id]:
+            labels[event.actor_id].append(label)
+    titles = {u.pk: getattr(getattr(u, "staff", None), "title", "") or _("کارمند") for u in staff}
+    return {pk: f"{titles[pk]} — {'، '.join(steps)}" for pk, steps in labels.items()}
 
 
 def _overdue_first(qs: QuerySet[Complaint], today: date) -> QuerySet[Complaint]:

@@ -125,7 +125,7 @@ def new_about_request(request: HttpRequest, code: str) -> HttpResponse:
     user = _citizen(request)
     submission = get_submission_for_applicant(user, code)
     staff = services.staff_on_timeline(submission)
-    labels = _staff_labels(submission, staff)
+    labels = selectors.staff_labels(submission, staff)
     form = RequestComplaintForm(request.POST or None, staff=staff, labels=labels)
 
     def file(form: Form, documents: list[Any]) -> HttpResponse:
@@ -144,18 +144,6 @@ def new_about_request(request: HttpRequest, code: str) -> HttpResponse:
 
     title = _("شکایت درباره درخواست «%(service)s»") % {"service": submission.service.title}
     return _filing(request, form, title=title, file=file)
-
-
-def _staff_labels(submission: Any, staff: list[User]) -> dict[int, str]:
-    """Each person by their title and the steps they took, never a name typed by anyone."""
-    labels: dict[int, list[str]] = {}
-    for event in submission.events.filter(actor__in=staff).order_by("created_at", "pk"):
-        labels.setdefault(event.actor_id, [])
-        label = event.get_kind_display()
-        if label not in labels[event.actor_id]:
-            labels[event.actor_id].append(label)
-    titles = {u.pk: getattr(getattr(u, "staff", None), "title", "") or _("کارمند") for u in staff}
-    return {pk: f"{titles[pk]} — {'، '.join(steps)}" for pk, steps in labels.items()}
 
 
 @login_required

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -36,6 +37,7 @@ from desk.integrations.webhooks import (
     webhook_secret_rotate,
     webhook_url_check,
 )
+from desk.lib.persian import to_persian_digits
 
 
 class ApiKeyForm(forms.ModelForm):
@@ -182,7 +184,13 @@ class WebhookEndpointAdmin(AgencyScopedAdmin):
     list_display = ["url", "agency", "events_display", "is_active", "created_at"]
     list_filter = ["is_active", "agency"]
     search_fields = ["url", "description"]
-    readonly_fields = ["secret", "created_by", "created_at"]
+    readonly_fields = [
+        "secret",
+        "previous_secret",
+        "previous_secret_until",
+        "created_by",
+        "created_at",
+    ]
     actions = ["rotate_secret"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
@@ -200,12 +208,21 @@ class WebhookEndpointAdmin(AgencyScopedAdmin):
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
 
-    @admin.action(permissions=["change"], description=_("رمز امضای تازه (رمز کهنه بی‌درنگ باطل)"))
+    @admin.action(
+        permissions=["change"], description=_("رمز امضای تازه (رمز کهنه تا پایان مهلت معتبر)")
+    )
     def rotate_secret(self, request: HttpRequest, queryset: QuerySet[WebhookEndpoint]) -> None:
         for endpoint in queryset:
             if self.has_change_permission(request, endpoint):
                 webhook_secret_rotate(endpoint=endpoint)
-        self.message_user(request, _("رمز امضای تازه را در صفحه هر نشانی ببینید."))
+        self.message_user(
+            request,
+            _(
+                "رمز امضای تازه را در صفحه هر نشانی ببینید. تا %(h)s ساعت هر ارسال با هر دو رمز"
+                " امضا می‌شود؛ در این مدت رمز تازه را در سامانه خود بگذارید."
+            )
+            % {"h": to_persian_digits(settings.WEBHOOK_SECRET_GRACE_HOURS)},
+        )
 
 
 class WebhookAttemptInline(ScopedTabularInline):

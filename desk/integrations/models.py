@@ -146,6 +146,14 @@ class WebhookEndpoint(models.Model):
     # Signs every delivery (HMAC-SHA256). Kept in the clear like a peer's inquiry secret: the
     # desk must sign with it; the agency admin reads it on the endpoint's page.
     secret = models.CharField(_("رمز امضا"), max_length=100, editable=False)
+    # After a rotation the old secret signs too, until ``previous_secret_until``: receivers
+    # switch to the new one without losing a delivery (``v1=new,v1=old``, as Stripe does).
+    previous_secret = models.CharField(
+        _("رمز امضای پیشین"), max_length=100, blank=True, editable=False
+    )
+    previous_secret_until = models.DateTimeField(
+        _("اعتبار رمز پیشین تا"), null=True, blank=True, editable=False
+    )
     is_active = models.BooleanField(_("فعال"), default=True)
     created_by = _person(_("سازنده"))
     created_at = models.DateTimeField(_("زمان ساخت"), auto_now_add=True)
@@ -157,6 +165,15 @@ class WebhookEndpoint(models.Model):
 
     def __str__(self) -> str:
         return self.url
+
+    def signing_secrets(self, now: datetime.datetime | None = None) -> list[str]:
+        """The secrets every delivery is signed with: the current one, then the previous one
+        while its grace period lasts."""
+        keys = [self.secret]
+        now = now or timezone.now()
+        if self.previous_secret and self.previous_secret_until and now < self.previous_secret_until:
+            keys.append(self.previous_secret)
+        return keys
 
     def get_events_display(self) -> list[str]:
         labels = dict(EventType.choices)

@@ -1,5 +1,6 @@
 """The national catalog export, public: /catalog/export.json and /catalog/export.csv,
-``?agency=<slug>`` for one agency (docs/integrations.md)."""
+``?agency=<slug>`` for one agency (docs/integrations.md). The API's /api/v1/catalog/export/
+answers with the same export through ``export_for``, ``unchanged`` and ``versioned``."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from desk.agencies.models import Agency
 from desk.integrations.export import CatalogExport, catalog_export
 
 
-def _export(request: HttpRequest) -> CatalogExport:
+def export_for(request: HttpRequest) -> CatalogExport:
     slug = request.GET.get("agency", "").strip()
     agency = None
     if slug:
@@ -21,37 +22,38 @@ def _export(request: HttpRequest) -> CatalogExport:
     return catalog_export(agency)
 
 
-def _cached(export: CatalogExport, response: HttpResponse) -> HttpResponse:
+def versioned(export: CatalogExport, response: HttpResponse) -> HttpResponse:
     response["ETag"] = f'"{export.version}"'
     response["X-Export-Version"] = export.version
     patch_cache_control(response, public=True, max_age=300)
     return response
 
 
-def _unchanged(request: HttpRequest, export: CatalogExport) -> HttpResponse | None:
+def unchanged(request: HttpRequest, export: CatalogExport) -> HttpResponse | None:
+    """304 when the caller holds this version (If-None-Match), with the same headers."""
     tags = [
         t.strip().removeprefix("W/") for t in request.headers.get("If-None-Match", "").split(",")
     ]
     if f'"{export.version}"' in tags:
-        return _cached(export, HttpResponse(status=304))
+        return versioned(export, HttpResponse(status=304))
     return None
 
 
 @require_safe
 def export_json(request: HttpRequest) -> HttpResponse:
-    export = _export(request)
-    if (unchanged := _unchanged(request, export)) is not None:
-        return unchanged
+    export = export_for(request)
+    if (same := unchanged(request, export)) is not None:
+        return same
     response = JsonResponse(export.as_json(), json_dumps_params={"ensure_ascii": False})
-    return _cached(export, response)
+    return versioned(export, response)
 
 
 @require_safe
 def export_csv(request: HttpRequest) -> HttpResponse:
-    export = _export(request)
-    if (unchanged := _unchanged(request, export)) is not None:
-        return unchanged
+    export = export_for(request)
+    if (same := unchanged(request, export)) is not None:
+        return same
     response = HttpResponse(export.as_csv(), content_type="text/csv; charset=utf-8")
     name = f"catalog-{export.agency or 'all'}-{export.version[:8]}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return _cached(export, response)
+    return versioned(export, response)

@@ -79,8 +79,12 @@ def signature(secret: str, timestamp: int, body: bytes) -> str:
     return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
-def signature_header(secret: str, timestamp: int, body: bytes) -> str:
-    return f"t={timestamp},v1={signature(secret, timestamp, body)}"
+def signature_header(keys: str | list[str], timestamp: int, body: bytes) -> str:
+    """``t=<time>,v1=<hex>``; with several secrets (a rotation's grace period) one ``v1`` for
+    each, the current secret's first: a receiver accepts the delivery if any matches."""
+    if isinstance(keys, str):
+        keys = [keys]
+    return ",".join([f"t={timestamp}", *(f"v1={signature(k, timestamp, body)}" for k in keys)])
 
 
 # --- what each event says --------------------------------------------------------------------
@@ -327,7 +331,7 @@ def _headers(delivery: WebhookDelivery, body: bytes) -> dict[str, str]:
         "User-Agent": f"Mizkhedmat-Webhooks/{SCHEMA_VERSION}",
         "Mizkhedmat-Event": delivery.event_type,
         "Mizkhedmat-Delivery": str(delivery.event_id),
-        SIGNATURE_HEADER: signature_header(delivery.endpoint.secret, timestamp, body),
+        SIGNATURE_HEADER: signature_header(delivery.endpoint.signing_secrets(), timestamp, body),
     }
 
 
@@ -413,7 +417,17 @@ def webhook_url_check(url: str) -> None:
 
 
 @transaction.atomic
-def webhook_secret_rotate(*, endpoint: WebhookEndpoint) -> WebhookEndpoint:
+def webhook_secret_rotate(
+    *, endpoint: WebhookEndpoint, grace: datetime.timedelta | None = None
+) -> WebhookEndpoint:
+    """A new signing secret; the old one keeps signing beside it for ``grace``
+    (``WEBHOOK_SECRET_GRACE_HOURS``; zero: the old one is void at once). Rotating again within
+    the grace period retires the oldest: only two secrets ever sign."""
+    if grace is None:
+        grace = datetime.timedelta(hours=settings.WEBHOOK_SECRET_GRACE_HOURS)
+    endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
+    endpoint.previous_secret = endpoint.secret if grace > datetime.timedelta(0) else ""
+    endpoint.previous_secret_until = timezone.now() + grace if endpoint.previous_secret else None
     endpoint.secret = new_secret()
-    endpoint.save(update_fields=["secret"])
+    endpoint.save(update_fields=["secret", "previous_secret", "previous_secret_until"])
     return endpoint

@@ -89,6 +89,7 @@ class RegisterCounter(models.Model):
 class Channel(models.TextChoices):
     WEB = "web", _("برخط، از سوی شهروند")
     DESK = "desk", _("نامه کاغذی، ثبت در میز خدمت")
+    API = "api", _("برخط، از برنامه همراه یا سامانه دیگر")
 
 
 class LetterStatus(models.TextChoices):

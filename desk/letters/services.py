@@ -152,11 +152,13 @@ def letter_create(
     about: Submission | None = None,
     idempotency_key: uuid.UUID,
     address: str | None = None,
+    online: Channel = Channel.WEB,
 ) -> Letter:
     """Register a letter in ``agency``'s register: written by the signed-in ``citizen``
     themselves (``registered_by`` is the citizen), or handed in on paper and registered by a
     clerk of that agency. The same idempotency key always gives the same letter. With the
-    client's ``address`` (a citizen at the web form) it counts against the filing quotas."""
+    client's ``address`` (a citizen at the web form) it counts against the filing quotas.
+    ``online``: how a citizen's own letter came (the web form, or the API's ``api``)."""
     by_desk = registered_by.pk != citizen.pk
     if by_desk and not (
         access.can_register_letter(registered_by) and access.is_staff_of(registered_by, agency.pk)
@@ -186,7 +188,7 @@ def letter_create(
                 agency=agency,
                 citizen=citizen,
                 registered_by=registered_by,
-                channel=Channel.DESK if by_desk else Channel.WEB,
+                channel=Channel.DESK if by_desk else online,
                 subject=subject[:200],
                 body=body,
                 about=about,
@@ -337,10 +339,9 @@ def letter_convert(*, letter_id: int, actor: User, service: Service) -> Submissi
             service=service,
             applicant=letter.citizen,
             actor=actor,
-            # A letter handed in at the desk makes a desk request; one written online, a web one.
-            channel=SubmissionChannel.DESK
-            if letter.channel == Channel.DESK
-            else SubmissionChannel.WEB,
+            # The request comes as the letter came: a desk request for a letter handed in at
+            # the desk, a web (api) one for a letter written on the web (through the API).
+            channel=SubmissionChannel(letter.channel),
             note=_("ثبت‌شده از روی نامه شماره %(n)s به تاریخ %(d)s: «%(s)s»")
             % {"n": letter.number, "d": format_date(letter.registered_at), "s": letter.subject},
         )

@@ -198,8 +198,16 @@ class Invitation(models.Model):
 
 
 class Channel(models.TextChoices):
+    """How a response came: the survey page, one digit by SMS (the overall score only), or a
+    mobile app through the API (every question, as on the page)."""
+
     WEB = "web", _("وب")
     SMS = "sms", _("پیامک")
+    API = "api", _("برنامه همراه (API)")
+
+
+# Channels that answer the whole form (the SMS answers one question).
+FULL_CHANNELS = (Channel.WEB, Channel.API)
 
 
 class Response(models.Model):

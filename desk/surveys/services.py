@@ -25,6 +25,7 @@ from desk.notifications.services import message_queue_template
 from desk.submissions.models import Status, Submission
 from desk.surveys.models import (
     AXES,
+    FULL_CHANNELS,
     Answer,
     Channel,
     FormKind,
@@ -337,8 +338,8 @@ def response_save(
         )
     else:
         response.changed_at = now
-        if channel == Channel.WEB:
-            response.channel = Channel.WEB  # the fuller answer
+        if channel in FULL_CHANNELS:
+            response.channel = channel  # the fuller answer: the whole form, not one digit
     keep = [a.question.pk for a in saved]
     if not partial:
         response.answers.exclude(question_id__in=keep).delete()

@@ -1,17 +1,24 @@
 """A mobile client's whole journey through the API: sign in by SMS, file a request with a
 document, track it, answer the agency's request for more, pay the fee at the (fake) bank,
-and rate the service; with staff working the request through the staff API."""
+rate the service, book and cancel a visit, complain and write a letter; with staff working
+the request through the staff API."""
 
 from __future__ import annotations
 
+import datetime
 from urllib.parse import parse_qs, urlsplit
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
 from desk.api.tests.base import ApiTestCase, new_key
+from desk.appointments.models import Appointment, AppointmentStatus, Office, SlotTemplate, Weekday
+from desk.complaints.models import Complaint
+from desk.letters.models import Letter, Register
 from desk.payments.models import FeeKind, GatewayAccount, Provider, ServiceFee
 from desk.submissions.models import Channel, Submission
+from desk.surveys.models import Channel as SurveyChannel
+from desk.surveys.models import Response
 from desk.test import PDF_BYTES, create_staff, define_permit_workflow, give_position
 
 
@@ -29,6 +36,16 @@ class MobileJourneyTest(ApiTestCase):
             service=self.service, kind=FeeKind.FIXED, amount=1_200_000, purpose="عوارض"
         )
         GatewayAccount.objects.create(agency=self.agency, provider=Provider.FAKE)
+        office = Office.objects.create(agency=self.agency, name="دفتر مرکزی", address="میدان ۷ تیر")
+        for weekday in Weekday:
+            SlotTemplate.objects.create(
+                office=office,
+                service=self.service,
+                weekday=weekday.value,
+                starts_at=datetime.time(7, 0),
+                ends_at=datetime.time(20, 0),
+            )
+        Register.objects.create(agency=self.agency)
 
     def act(self, token: str, code: str, action: str, **extra: object) -> dict[str, object]:
         data = {"action": action, **extra}
@@ -166,6 +183,76 @@ class MobileJourneyTest(ApiTestCase):
         self.assertEqual(rated.status_code, 200, rated.content)
         self.assertEqual(rated.json()["answers"][survey["questions"][0]["key"]], 5)
 
+        self.assertEqual(Response.objects.get().channel, SurveyChannel.API)
+
+        self.visit_and_cancel(token)
+        self.complain_and_write(token, code)
+
         signed_out = self.call("delete", "/api/v1/auth/sign-out/", token)
         self.assertEqual(signed_out.status_code, 204)
         self.assertEqual(self.call("get", "/api/v1/me/requests/", token).status_code, 401)
+
+    def visit_and_cancel(self, token: str) -> None:
+        """A visit at the first free slot (the request has ended: not for it), cancelled."""
+        slots = self.call(
+            "get",
+            "/api/v1/me/appointments/services/building-permit/slots/",
+            token,
+        ).json()
+        with self.captureOnCommitCallbacks(execute=True):
+            booked = self.call(
+                "post",
+                "/api/v1/me/appointments/",
+                token,
+                {"service": "building-permit", "slot": slots["slots"][0]["slot"]},
+                key=new_key(),
+            )
+        self.assertEqual(booked.status_code, 201, booked.content)
+        self.assertIsNone(booked.json()["request"])
+        booking = booked.json()["booking_code"]
+        with self.captureOnCommitCallbacks(execute=True):
+            cancelled = self.call(
+                "post",
+                f"/api/v1/me/appointments/{booking}/cancel/",
+                token,
+                {"confirmed": True},
+                key=new_key(),
+            )
+        self.assertEqual(cancelled.json()["status"], "cancelled")
+        self.assertEqual(Appointment.objects.get().status, AppointmentStatus.CANCELLED)
+
+    def complain_and_write(self, token: str, code: str) -> None:
+        """A complaint about the request, and a letter about it with a document."""
+        with self.captureOnCommitCallbacks(execute=True):
+            complained = self.call(
+                "post",
+                f"/api/v1/me/requests/{code}/complaint/",
+                token,
+                {"about": "request", "text": "پاسخ دیر رسید."},
+                key=new_key(),
+            )
+        self.assertEqual(complained.status_code, 201, complained.content)
+        mine = self.call("get", "/api/v1/me/complaints/", token).json()["results"]
+        self.assertEqual([c["request"] for c in mine], [code])
+        self.assertEqual(Complaint.objects.get().complainant, Submission.objects.get().applicant)
+        with self.captureOnCommitCallbacks(execute=True):
+            written = self.call(
+                "post",
+                "/api/v1/me/letters/",
+                token,
+                {
+                    "agency": self.agency.slug,
+                    "subject": "رونوشت پروانه",
+                    "body": "لطفاً رونوشت مهرشده پروانه را بفرستید.",
+                    "about": code,
+                    "documents": SimpleUploadedFile("id.pdf", PDF_BYTES, "application/pdf"),
+                },
+                key=new_key(),
+                multipart=True,
+            )
+        self.assertEqual(written.status_code, 201, written.content)
+        letter = self.call(
+            "get", f"/api/v1/me/letters/{written.json()['tracking_code']}/", token
+        ).json()
+        self.assertEqual((letter["about"], letter["channel"]), (code, "api"))
+        self.assertEqual(Letter.objects.get().about, Submission.objects.get())

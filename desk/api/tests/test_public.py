@@ -122,3 +122,30 @@ class PublicApiTest(BaseTestCase):
         page = self.client.get("/api/v1/docs/")
         self.assertContains(page, "vendor/swagger-ui/swagger-ui-bundle.js")
         self.assertNotContains(page, "cdn")
+
+
+class CatalogExportApiTest(BaseTestCase):
+    """/api/v1/catalog/export/ is the national export of /catalog/export.json, not a copy."""
+
+    def test_the_api_serves_the_same_export_with_the_same_version(self) -> None:
+        web = self.client.get("/catalog/export.json")
+        api = self.client.get("/api/v1/catalog/export/")
+        self.assertEqual(api.status_code, 200)
+        self.assertEqual(api["ETag"], web["ETag"])
+        body = api.json()
+        self.assertEqual(body["export_version"], web.json()["export_version"])
+        self.assertEqual(body["services"], web.json()["services"])
+        self.assertEqual([s["national_id"] for s in body["services"]], ["SRV-building-permit"])
+
+    def test_a_client_holding_the_version_gets_304(self) -> None:
+        etag = self.client.get("/api/v1/catalog/export/")["ETag"]
+        again = self.client.get("/api/v1/catalog/export/", HTTP_IF_NONE_MATCH=etag)
+        self.assertEqual(again.status_code, 304)
+        self.assertEqual(again["ETag"], etag)
+
+    def test_one_agency_and_an_unknown_one(self) -> None:
+        theirs = self.client.get("/api/v1/catalog/export/", {"agency": "sample-gas"}).json()
+        self.assertEqual((theirs["agency"], theirs["count"]), ("sample-gas", 0))
+        unknown = self.client.get("/api/v1/catalog/export/", {"agency": "nobody"})
+        self.assertEqual(unknown.status_code, 404)
+        self.assertEqual(unknown["Content-Type"], PROBLEM_CONTENT_TYPE)

@@ -51,6 +51,20 @@ ROUTES: dict[str, str] = {
     "api:pay": CITIZEN_OBJECT,
     "api:payment": CITIZEN_OBJECT,
     "api:survey": CITIZEN_OBJECT,
+    "api:request_complaint": CITIZEN_OBJECT,
+    "api:objection": CITIZEN_OBJECT,
+    "api:slots": CITIZEN,  # a published service: every citizen may see its free slots
+    "api:my_appointments": CITIZEN,
+    "api:my_appointment": CITIZEN_OBJECT,
+    "api:cancel_appointment": CITIZEN_OBJECT,
+    "api:my_complaints": CITIZEN,
+    "api:my_complaint": CITIZEN_OBJECT,
+    "api:appeal": CITIZEN_OBJECT,
+    "api:my_letters": CITIZEN,
+    "api:my_letter": CITIZEN_OBJECT,
+    "api:letter_file": CITIZEN_OBJECT,
+    "api:letter_reply": CITIZEN_OBJECT,
+    "api:catalog_export": PUBLIC,
     "api:agency_services": KEY,
     "api:agency_file": KEY,
     "api:agency_inquiries": KEY,
@@ -68,6 +82,11 @@ def _file(b: Side) -> list[Any]:
     return [b.submission.tracking_code, b.submission.attachments.first().public_id]  # type: ignore[union-attr]
 
 
+def _letter_file(b: Side) -> list[Any]:
+    letter = b.extra["letter"]
+    return [letter.tracking_code, letter.attachments.first().public_id]
+
+
 ARGS: dict[str, Callable[[Side], list[Any]]] = {
     "api:my_request": lambda b: [b.submission.tracking_code],
     "api:my_reply": lambda b: [b.submission.tracking_code],
@@ -76,6 +95,19 @@ ARGS: dict[str, Callable[[Side], list[Any]]] = {
     "api:pay": lambda b: [b.extra["charge"].public_id],
     "api:payment": lambda b: [b.extra["payment"].public_id],
     "api:survey": lambda b: [b.submission.tracking_code],
+    "api:request_complaint": lambda b: [b.submission.tracking_code],
+    "api:objection": lambda b: [b.submission.tracking_code],
+    "api:slots": lambda b: [b.service.slug],
+    "api:my_appointment": lambda b: [b.appointment.booking_code],
+    "api:cancel_appointment": lambda b: [b.appointment.booking_code],
+    "api:my_complaint": lambda b: [b.extra["complaint"].tracking_code],
+    "api:appeal": lambda b: [b.extra["complaint"].tracking_code],
+    "api:my_letter": lambda b: [b.extra["letter"].tracking_code],
+    "api:letter_file": _letter_file,
+    "api:letter_reply": lambda b: [
+        b.extra["reply"].letter.tracking_code,
+        b.extra["reply"].public_id,
+    ],
     "api:staff_request": lambda b: [b.submission.tracking_code],
     "api:staff_act": lambda b: [b.submission.tracking_code],
     "api:staff_assign": lambda b: [b.submission.tracking_code],
@@ -90,6 +122,10 @@ BODIES: dict[str, dict[str, Any]] = {
     "api:staff_act": {"action": "start_review"},
     "api:staff_assign": {"assignee": None},
     "api:survey": {"answers": {"overall": "5"}},
+    "api:request_complaint": {"about": "request", "text": "شکایت از روند"},
+    "api:objection": {"text": "اعتراض به رد"},
+    "api:cancel_appointment": {"confirmed": True},
+    "api:appeal": {"text": "پاسخ را نمی‌پذیرم"},
 }
 
 

@@ -16,10 +16,18 @@ from rest_framework.response import Response
 
 from desk.accounts.models import User
 from desk.api import serializers as s
-from desk.api.idempotency import HEADER, idempotent
+from desk.api.idempotency import idempotent
 from desk.api.permissions import IsCitizen
-from desk.api.throttling import principal_key
-from desk.api.views.base import FILE_RENDERERS, ApiView, address, body, paginate
+from desk.api.views.base import (
+    ApiView,
+    DownloadView,
+    address,
+    body,
+    download_schema,
+    own_key,
+    paginate,
+    send,
+)
 from desk.api.views.public import track_out
 from desk.catalog.forms import ApplicationForm
 from desk.catalog.models import FieldKind, Service
@@ -30,8 +38,6 @@ from desk.submissions.models import Attachment, Channel, Status, Submission
 from desk.submissions.quotas import quota_consume
 
 TAG = ["citizen"]
-# The API key of an idempotent submission: the same key always files one request.
-KEY_NAMESPACE = uuid.UUID("5f8c1d0e-3c1b-4c8e-9a57-6f0d0f7f2a18")
 
 APPLICATION_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -99,14 +105,12 @@ def file_application(request: Request, *, applicant: User, service: Service) -> 
     check = verification.form_verify(service=service, applicant=applicant, answers=form.answers())
     if check.errors:
         raise serializers.ValidationError({k: [v] for k, v in check.errors.items()})
-    key = request.headers.get(HEADER)
-    own_key = uuid.uuid5(KEY_NAMESPACE, f"{principal_key(request)}:{key}") if key else uuid.uuid4()
     return services.submission_create(
         service=service,
         applicant=applicant,
         answers=check.answers,
         files=form.uploads(),
-        idempotency_key=own_key,
+        idempotency_key=own_key(request),
         address=address(request),
         filing=services.Filing(channel=Channel.API),
         verification=check.state,
@@ -181,32 +185,25 @@ class Reply(ApiView):
         return Response(s.RequestOut(request_out(submission)).data)
 
 
-class MyFile(ApiView):
+class MyFile(DownloadView):
     """A document of my request, or its result: the web's download, by the access policy."""
 
     permission_classes = [IsCitizen]
-    renderer_classes = FILE_RENDERERS
 
-    @extend_schema(
-        tags=TAG,
-        summary="Download a document or result of my request",
-        responses={(200, "application/octet-stream"): bytes},
-    )
+    @download_schema(TAG, "Download a document or result of my request")
     def get(self, request: Request, code: str, file_id: uuid.UUID) -> Any:
-        return file_response(request, code, file_id)
+        return request_file(request, code, file_id)
 
 
-def file_response(request: Request, code: str, file_id: uuid.UUID) -> Any:
-    from desk.core.uploads import document_response
-
+def request_file(request: Request, code: str, file_id: uuid.UUID) -> Any:
+    """A document of request ``code`` that the caller may read (the applicant, or staff of
+    its agency), its reading audited as on the web."""
     attachment = selectors.get_attachment_for_user(request.user, file_id, [])
     if attachment.submission.tracking_code != code:
         raise Http404
     services.submission_read_audit(
         user=request.user, submission=attachment.submission, attachment=attachment
     )
-    return document_response(
-        attachment.file.open("rb"),
-        filename=attachment.download_name,
-        content_type=attachment.content_type,
+    return send(
+        attachment.file, filename=attachment.download_name, content_type=attachment.content_type
     )

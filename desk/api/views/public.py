@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import Http404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -16,6 +16,7 @@ from desk.api.problems import problem_response
 from desk.api.views.base import ApiView, address, paginate
 from desk.catalog import selectors as catalog
 from desk.core import ratelimit
+from desk.integrations.views import export_for, unchanged, versioned
 from desk.lib.persian import normalize
 from desk.submissions import progress
 from desk.submissions import selectors as submissions
@@ -112,3 +113,30 @@ class Track(ApiView):
         if submission is None:
             return problem_response("not-found", _("درخواستی با این کد رهگیری و کد ملی پیدا نشد."))
         return Response(s.TrackOut(track_out(submission)).data)
+
+
+class CatalogExport(ApiView):
+    """The national catalog export of /catalog/export.json (desk/integrations), the same
+    document, version and ETag: a client holding the version gets 304."""
+
+    @extend_schema(
+        tags=TAG,
+        summary="The national catalog export: every service card, declared and measured figures",
+        parameters=[
+            OpenApiParameter("agency", str, description="One agency's slug"),
+            OpenApiParameter(
+                "If-None-Match", str, OpenApiParameter.HEADER, description="A held ETag"
+            ),
+        ],
+        responses={
+            200: s.CatalogExportOut,
+            304: OpenApiResponse(description="The held version is current"),
+        },
+    )
+    def get(self, request: Request) -> Response:
+        export = export_for(request._request)
+        if (same := unchanged(request._request, export)) is not None:
+            return same  # type: ignore[return-value]
+        response = versioned(export, Response(export.as_json()))
+        assert isinstance(response, Response)
+        return response

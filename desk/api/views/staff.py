@@ -16,8 +16,8 @@ from desk.agencies.access import require_staff
 from desk.api import serializers as s
 from desk.api.idempotency import idempotent
 from desk.api.permissions import IsStaff
-from desk.api.views.base import FILE_RENDERERS, ApiView, paginate
-from desk.api.views.citizen import answers_out, file_response
+from desk.api.views.base import ApiView, DownloadView, download_schema, paginate
+from desk.api.views.citizen import answers_out, request_file
 from desk.core.errors import ApplicationError
 from desk.submissions import selectors, services
 from desk.submissions.models import Submission, TimelineEvent
@@ -154,7 +154,7 @@ class StaffAssign(ApiView):
         user = staff_user(request)
         submission = selectors.get_submission_for_staff(user, code)
         staff = require_staff(user)
-        form = s.AssignIn(data=request.data, context={"agency_id": staff.agency_id})
+        form = s.AssignIn(data=request.data, context={"form": {"agency_id": staff.agency_id}})
         form.is_valid(raise_exception=True)
         services.submission_assign(
             submission_id=submission.pk, actor=user, assignee=form.validated_data["assignee"]
@@ -163,14 +163,9 @@ class StaffAssign(ApiView):
         return Response(s.StaffRequestOut(staff_request_out(submission, user)).data)
 
 
-class StaffFile(ApiView):
+class StaffFile(DownloadView):
     permission_classes = [IsStaff]
-    renderer_classes = FILE_RENDERERS
 
-    @extend_schema(
-        tags=TAG,
-        summary="Download a document of a request of my agency",
-        responses={(200, "application/octet-stream"): bytes},
-    )
+    @download_schema(TAG, "Download a document of a request of my agency")
     def get(self, request: Request, code: str, file_id: uuid.UUID) -> Any:
-        return file_response(request, code, file_id)
+        return request_file(request, code, file_id)

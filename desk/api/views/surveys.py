@@ -15,7 +15,7 @@ from desk.api.views.base import ApiView
 from desk.api.views.citizen import citizen
 from desk.submissions.selectors import get_submission_for_applicant
 from desk.surveys import selectors, services
-from desk.surveys.models import Invitation
+from desk.surveys.models import Channel, Invitation
 
 TAG = ["citizen: surveys"]
 
@@ -55,5 +55,7 @@ class Survey(ApiView):
         invitation = _invitation(request, code)
         form = s.SurveyIn(data=request.data)
         form.is_valid(raise_exception=True)
-        services.response_save(token=invitation.token, answers=form.validated_data["answers"])
+        services.response_save(
+            token=invitation.token, answers=form.validated_data["answers"], channel=Channel.API
+        )
         return Response(s.SurveyOut(survey_out(_invitation(request, code))).data)

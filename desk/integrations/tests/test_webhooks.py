@@ -33,6 +33,7 @@ from desk.integrations.webhooks import (
     deliveries_due,
     retry_delay,
     webhook_deliver,
+    webhook_secret_rotate,
 )
 from desk.lib.http import HttpResponse
 from desk.submissions import services as submission_services
@@ -279,6 +280,18 @@ class AdminTests(WebhookTestCase):
         self.assertEqual(delivery.attempts, 1)  # a fresh count
         self.assertEqual(FakeTransport.sent[0].body, b'{"id":"x"}')  # the same bytes
 
+    def test_an_agency_admin_rotates_a_secret_and_the_old_one_still_signs(self) -> None:
+        old = self.endpoint.secret
+        r = self.client.post(
+            reverse("admin:integrations_webhookendpoint_changelist"),
+            {"action": "rotate_secret", "_selected_action": [self.endpoint.pk]},
+            follow=True,
+        )
+        self.assertContains(r, "۲۴ ساعت")
+        self.endpoint.refresh_from_db()
+        self.assertNotEqual(self.endpoint.secret, old)
+        self.assertEqual(self.endpoint.signing_secrets(), [self.endpoint.secret, old])
+
     def test_an_agency_admin_never_sees_or_resends_another_agencys_deliveries(self) -> None:
         theirs = self.failed_delivery(self.endpoint_for(self.other_agency))
         ours = self.failed_delivery(self.endpoint)
@@ -357,20 +370,25 @@ class AddressTests(BaseTestCase):
             self.assertEqual(resolve("erp.agency.local", 443), "10.1.2.3")
 
 
+def docs_verify() -> Any:
+    """The receiver's ``verify`` exactly as docs/api.md gives it."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    text = (Path(settings.BASE_DIR) / "docs" / "api.md").read_text()
+    start = text.index("```python\n", text.index("## Webhooks: verifying a delivery"))
+    code = text[start + len("```python\n") : text.index("```", start + 10)]
+    namespace: dict[str, Any] = {}
+    exec(compile(code, "docs/api.md", "exec"), namespace)
+    return namespace["verify"]
+
+
 class DocsTests(WebhookTestCase):
     def test_the_verification_sample_in_the_docs_accepts_a_real_delivery(self) -> None:
-        from pathlib import Path
-
-        from django.conf import settings
-
-        text = (Path(settings.BASE_DIR) / "docs" / "integrations.md").read_text()
-        start = text.index("```python\n", text.index("## Verifying a delivery"))
-        code = text[start + len("```python\n") : text.index("```", start + 10)]
-        namespace: dict[str, Any] = {}
-        exec(compile(code, "docs/integrations.md", "exec"), namespace)
+        verify = docs_verify()
         self.submit()
         (request,) = FakeTransport.sent
-        verify = namespace["verify"]
         body = request.body or b""
         header = request.headers[SIGNATURE_HEADER]
         self.assertTrue(verify(body, header, self.endpoint.secret))
@@ -379,3 +397,63 @@ class DocsTests(WebhookTestCase):
         old = int(header.split(",")[0][2:]) + 3600
         self.assertFalse(verify(body, header, self.endpoint.secret, now=old))
         self.assertEqual(json.loads(body)["type"], "request.submitted")
+
+
+class RotationTests(WebhookTestCase):
+    """A rotated secret: both sign through the grace period, then only the new one."""
+
+    def rotate(self, **kw: Any) -> tuple[str, str]:
+        old = self.endpoint.secret
+        self.endpoint = webhook_secret_rotate(endpoint=self.endpoint, **kw)
+        return old, self.endpoint.secret
+
+    def header(self) -> tuple[bytes, str]:
+        FakeTransport.clear()
+        self.submit()
+        request = FakeTransport.sent[-1]
+        return request.body or b"", request.headers[SIGNATURE_HEADER]
+
+    @override_settings(WEBHOOK_SECRET_GRACE_HOURS=24)
+    def test_during_the_grace_period_both_secrets_sign_the_new_one_first(self) -> None:
+        old, new = self.rotate()
+        self.assertNotEqual(old, new)
+        body, header = self.header()
+        t, *v1 = header.split(",")
+        self.assertEqual(len(v1), 2)
+        signed = t[2:].encode() + b"." + body
+        self.assertEqual(
+            [v.removeprefix("v1=") for v in v1],
+            [hmac.new(k.encode(), signed, hashlib.sha256).hexdigest() for k in (new, old)],
+        )
+        verify = docs_verify()
+        self.assertTrue(verify(body, header, new))
+        self.assertTrue(verify(body, header, old))
+        self.assertFalse(verify(body, header, "whsec_another"))
+
+    @override_settings(WEBHOOK_SECRET_GRACE_HOURS=24)
+    def test_after_the_grace_period_only_the_new_secret_signs(self) -> None:
+        old, new = self.rotate()
+        with later(hours=25):
+            body, header = self.header()
+        verify = docs_verify()
+        now = int(header.split(",")[0][2:])
+        self.assertEqual(header.count("v1="), 1)
+        self.assertTrue(verify(body, header, new, now=now))
+        self.assertFalse(verify(body, header, old, now=now))
+
+    def test_no_grace_voids_the_old_secret_at_once(self) -> None:
+        old, new = self.rotate(grace=datetime.timedelta(0))
+        body, header = self.header()
+        self.assertEqual(header.count("v1="), 1)
+        self.assertFalse(docs_verify()(body, header, old))
+        self.assertTrue(docs_verify()(body, header, new))
+
+    def test_rotating_again_in_the_grace_period_retires_the_oldest(self) -> None:
+        first, second = self.rotate()
+        _second, third = self.rotate()
+        body, header = self.header()
+        verify = docs_verify()
+        self.assertEqual(header.count("v1="), 2)
+        self.assertTrue(verify(body, header, third))
+        self.assertTrue(verify(body, header, second))
+        self.assertFalse(verify(body, header, first))

@@ -47,6 +47,20 @@ class SmsAnswerTests(SurveyTestCase):
         self.assertEqual((response.channel, response.overall), ("sms", 4.0))
         self.assertEqual(Answer.objects.get(response=response).question.key, "overall")
 
+    def test_the_whole_form_from_the_app_after_a_digit_is_an_api_response(self) -> None:
+        """A digit answers one question; the app (the API) answers them all, as the page does:
+        the response is then the app's, counted once, and an SMS digit after it keeps that."""
+        from desk.surveys.models import Channel
+        from desk.surveys.services import response_save
+
+        self.text(OWNER, "۲")
+        response_save(token=self.token, answers=ESERVICE_ANSWERS, channel=Channel.API)
+        response = Response.objects.get()
+        self.assertEqual((response.channel, response.overall), ("api", 4.0))
+        self.assertEqual(response.answers.count(), len(ESERVICE_ANSWERS))
+        self.text(OWNER, "۵")
+        self.assertEqual(Response.objects.get().channel, "api")
+
     def test_latin_and_arabic_digits_count_too_and_a_second_digit_changes_the_first(self) -> None:
         self.text(OWNER, " 5 ")
         self.assertEqual(Response.objects.get().overall, 5.0)
