@@ -603,19 +603,18 @@ class EvaluationScope:
 
 
 def evaluation_scope(user: object) -> EvaluationScope | None:
-    """Evaluators as ``oversight_scope`` names them (national: every agency; provincial: the
-    agencies of its province), and operators, who may open a cycle for the country. An
-    agency's head is on the evaluated side (``_agency_side``), not here."""
+    """Evaluators exactly as ``oversight_scope`` names them — the one rule: national
+    evaluators every agency, provincial evaluators the agencies of their province. Operators
+    run the system and do not evaluate (they edit checklist templates in the admin, not
+    cycles or scores); an agency's head is on the evaluated side (``_agency_side``)."""
     scope = oversight_scope(user)
     if scope is not None and scope.is_evaluator:
         return EvaluationScope(province=scope.province, own_agency_id=scope.own_agency_id)
-    if is_operator(user) and staff_for_user(user) is None:
-        return EvaluationScope(province=None, own_agency_id=None)
     return None
 
 
 def may_open_cycle(user: object) -> bool:
-    """An evaluation cycle is opened by a national evaluator or an operator."""
+    """An evaluation cycle is opened by a national evaluator only."""
     scope = evaluation_scope(user)
     return scope is not None and scope.province is None
 

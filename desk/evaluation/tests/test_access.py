@@ -3,11 +3,18 @@ only their own assessment; another agency's ids are 404; evaluators never score 
 
 from __future__ import annotations
 
+import datetime
+from typing import Any
+
 from django.urls import reverse
 
+from desk.accounts.models import User
 from desk.agencies.models import Role
-from desk.evaluation.models import Evidence, Indicator, State
+from desk.core.errors import ApplicationError
+from desk.evaluation import services
+from desk.evaluation.models import Cycle, Evidence, Indicator, State
 from desk.evaluation.tests.base import EvaluationTestCase
+from desk.lib.jalali import today_tehran
 from desk.test import create_staff
 
 
@@ -101,3 +108,60 @@ class EvaluatorOwnAgencyTests(EvaluationTestCase):
         cycle = self.open_cycle()
         agencies = set(cycle.assessments.values_list("agency__slug", flat=True))
         self.assertEqual(agencies, {"sample-municipality", "sample-gas", "isfahan-water"})
+
+
+class OneRuleTests(EvaluationTestCase):
+    """One rule (access.evaluation_scope from oversight_scope): national evaluators open cycles
+    and review every agency; provincial evaluators review their province's; operators do not
+    evaluate."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.cycle = self.open_cycle()
+        self.isfahan_sent = self.submitted(self.cycle, self.isfahan, self.isfahan_admin)
+        self.tehran_sent = self.submitted(self.cycle, self.agency, self.admin)
+
+    def test_an_operator_may_not_open_see_or_review_a_cycle(self) -> None:
+        root = User.objects.create_superuser("root", password="a-Strong-pass-1404")
+        self.client.force_login(root)
+        self.assertEqual(self.client.get(reverse("evaluation:cycle_new")).status_code, 404)
+        self.assertEqual(
+            self.client.get(reverse("evaluation:cycle", args=[self.cycle.pk])).status_code, 404
+        )
+        for name in ("evaluation:review", "evaluation:finalize"):
+            with self.subTest(name):
+                r = self.client.get(reverse(name, args=[self.tehran_sent.public_id]))
+                self.assertEqual(r.status_code, 404)
+        self.assertEqual(self.client.get(reverse("evaluation:home")).status_code, 404)
+        with self.assertRaises(ApplicationError):
+            self.open_cycle_as(root)
+
+    def test_a_provincial_evaluator_reviews_their_province_only(self) -> None:
+        self.client.force_login(self.isfahan_evaluator)
+        mine = self.client.get(reverse("evaluation:review", args=[self.isfahan_sent.public_id]))
+        self.assertEqual(mine.status_code, 200)
+        theirs = self.client.get(reverse("evaluation:review", args=[self.tehran_sent.public_id]))
+        self.assertEqual(theirs.status_code, 404)
+        with self.assertRaises(ApplicationError):
+            self.open_cycle_as(self.isfahan_evaluator)
+
+    def test_a_national_evaluator_opens_cycles_and_reviews_every_province(self) -> None:
+        self.client.force_login(self.evaluator)
+        self.assertEqual(self.client.get(reverse("evaluation:cycle_new")).status_code, 200)
+        for sent in (self.isfahan_sent, self.tehran_sent):
+            r = self.client.get(reverse("evaluation:review", args=[sent.public_id]))
+            self.assertEqual(r.status_code, 200)
+        self.assertTrue(self.open_cycle_as(self.evaluator, title="ارزیابی دوم").pk)
+
+    def open_cycle_as(self, actor: User, **extra: Any) -> Cycle:
+        today = today_tehran()
+        return services.cycle_open(
+            actor=actor,
+            title=extra.get("title", "ارزیابی دیگر"),
+            template=self.template,
+            province="",
+            period_starts_on=today - datetime.timedelta(days=180),
+            period_ends_on=today,
+            self_due_on=today + datetime.timedelta(days=14),
+            objection_days=10,
+        )
