@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from desk.agencies.models import Agency
 from desk.catalog.models import Service
-from desk.core.uploads import download_name
+from desk.core.models import StoredDocument
 from desk.lib.jalali import today_tehran
 from desk.submissions.models import Submission
 from desk.workflow.models import Step
@@ -254,33 +254,23 @@ def _answer_upload_to(instance: InquiryFile, filename: str) -> str:
     return f"inquiries/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
 
 
-class InquiryFile(models.Model):
+class InquiryFile(StoredDocument):
     """A document the answering agency attached to its answer."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     inquiry = models.ForeignKey(Inquiry, on_delete=models.CASCADE, related_name="files")
     file = models.FileField(upload_to=_answer_upload_to, max_length=200)
-    original_name = models.CharField(max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(
+    # None: sent by another installation (no user of ours uploaded it).
+    uploaded_by = models.ForeignKey(  # type: ignore[assignment]
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    uploaded_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
-        ordering = ["uploaded_at", "pk"]
+    class Meta(StoredDocument.Meta):
         verbose_name = _("پیوست پاسخ استعلام")
         verbose_name_plural = _("پیوست‌های پاسخ استعلام")
 
-    def __str__(self) -> str:
-        return self.original_name
-
     @property
-    def download_name(self) -> str:
-        stem = f"{self.inquiry.case_reference}-inquiry-{self.public_id.hex[:8]}"
-        return download_name(stem, self.content_type)
+    def download_stem(self) -> str:
+        return f"{self.inquiry.case_reference}-inquiry-{self.public_id.hex[:8]}"
 
 
 class LogKind(models.TextChoices):

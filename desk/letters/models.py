@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from desk.agencies.models import Agency
-from desk.core.uploads import download_name
+from desk.core.models import StoredDocument
 from desk.lib.jalali import today_tehran
 from desk.submissions.models import Submission
 from desk.workflow.models import Department
@@ -183,31 +183,17 @@ def _upload_to(instance: object, filename: str) -> str:
     return f"letters/{now:%Y/%m}/{uuid.uuid4().hex}"
 
 
-class LetterAttachment(models.Model):
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+class LetterAttachment(StoredDocument):
     letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(upload_to=_upload_to, max_length=200)
-    original_name = models.CharField(max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
-        ordering = ["uploaded_at", "pk"]
+    class Meta(StoredDocument.Meta):
         verbose_name = _("پیوست نامه")
         verbose_name_plural = _("پیوست‌های نامه")
 
-    def __str__(self) -> str:
-        return self.original_name
-
     @property
-    def download_name(self) -> str:
-        stem = f"{self.letter.tracking_code}-{self.public_id.hex[:8]}"
-        return download_name(stem, self.content_type)
+    def download_stem(self) -> str:
+        return f"{self.letter.tracking_code}-{self.public_id.hex[:8]}"
 
 
 class LetterReply(models.Model):

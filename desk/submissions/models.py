@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from desk.agencies.models import Agency
 from desk.catalog.models import Service
-from desk.core.uploads import download_name
+from desk.core.models import StoredDocument
 from desk.lib.jalali import today_tehran
 from desk.workflow.models import Department, Step, WorkflowVersion
 
@@ -184,36 +184,20 @@ def _upload_to(instance: Attachment, filename: str) -> str:
     return f"submissions/{now:%Y/%m}/{uuid.uuid4().hex}"
 
 
-class Attachment(models.Model):
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+class Attachment(StoredDocument):
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="attachments")
     kind = models.CharField(max_length=10, choices=AttachmentKind.choices)
     field_name = models.CharField(max_length=50, blank=True)
     label = models.CharField(max_length=200, blank=True)
     file = models.FileField(upload_to=_upload_to, max_length=200)
-    original_name = models.CharField(max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
-        ordering = ["uploaded_at", "pk"]
+    class Meta(StoredDocument.Meta):
         verbose_name = _("پیوست")
         verbose_name_plural = _("پیوست‌ها")
 
-    def __str__(self) -> str:
-        return self.original_name
-
     @property
-    def download_name(self) -> str:
-        """The name a download gets: our own words and the detected type's one extension,
-        never the name the citizen gave (which may be ``report.pdf.php``)."""
-        stem = f"{self.submission.tracking_code}-{self.kind}-{self.public_id.hex[:8]}"
-        return download_name(stem, self.content_type)
+    def download_stem(self) -> str:
+        return f"{self.submission.tracking_code}-{self.kind}-{self.public_id.hex[:8]}"
 
 
 class EventKind(models.TextChoices):
