@@ -54,6 +54,7 @@ class Result:
     first_error: str = ""
     # CPU seconds spent in the measured window by each process group (see Probe).
     cpu_s: dict[str, float] | None = None
+    p95_ms: float = 0.0
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -185,6 +186,7 @@ def _result(
         rps=round(len(ms) / duration, 1),
         p50_ms=round(percentile(ms, 0.50), 1),
         p99_ms=round(percentile(ms, 0.99), 1),
+        p95_ms=round(percentile(ms, 0.95), 1),
         mean_ms=round(statistics.fmean(ms), 1) if ms else 0.0,
         concurrency=concurrency,
         client_cpu_s=round(cpu * duration / (duration + warmup), 1),

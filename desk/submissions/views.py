@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -233,20 +232,23 @@ def download(request: HttpRequest, public_id: uuid.UUID) -> FileResponse:
     )
 
 
-INBOX_PAGE_SIZE = 50
-
-
 @staff_login_required
 def inbox(request: HttpRequest) -> HttpResponse:
     staff = require_staff(request.user)
-    # An agency can have thousands of open requests: a page at a time, overdue first.
-    page = Paginator(selectors.inbox_for_staff(staff), INBOX_PAGE_SIZE).get_page(
-        request.GET.get("page")
+    # An agency can have thousands of open requests: a page at a time, overdue first, each
+    # page after the last row of the one before (`after`), never by skipping rows.
+    start = request.GET.get("from", "")
+    page = selectors.inbox_page(
+        staff,
+        after=request.GET.get("after"),
+        start=int(start) if start.isdigit() and len(start) < 9 else 1,
     )
     context = {
         "staff": staff,
-        "inbox": page,
-        "page": page,
+        "inbox": page.rows,
+        "inbox_page": page,
+        "next_from": page.first + len(page.rows),
+        "last": page.first + len(page.rows) - 1,
         "waiting": selectors.waiting_for_citizen(request.user),
         "closed": selectors.recently_closed(request.user),
     }

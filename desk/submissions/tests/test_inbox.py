@@ -1,8 +1,10 @@
-"""The staff inbox (کارتابل): the agency's open requests, overdue first, then oldest."""
+"""The staff inbox (کارتابل): the agency's open requests, overdue first, then by deadline."""
 
 from __future__ import annotations
 
 import datetime
+from typing import Any
+from unittest import mock
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -10,23 +12,38 @@ from django.urls import reverse
 from django.utils import timezone
 
 from desk.lib.jalali import today_tehran
+from desk.submissions import selectors
 from desk.submissions.models import Submission
 from desk.submissions.tests.base import SubmissionTestCase
 from desk.test import create_service
 
 
+def codes(response: Any) -> list[str]:
+    return [row.tracking_code for row in response.context["inbox"]]
+
+
+def codes_of(*submissions: Submission) -> list[str]:
+    return [s.tracking_code for s in submissions]
+
+
 class InboxTests(SubmissionTestCase):
     url = reverse("submissions:inbox")
 
-    def aged(self, *, submitted_days_ago: int, due_in_days: int) -> Submission:
+    def aged(
+        self, *, submitted_days_ago: int, due_in_days: int, step_due_in_days: int | None = None
+    ) -> Submission:
         submission = self.create_submission()
+        today = today_tehran()
         Submission.objects.filter(pk=submission.pk).update(
             submitted_at=timezone.now() - datetime.timedelta(days=submitted_days_ago),
-            due_on=today_tehran() + datetime.timedelta(days=due_in_days),
+            due_on=today + datetime.timedelta(days=due_in_days),
+            step_due_on=None
+            if step_due_in_days is None
+            else today + datetime.timedelta(days=step_due_in_days),
         )
         return submission
 
-    def test_it_lists_overdue_requests_first_then_the_oldest(self) -> None:
+    def test_it_lists_overdue_requests_first_then_the_nearest_deadline(self) -> None:
         recent = self.aged(submitted_days_ago=2, due_in_days=3)
         older = self.aged(submitted_days_ago=5, due_in_days=1)
         overdue_recent = self.aged(submitted_days_ago=4, due_in_days=-1)
@@ -35,10 +52,45 @@ class InboxTests(SubmissionTestCase):
         self.client.force_login(self.expert)
         r = self.client.get(self.url)
         self.assertEqual(
-            list(r.context["inbox"]), [overdue_oldest, overdue_recent, due_today, older, recent]
+            codes(r), codes_of(overdue_oldest, overdue_recent, due_today, older, recent)
         )
         self.assertContains(r, "overdue table-danger", count=2)
         self.assertContains(r, "گذشته</span>", count=2)
+        self.assertContains(r, "(۳ روز مانده)")
+
+    def test_a_step_past_its_deadline_makes_the_request_overdue(self) -> None:
+        request_later = self.aged(submitted_days_ago=1, due_in_days=2)
+        step_late = self.aged(submitted_days_ago=1, due_in_days=9, step_due_in_days=-1)
+        self.client.force_login(self.expert)
+        r = self.client.get(self.url)
+        self.assertEqual(codes(r), codes_of(step_late, request_later))
+        self.assertContains(r, "overdue table-danger", count=1)
+
+    @mock.patch.object(selectors, "INBOX_PAGE_SIZE", 3)
+    def test_it_pages_by_a_next_link_that_starts_after_the_last_row(self) -> None:
+        made = [self.aged(submitted_days_ago=1, due_in_days=i % 3 - 1) for i in range(7)]
+        self.client.force_login(self.expert)
+        pages = []
+        r = self.client.get(self.url)
+        while True:
+            pages.append(codes(r))
+            cursor = r.context["inbox_page"].next_cursor
+            if cursor is None:
+                break
+            self.assertContains(r, f'href="?after={cursor}&amp;from={3 * len(pages) + 1}"')
+            r = self.client.get(self.url, {"after": cursor, "from": 3 * len(pages) + 1})
+        by_deadline = [s for _due, _pk, s in sorted((i % 3, s.pk, s) for i, s in enumerate(made))]
+        self.assertEqual(pages, [codes_of(*by_deadline[i : i + 3]) for i in (0, 3, 6)])
+        self.assertContains(r, "ردیف ۷ تا ۷ از ۷")
+        self.assertContains(r, "صفحهٔ اول")
+
+    def test_a_cursor_that_is_not_one_shows_the_first_page(self) -> None:
+        first = self.aged(submitted_days_ago=1, due_in_days=1)
+        self.client.force_login(self.expert)
+        for bad in ("x", "2026-13-40_5", "2026-01-01_", "1' OR 1=1"):
+            r = self.client.get(self.url, {"after": bad, "from": "9"})
+            self.assertEqual(codes(r), codes_of(first), bad)
+            self.assertContains(r, "ردیف ۱ تا ۱ از ۱")
 
     def test_it_lists_submitted_and_in_review_requests(self) -> None:
         submitted = self.aged(submitted_days_ago=2, due_in_days=1)
@@ -46,7 +98,7 @@ class InboxTests(SubmissionTestCase):
         self.transition(in_review, "start_review")
         self.client.force_login(self.manager)
         r = self.client.get(self.url)
-        self.assertEqual(list(r.context["inbox"]), [submitted, in_review])
+        self.assertEqual(codes(r), codes_of(submitted, in_review))
         self.assertContains(r, "در حال بررسی")
         self.assertContains(r, "ثبت‌شده، در انتظار بررسی")
 
@@ -56,7 +108,7 @@ class InboxTests(SubmissionTestCase):
         open_one = self.create_submission()
         self.client.force_login(self.expert)
         r = self.client.get(self.url)
-        self.assertEqual(list(r.context["inbox"]), [open_one])
+        self.assertEqual(codes(r), codes_of(open_one))
         self.assertEqual(list(r.context["waiting"]), [waiting])
         self.assertContains(r, reverse("submissions:staff_request", args=[waiting.tracking_code]))
 
@@ -76,12 +128,12 @@ class InboxTests(SubmissionTestCase):
         theirs = self.create_submission(service=gas)
         self.client.force_login(self.expert)
         r = self.client.get(self.url)
-        self.assertEqual(list(r.context["inbox"]), [mine])
+        self.assertEqual(codes(r), codes_of(mine))
         self.assertNotContains(r, "انشعاب گاز")
         self.assertNotContains(r, reverse("submissions:staff_request", args=[theirs.tracking_code]))
         self.client.force_login(self.outsider)
         r = self.client.get(self.url)
-        self.assertEqual(list(r.context["inbox"]), [theirs])
+        self.assertEqual(codes(r), codes_of(theirs))
 
     def test_it_404s_for_a_citizen(self) -> None:
         self.client.force_login(self.citizen)

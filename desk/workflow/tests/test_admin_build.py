@@ -148,7 +148,9 @@ class BuildWorkflowInTheAdminTests(AgencyAdminTestCase):
         self.assertEqual(submission.department, green)
         self.client.force_login(reviewer)
         inbox = self.client.get(reverse("submissions:inbox"))
-        self.assertIn(submission, list(inbox.context["inbox"]))
+        self.assertIn(
+            submission.tracking_code, [row.tracking_code for row in inbox.context["inbox"]]
+        )
         submissions.submission_transition(
             submission_id=submission.pk, actor=reviewer, action="start_review"
         )
