@@ -4,12 +4,14 @@ checked with axe-core (WCAG 2.1 A/AA) at 360 and 1366 px (desk/tests/browser.py)
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from typing import TYPE_CHECKING, Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from desk.agencies.models import Role
 from desk.core.forms import check_document
@@ -178,6 +180,49 @@ class PaymentBrowserTests(BrowserTestCase):
         self.assertIn(submission, inbox_for_staff(intake.staff))
         states = sorted(Charge.objects.get().payments.values_list("state", flat=True))
         self.assertEqual(states, sorted([PaymentState.FAILED, PaymentState.SETTLED]))
+
+    def test_an_unpaid_request_that_expired_says_how_to_apply_again(self) -> None:
+        """The request page, the public tracking page and the payment page of a request whose
+        fee paid at application was not paid in time."""
+        from desk.payments.services import charge_for_step, unpaid_expire
+
+        self.service.pay_at_application = True
+        self.service.unpaid_expiry_hours = 24
+        self.service.save()
+        upload = SimpleUploadedFile("deed.pdf", PDF_BYTES)
+        check_document(upload)
+        submission = submissions.submission_create(
+            service=self.service,
+            applicant=self.citizen,
+            answers={"address": "تهران"},
+            files={"deed": upload},
+            idempotency_key=uuid.uuid4(),
+        )
+        charge_for_step(submission_id=submission.pk, step_id=None)
+        Submission.objects.filter(pk=submission.pk).update(
+            submitted_at=timezone.now() - datetime.timedelta(hours=25)
+        )
+        self.assertEqual(unpaid_expire(), {"expired": 1, "kept": 0})
+        code = submission.tracking_code
+        page = self.page
+
+        page.goto(self.live_server_url + reverse("submissions:track"))
+        page.get_by_label("کد رهگیری").fill(code)
+        page.get_by_label("کد ملی").fill(self.citizen.national_code)
+        page.get_by_role("button", name="پیگیری").click()
+        expect(page.locator(".status-expired")).to_have_text("منقضی‌شده؛ هزینه پرداخت نشد")
+        expect(page.locator("#next-step")).to_contain_text("درخواست تازه‌ای ثبت کنید")
+        self._check(page, "20-expired-tracking")
+
+        self._sign_in()
+        page.goto(self.live_server_url + reverse("submissions:my_request", args=[code]))
+        expect(page.locator("#next-step")).to_contain_text("در مهلت پرداخت نشد")
+        self._check(page, "21-expired-request")
+        page.goto(self.live_server_url + reverse("payments:request", args=[code]))
+        expect(page.locator("#expired")).to_contain_text("دیگر نمی‌توانید برای آن پرداخت کنید")
+        self._check(page, "22-expired-payment-page")
+        page.locator("#expired").get_by_role("link", name="درخواست دوباره این خدمت").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(self.service.title)
 
     def test_a_manager_confirms_a_refund_on_a_page_of_its_own(self) -> None:
         submission = self._at_payment()
