@@ -188,6 +188,36 @@ def answer_save(
     return answer
 
 
+@transaction.atomic
+def evidence_remove(*, actor: User, evidence_id: int) -> Answer:
+    """The agency admin takes back a document uploaded for an indicator, while the
+    self-assessment can still change (a draft, or sent back for more evidence); never after it
+    is submitted. Audited with what the document was; the file goes once the row has gone."""
+    evidence = Evidence.objects.select_related("answer__indicator").get(pk=evidence_id)
+    assessment = _lock(evidence.answer.assessment_id)
+    _must_fill(actor, assessment)
+    answer = evidence.answer
+    audit_record(
+        action="evaluation.evidence_removed",
+        agency_id=assessment.agency_id,
+        actor=actor,
+        target=assessment,
+        details={
+            "indicator": answer.indicator.code,
+            "evidence": str(evidence.public_id),
+            "name": evidence.original_name,
+            "sha256": evidence.sha256,
+            "size": evidence.size,
+            "uploaded_by": evidence.uploaded_by_id,
+            "state": assessment.state,
+        },
+    )
+    stored, path = evidence.file.storage, str(evidence.file.name)
+    evidence.delete()
+    transaction.on_commit(lambda: stored.delete(path))
+    return answer
+
+
 def kpi_for(answer: Answer) -> Any:
     """The system's figure for a measured indicator over the cycle's period, or None."""
     indicator, cycle = answer.indicator, answer.assessment.cycle

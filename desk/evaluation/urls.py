@@ -21,4 +21,5 @@ urlpatterns = [
     path("a/<uuid:public_id>/object/", views.object_, name="object"),
     path("a/<uuid:public_id>/decide/", views.decide, name="decide"),
     path("evidence/<uuid:public_id>/", views.evidence, name="evidence"),
+    path("evidence/<uuid:public_id>/remove/", views.evidence_remove, name="evidence_remove"),
 ]

@@ -180,6 +180,37 @@ def answer(request: HttpRequest, public_id: uuid.UUID, indicator_id: int) -> Htt
 
 @staff_login_required
 @require_http_methods(["GET", "POST"])
+def evidence_remove(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Confirm, then remove a document the agency uploaded (only while the self-assessment can
+    still change)."""
+    row = selectors.get_evidence_for_user(request.user, public_id)
+    found = row.answer.assessment
+    if not access.may_fill_self_assessment(request.user, agency_id=found.agency_id):
+        raise Http404
+    back = redirect(
+        "evaluation:answer", public_id=found.public_id, indicator_id=row.answer.indicator_id
+    )
+    if not found.is_filling:
+        return redirect("evaluation:assessment", public_id=found.public_id)
+    if request.method == "POST":
+        if request.POST.get("confirm"):
+            try:
+                services.evidence_remove(actor=_user(request), evidence_id=row.pk)
+            except ApplicationError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, _("مستند «%(n)s» حذف شد.") % {"n": _evidence_name(row)})
+        return back
+    context = {"assessment": found, "evidence": row, "name": _evidence_name(row)}
+    return render(request, "evaluation/evidence_remove.html", context)
+
+
+def _evidence_name(row: Any) -> str:
+    return row.original_name or row.download_name
+
+
+@staff_login_required
+@require_http_methods(["GET", "POST"])
 def submit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """«Check your answers» before the self-assessment goes to the evaluators."""
     found = selectors.get_assessment_for_user(request.user, public_id)

@@ -187,6 +187,7 @@ ROUTES: dict[str, str] = {
     "evaluation:object": STAFF_OBJECT,
     "evaluation:decide": STAFF_OBJECT,
     "evaluation:evidence": FILE,
+    "evaluation:evidence_remove": STAFF_OBJECT,
     # Oversight: evaluators and agency heads only (access.oversight_scope); staff of an agency
     # get 404 for every level naming a province, an agency, a service or a case review.
     "oversight:home": STAFF,
@@ -273,6 +274,7 @@ ARGS: dict[str, Callable[[Side], list[Any]]] = {
     "evaluation:object": lambda b: [b.extra["assessment"].public_id],
     "evaluation:decide": lambda b: [b.extra["assessment"].public_id],
     "evaluation:evidence": lambda b: [b.extra["evidence"].public_id],
+    "evaluation:evidence_remove": lambda b: [b.extra["evidence"].public_id],
 }
 
 # POST-only routes that answer every message they may not retry, another agency's included,
