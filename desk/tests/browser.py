@@ -99,6 +99,11 @@ class BrowserTestCase(StaticLiveServerTestCase):
     context: BrowserContext
     page: Page
     viewport_width = WIDTHS[0]
+    # axe-core reads a page's stylesheets for one rule (css-orientation-lock) and follows an
+    # ``@import`` by adding a <style> element to the page: the page's Content-Security-Policy
+    # blocks that, which this base reports as the page's violation. The Django admin's
+    # forms.css imports widgets.css: walks over admin pages turn the preload off.
+    axe_preload = True
 
     @classmethod
     def setUpClass(cls) -> None:
@@ -193,10 +198,11 @@ class BrowserTestCase(StaticLiveServerTestCase):
         if not page.evaluate("typeof window.axe !== 'undefined'"):
             page.evaluate(AXE.read_text(encoding="utf-8"))
         found: list[dict[str, Any]] = page.evaluate(
-            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})"
+            "([tags, preload]) => axe.run(document, {runOnly: {type: 'tag', values: tags},"
+            " preload: preload})"
             ".then(r => r.violations.map(v => ({id: v.id, help: v.help,"
             " nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)})))",
-            WCAG_21_AA,
+            [WCAG_21_AA, self.axe_preload],
         )
         return [f"{v['id']}: {v['help']} — {', '.join(v['nodes'])}" for v in found]
 
