@@ -65,15 +65,7 @@ class PaymentBrowserTests(BrowserTestCase):
         for name, department in (("intake", "پذیرش"), ("engineer", "فنی")):
             staff[name] = create_staff(self.agency, name)
             give_position(staff[name], department)
-        upload = SimpleUploadedFile("deed.pdf", PDF_BYTES)
-        check_document(upload)
-        submission = submissions.submission_create(
-            service=self.service,
-            applicant=self.citizen,
-            answers={"address": "تهران"},
-            files={"deed": upload},
-            idempotency_key=uuid.uuid4(),
-        )
+        submission = self._filed()
         for actor, action in (
             ("intake", "start_review"),
             ("intake", "accept"),
@@ -88,6 +80,17 @@ class PaymentBrowserTests(BrowserTestCase):
         submission.refresh_from_db()
         charge_for_step(submission_id=submission.pk, step_id=submission.current_step_id)
         return submission
+
+    def _filed(self) -> Submission:
+        upload = SimpleUploadedFile("deed.pdf", PDF_BYTES)
+        check_document(upload)
+        return submissions.submission_create(
+            service=self.service,
+            applicant=self.citizen,
+            answers={"address": "تهران"},
+            files={"deed": upload},
+            idempotency_key=uuid.uuid4(),
+        )
 
     def _sign_in(self) -> None:
         self.sign_in_as(self.citizen)
@@ -189,15 +192,7 @@ class PaymentBrowserTests(BrowserTestCase):
         self.service.pay_at_application = True
         self.service.unpaid_expiry_hours = 24
         self.service.save()
-        upload = SimpleUploadedFile("deed.pdf", PDF_BYTES)
-        check_document(upload)
-        submission = submissions.submission_create(
-            service=self.service,
-            applicant=self.citizen,
-            answers={"address": "تهران"},
-            files={"deed": upload},
-            idempotency_key=uuid.uuid4(),
-        )
+        submission = self._filed()
         charge_for_step(submission_id=submission.pk, step_id=None)
         Submission.objects.filter(pk=submission.pk).update(
             submitted_at=timezone.now() - datetime.timedelta(hours=25)
