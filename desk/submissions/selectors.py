@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -187,7 +188,7 @@ _DEADLINE = _ROW_COLUMNS.index("deadline_on")
 
 def _inbox_rows(found: list[tuple[Any, ...]]) -> list[InboxRow]:
     today = today_tehran()
-    url = reverse("submissions:staff_request", args=["0"])[: -len("0/")]
+    url = _staff_request_prefix()
     rows = []
     for (
         pk,
@@ -222,24 +223,56 @@ def _inbox_rows(found: list[tuple[Any, ...]]) -> list[InboxRow]:
     return rows
 
 
-def waiting_for_citizen(user: object, limit: int = 50) -> QuerySet[Submission]:
-    return (
+@dataclass(frozen=True, slots=True)
+class ListRow:
+    """A request in the inbox's short lists (waiting for the citizen, recently closed)."""
+
+    pk: int
+    tracking_code: str
+    code: str  # grouped, Persian digits
+    url: str
+    service: str
+    status: str
+    status_label: str
+
+
+def waiting_for_citizen(user: object, limit: int = 50) -> list[ListRow]:
+    return _list_rows(
         Submission.objects.filter(access.submissions_visible_to(user), status=Status.NEEDS_INFO)
-        .select_related("service")
-        .only(*LIST_COLUMNS)
-        .order_by("submitted_at")[:limit]
+        .order_by("submitted_at")
+        .values_list("pk", "tracking_code", "service__title", "status")[:limit]
     )
 
 
-def recently_closed(user: object, limit: int = 20) -> QuerySet[Submission]:
+def recently_closed(user: object, limit: int = 20) -> list[ListRow]:
     # closed_at is set exactly when a request is completed or rejected; filtering on it (not on
     # the two statuses) lets the partial index serve the newest first without a sort.
-    return (
+    return _list_rows(
         Submission.objects.filter(access.submissions_visible_to(user), closed_at__isnull=False)
-        .select_related("service")
-        .only(*LIST_COLUMNS)
-        .order_by("-closed_at")[:limit]
+        .order_by("-closed_at")
+        .values_list("pk", "tracking_code", "service__title", "status")[:limit]
     )
+
+
+def _list_rows(found: Iterable[tuple[int, str, str, str]]) -> list[ListRow]:
+    url = _staff_request_prefix()
+    return [
+        ListRow(
+            pk=pk,
+            tracking_code=code,
+            code=to_persian_digits(tracking.format_code(code)),
+            url=f"{url}{code}/",
+            service=service,
+            status=status,
+            status_label=str(_STATUS_LABELS.get(status, status)),
+        )
+        for pk, code, service, status in found
+    ]
+
+
+def _staff_request_prefix() -> str:
+    """``/requests/staff/`` (under the script prefix): a row's page is this plus its code."""
+    return reverse("submissions:staff_request", args=["0"])[: -len("0/")]
 
 
 def get_submission_for_staff(user: object, tracking_code: str) -> Submission:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import functools
+from typing import Any
 
 from django import template
 from django.urls import get_script_prefix, reverse
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 
 from desk.submissions.models import EventKind, Status, TimelineEvent
 
@@ -23,6 +24,79 @@ def request_status(status: str) -> SafeString:
     seventy of them, and an include with ``get_status_display`` cost more than the row."""
     label = _STATUS_LABELS.get(status, status)
     return format_html('<span class="badge status-{}">{}</span>', status, label)
+
+
+# The staff inbox writes its rows in one pass: a template loop resolved a dozen variables a
+# row (lookups, escaping), a third of the page's time. The rows come worked out from
+# selectors.inbox_page; here they only meet their markup.
+_INBOX_ROW = (
+    '<tr{}><td><a href="{}"><bdi class="tracking-code" dir="ltr">{}</bdi></a></td>'
+    "<td>{}</td><td>{}</td><td>{}</td><td>{}{}</td>"
+    '<td><span class="badge status-{}">{}</span>{}</td><td>{}</td></tr>'
+)
+_OVERDUE_ROW = mark_safe(' class="overdue table-danger"')
+_LIST_ITEM = '<li><a href="{}"><bdi class="tracking-code" dir="ltr">{}</bdi></a> — {}{}</li>'
+
+
+@functools.lru_cache(maxsize=512)
+def _deadline_note(overdue: bool, days: str) -> SafeString:
+    if overdue:
+        return format_html(
+            ' <span class="badge bg-danger">گذشته</span> <span class="small">({} روز)</span>', days
+        )
+    return format_html(' <span class="small text-muted">({} روز مانده)</span>', days)
+
+
+def _note(badge: tuple[str, str] | None) -> SafeString | str:
+    return format_html(' <span class="badge {}">{}</span>', *badge) if badge else ""
+
+
+@register.simple_tag
+def inbox_rows(rows: list[Any], payment_badges: dict[int, str]) -> SafeString:
+    """The inbox table's rows (``selectors.InboxRow``), with each request's payment badge."""
+    return format_html_join(
+        "\n",
+        _INBOX_ROW,
+        (
+            (
+                _OVERDUE_ROW if row.overdue else "",
+                row.url,
+                row.code,
+                row.service,
+                row.applicant,
+                row.submitted,
+                row.deadline,
+                _deadline_note(row.overdue, row.days),
+                row.status,
+                row.status_label,
+                _note(row.badge),
+                payment_badges.get(row.pk, ""),
+            )
+            for row in rows
+        ),
+    )
+
+
+@register.simple_tag
+def request_items(rows: list[Any], with_status: bool = False) -> SafeString:
+    """The ``<li>`` of the inbox's short lists (``selectors.ListRow``)."""
+    return format_html_join(
+        "\n",
+        _LIST_ITEM,
+        (
+            (
+                row.url,
+                row.code,
+                row.service,
+                format_html(
+                    ' — <span class="badge status-{}">{}</span>', row.status, row.status_label
+                )
+                if with_status
+                else "",
+            )
+            for row in rows
+        ),
+    )
 
 
 @register.filter
