@@ -352,6 +352,16 @@ FILE_UPLOAD_TEMP_DIR = str(VAR_DIR / "tmp" / "uploads")
 Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
 UPLOAD_MAX_PIXELS = env_int("UPLOAD_MAX_PIXELS", 36_000_000)
 UPLOAD_SWEEP_GRACE_MINUTES = env_int("UPLOAD_SWEEP_GRACE_MINUTES", 60)
+# A document chosen on an application form is checked and kept this long before the form is
+# sent (desk/submissions/staging.py); the job worker removes expired ones hourly.
+STAGED_UPLOAD_HOURS = env_int("STAGED_UPLOAD_HOURS", 24)
+# Uploads are read from the request in chunks this large (Django's default is 64 KiB): a
+# 200 KB document in 1 to 4 reads instead of 4 to 80; small ones stay in memory.
+FILE_UPLOAD_CHUNK_BYTES = env_int("FILE_UPLOAD_CHUNK_BYTES", 1024 * 1024)
+FILE_UPLOAD_HANDLERS = [
+    "desk.core.uploads.MemoryUploadHandler",
+    "desk.core.uploads.TemporaryUploadHandler",
+]
 # Antivirus for uploads (desk/lib/antivirus.py): clamd, a fake that finds only EICAR, or none.
 ANTIVIRUS_BACKEND = env_choice("ANTIVIRUS_BACKEND", "none", ("none", "fake", "clamav"))
 CLAMAV_SOCKET = env_str("CLAMAV_SOCKET")

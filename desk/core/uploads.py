@@ -12,6 +12,7 @@ request leaves nothing behind, and served on the way out as a download with a na
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import re
@@ -25,6 +26,11 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadhandler import (
+    MemoryFileUploadHandler,
+    TemporaryFileUploadHandler,
+)
+from django.core.signals import setting_changed
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse
 
@@ -55,8 +61,23 @@ class CheckedDocument(ContentFile):
         self.original_name = original_name
 
 
+class MemoryUploadHandler(MemoryFileUploadHandler):
+    """Django's in-memory handler reading FILE_UPLOAD_CHUNK_BYTES at a time (settings
+    FILE_UPLOAD_HANDLERS): the parser reads in the smallest chunk of its handlers."""
+
+    chunk_size = settings.FILE_UPLOAD_CHUNK_BYTES
+
+
+class TemporaryUploadHandler(TemporaryFileUploadHandler):
+    """Uploads above FILE_UPLOAD_MAX_MEMORY_SIZE go to FILE_UPLOAD_TEMP_DIR, in large chunks."""
+
+    chunk_size = settings.FILE_UPLOAD_CHUNK_BYTES
+
+
+@functools.cache
 def scanner() -> Scanner:
-    """The antivirus that ANTIVIRUS_BACKEND names."""
+    """The antivirus that ANTIVIRUS_BACKEND names; built once per process (the settings are
+    read once; a test that changes them gets a new one, see _forget_scanner)."""
     backend = settings.ANTIVIRUS_BACKEND
     if backend == "clamav":
         return ClamdScanner(
@@ -68,6 +89,14 @@ def scanner() -> Scanner:
     if backend == "fake":
         return FakeScanner()
     return NoScanner()
+
+
+def _forget_scanner(*, setting: str, **kwargs: Any) -> None:
+    if setting.startswith(("ANTIVIRUS_", "CLAMAV_")):
+        scanner.cache_clear()
+
+
+setting_changed.connect(_forget_scanner)
 
 
 def refusal(reason: Reason) -> ValidationError:

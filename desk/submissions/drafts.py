@@ -1,10 +1,15 @@
 """A request's answers held server-side between the form and «check your answers».
 
-The answers live in the session; chosen files are stored once, under ``drafts/`` in the
-default (private) storage, so the citizen neither loses them on the check page nor uploads
-them twice. Files are checked when chosen and again when the request is sent. A draft is
-dropped when the request is sent or replaced; files of drafts nobody sent are removed by
-``manage.py sweep_drafts``, and hourly by the job worker (tasks.sweep_abandoned_drafts).
+The answers live in the session. A citizen's chosen files are staged as soon as they are
+chosen (desk/submissions/staging.py: with JavaScript each on its own request, without it when
+the form is posted, even a form with errors), and the draft names them by reference: the form
+never asks twice for a file, and the request adopts the staged files when it is sent.
+
+A clerk's drafts at the desk (desk/frontdesk) store their files under ``drafts/`` in the
+default (private) storage instead; those are checked when chosen and again when the request
+is sent. A draft is dropped when the request is sent or replaced; files of drafts nobody sent
+are removed by ``manage.py sweep_drafts``, and hourly by the job worker
+(tasks.sweep_abandoned_drafts).
 """
 
 from __future__ import annotations
@@ -21,9 +26,13 @@ from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest
 from django.utils import timezone
 
+from desk.accounts.models import User
 from desk.catalog.forms import ApplicationForm
 from desk.catalog.models import FieldKind, Service
-from desk.core.uploads import check_document
+from desk.core.errors import ApplicationError
+from desk.core.uploads import CheckedDocument, check_document
+from desk.submissions import staging
+from desk.submissions.models import StagedFile
 from desk.submissions.selectors import answer_text
 from desk.submissions.verification import FormCheck
 
@@ -37,6 +46,11 @@ class DraftFile:
     path: str
     name: str
     size: int
+    staged: str = ""  # the StagedFile's public id; its file is not the draft's to delete
+
+
+# A staged file's reference is posted beside its question as "<question>__staged".
+STAGED_SUFFIX = "__staged"
 
 
 @dataclass
@@ -85,17 +99,27 @@ def draft_save(
     service: Service,
     idempotency_key: uuid.UUID,
     answers: dict[str, Any],
-    uploads: dict[str, UploadedFile],
+    uploads: dict[str, File],
     owner: str = "",
     verification: str = "",
     filled: list[str] | None = None,
+    staged: dict[str, StagedFile] | None = None,
 ) -> Draft:
-    """Keep the checked answers; a newly chosen file replaces the one kept for its question."""
+    """Keep the checked answers; a newly chosen file replaces the one kept for its question.
+    ``staged``: the citizen's form names its files by their staged rows instead, all of them."""
     previous = draft_get(session, service, owner=owner)
     files = dict(previous.files) if previous else {}
+    if staged is not None:
+        for old in files.values():
+            if not old.staged:
+                default_storage.delete(old.path)
+        files = {
+            name: DraftFile(row.file.name or "", row.original_name, row.size, str(row.public_id))
+            for name, row in staged.items()
+        }
     for name, upload in uploads.items():
         stored = default_storage.save(f"{DRAFTS_FOLDER}/{uuid.uuid4().hex}", upload)
-        if name in files:
+        if name in files and not files[name].staged:
             default_storage.delete(files[name].path)
         shown = getattr(upload, "original_name", "") or upload.name or "file"
         files[name] = DraftFile(path=stored, name=shown[-200:], size=upload.size or 0)
@@ -113,9 +137,17 @@ def draft_save(
 
 
 def draft_uploads(draft: Draft) -> dict[str, File]:
-    """The kept files, opened and checked again, ready for ``submission_create``."""
-    uploads: dict[str, File] = {}
+    """The kept files, ready for ``submission_create``: staged ones by reference (the insert
+    claims them, checking them again: desk.submissions.staging.staged_claim), others opened
+    and checked again."""
+    uploads: dict[str, File] = {
+        name: staging.StagedDocument(kept.staged, name=kept.name, size=kept.size)
+        for name, kept in draft.files.items()
+        if kept.staged
+    }
     for name, kept in draft.files.items():
+        if kept.staged:
+            continue
         with default_storage.open(kept.path, "rb") as stored:
             upload = UploadedFile(stored, name=kept.name, size=kept.size)
             uploads[name] = check_document(upload)
@@ -129,7 +161,8 @@ def draft_discard(
     draft = draft_get(session, service, owner=owner)
     if draft is not None:
         for kept in draft.files.values():
-            default_storage.delete(kept.path)
+            if not kept.staged:  # a staged file is the request's now, or expires
+                default_storage.delete(kept.path)
         del session[_key(service, owner)]
     if sent:
         session[f"{_key(service, owner)}:sent"] = sent
@@ -174,17 +207,92 @@ def draft_keep(
     check: FormCheck | None = None,
 ) -> Draft:
     """Keep a valid form's answers and files until «check your answers»; with the national
-    systems' `check` (verification.form_verify), the answers they filled and their word."""
+    systems' `check` (verification.form_verify), the answers they filled and their word. A
+    form from :func:`staged_form` keeps references to its staged files."""
+    staged: dict[str, StagedFile] | None = getattr(form, "staged", None)
     return draft_save(
         session,
         service=service,
         idempotency_key=form.cleaned_data["idempotency_key"],
         answers=check.answers if check else form.answers(),
-        uploads=form.uploads(),
+        uploads={} if staged is not None else form.uploads(),
         owner=owner,
         verification=check.state if check else "",
         filled=sorted(check.filled) if check else None,
+        staged=staged,
     )
+
+
+def staged_form(request: HttpRequest, service: Service, user: User) -> ApplicationForm:
+    """The citizen's form for `service`: bound to what was posted, else showing the draft's
+    answers. Its files are staged ones: named by the references posted beside them (or, on a
+    GET, kept in the draft), each checked again as `user`'s, this service's and this
+    question's and unexpired. ``form.staged`` maps questions to their staged files; call
+    :func:`staged_clean` instead of ``is_valid``."""
+    draft = draft_get(request.session, service)
+    names = staging.file_field_names(service)
+    # The draft's files (the citizen came back from «check your answers»), unless the page
+    # posted others.
+    kept = {name: f.staged for name, f in (draft.files if draft else {}).items() if f.staged}
+    posted = {
+        name: request.POST[name + STAGED_SUFFIX]
+        for name in names
+        if request.POST.get(name + STAGED_SUFFIX)
+    }
+    references = {**kept, **posted}
+    found, refused = (
+        staging.staged_resolve_many(owner=user, service=service, references=references)
+        if references
+        else ({}, {})
+    )
+    # Only a reference the page posted is worth a word; a draft's file the citizen removed
+    # since is simply no longer chosen.
+    refused = {name: message for name, message in refused.items() if name in posted}
+    form = ApplicationForm(
+        request.POST or None,
+        request.FILES or None,
+        service=service,
+        kept={name: row.original_name for name, row in found.items()},
+        initial=draft_initial(service, draft),
+    )
+    form.staged = found  # type: ignore[attr-defined]
+    form.staged_refused = refused  # type: ignore[attr-defined]
+    for name in names & set(form.fields):
+        form.fields[name].staged = found.get(name)  # type: ignore[attr-defined]
+    return form
+
+
+def staged_clean(form: ApplicationForm, *, user: User, address: str) -> bool:
+    """Validate a posted :func:`staged_form` and stage every newly chosen file that passed its
+    checks, whatever the rest of the form says: after an error the page shows it as chosen
+    and posts its reference, never asking for it again. True when the form is valid."""
+    form.is_valid()
+    staged: dict[str, StagedFile] = form.staged  # type: ignore[attr-defined]
+    refused: dict[str, str] = form.staged_refused  # type: ignore[attr-defined]
+    cleaned = getattr(form, "cleaned_data", {})
+    for name in staging.file_field_names(form.service) & set(form.fields):
+        document = cleaned.get(name)
+        if isinstance(document, CheckedDocument):
+            try:
+                row = staging.staged_create(
+                    owner=user,
+                    service=form.service,
+                    field_name=name,
+                    document=document,
+                    address=address,
+                )
+            except ApplicationError as exc:
+                form.add_error(name, exc.message)
+                continue
+            if name in staged:  # the file it replaces
+                staging.staged_discard(owner=user, reference=str(staged[name].public_id))
+            staged[name] = row
+            form.fields[name].staged = row  # type: ignore[attr-defined]
+        elif name in refused and name not in form.files:
+            # Say why the file is gone rather than only that the question is unanswered.
+            form.errors.pop(name, None)
+            form.add_error(name, refused[name])
+    return not form.errors
 
 
 def check_rows(service: Service, draft: Draft) -> list[CheckRow]:

@@ -211,7 +211,7 @@ class AttachmentKind(models.TextChoices):
     RESULT = "result", _("نتیجه")
 
 
-def _upload_to(instance: Attachment, filename: str) -> str:
+def _upload_to(instance: Attachment | StagedFile, filename: str) -> str:
     # Random names: the original name is kept in a column, never on disk.
     now = timezone.now()
     return f"submissions/{now:%Y/%m}/{uuid.uuid4().hex}"
@@ -310,3 +310,31 @@ class DeadlineRecompute(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} {self.starts_on}: {self.changed}/{self.examined}"
+
+
+class StagedFile(models.Model):
+    """A document a citizen chose on an application form, checked and stored as soon as it
+    was chosen (desk/submissions/staging.py), before the form is sent. It belongs to the
+    person who uploaded it, to one service and one question, and expires
+    (STAGED_UPLOAD_HOURS); the request that is filed with it adopts the stored file as its
+    attachment (the same storage name, no copy) and the row goes."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+")
+    field_name = models.CharField(max_length=50)
+    # The same folders and random names as Attachment: an adopted file needs no move.
+    file = models.FileField(upload_to=_upload_to, max_length=200)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("پرونده بارگذاری‌شده پیش از ثبت")
+        verbose_name_plural = _("پرونده‌های بارگذاری‌شده پیش از ثبت")
+
+    def __str__(self) -> str:
+        return self.original_name

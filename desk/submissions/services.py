@@ -50,6 +50,7 @@ from desk.submissions.models import (
     TimelineEvent,
 )
 from desk.submissions.quotas import quota_consume
+from desk.submissions.staging import StagedDocument, staged_claim
 from desk.workflow.models import Action, Department, Step, StepKind
 from desk.workflow.selectors import staff_may_take, staff_roles_at, step_actions
 from desk.workflow.services import workflow_start
@@ -62,7 +63,7 @@ def promised_date(*, service: Service, start: date | None = None) -> date:
     return calendar.add_working_days(start or today_tehran(), service.duration_working_days)
 
 
-def _attachment_create(
+def _attachment_build(
     *,
     submission: Submission,
     upload: File,
@@ -72,9 +73,11 @@ def _attachment_create(
     label: str = "",
     public_id: uuid.UUID | None = None,
 ) -> Attachment:
-    """Store a checked document (desk.core.uploads.CheckedDocument: the type was detected and
-    images re-encoded) under a random name, and its row; the file is deleted again if the
-    request fails (files_deleted_on_error on the calling service)."""
+    """The row of a checked document (desk.core.uploads.CheckedDocument: the type was detected
+    and images re-encoded), its file stored under a random name and deleted again if the
+    request fails (files_deleted_on_error on the calling service); or of a staged document
+    (desk.submissions.staging.StagedDocument), whose stored file it adopts as it is. The
+    caller saves the row."""
     attachment = Attachment(
         submission=submission,
         kind=kind,
@@ -83,7 +86,21 @@ def _attachment_create(
         uploaded_by=user,
         public_id=public_id or uuid.uuid4(),
     )
-    document_save(attachment, upload)
+    if isinstance(upload, StagedDocument):
+        staged = upload.claimed
+        assert staged is not None, "claimed by the insert (staging.staged_claim)"
+        attachment.file.name = staged.file
+        attachment.original_name = staged.original_name
+        attachment.content_type = staged.content_type
+        attachment.size = staged.size
+        attachment.sha256 = staged.sha256
+    else:
+        document_save(attachment, upload)
+    return attachment
+
+
+def _attachment_create(**kwargs: Any) -> Attachment:
+    attachment = _attachment_build(**kwargs)
     attachment.save()
     return attachment
 
@@ -136,6 +153,8 @@ def _submission_insert(
     today = today_tehran()
     now = timezone.now()
     data, uploads = _form_data(service, answers, files)
+    staged = {name: f for name, f in files.items() if isinstance(f, StagedDocument)}
+    staged_claim(owner=filer, service=service, documents=staged)
     awaiting_fee = service.pay_at_application
     submission = Submission.objects.create(
         status=Status.AWAITING_PAYMENT if awaiting_fee else Status.SUBMITTED,
@@ -163,8 +182,8 @@ def _submission_insert(
     )
     if verification:
         transaction.on_commit(functools.partial(_verify_later, submission.pk))
-    for field, upload, public_id in uploads:
-        _attachment_create(
+    attachments = [
+        _attachment_build(
             submission=submission,
             upload=upload,
             kind=AttachmentKind.DOCUMENT,
@@ -173,6 +192,10 @@ def _submission_insert(
             label=field.label,
             public_id=public_id,
         )
+        for field, upload, public_id in uploads
+    ]
+    if attachments:  # every document in one INSERT
+        Attachment.objects.bulk_create(attachments)
     if awaiting_fee:
         # Filed, but not yet submitted: the fee first (the payments app bills it and texts the
         # link); the timeline, the SMS and the clock start when it is paid.
@@ -336,7 +359,11 @@ def submission_create(
             return existing
         if not counted:
             quota_consume(
-                citizen_id=applicant.pk, address=address or "", submissions=1, uploads=len(files)
+                citizen_id=applicant.pk,
+                address=address or "",
+                submissions=1,
+                # Staged documents were counted when they were uploaded.
+                uploads=sum(not isinstance(f, StagedDocument) for f in files.values()),
             )
             counted = True
         try:

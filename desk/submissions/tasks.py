@@ -7,6 +7,7 @@ from desk.core.events import CalendarChanged
 from desk.submissions import deadlines, verification
 from desk.submissions.drafts import drafts_sweep
 from desk.submissions.escalation import escalate_overdue_steps
+from desk.submissions.staging import staged_sweep
 
 
 @db_periodic_task(crontab(minute="*/15"))
@@ -44,6 +45,7 @@ def submissions_verify_awaiting() -> None:
 @db_periodic_task(crontab(minute="23"))
 @lock_task("sweep-drafts")
 def sweep_abandoned_drafts() -> None:
-    """Every hour: the files kept for drafts nobody sent (older than a day) go (also
-    ``manage.py sweep_drafts``)."""
+    """Every hour: the files kept for drafts nobody sent (older than a day) and the staged
+    uploads that expired (STAGED_UPLOAD_HOURS) go (also ``manage.py sweep_drafts``)."""
     drafts_sweep()
+    staged_sweep()

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.my_requests, name="my_requests"),
     path("new/<slug:slug>/", views.apply, name="apply"),
     path("new/<slug:slug>/check/", views.apply_check, name="apply_check"),
+    path("new/<slug:slug>/files/<slug:field>/", views.apply_file, name="apply_file"),
     path("track/", views.track, name="track"),
     path("<digits:code>/", views.my_request, name="my_request"),
     path("<digits:code>/receipt/", views.receipt, name="receipt"),

@@ -15,12 +15,21 @@ from desk.accounts.models import User
 from desk.agencies import access
 from desk.agencies.access import require_staff
 from desk.agencies.models import Role
+from desk.catalog.forms import ApplicationForm
 from desk.catalog.selectors import service_for_apply
 from desk.core import ratelimit
 from desk.core.errors import ApplicationError
 from desk.core.http import client_ip, staff_login_required
-from desk.core.uploads import document_response
-from desk.submissions import deadlines, drafts, progress, selectors, services, verification
+from desk.core.uploads import check_document, document_response
+from desk.submissions import (
+    deadlines,
+    drafts,
+    progress,
+    selectors,
+    services,
+    staging,
+    verification,
+)
 from desk.submissions.forms import (
     AssignForm,
     ReferForm,
@@ -51,21 +60,65 @@ def apply(request: HttpRequest, slug: str) -> HttpResponse:
         if access.may_serve_at_desk(user):  # staff file for a citizen at the desk instead
             messages.info(request, _("برای ثبت به نام شهروند از «میز خدمت حضوری» استفاده کنید."))
         return redirect("catalog:service_detail", slug=slug)
-    form = drafts.draft_form(request, service)
-    if request.method == "POST" and form.is_valid():
+    form = drafts.staged_form(request, service, user)
+    address = client_ip(request) or "unknown"
+    if request.method == "POST" and drafts.staged_clean(form, user=user, address=address):
         check = verification.form_verify(service=service, applicant=user, answers=form.answers())
         for name, message in check.errors.items():
             form.add_error(name, message)
-    if request.method == "POST" and form.is_valid():
-        drafts.draft_keep(request.session, service, form, check=check)
-        return redirect("submissions:apply_check", slug=slug)
+        if form.is_valid():
+            drafts.draft_keep(request.session, service, form, check=check)
+            return redirect("submissions:apply_check", slug=slug)
     context = {
         "service": service,
         "form": form,
         "upload_limit": settings.UPLOAD_MAX_BYTES,
         "promised": services.promised_date(service=service),
+        "staging": True,
     }
     return render(request, "submissions/apply.html", context)
+
+
+@login_required
+@require_POST
+def apply_file(request: HttpRequest, slug: str, field: str) -> HttpResponse:
+    """One document of the form, uploaded as soon as it is chosen (htmx, see
+    submissions/_file_field.html): checked and staged, and the question shown again with the
+    file's name, size and a remove button; or ``remove``: the staged file taken back."""
+    service = service_for_apply(slug)
+    user = _citizen(request)
+    if service is None or not service.accepts_online or not access.may_apply(user):
+        raise Http404
+    form = ApplicationForm(service=service)
+    if field not in staging.file_field_names(service) or field not in form.fields:
+        raise Http404
+    error = ""
+    staged = None
+    removed = request.POST.get("remove")
+    if removed is not None:
+        if not staging.staged_discard(owner=user, reference=removed):
+            raise Http404
+    else:
+        chosen = request.FILES.get(field)
+        try:
+            if chosen is None:
+                raise ValidationError(_("پرونده‌ای انتخاب نشده است؛ یک پرونده انتخاب کنید."))
+            document = check_document(chosen)
+            staged = staging.staged_create(
+                owner=user,
+                service=service,
+                field_name=field,
+                document=document,
+                address=client_ip(request) or "unknown",
+            )
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        except ApplicationError as exc:
+            error = exc.message
+    bound = form[field]
+    bound.field.staged = staged  # type: ignore[attr-defined]
+    context = {"field": bound, "staging": True, "file_error": error, "service": service}
+    return render(request, "submissions/_file_field.html", context)
 
 
 @login_required
@@ -84,13 +137,6 @@ def apply_check(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         try:
             uploads = drafts.draft_uploads(draft)
-        except FileNotFoundError:
-            # A second tap on «send» while the first was on its way: that one filed it.
-            sent = selectors.submission_by_key(user, draft.idempotency_key)
-            if sent is None:
-                raise
-            return redirect("submissions:receipt", code=sent.tracking_code)
-        try:
             submission = services.submission_create(
                 service=service,
                 applicant=user,
@@ -100,7 +146,14 @@ def apply_check(request: HttpRequest, slug: str) -> HttpResponse:
                 address=client_ip(request) or "unknown",
                 verification=draft.verification,
             )
-        except (ApplicationError, ValidationError) as exc:
+        except (FileNotFoundError, ApplicationError, ValidationError) as exc:
+            # A second tap on «send» while the first was on its way: that one filed it (and
+            # took the staged files).
+            sent = selectors.submission_by_key(user, draft.idempotency_key)
+            if sent is not None:
+                return redirect("submissions:receipt", code=sent.tracking_code)
+            if isinstance(exc, FileNotFoundError):
+                raise
             error = exc.message if isinstance(exc, ApplicationError) else " ".join(exc.messages)
         else:
             drafts.draft_discard(request.session, service, sent=submission.tracking_code)

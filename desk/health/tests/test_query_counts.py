@@ -24,10 +24,11 @@ LIMITS = {
     # A completed request also lists its result files and issued documents.
     "tracking, completed": 4,
     # Steady state: the user, their staff record, the idempotency check; inside a savepoint,
-    # inserts of the request (with its answers), its file, event and outbox row. The service
+    # the staged files claimed (one DELETE … RETURNING that checks them again), inserts of
+    # the request (with its answers), its files (one INSERT), event and outbox row. The service
     # card, workflow start, calendar and template come from the cache. The audit entry adds 3:
     # lock the agency chain's head, insert the entry, move the head.
-    "submission": 12,
+    "submission": 13,
     # user, staff and agency, positions; a page of the inbox and its count, the page's payment
     # states (one query, desk/payments), waiting, closed; the inquiries summary: inquiries to
     # the agency (a count), its own late ones

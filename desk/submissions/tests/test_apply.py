@@ -213,8 +213,9 @@ class ApplyTests(SubmissionTestCase):
         self.assert_refused(
             r, "plan", "فقط پرونده PDF یا تصویر JPEG و PNG پذیرفته می‌شود.", "علي كريمي"
         )
-        # The browser cannot keep a chosen file, so the page says to choose it again.
-        self.assertContains(r, "آن‌ها را دوباره انتخاب کنید")
+        # A refused file is not kept: the question asks for another one.
+        self.assertNotContains(r, "فایل انتخاب‌شده")
+        self.assertNotContains(r, "plan__staged")
 
     def test_it_requires_required_fields(self) -> None:
         r = self.post({"idempotency_key": str(uuid.uuid4())})

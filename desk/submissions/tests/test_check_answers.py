@@ -13,9 +13,9 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from desk.submissions.drafts import draft_get, drafts_sweep
-from desk.submissions.models import Submission
-from desk.submissions.tests.base import SubmissionTestCase, upload
+from desk.submissions.drafts import draft_get, draft_save, drafts_sweep
+from desk.submissions.models import StagedFile, Submission
+from desk.submissions.tests.base import SubmissionTestCase, checked_upload, upload
 from desk.test import PDF_BYTES
 
 
@@ -57,7 +57,9 @@ class CheckAnswersTests(SubmissionTestCase):
         self.assertEqual(attachment.content_type, "application/pdf")
         with attachment.file.open("rb") as f:
             self.assertEqual(f.read(), PDF_BYTES)
-        self.assertFalse(default_storage.exists(kept))
+        # The request adopted the staged file as it was: no copy, nothing left behind.
+        self.assertEqual(attachment.file.name, kept)
+        self.assertFalse(StagedFile.objects.exists())
         # A second tap on «send» lands on the same receipt, not on a second request.
         again = self.client.post(self.check_url)
         self.assertRedirects(again, reverse("submissions:receipt", args=[submission.tracking_code]))
@@ -67,7 +69,7 @@ class CheckAnswersTests(SubmissionTestCase):
         self.fill(deed=upload("sanad.pdf"))
         r = self.client.get(self.form_url)
         self.assertContains(r, "تهران، خیابان آزادی")
-        self.assertContains(r, "پرونده «sanad.pdf» نگه داشته شده است")
+        self.assertContains(r, 'فایل انتخاب‌شده: <strong class="staged-name">sanad.pdf</strong>')
         self.fill(address="تبریز، خیابان امام")
         self.client.post(self.check_url)
         submission = Submission.objects.get()
@@ -85,10 +87,22 @@ class CheckAnswersTests(SubmissionTestCase):
         storages = {**settings.STORAGES, "default": {**default, "OPTIONS": {"location": location}}}
         self.enterContext(override_settings(STORAGES=storages))
 
+    def keep_desk_draft(self) -> str:
+        """A clerk's draft at the desk keeps its file under drafts/ (no staging there)."""
+        session = self.client.session
+        draft = draft_save(
+            session,
+            service=self.service,
+            idempotency_key=uuid.uuid4(),
+            answers={},
+            uploads={"deed": checked_upload("sanad.pdf")},
+            owner="0013542419",
+        )
+        return draft.files["deed"].path
+
     def test_the_sweep_removes_abandoned_draft_files(self) -> None:
         self._private_storage()
-        self.fill(deed=upload("sanad.pdf"))
-        kept = self.kept_path()
+        kept = self.keep_desk_draft()
         drafts_sweep()
         self.assertTrue(default_storage.exists(kept))  # fresh: someone may still send it
         self.assertGreaterEqual(drafts_sweep(older_than=-timedelta(days=1)), 1)
@@ -101,8 +115,7 @@ class CheckAnswersTests(SubmissionTestCase):
 
         self.assertIsInstance(sweep_abandoned_drafts.task_class(), PeriodicTask)
         self._private_storage()
-        self.fill(deed=upload("sanad.pdf"))
-        kept = self.kept_path()
+        kept = self.keep_desk_draft()
         later = timezone.now() + timedelta(days=2)
         with mock.patch("desk.submissions.drafts.timezone.now", return_value=later):
             sweep_abandoned_drafts.call_local()
