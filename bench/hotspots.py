@@ -34,7 +34,7 @@ import run  # the environments, fixtures and requests of the benchmark
 PAGES = {  # short names → the scenario names of bench/run.py
     "empty": "empty",
     "tracking": "tracking lookup",
-    "submission": "submission (200 KB upload)",
+    "submission": "application (200 KB staged upload)",
     "inbox": "staff inbox",
     "search": "catalog search",
     "service": "service page",
@@ -67,13 +67,16 @@ def wsgi_environ(raw: bytes) -> dict[str, Any]:
     return environ
 
 
-def respond(app: Callable[..., Any], name: str, raw: bytes | list[bytes], check: Any) -> bytes:
-    """Send one raw request (or a sequence) to the WSGI app; the load driver's own check on
-    the (last) answer."""
+def respond(app: Callable[..., Any], name: str, raw: Any, check: Any) -> bytes:
+    """Send one raw request (or a sequence, whose steps may be built from the previous answer:
+    load.Step) to the WSGI app; the load driver's own check on the (last) answer."""
     if isinstance(raw, list):
-        *steps, raw = raw
+        *steps, last = raw
+        answer = b""
         for step in steps:
-            respond(app, name, step, lambda status, _r: 0 < status < 400)
+            request = step(answer) if callable(step) else step
+            answer = respond(app, name, request, lambda status, _r: 0 < status < 400)
+        raw = last(answer) if callable(last) else last
     started: list[tuple[str, list[tuple[str, str]]]] = []
     chunks = app(wsgi_environ(raw), lambda s, h, e=None: started.append((s, h)))
     body = b"".join(chunks)

@@ -32,7 +32,10 @@ from dataclasses import asdict, dataclass
 # One request, or a sequence sent one after the other by the same client (each on its own
 # connection, as a browser's steps): the check applies to the last answer, the others must not
 # be errors, and the latency is the whole sequence's.
-MakeRequest = Callable[[int], bytes | list[bytes]]
+# A step of a sequence: raw bytes, or built from the previous step's answer (a form that
+# names what the previous request created).
+Step = bytes | Callable[[bytes], bytes]
+MakeRequest = Callable[[int], bytes | list[Step]]
 Check = Callable[[int, bytes], bool]
 # Called when the measured window opens and when it closes; returns CPU seconds so far by
 # process group (server, database, Redis, driver); the Result keeps the differences.
@@ -194,16 +197,21 @@ def _result(
     )
 
 
-async def _one(
-    host: str, port: int, request: bytes | list[bytes], check: Check
-) -> tuple[bool, str]:
+async def _one(host: str, port: int, request: bytes | list[Step], check: Check) -> tuple[bool, str]:
     if isinstance(request, list):
         *steps, last = request
+        answer = b""
         for step in steps:
-            ok, error = await _one(host, port, step, lambda status, _r: 0 < status < 400)
+            raw = step(answer) if callable(step) else step
+            ok, answer = await _send(host, port, raw, lambda status, _r: 0 < status < 400)
             if not ok:
-                return ok, error
-        request = last
+                return ok, answer[:300].decode("utf-8", "replace")
+        request = last(answer) if callable(last) else last
+    ok, answer = await _send(host, port, request, check)
+    return ok, "" if ok else answer[:300].decode("utf-8", "replace")
+
+
+async def _send(host: str, port: int, request: bytes, check: Check) -> tuple[bool, bytes]:
     try:
         reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port), 30)
         writer.write(request)
@@ -211,9 +219,8 @@ async def _one(
         response = await asyncio.wait_for(reader.read(), 60)
         writer.close()
     except (OSError, TimeoutError) as exc:
-        return False, f"{type(exc).__name__}: {exc}"
-    ok = check(status_of(response), response)
-    return ok, "" if ok else response[:300].decode("utf-8", "replace")
+        return False, f"{type(exc).__name__}: {exc}".encode()
+    return check(status_of(response), response), response
 
 
 async def _run_at_rate(
