@@ -1,7 +1,10 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
+from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -9,6 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from desk.accounts.models import User
 from desk.accounts.services import staff_deactivate
+from desk.lib.persian import to_persian_digits
 
 # django-otp's own admins would show every person's authenticator key (and a QR code of it) to
 # any superuser. Devices are managed by their owner at /accounts/staff/two-factor/ and reset by an
@@ -27,6 +31,24 @@ class UserAdmin(BaseUserAdmin):
         ("شهروند", {"fields": ("national_code", "mobile", "mobile_verified_at")}),
         ("ورود", {"fields": ("failed_logins", "locked_until")}),
     )
+    # What the system records is read, not typed (shown in Jalali): the sign-in lock is lifted
+    # by the «باز کردن قفل ورود» action, or by the person's next correct sign-in after it ends.
+    readonly_fields = [
+        "last_login",
+        "date_joined",
+        "mobile_verified_at",
+        "failed_logins",
+        "locked_until",
+    ]
+    # Plain labelled lists, not Django's two-box picker: its script labels an icon with
+    # aria-label on a <span>, which axe (WCAG 4.1.2) refuses.
+    filter_horizontal = ()
+    actions = ["unlock"]
+
+    @admin.action(description="باز کردن قفل ورود حساب‌های انتخاب‌شده")
+    def unlock(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        count = queryset.update(failed_logins=0, locked_until=None)
+        self.message_user(request, f"قفل ورود {to_persian_digits(count)} حساب باز شد.")
 
     def has_module_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
         return request.user.is_superuser
@@ -36,3 +58,11 @@ class UserAdmin(BaseUserAdmin):
         if change and "is_active" in form.changed_data and not obj.is_active:
             # Unchecking «فعال» ends every session of the person now, not at their next click.
             staff_deactivate(user=obj)
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(BaseGroupAdmin):
+    filter_horizontal = ()  # as on the user's page: a plain labelled list

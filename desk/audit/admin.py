@@ -1,17 +1,51 @@
 from __future__ import annotations
 
-from django.contrib import admin
+from typing import Any
 
-from desk.audit.models import AuditEntry
+from django.contrib import admin
+from django.http import HttpRequest
+
+from desk.audit.models import Action, AuditChain, AuditEntry
 from desk.core.admin import ReadOnlyOperatorsAdmin
+
+
+class ChainFilter(admin.RelatedFieldListFilter):
+    """The chains by their Persian names («زنجیره ملی», «زنجیره <دستگاه>»), in one query."""
+
+    def field_choices(self, field: Any, request: HttpRequest, model_admin: Any) -> list[Any]:
+        chains = AuditChain.objects.select_related("agency").order_by("scope")
+        return [(chain.pk, str(chain)) for chain in chains]
+
+
+def action_label(action: str) -> str:
+    """The action's Persian name; an app's own dotted name (not in ``Action``) as it is."""
+    return str(dict(Action.choices).get(action, action))
+
+
+class ActionFilter(admin.SimpleListFilter):
+    """The actions recorded, by their Persian names."""
+
+    title = "کنش"
+    parameter_name = "action"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        actions = AuditEntry.objects.order_by("action").values_list("action", flat=True)
+        return [(action, action_label(action)) for action in actions.distinct()]
+
+    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
+        return queryset.filter(action=self.value()) if self.value() else queryset
 
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ReadOnlyOperatorsAdmin):
     """Read-only, for superusers: the log is append-only and spans every agency."""
 
-    list_display = ["created_at", "chain", "sequence", "actor_label", "action", "object_type"]
-    list_filter = ["action", "chain"]
+    list_display = ["created_at", "chain", "sequence", "actor_label", "action_name", "object_type"]
+    list_filter = [ActionFilter, ("chain", ChainFilter)]
     search_fields = ["actor_label", "object_id", "action"]
-    list_select_related = ["chain"]
+    list_select_related = ["chain__agency"]
     date_hierarchy = "created_at"
+
+    @admin.display(description="کنش", ordering="action")
+    def action_name(self, entry: AuditEntry) -> str:
+        return action_label(entry.action)

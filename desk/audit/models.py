@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from desk.lib.persian import to_persian_digits
+
 NATIONAL_SCOPE = "national"
 
 
@@ -56,7 +58,12 @@ class AuditChain(models.Model):
         verbose_name_plural = _("زنجیره‌های ممیزی")
 
     def __str__(self) -> str:
-        return f"{self.scope} #{self.last_sequence}"
+        """«زنجیره ملی», or «زنجیره <the agency's name>» (select_related("agency") in lists)."""
+        if self.scope == NATIONAL_SCOPE:
+            return str(_("زنجیره ملی"))
+        if self.agency is not None:
+            return str(_("زنجیره %(agency)s")) % {"agency": self.agency.name}
+        return str(_("زنجیره دستگاه %(id)s")) % {"id": to_persian_digits(self.agency_id or "")}
 
 
 class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
@@ -116,7 +123,8 @@ class AuditEntry(models.Model):
         verbose_name_plural = _("رویدادهای ممیزی")
 
     def __str__(self) -> str:
-        return f"{self.chain_id}#{self.sequence} {self.action}"
+        label = dict(Action.choices).get(self.action, self.action)
+        return f"{label} ({_('رویداد')} {to_persian_digits(self.sequence)})"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:

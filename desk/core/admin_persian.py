@@ -18,7 +18,11 @@ offers no hook per site for it. Here, once:
 - Django's built-in permissions («Can add …») are shown as «افزودن …», «ویرایش …», «حذف …»,
   «دیدن …» with the model's Persian name wherever the admin offers them (``permission_label``):
   their names are stored in English in the database, so translation catalogues cannot reach them;
-- the object history page is templates/admin/object_history.html (Jalali times).
+- the object history page is templates/admin/object_history.html (Jalali times);
+- a change list's counts are in Persian digits: the result count and the page numbers
+  (templates/admin/search_form.html, pagination.html and ``persian_paginator_number``), the
+  filters' choices (filter.html), the «selected» note (actions.html; static/desk/admin.js keeps
+  the counter Django's script redraws Persian).
 """
 
 from __future__ import annotations
@@ -35,9 +39,10 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.templatetags import admin_list
 from django.contrib.admin.templatetags.base import InclusionAdminNode
 from django.contrib.admin.utils import get_fields_from_path
-from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.views.main import PAGE_VAR, ChangeList
 from django.db import models
 from django.utils import formats
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from desk.core.dates import JalaliDatePartsField, JalaliDatePartsWidget
@@ -244,6 +249,21 @@ def _date_hierarchy_tag(parser: Any, token: Any) -> InclusionAdminNode:
     )
 
 
+def persian_paginator_number(cl: Any, i: Any) -> str:
+    """Django's ``paginator_number`` with the page's number in Persian digits (the link's
+    ``?p=`` stays Latin)."""
+    if i == cl.paginator.ELLIPSIS:
+        return format_html("{} ", cl.paginator.ELLIPSIS)
+    if i == cl.page_num:
+        return format_html('<span class="this-page">{}</span> ', to_persian_digits(i))
+    return format_html(
+        '<a href="{}"{}>{}</a> ',
+        cl.get_query_string({PAGE_VAR: i}),
+        format_html(' class="end"') if i == cl.paginator.num_pages else "",
+        to_persian_digits(i),
+    )
+
+
 def _get_changelist(self: Any, request: Any, **kwargs: Any) -> type[ChangeList]:
     return JalaliChangeList
 
@@ -295,6 +315,7 @@ def install() -> None:
     setattr(admin_list, "display_for_value", persian_display_for_value)  # noqa: B010
     setattr(helpers, "display_for_field", persian_display_for_field)  # noqa: B010
     admin_list.register.tag("date_hierarchy", _date_hierarchy_tag)
+    admin_list.register.simple_tag(persian_paginator_number, name="paginator_number")
     setattr(options.ModelAdmin, "get_changelist", _get_changelist)  # noqa: B010
     setattr(  # noqa: B010
         options.BaseModelAdmin, "formfield_for_manytomany", _formfield_for_manytomany

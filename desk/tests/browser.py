@@ -99,11 +99,6 @@ class BrowserTestCase(StaticLiveServerTestCase):
     context: BrowserContext
     page: Page
     viewport_width = WIDTHS[0]
-    # axe-core reads a page's stylesheets for one rule (css-orientation-lock) and follows an
-    # ``@import`` by adding a <style> element to the page: the page's Content-Security-Policy
-    # blocks that, which this base reports as the page's violation. The Django admin's
-    # forms.css imports widgets.css: walks over admin pages turn the preload off.
-    axe_preload = True
 
     @classmethod
     def setUpClass(cls) -> None:
@@ -197,12 +192,16 @@ class BrowserTestCase(StaticLiveServerTestCase):
         # script and the site never serves axe itself.
         if not page.evaluate("typeof window.axe !== 'undefined'"):
             page.evaluate(AXE.read_text(encoding="utf-8"))
+        # Preload media only, not the CSSOM: no rule run here reads it (css-orientation-lock is
+        # experimental), and to read a stylesheet that @imports another (Django admin's
+        # forms.css) axe writes it into a <style> of its own, which the site's CSP blocks —
+        # a violation of the test's making, reported as the admin's before issue 12 was done.
         found: list[dict[str, Any]] = page.evaluate(
-            "([tags, preload]) => axe.run(document, {runOnly: {type: 'tag', values: tags},"
-            " preload: preload})"
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags},"
+            " preload: {assets: ['media']}})"
             ".then(r => r.violations.map(v => ({id: v.id, help: v.help,"
             " nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)})))",
-            [WCAG_21_AA, self.axe_preload],
+            WCAG_21_AA,
         )
         return [f"{v['id']}: {v['help']} — {', '.join(v['nodes'])}" for v in found]
 

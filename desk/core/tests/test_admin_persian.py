@@ -19,6 +19,7 @@ from django.urls import reverse
 from desk.accounts.models import User
 from desk.agencies.models import Role
 from desk.appointments.models import Breach
+from desk.audit.models import AuditEntry
 from desk.audit.services import audit_record
 from desk.core.admin_persian import JalaliDateFieldListFilter
 from desk.core.dates import JalaliDatePartsField, JalaliDatePartsWidget
@@ -192,3 +193,51 @@ class JalaliDrillDownAndPersianPermissionTests(BaseTestCase):
         self.assertTrue(any("دیدن " in o for o in options))
         response = self.client.get(reverse("admin:accounts_user_change", args=[self.root.pk]))
         self.assertNotContains(response, "Can add")
+
+
+@override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+class ChangeListCountsInPersianTests(BaseTestCase):
+    """Counts, pages and the «selected» note of a change list; the audit log's chains and
+    actions by their Persian names."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.root = User.objects.create_superuser("root", password="a-Strong-pass-1404")
+        self.client.force_login(self.root)
+
+    def test_the_count_the_pages_and_the_selection_note_are_in_persian_digits(self) -> None:
+        User.objects.bulk_create(  # one more than a page of 100 match the search
+            User(username=f"clerk-{number:03d}", last_name="کارمند") for number in range(101)
+        )
+        response = self.client.get(
+            reverse("admin:accounts_user_changelist"), {"q": "clerk", "o": "1.-2"}
+        )
+        self.assertEqual(response.status_code, 200)
+        html = response.content.decode()
+        page = _text(response.content)
+        self.assertIn("۱۰۱ کاربران", page)  # the paginator
+        self.assertIn("۱۰۱ نتیجه", page)  # beside the search box
+        self.assertRegex(page, r"در مجموع [۰-۹]+ تا")
+        self.assertIn("۰ از ۱۰۰ انتخاب شده‌اند", page)
+        self.assertIn("انتخاب تمامی ۱۰۱", page)
+        self.assertIn(">۱</span>", html)  # the sorting priority
+        paginator = re.search(r'<p class="paginator">(.*?)</p>', html, re.S)
+        assert paginator is not None
+        self.assertIn('<span class="this-page">۱</span>', paginator.group(1))
+        self.assertIn('class="end">۲</a>', paginator.group(1))
+        self.assertIn("p=2", paginator.group(1))  # the link itself stays Latin
+        self.assertIsNone(re.search(r"[0-9]", _text(paginator.group(1).encode())))
+
+    def test_the_audit_log_names_its_chains_and_actions_in_persian(self) -> None:
+        audit_record(action="auth.signed_in", agency_id=None)
+        audit_record(action="auth.signed_out", agency_id=self.agency.pk)
+        response = self.client.get(reverse("admin:audit_auditentry_changelist"))
+        page = _text(response.content)
+        self.assertIn("زنجیره ملی", page)
+        self.assertIn(f"زنجیره {self.agency.name}", page)
+        self.assertIn("ورود", page)
+        self.assertIn("خروج", page)
+        self.assertNotIn("national", page)
+        self.assertNotIn("auth.signed_in", page)
+        entry = AuditEntry.objects.get(action="auth.signed_out")
+        self.assertEqual(str(entry), "خروج (رویداد ۱)")
