@@ -22,6 +22,7 @@ from desk.calendars.selectors import agency_ids_in_scope, calendar_for_agency
 from desk.core.errors import ApplicationError
 from desk.core.events import CalendarChanged
 from desk.notifications.services import message_queue_template
+from desk.submissions.progress import short_link
 
 # Slots tried in turn when the first ones fill up meanwhile.
 CANDIDATES = 5
@@ -150,7 +151,7 @@ def _text_moved(old: Appointment, new: Appointment) -> None:
 
 def _text_offer(old: Appointment) -> None:
     if old.submission is not None:
-        link = _link("submissions:my_request", old.submission.tracking_code)
+        link = short_link(old.submission.tracking_code)  # /r/<code>/: the request's page
     else:
         link = _link("appointments:book", old.service.slug)
     _text(old, "appointment_cancelled_closure", starts_at=old.starts_at, url=link)
