@@ -22,8 +22,6 @@ from desk.tests.browser import BrowserTestCase, expect
 
 
 class IntegrationsAdminBrowserTests(BrowserTestCase):
-    axe_preload = False  # the admin's forms.css @imports: see BrowserTestCase.axe_preload
-
     def setUp(self) -> None:
         super().setUp()
         isolate_cache()
