@@ -109,6 +109,15 @@ class ResultsTests(ResultsWorld):
         self.assertIsNone(row.axes["mastery"])
         self.assertIsNone(row.red_flag_share)  # the short form has no such item
 
+    def test_an_answer_from_the_app_counts_as_one_from_the_page(self) -> None:
+        from desk.surveys.models import Channel
+
+        third = Invitation.objects.filter(service=self.service, month=1, response=None).get()
+        response_save(token=third.token, answers=eservice(5, 5, 5, 5), channel=Channel.API)
+        [row] = selectors.satisfaction([self.agency.pk], Period("month", YEAR, 1))
+        self.assertEqual((row.invited, row.responses), (3, 3))
+        self.assertAlmostEqual(row.axes["overall"] or 0, (4 + 2 + 5) / 3)
+
     def test_periods_are_jalali_months_quarters_and_years(self) -> None:
         spring = selectors.satisfaction([self.agency.pk], Period("quarter", YEAR, 1))
         self.assertEqual([(r.invited, r.responses) for r in spring], [(3, 2)])
