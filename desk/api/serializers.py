@@ -21,6 +21,7 @@ from desk.api.forms import (
     StaffTokenForm,
 )
 from desk.api.formschema import field_rules
+from desk.api.schema import ProblemSerializer
 from desk.catalog.models import FormField
 from desk.complaints.forms import AppealForm
 from desk.submissions.forms import AssignForm, ReplyForm, StaffActionForm, TrackForm
@@ -612,7 +613,9 @@ class AppointmentOut(serializers.Serializer):
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
     queue_number = serializers.IntegerField(allow_null=True)
-    request = serializers.CharField(source="submission.tracking_code", default=None)
+    request = serializers.CharField(
+        source="submission.tracking_code", default=None, allow_null=True
+    )
     cancelled_at = serializers.DateTimeField(allow_null=True)
 
 
@@ -620,10 +623,10 @@ class AppointmentPageOut(PageOut):
     results = AppointmentOut(many=True)
 
 
-class SlotProblemOut(serializers.Serializer):
-    """A booking refused because the slot was taken: the next free ones come with it."""
+class SlotProblemOut(ProblemSerializer):
+    """A refused booking; when the slot was taken, the next free ones come with it."""
 
-    alternatives = SlotOut(many=True)
+    alternatives = SlotOut(many=True, required=False)
 
 
 # --- complaints -----------------------------------------------------------------------------------
@@ -642,8 +645,10 @@ class ComplaintSummaryOut(CaseOut):
     kind = serializers.CharField(help_text="complaint | objection")
     kind_label = serializers.CharField(source="get_kind_display")
     about = serializers.CharField(help_text="service | request | staff")
-    service = serializers.CharField(source="service.title", default=None)
-    request = serializers.CharField(source="submission.tracking_code", default=None)
+    service = serializers.CharField(source="service.title", default=None, allow_null=True)
+    request = serializers.CharField(
+        source="submission.tracking_code", default=None, allow_null=True
+    )
     state = serializers.CharField()
     state_label = serializers.CharField(source="get_state_display")
     filed_at = serializers.DateTimeField()
@@ -735,7 +740,7 @@ class LetterNoteOut(serializers.Serializer):
 
 class LetterOut(LetterSummaryOut):
     body = serializers.CharField()
-    about = serializers.CharField(source="about.tracking_code", default=None)
+    about = serializers.CharField(source="about.tracking_code", default=None, allow_null=True)
     channel = serializers.CharField()
     attachments = LetterFileOut(many=True)
     replies = LetterReplyOut(many=True)

@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from desk.api import serializers as s
 from desk.api.idempotency import idempotent
 from desk.api.permissions import IsCitizen
-from desk.api.problems import problem_response
+from desk.api.problems import PROBLEM_CONTENT_TYPE, problem_response
 from desk.api.views.base import ApiView, body, paginate
 from desk.api.views.citizen import citizen
 from desk.appointments import selectors, services
@@ -103,7 +103,7 @@ class MyAppointments(ApiView):
         tags=TAG,
         summary="Book a free slot (one open booking per service)",
         request=s.BookIn,
-        responses={201: s.AppointmentOut, 422: s.SlotProblemOut},
+        responses={201: s.AppointmentOut, (422, PROBLEM_CONTENT_TYPE): s.SlotProblemOut},
     )
     @idempotent
     def post(self, request: Request) -> Response:
