@@ -514,10 +514,21 @@ def aggregate_days(
         months[month_of(day)] = None
     for year, month in months:
         rebuild_month(year, month)
+    _analyze()
     run.rows = written
     run.finished_at = timezone.now()
     run.save(update_fields=["rows", "finished_at"])
     return run
+
+
+def _analyze() -> None:
+    """Fresh planner statistics for the figures after a rebuild: a back-fill writes the
+    tables anew, and with the statistics of an empty table PostgreSQL plans the dashboards'
+    reads as nested loops (20 ms instead of 1 ms a query at full scale)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for model in (DailyFigures, MonthlyFigures):
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def last_run() -> AggregationRun | None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
 
-from django.db.models import Max, Q, Sum
+from django.db.models import Q, Subquery, Sum
 
 from desk.agencies.access import OversightScope
 from desk.agencies.models import Agency
@@ -234,13 +234,11 @@ def _grouped(scope: OversightScope, period: Period, where: Q, group: Group) -> d
     rows = MonthlyFigures.objects.filter(
         scope.agencies("agency"), where, year=period.year, month__in=period.months
     )
-    latest = rows.aggregate(latest=Max("month"))["latest"]
-    if latest is None:
-        return {}
+    # The period's last month with figures, inside the same query.
+    last = Q(month=Subquery(rows.order_by("-month").values("month")[:1]))
     key = GROUP_FIELDS[group]
     measures: dict[str, Any] = {
-        f"sum_{name}": Sum(name, filter=Q(month=latest)) if name in STOCKS else Sum(name)
-        for name in COUNTERS
+        f"sum_{name}": Sum(name, filter=last) if name in STOCKS else Sum(name) for name in COUNTERS
     }
     groups: dict[Any, Figures] = {}
     for item in rows.values(key).annotate(**measures).order_by():
