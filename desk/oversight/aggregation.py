@@ -17,11 +17,12 @@ import json
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import jdatetime
 from django.db import connection, transaction
-from django.db.models import Count, F, JSONField, Q, Sum, Value
+from django.db.models import Count, F, JSONField, Max, Q, Sum, Value
 from django.db.models.functions import Coalesce, Greatest, Least, TruncDate
 from django.utils import timezone
 
@@ -453,37 +454,44 @@ def month_bounds(year: int, month: int) -> tuple[datetime.date, datetime.date]:
     return first, following.togregorian() - datetime.timedelta(days=1)
 
 
+def _whole(value: Any) -> Any:
+    """A sum as written back: 0 for none, an int for PostgreSQL's numeric sum of bigints."""
+    if value is None:
+        return 0
+    return int(value) if isinstance(value, Decimal) else value
+
+
 @transaction.atomic
 def rebuild_month(year: int, month: int) -> int:
-    """Sum a Jalali month's daily rows into its monthly rows; stocks are those of the month's
-    last aggregated day (zero for a row that had none that day)."""
+    """Sum a Jalali month's daily rows into its monthly rows (in the database, the histograms
+    of working days merged here); stocks are those of the month's last aggregated day (zero for
+    a row that had none that day), the province the last day's."""
     first, last = month_bounds(year, month)
     daily = DailyFigures.objects.filter(day__gte=first, day__lte=last)
     last_day = daily.order_by("-day").values_list("day", flat=True).first()
     MonthlyFigures.objects.filter(year=year, month=month).delete()
     if last_day is None:
         return 0
+    on_last_day = Q(day=last_day)
+    measures: dict[str, Any] = {f"sum_{name}": Sum(name) for name in SUMMED}
+    measures.update({f"sum_{name}": Sum(name, filter=on_last_day) for name in STOCKS})
+    measures["last_province"] = Coalesce(Max("province", filter=on_last_day), Max("province"))
     merged: dict[Key, dict[str, Any]] = {}
-    for item in daily.values(
-        "agency_id", "service_id", "province", "day", "answer_days", *SUMMED, *STOCKS
-    ):
+    item: dict[str, Any]
+    for item in daily.values("agency_id", "service_id").annotate(**measures).order_by():  # type: ignore[assignment]
         key = (item["agency_id"], item["service_id"])
-        row = merged.setdefault(
-            key,
-            {
-                "agency_id": key[0],
-                "service_id": key[1],
-                "province": item["province"],
-                "answer_days": Counter(),
-                **dict.fromkeys(SUMMED, 0),
-                **dict.fromkeys(STOCKS, 0),
-            },
+        merged[key] = {
+            "agency_id": key[0],
+            "service_id": key[1],
+            "province": item["last_province"],
+            "answer_days": Counter(),
+            **{name: _whole(item[f"sum_{name}"]) for name in (*SUMMED, *STOCKS)},
+        }
+    answered = daily.filter(answered__gt=0).values_list("agency_id", "service_id", "answer_days")
+    for agency_id, service_id, histogram in answered:
+        merged[(agency_id, service_id)]["answer_days"].update(
+            {int(k): v for k, v in histogram.items()}
         )
-        for name in SUMMED:
-            row[name] += item[name]
-        if item["day"] == last_day:
-            row.update({name: item[name] for name in STOCKS}, province=item["province"])
-        row["answer_days"].update({int(k): v for k, v in item["answer_days"].items()})
     rows = [
         {
             **row,
