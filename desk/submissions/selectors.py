@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 
@@ -17,6 +17,7 @@ from desk.accounts.models import User
 from desk.agencies import access
 from desk.agencies.models import Staff
 from desk.catalog.models import FieldKind, FormField
+from desk.core.compiled import CompiledQuery
 from desk.lib import tracking
 from desk.lib.jalali import format_date, today_tehran
 from desk.lib.persian import to_persian_digits
@@ -336,20 +337,45 @@ def submissions_of_applicant(user: User) -> QuerySet[Submission]:
     )
 
 
+def _track_query(code: str, national_code: str) -> QuerySet[Submission]:
+    # The busiest public page: only the columns it shows (a service card's text is long), and
+    # whether there is anything to download, so that a request without results or issued
+    # documents (most of them) costs no query for either.
+    return (
+        Submission.objects.select_related("service", "agency", "current_step")
+        .only(*TRACK_COLUMNS)
+        .annotate(
+            has_results=Exists(
+                Attachment.objects.filter(submission=OuterRef("pk"), kind=AttachmentKind.RESULT)
+            ),
+            # By the relation's name: the delivery app sits above this one.
+            has_documents=Exists(
+                Submission.objects.filter(pk=OuterRef("pk"), issued_documents__isnull=False)
+            ),
+        )
+        .filter(tracking_code=code, applicant_national_code=national_code)
+        .order_by()[:1]  # the code is unique: no ordering, no second row
+    )
+
+
+_TRACK = CompiledQuery(_track_query, (str, str))
+
+
 def submission_track(*, code: str, national_code: str) -> Submission | None:
-    """Public lookup: the code and the applicant's national code must both match."""
+    """Public lookup: the code and the applicant's national code must both match. The request
+    carries ``has_results`` and ``has_documents`` (anything to download)."""
     code = tracking.normalize(code)
     if not tracking.is_valid(code):
         return None
-    # The busiest public page: only the columns it shows (a service card's text is long).
-    try:
-        return (
-            Submission.objects.select_related("service", "agency", "current_step")
-            .only(*TRACK_COLUMNS)
-            .get(tracking_code=code, applicant_national_code=national_code)
-        )
-    except Submission.DoesNotExist:  # the code is unique: no ordering, no second row
-        return None
+    return _TRACK.first(code, national_code)
+
+
+def downloads_of(submission: Submission) -> tuple[bool, bool]:
+    """Whether a request found by ``submission_track`` has result files, issued documents."""
+    return (
+        bool(getattr(submission, "has_results", True)),
+        bool(getattr(submission, "has_documents", True)),
+    )
 
 
 def get_attachment_for_user(
@@ -370,10 +396,19 @@ def result_files(submission: Submission) -> list[Attachment]:
     return list(submission.attachments.filter(kind=AttachmentKind.RESULT))
 
 
+def _public_timeline_query(submission_id: int) -> QuerySet[TimelineEvent]:
+    return TimelineEvent.objects.filter(submission_id=submission_id, is_public=True).only(
+        *PUBLIC_EVENT_COLUMNS
+    )
+
+
+_PUBLIC_TIMELINE = CompiledQuery(_public_timeline_query, (int,))
+
+
 def timeline_for(submission: Submission, *, public_only: bool = True) -> list[TimelineEvent]:
     """The request's events; citizens see only those meant for them (and not who acted)."""
     if public_only:
-        return list(submission.events.filter(is_public=True).only(*PUBLIC_EVENT_COLUMNS))
+        return _PUBLIC_TIMELINE.fetch(submission.pk)
     return list(submission.events.select_related("actor", "step"))
 
 

@@ -182,11 +182,16 @@ def track(request: HttpRequest) -> HttpResponse:
     context: dict[str, object] = {"form": form, "submission": submission, "events": []}
     if submission is not None:
         context.update(_progress_context(submission), signs_in=True)
-        if submission.status == Status.COMPLETED:
-            context["results"] = selectors.result_files(submission)
+        # The lookup's query says whether there is anything to download: no query for
+        # result files or issued documents that are not there (most requests).
+        completed = submission.status == Status.COMPLETED
+        has_results, has_documents = selectors.downloads_of(submission)
+        context["results"] = selectors.result_files(submission) if completed and has_results else []
+        context["skip_documents"] = not has_documents
+        if completed and (has_results or has_documents):
             # Proving the code and national code lets this browser download the result files
-            # and issued documents. Only for completed requests: a session is a write, and most
-            # lookups are of open requests.
+            # and issued documents. Only when there are some: a session is a write, and most
+            # lookups are of requests with nothing to download.
             tracked = request.session.get(selectors.TRACKED_SESSION_KEY, [])
             request.session[selectors.TRACKED_SESSION_KEY] = [*tracked[-19:], submission.pk]
     return render(request, "submissions/track.html", context)

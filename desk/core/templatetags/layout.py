@@ -1,5 +1,7 @@
 """The layout's URLs, resolved once per process: `{% url_once 'name' %}` and
-`{% static_once 'path' %}`.
+`{% static_once 'path' %}`; and its menu, `{% site_nav %}`, rendered once per page (it is shown
+twice: the phone menu and the desktop bar) and once per process for visitors who are not signed
+in (the same links for everyone).
 
 Every page's layout links the same stylesheets, scripts and menu entries; `{% url %}` and
 `{% static %}` resolve them again on every render (a reverse through the URL resolver, a
@@ -10,13 +12,15 @@ while the process runs; the memo is cleared when a test changes the settings the
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from django import template
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+from django.template.loader import get_template
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
@@ -41,8 +45,33 @@ def static_once(path: str) -> str:
     return _static(path)
 
 
+NAV_TEMPLATE = "includes/nav_links.html"
+
+
+@cache
+def _anonymous_nav() -> SafeString:
+    # Nobody signed in: no staff membership, no name, no logout form (and so no CSRF token).
+    context = {"user": None, "current_staff": None, "serves_at_desk": False}
+    return mark_safe(get_template(NAV_TEMPLATE).render({**context, "sees_oversight": False}))
+
+
+@register.simple_tag(takes_context=True)
+def site_nav(context: template.Context) -> SafeString:
+    """The menu by role (``includes/nav_links.html``)."""
+    user = context.get("user")
+    if user is None or not user.is_authenticated:
+        return _anonymous_nav()
+    memo = context.render_context
+    if NAV_TEMPLATE not in memo:
+        nav = cast(Any, get_template(NAV_TEMPLATE)).template  # rendered in this page's own context
+        memo[NAV_TEMPLATE] = mark_safe(nav.render(context))
+    rendered: SafeString = memo[NAV_TEMPLATE]
+    return rendered
+
+
 @receiver(setting_changed)
 def _forget(setting: str, **kwargs: Any) -> None:
-    if setting in ("ROOT_URLCONF", "STATIC_URL", "STORAGES", "FORCE_SCRIPT_NAME"):
+    if setting in ("ROOT_URLCONF", "STATIC_URL", "STORAGES", "FORCE_SCRIPT_NAME", "TEMPLATES"):
         _url.cache_clear()
         _static.cache_clear()
+        _anonymous_nav.cache_clear()

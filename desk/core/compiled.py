@@ -1,0 +1,157 @@
+"""Queries compiled once per process, for the busiest public pages.
+
+The ORM turns a queryset into SQL on every evaluation: resolving the filters, the joins of
+``select_related``, the columns of ``only``, the ordering. On a page that sends two small
+queries that costs more than the queries themselves (issue 19: half of the tracking lookup's
+instructions were the ORM compiling the same two statements again). A ``CompiledQuery``
+builds its queryset once per database connection with placeholder arguments, keeps the SQL,
+the positions of its arguments and what the ORM needs to build model instances (converters,
+the columns of each model, ``select_related`` populators), and then only executes it. The
+same SQL text every time also lets PostgreSQL's prepared statements (``DB_PREPARED_STATEMENTS``)
+reuse their plans.
+
+Arguments are the values of exact filters (``tracking_code=...``), or of ``contains``,
+``icontains``, ``startswith``, ``endswith`` filters (escaped for ``LIKE`` as the ORM does).
+A query whose shape depends on its arguments (the number of words of a search) is compiled
+per shape: ``CompiledQuery`` takes a ``shape`` key beside the arguments.
+
+Queries still go through the connection's cursor wrapper: they are counted by
+``assertNumQueries``, logged with ``DEBUG`` and wrapped by ``execute_wrapper`` as any other.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from django.core.signals import setting_changed
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import Model, QuerySet
+from django.db.models.query import get_related_populators
+from django.dispatch import receiver
+
+M = TypeVar("M", bound=Model)
+
+# Placeholder arguments: never sent to a database, only found again in the compiled params.
+_STR_MARK = "@@compiled-argument-{}@@"
+_INT_MARK = -2_147_000_000  # within a 32-bit integer column
+
+
+@dataclass(frozen=True)
+class _Plan:
+    sql: str
+    params: tuple[Any, ...]
+    slots: tuple[tuple[int, int, str | None], ...]  # (param position, argument, LIKE pattern)
+    converters: tuple[tuple[int, tuple[Any, ...], Any], ...]
+    init_list: tuple[str, ...]
+    model_slice: slice
+    populators: tuple[Any, ...]
+    annotations: tuple[tuple[str, int], ...]
+    connection_id: int
+
+
+class CompiledQuery(Generic[M]):
+    """``build(*arguments)`` returns the queryset; ``kinds`` says each argument's type
+    (``str`` or ``int``: the placeholder must pass the field's own preparation)."""
+
+    def __init__(
+        self, build: Callable[..., QuerySet[M]], kinds: Sequence[type], *, using: str = ""
+    ) -> None:
+        self.build = build
+        self.kinds = tuple(kinds)
+        self.using = using or DEFAULT_DB_ALIAS
+        self._plans = threading.local()
+        _ALL.append(self)
+
+    def _marks(self) -> list[Any]:
+        return [
+            _STR_MARK.format(i) if kind is str else _INT_MARK - i
+            for i, kind in enumerate(self.kinds)
+        ]
+
+    def _plan(self, shape: Hashable) -> _Plan:
+        connection = connections[self.using]
+        plans: dict[Hashable, _Plan] = getattr(self._plans, "by_shape", None) or {}
+        self._plans.by_shape = plans
+        plan = plans.get(shape)
+        if plan is not None and plan.connection_id == id(connection):
+            return plan
+        marks = self._marks()
+        queryset = self.build(*marks, *(() if shape is None else (shape,)))
+        compiler = queryset.query.get_compiler(using=self.using)
+        sql, params = compiler.as_sql()
+        slots: list[tuple[int, int, str | None]] = []
+        for position, value in enumerate(params):
+            for argument, mark in enumerate(marks):
+                if value == mark:
+                    slots.append((position, argument, None))
+                elif isinstance(value, str) and isinstance(mark, str) and mark in value:
+                    slots.append((position, argument, value))
+        found = {argument for _p, argument, _l in slots}
+        if found != set(range(len(marks))):
+            raise ValueError(f"{self.build}: not every argument is a parameter of the query")
+        select, klass_info = compiler.select, compiler.klass_info
+        columns = [s[0] for s in select[0 : compiler.col_count]]
+        converters = compiler.get_converters(columns)
+        fields = klass_info["select_fields"]
+        plan = _Plan(
+            sql=sql,
+            params=tuple(params),
+            slots=tuple(slots),
+            converters=tuple((pos, tuple(c), e) for pos, (c, e) in converters.items()),
+            init_list=tuple(f[0].target.attname for f in select[fields[0] : fields[-1] + 1]),
+            model_slice=slice(fields[0], fields[-1] + 1),
+            populators=tuple(get_related_populators(klass_info, select, self.using)),  # type: ignore[call-arg]
+            annotations=tuple(compiler.annotation_col_map.items()),
+            connection_id=id(connection),
+        )
+        plans[shape] = plan
+        self.model = klass_info["model"]
+        return plan
+
+    def fetch(self, *arguments: Any, shape: Hashable = None) -> list[M]:
+        """The model instances the query returns for these arguments."""
+        plan = self._plan(shape)
+        connection = connections[self.using]
+        params = list(plan.params)
+        for position, argument, pattern in plan.slots:
+            value = arguments[argument]
+            if pattern is not None:
+                mark = _STR_MARK.format(argument)
+                value = pattern.replace(mark, connection.ops.prep_for_like_query(value))
+            params[position] = value
+        with connection.cursor() as cursor:
+            cursor.execute(plan.sql, params)
+            rows = cursor.fetchall()
+        objects: list[M] = []
+        model, db, init_list = self.model, self.using, plan.init_list
+        for raw in rows:
+            row = list(raw)
+            for pos, convs, expression in plan.converters:
+                value = row[pos]
+                for converter in convs:
+                    value = converter(value, expression, connection)
+                row[pos] = value
+            obj = model.from_db(db, init_list, row[plan.model_slice])
+            for populator in plan.populators:
+                populator.populate(row, obj)
+            for name, pos in plan.annotations:
+                setattr(obj, name, row[pos])
+            objects.append(obj)
+        return objects
+
+    def first(self, *arguments: Any, shape: Hashable = None) -> M | None:
+        found = self.fetch(*arguments, shape=shape)
+        return found[0] if found else None
+
+
+_ALL: list[CompiledQuery[Any]] = []
+
+
+@receiver(setting_changed)
+def _forget(setting: str, **kwargs: Any) -> None:
+    if setting in ("DATABASES", "INSTALLED_APPS"):
+        for query in _ALL:
+            query._plans = threading.local()

@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import QuerySet
+from django.test import TestCase
+
+from desk.core.compiled import CompiledQuery
+
+
+def _permissions(app_label: str, word: str) -> QuerySet[Permission]:
+    return (
+        Permission.objects.select_related("content_type")
+        .only("codename", "content_type__app_label", "content_type__model")
+        .filter(content_type__app_label=app_label, codename__contains=word)
+        .order_by("codename")
+    )
+
+
+PERMISSIONS = CompiledQuery(_permissions, (str, str))
+BY_ID = CompiledQuery(lambda pk: ContentType.objects.filter(pk=pk), (int,))
+
+
+class CompiledQueryTests(TestCase):
+    def test_it_answers_as_the_orm_does_for_every_argument(self) -> None:
+        for app_label, word in (("auth", "add"), ("auth", "change_group"), ("contenttypes", "")):
+            with self.subTest(app_label=app_label, word=word):
+                expected = list(_permissions(app_label, word))
+                found = PERMISSIONS.fetch(app_label, word)
+                self.assertEqual(found, expected)
+                self.assertGreater(len(found), 0)
+                # select_related: the content type comes with it, no query more.
+                with self.assertNumQueries(0):
+                    self.assertEqual(
+                        [p.content_type.app_label for p in found], [app_label] * len(found)
+                    )
+
+    def test_it_escapes_like_wildcards_in_a_contains_argument(self) -> None:
+        self.assertEqual(PERMISSIONS.fetch("auth", "%"), [])
+        self.assertEqual(PERMISSIONS.fetch("auth", "_"), list(_permissions("auth", "_")))
+        self.assertEqual(PERMISSIONS.fetch("auth", "a_d"), [])
+
+    def test_it_sends_one_query_and_finds_nothing_when_nothing_matches(self) -> None:
+        with self.assertNumQueries(1):
+            self.assertIsNone(BY_ID.first(10**9))
+        content_type = ContentType.objects.first()
+        assert content_type is not None
+        self.assertEqual(BY_ID.first(content_type.pk), content_type)
+
+    def test_an_argument_that_is_not_a_parameter_of_the_query_is_refused(self) -> None:
+        unused = CompiledQuery(lambda word: ContentType.objects.all(), (str,))
+        with self.assertRaises(ValueError):
+            unused.fetch("auth")
