@@ -1,12 +1,17 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
+from django.utils.safestring import SafeString
 
 from desk.catalog import selectors
-from desk.catalog.models import Category
+from desk.catalog.models import Category, Service
+from desk.core.cache import generation_cached
 from desk.lib.persian import normalize
 
 
@@ -51,8 +56,55 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "catalog/category.html", {"category": category, "services": services})
 
 
-def service_detail(request: HttpRequest, slug: str) -> HttpResponse:
+@dataclass(frozen=True)
+class ServiceCard:
+    """A service page as rendered once per version of its card: the head up to the appointment
+    button, and the card below it. Whether the service books appointments (its offices'
+    weekly capacity, which no generation stamps) is asked on every request."""
+
+    service_id: int
+    agency_id: int
+    slug: str
+    title: str
+    in_person_visits: int
+    head: SafeString
+    body: SafeString
+
+    @property
+    def service(self) -> Service:
+        """What ``books_appointments`` needs of the service, without loading it."""
+        return Service(
+            pk=self.service_id,
+            agency_id=self.agency_id,
+            slug=self.slug,
+            in_person_visits=self.in_person_visits,
+        )
+
+
+def _service_card(slug: str) -> ServiceCard | None:
     service = selectors.service_for_public(slug)
     if service is None:
+        return None
+    context = {"service": service}
+    return ServiceCard(
+        service_id=service.pk,
+        agency_id=service.agency_id,
+        slug=service.slug,
+        title=service.title,
+        in_person_visits=service.in_person_visits,
+        head=SafeString(render_to_string("catalog/_service_head.html", context)),
+        body=SafeString(render_to_string("catalog/_service_card.html", context)),
+    )
+
+
+def service_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    # Rendered once per version of the card: every write of a card, its parts, its category
+    # or its agency bumps SERVICES_GENERATION (catalog/admin.py, agencies/admin.py).
+    card = generation_cached(
+        key=f"catalog:service-card:{slug}",
+        generation=selectors.SERVICES_GENERATION,
+        build=lambda: _service_card(slug),
+    )
+    if card is None:
         raise Http404
-    return render(request, "catalog/service.html", {"service": service})
+    return render(request, "catalog/service.html", {"card": card})

@@ -20,7 +20,7 @@ from desk.submissions.models import Submission
 from desk.test import PDF_BYTES, BaseTestCase
 
 
-class ApplyCacheTests(BaseTestCase):
+class AdminEditTestCase(BaseTestCase):
     def setUp(self) -> None:
         super().setUp()
         self.root = User.objects.create_superuser("root", password="a-Strong-pass-1404")
@@ -56,6 +56,8 @@ class ApplyCacheTests(BaseTestCase):
             reverse("admin:catalog_service_change", args=[self.service.pk]), **changes
         )
 
+
+class ApplyCacheTests(AdminEditTestCase):
     def test_it_shows_the_next_applicant_a_form_field_relabelled_in_the_admin(self) -> None:
         self.client.force_login(self.citizen)
         self.assertContains(self.client.get(self.apply_url), "نشانی ملک")
@@ -90,3 +92,24 @@ class ApplyCacheTests(BaseTestCase):
         self.assertEqual(self.apply().status_code, 302)  # the cached card still takes requests
         call_command("forget_cached_config", stdout=io.StringIO())
         self.assertEqual(self.apply().status_code, 404)
+
+
+class ServicePageCacheTests(AdminEditTestCase):
+    """The service page is rendered once per version of its card (catalog/views.py): an edit in
+    the admin is on the next visitor's page."""
+
+    def page(self) -> Any:
+        self.client.logout()
+        return self.client.get(reverse("catalog:service_detail", args=[self.service.slug]))
+
+    def test_it_shows_the_next_visitor_a_card_edited_in_the_admin(self) -> None:
+        self.assertContains(self.page(), self.service.title)
+        self.edit_service(title="پروانه ساختمانی (ویرایش‌شده)", summary="خلاصه تازه کارت خدمت")
+        page = self.page()
+        self.assertContains(page, "پروانه ساختمانی (ویرایش‌شده)")
+        self.assertContains(page, "خلاصه تازه کارت خدمت")
+
+    def test_it_answers_not_found_once_the_admin_unpublished_the_card(self) -> None:
+        self.assertEqual(self.page().status_code, 200)
+        self.edit_service(is_published=False)
+        self.assertEqual(self.page().status_code, 404)
