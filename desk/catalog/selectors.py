@@ -1,13 +1,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any, cast
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, Window
 from django.utils.translation import gettext as _
 
 from desk.agencies.models import Agency
 from desk.catalog.models import Category, FieldKind, FormField, RequiredDocument, Service
 from desk.core.cache import AGENCIES_GENERATION, generation_cached
+from desk.core.compiled import CompiledQuery
 from desk.lib.persian import search_key, to_persian_digits
 
 # Bumped by every write of a service card, its children or its category (the admin classes in
@@ -35,6 +37,53 @@ def services_search(
     for word in search_key(query).split():
         qs = qs.filter(search_text__contains=word)
     return qs.order_by("title")
+
+
+# What a search result shows (catalog/_results.html): not the card's long texts.
+SEARCH_RESULT_COLUMNS = (
+    "slug",
+    "title",
+    "summary",
+    "duration_working_days",
+    "agency__name",
+    "category__name",
+)
+# Pages further on than this go through the ORM: a compiled query per page number (its LIMIT
+# and OFFSET are in the SQL) is kept only for the pages people read.
+SEARCH_COMPILED_PAGES = 5
+
+
+def _search_page_query(*arguments: Any) -> QuerySet[Service]:
+    *words, (offset, limit) = arguments
+    qs = services_published().only(*SEARCH_RESULT_COLUMNS)
+    for word in words:
+        qs = qs.filter(search_text__contains=word)
+    # The count of all matches on every row: one query for the page and its count.
+    qs = qs.annotate(search_total=Window(Count("*")))
+    return qs.order_by("title")[offset : offset + limit]
+
+
+# One compiled query per number of words of a search.
+_SEARCH_PAGES: dict[int, CompiledQuery[Service]] = {}
+
+
+def services_search_page(
+    *, query: str, number: int, per_page: int
+) -> tuple[list[Service], int] | None:
+    """Page ``number`` of ``services_search(query=query)`` and the count of all its services,
+    in one query compiled once per process; None when the page is past the last one or too far
+    on (``SEARCH_COMPILED_PAGES``): then the paginator of ``services_search`` decides."""
+    if not 1 <= number <= SEARCH_COMPILED_PAGES:
+        return None
+    words = search_key(query).split()
+    compiled = _SEARCH_PAGES.get(len(words))
+    if compiled is None:
+        compiled = CompiledQuery(_search_page_query, (str,) * len(words))
+        _SEARCH_PAGES[len(words)] = compiled
+    rows = compiled.fetch(*words, shape=((number - 1) * per_page, per_page))
+    if not rows:
+        return None if number > 1 else ([], 0)
+    return rows, int(cast(Any, rows[0]).search_total)
 
 
 def service_for_public(slug: str) -> Service | None:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -28,9 +28,21 @@ SEARCH_PAGE_SIZE = 20
 
 def service_list(request: HttpRequest) -> HttpResponse:
     query = normalize(request.GET.get("q", ""))[:100]
-    page = Paginator(selectors.services_search(query=query), SEARCH_PAGE_SIZE).get_page(
-        request.GET.get("page")
+    number = request.GET.get("page") or "1"
+    found = (
+        selectors.services_search_page(query=query, number=int(number), per_page=SEARCH_PAGE_SIZE)
+        if number.isdigit() and len(number) < 4
+        else None
     )
+    if found is not None:  # the page and the count of all in one query
+        services, total = found
+        paginator: Paginator[Service] = Paginator((), SEARCH_PAGE_SIZE)
+        paginator.count = total
+        page = Page(services, int(number), paginator)
+    else:  # past the last page, or far on: the paginator decides, as for any list
+        page = Paginator(selectors.services_search(query=query), SEARCH_PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
     # htmx asks for the whole page when the back button misses its history cache.
     fragment = bool(request.headers.get("HX-Request")) and not request.headers.get(
         "HX-History-Restore-Request"

@@ -39,7 +39,7 @@ LIMITS = {
     # The card rendered once per version (6 queries then: the service with agency and category,
     # five parts of the card); from the cache, only whether the service books appointments.
     "service page": 1,
-    "search": 2,  # a page of results and the count of all
+    "search": 1,  # a page of results with the count of all (a window), compiled once
 }
 CACHE_SESSIONS = "django.contrib.sessions.backends.cache"
 
