@@ -55,6 +55,7 @@ class IndicatorInline(_FrozenInline):
 @admin.register(Template)
 class TemplateAdmin(OperatorsOnlyAdmin):
     list_display = ["title", "code", "version"]
+    readonly_fields = ["created_at"]  # shown in Jalali; the admin has no Jalali time input
     inlines = [AxisInline]
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:

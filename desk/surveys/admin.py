@@ -77,7 +77,7 @@ class FormVersionAdmin(OperatorsOnlyAdmin):
 
     list_display = ["form", "number", "published_at"]
     list_filter = ["form"]
-    readonly_fields = ["form", "number", "published_at"]
+    readonly_fields = ["form", "number", "published_at", "created_at"]
     inlines = [QuestionInline]
     actions = ["new_version", "publish"]
 
