@@ -70,6 +70,8 @@ class OneTimeCode(models.Model):
     used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("کد یک‌بارمصرف")
+        verbose_name_plural = _("کدهای یک‌بارمصرف")
         indexes = [
             models.Index(fields=["mobile", "created_at"], name="otp_mobile_created"),
             models.Index(fields=["ip", "created_at"], name="otp_ip_created"),
@@ -86,6 +88,10 @@ class StaffSession(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="staff_sessions")
     session_key = models.CharField(max_length=40, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("نشست کارمند")
+        verbose_name_plural = _("نشست‌های کارمندان")
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.created_at:%Y-%m-%d %H:%M}"

@@ -179,6 +179,8 @@ class SlotLock(models.Model):
     bookings = models.PositiveIntegerField(default=0)  # bookings ever taken: a lock touch
 
     class Meta:
+        verbose_name = _("قفل نوبت")
+        verbose_name_plural = _("قفل‌های نوبت")
         constraints = [
             models.UniqueConstraint(
                 fields=["office", "service", "starts_at"], name="slot_lock_unique"
@@ -197,6 +199,8 @@ class DailyQueue(models.Model):
     last_number = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("صف روزانه")
+        verbose_name_plural = _("صف‌های روزانه")
         constraints = [
             models.UniqueConstraint(fields=["office", "date"], name="daily_queue_unique")
         ]
@@ -356,6 +360,8 @@ class CapacityWarning(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("هشدار ظرفیت")
+        verbose_name_plural = _("هشدارهای ظرفیت")
         ordering = ["-date"]
         constraints = [
             models.UniqueConstraint(fields=["agency", "date"], name="capacity_warning_daily")
@@ -374,6 +380,8 @@ class Invitation(models.Model):
     sent_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("دعوت به گرفتن نوبت")
+        verbose_name_plural = _("دعوت‌ها به گرفتن نوبت")
         constraints = [
             models.UniqueConstraint(
                 fields=["submission", "step_started_at"], name="invitation_once_per_entry"

@@ -228,6 +228,8 @@ class Answer(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("پاسخ شاخص")
+        verbose_name_plural = _("پاسخ‌های شاخص")
         ordering = ["indicator__axis__order", "indicator__axis_id", "indicator__order", "pk"]
         constraints = [
             models.UniqueConstraint(

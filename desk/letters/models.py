@@ -76,6 +76,8 @@ class RegisterCounter(models.Model):
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("شماره‌انداز دبیرخانه")
+        verbose_name_plural = _("شماره‌اندازهای دبیرخانه")
         constraints = [
             models.UniqueConstraint(
                 fields=["agency", "direction", "year"], name="letter_counter_unique"

@@ -51,6 +51,14 @@ class AdminInPersianTests(BaseTestCase):
                 with self.subTest(app=config.label):
                     self.assertIsNone(LATIN_LETTERS.search(str(config.verbose_name)))
 
+    def test_every_model_of_ours_has_a_persian_name(self) -> None:
+        # Shown wherever the admin names a model: permission lists, history, headings.
+        for model in apps.get_models():
+            if model.__module__.startswith("desk."):
+                with self.subTest(model=model._meta.label):
+                    name = str(model._meta.verbose_name).replace("API", "")  # «کلید API»
+                    self.assertIsNone(LATIN_LETTERS.search(name))
+
     def test_the_agency_admins_pages_have_persian_headings(self) -> None:
         self.client.force_login(self.agency_admin)
         for url in (
