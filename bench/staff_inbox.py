@@ -56,6 +56,7 @@ PORT = int(os.environ.get("BENCH_PORT", "8196"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 1))))
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "8"))
 DURATION = float(os.environ.get("BENCH_DURATION", "20"))
+WARMUP = float(os.environ.get("BENCH_WARMUP", "10"))  # every worker past its first requests
 ROW = b'<bdi class="tracking-code"'
 NEXT = re.compile(rb'href="\?after=([0-9_-]+)&amp;from=(\d+)"')
 
@@ -94,6 +95,40 @@ def loadavg() -> str:
     return Path("/proc/loadavg").read_text().split(" ", 3)[:3].__str__()
 
 
+APP_NAME = "mz-staff-inbox-bench"  # PGAPPNAME of the server's connections, to find them
+
+
+def probe_for(server: subprocess.Popen[bytes]) -> load.Probe:
+    """CPU seconds so far of gunicorn (master and workers) and of the PostgreSQL backends
+    that serve it (bench/run.py's CpuProbe, keyed by the connections' application name)."""
+    import psycopg
+    from run import children, cpu_seconds
+
+    pids = [server.pid, *children(server.pid)]
+    db = psycopg.connect(os.environ["DATABASE_URL"], autocommit=True)
+
+    def probe() -> dict[str, float]:
+        out = {f"server:{pid}": cpu_seconds(pid) for pid in pids}
+        rows = db.execute(
+            "SELECT pid FROM pg_stat_activity WHERE application_name = %s", (APP_NAME,)
+        ).fetchall()
+        out.update({f"database:{pid}": cpu_seconds(pid) for (pid,) in rows})
+        return out
+
+    return probe
+
+
+def cpu_note(result: load.Result) -> str:
+    spent = {"server": 0.0, "database": 0.0, "driver": 0.0}
+    for key, seconds in (result.cpu_s or {}).items():
+        spent[key.split(":", 1)[0]] += max(0.0, seconds)
+    per = {k: v * 1000 / max(result.requests, 1) for k, v in spent.items()}
+    return (
+        f"CPU/request: gunicorn {per['server']:.1f} ms + PostgreSQL {per['database']:.1f} ms "
+        f"(driver {per['driver']:.1f} ms)"
+    )
+
+
 def saturated(cookie: str, paths: dict[str, str]) -> None:
     env = {
         **os.environ,
@@ -108,6 +143,7 @@ def saturated(cookie: str, paths: dict[str, str]) -> None:
         "GUNICORN_LOG_LEVEL": "warning",
         "SMS_BACKEND": "memory",
         "VAR_DIR": str(ROOT / "bench" / ".work" / "staff_inbox"),
+        "PGAPPNAME": APP_NAME,
     }
     server = subprocess.Popen(
         [str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", "deploy/gunicorn.conf.py", "desk.wsgi"],
@@ -122,6 +158,7 @@ def saturated(cookie: str, paths: dict[str, str]) -> None:
             except OSError:
                 time.sleep(0.5)
         print(f"gunicorn: {WORKERS} workers; {CONCURRENCY} closed-loop clients; load {loadavg()}")
+        probe = probe_for(server)
         for name, path in paths.items():
 
             def inbox(i: int, path: str = path) -> bytes:
@@ -137,13 +174,14 @@ def saturated(cookie: str, paths: dict[str, str]) -> None:
                 check=shown,
                 concurrency=CONCURRENCY,
                 duration=DURATION,
-                warmup=3,
+                warmup=WARMUP,
+                probe=probe,
             )
             print(
                 f"saturated   {name:<12} p50 {result.p50_ms:6.1f}  p95 {result.p95_ms:6.1f}  "
                 f"p99 {result.p99_ms:6.1f} ms  {result.rps} req/s  {result.requests} requests  "
                 f"errors {result.errors} {result.first_error[:80]}  driver CPU "
-                f"{result.client_cpu_s} s  load {loadavg()}"
+                f"{result.client_cpu_s} s  load {loadavg()}\n            {cpu_note(result)}"
             )
             paced = load.run_at_rate(
                 f"inbox {name} paced",
