@@ -255,7 +255,8 @@ class AgencyAdminWalkTests(BrowserTestCase):
 
 
 class StaffTouchTargetTests(BrowserTestCase):
-    """The staff pages of a working day, on a phone: every control at least 44 × 44 px."""
+    """The staff pages of a working day: on a phone every control at least 44 × 44 px; axe
+    finds nothing at 360 and 1366 px."""
 
     def setUp(self) -> None:
         super().setUp()
@@ -328,5 +329,5 @@ class StaffTouchTargetTests(BrowserTestCase):
                 self.context.clear_cookies()
                 self.sign_in_as(user)
                 self.go(path)
-                self.shot(f"targets-{name}-360")
                 self.assertEqual(self.touch_targets_too_small(), [], name)
+                self.check(f"staff-{name}")  # axe at 360 and 1366 px, screenshots of both
