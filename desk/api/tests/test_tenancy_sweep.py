@@ -206,6 +206,21 @@ class ApiTenancySweep(ApiTestCase):
         self.assertTrue(b_asked)
         self.assertFalse(b_asked & {row["id"] for row in asked})
 
+    def test_a_citizens_lists_show_their_own_and_nothing_of_another_citizen(self) -> None:
+        token = token_for(self.citizen)
+        lists = {
+            "/api/v1/me/appointments/": ("booking_code", lambda s: s.appointment.booking_code),
+            "/api/v1/me/complaints/": ("tracking_code", lambda s: s.extra["complaint"].tracking_code),
+            "/api/v1/me/letters/": ("tracking_code", lambda s: s.extra["letter"].tracking_code),
+            "/api/v1/me/requests/": ("tracking_code", lambda s: s.submission.tracking_code),
+        }
+        for url, (field, code_of) in lists.items():
+            with self.subTest(url=url):
+                got = self.call("get", url, token)
+                codes = {row[field] for row in got.json()["results"]}
+                self.assertIn(code_of(self.a), codes)
+                self.assertNotIn(code_of(self.b), codes)
+
     def test_agency_a_staff_inbox_shows_nothing_of_agency_b(self) -> None:
         got = self.call("get", "/api/v1/staff/inbox/", token_for(self.a.manager)).json()
         codes = {row["tracking_code"] for row in got["results"]}
