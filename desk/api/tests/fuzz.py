@@ -15,7 +15,9 @@ import uuid
 from typing import Any
 
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.test import override_settings
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
@@ -57,6 +59,12 @@ PLENTY = 10**6
 class ApiFuzz(ApiTestCase):
     def setUp(self) -> None:
         super().setUp()
+        # The raw WSGI application closes "old" connections at each request's start and end;
+        # inside the test's transaction that closes PostgreSQL's connection (SQLite's in-memory
+        # one survives): do what Django's test client does, so the fuzz also runs on PostgreSQL.
+        for signal in (signals.request_started, signals.request_finished):
+            signal.disconnect(close_old_connections)
+            self.addCleanup(signal.connect, close_old_connections)
         define_permit_workflow(self.service)
         give_position(self.expert, "پذیرش")
         ServiceFee.objects.create(
