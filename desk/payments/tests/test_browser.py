@@ -203,7 +203,7 @@ class PaymentBrowserTests(BrowserTestCase):
 
         page.goto(self.live_server_url + reverse("submissions:track"))
         page.get_by_label("کد رهگیری").fill(code)
-        page.get_by_label("کد ملی").fill(self.citizen.national_code)
+        page.get_by_label("کد ملی").fill(self.citizen.national_code or "")
         page.get_by_role("button", name="پیگیری").click()
         expect(page.locator(".status-expired")).to_have_text("منقضی‌شده؛ هزینه پرداخت نشد")
         expect(page.locator("#next-step")).to_contain_text("درخواست تازه‌ای ثبت کنید")
