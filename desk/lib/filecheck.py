@@ -185,18 +185,37 @@ _TRAILING_SIGNATURES = (
 )
 
 
+# Every match of _ACTIVE_MARKERS contains one of these words (in ASCII lower case, which is
+# what re.IGNORECASE compares for bytes): they are looked for first, in the file lowered, and
+# the full expression runs only when one is there. A case-insensitive expression with a
+# leading alternation tries every position of the file (4-6 ms for 200 KB; this, about 0.5).
+_ACTIVE_WORDS = re.compile(
+    rb"script|html|body|frame|object|embed|applet|<svg|<\?php|<meta|onload|onerror"
+)
+# Any of _FOREIGN_SIGNATURES, in one pass; which one is then found as before.
+_ANY_FOREIGN_SIGNATURE = re.compile(b"|".join(re.escape(sig) for sig, _n in _FOREIGN_SIGNATURES))
+
+
+def active_marker(data: bytes) -> re.Match[bytes] | None:
+    """The first web page or script marker in `data` (_ACTIVE_MARKERS), if any."""
+    if not _ACTIVE_WORDS.search(data.lower()):
+        return None
+    return _ACTIVE_MARKERS.search(data)
+
+
 def foreign_content(data: bytes) -> str:
     """What else `data` is besides its own format ("" when nothing): web page or script
     markers anywhere, a ZIP archive, or another format's signature after offset 0."""
-    marker = _ACTIVE_MARKERS.search(data)
+    marker = active_marker(data)
     if marker:
         return f"active marker {marker.group(0)[:20]!r} at {marker.start()}"
     if zipfile.is_zipfile(io.BytesIO(data)):
         return "also a ZIP archive"
-    for signature, name in _FOREIGN_SIGNATURES:
-        at = data.find(signature, 1)
-        if at > 0:
-            return f"{name} signature at {at}"
+    if _ANY_FOREIGN_SIGNATURE.search(data, 1):
+        for signature, name in _FOREIGN_SIGNATURES:
+            at = data.find(signature, 1)
+            if at > 0:
+                return f"{name} signature at {at}"
     return ""
 
 
