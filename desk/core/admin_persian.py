@@ -278,6 +278,14 @@ _ACTIONS = {
 }
 
 
+# django-otp names its apps and models in English, outside any catalogue: their Persian names.
+_FOREIGN_MODELS = {
+    "otp_totp.totpdevice": (_("ورود دومرحله‌ای"), _("برنامه رمزساز")),
+    "otp_static.staticdevice": (_("ورود دومرحله‌ای"), _("فهرست کدهای پشتیبان")),
+    "otp_static.statictoken": (_("ورود دومرحله‌ای"), _("کد پشتیبان")),
+}
+
+
 def permission_label(permission: Any) -> str:
     """``بخش | نوع | افزودن نوع`` for Django's four built-in permissions of a model; other
     permissions keep the name their model gave them (written in Persian there)."""
@@ -287,9 +295,12 @@ def permission_label(permission: Any) -> str:
     action, _sep, model_name = permission.codename.partition("_")
     if model is None:
         return f"{content_type} | {name}"
+    app_name, verbose_name = _FOREIGN_MODELS.get(
+        model._meta.label_lower, (model._meta.app_config.verbose_name, model._meta.verbose_name)
+    )
     if action in _ACTIONS and model_name == model._meta.model_name:
-        name = f"{_ACTIONS[action]} {model._meta.verbose_name}"
-    return f"{content_type} | {name}"
+        name = f"{_ACTIONS[action]} {verbose_name}"
+    return f"{app_name} | {verbose_name} | {name}"
 
 
 _django_formfield_for_manytomany = options.BaseModelAdmin.formfield_for_manytomany

@@ -197,6 +197,8 @@ class JalaliDrillDownAndPersianPermissionTests(BaseTestCase):
         self.assertTrue(options)
         english = [o for o in options if re.search(r"\bCan (add|change|delete|view)\b", o)]
         self.assertEqual(english, [])
+        latin = [o for o in options if LATIN_LETTERS.search(o.replace("API", ""))]
+        self.assertEqual(latin, [])
         self.assertTrue(any("افزودن " in o for o in options))
         self.assertTrue(any("دیدن " in o for o in options))
         response = self.client.get(reverse("admin:accounts_user_change", args=[self.root.pk]))
