@@ -210,7 +210,10 @@ class ApiTenancySweep(ApiTestCase):
         token = token_for(self.citizen)
         lists = {
             "/api/v1/me/appointments/": ("booking_code", lambda s: s.appointment.booking_code),
-            "/api/v1/me/complaints/": ("tracking_code", lambda s: s.extra["complaint"].tracking_code),
+            "/api/v1/me/complaints/": (
+                "tracking_code",
+                lambda s: s.extra["complaint"].tracking_code,
+            ),
             "/api/v1/me/letters/": ("tracking_code", lambda s: s.extra["letter"].tracking_code),
             "/api/v1/me/requests/": ("tracking_code", lambda s: s.submission.tracking_code),
         }
