@@ -137,6 +137,13 @@ class Submission(models.Model):
             models.Index(fields=["agency", "status", "due_on"], name="submission_inbox"),
             models.Index(fields=["applicant", "-submitted_at"], name="submission_applicant"),
             models.Index(fields=["agency", "status", "step_due_on"], name="submission_step_due"),
+            # The inbox's "waiting for the citizen" list, oldest first: its first rows read in
+            # order instead of a sort of the agency's requests that wait for the citizen.
+            models.Index(
+                fields=["agency", "submitted_at"],
+                condition=models.Q(status="needs_info"),
+                name="submission_needs_info",
+            ),
             models.Index(
                 fields=["agency", "-closed_at"],
                 condition=models.Q(closed_at__isnull=False),

@@ -159,7 +159,8 @@ def inbox_page(staff: Staff, *, after: str | None = None, start: int = 1) -> Inb
     found = list(rows.annotate(deadline_on=INBOX_DEADLINE).values_list(*_ROW_COLUMNS)[: size + 1])
     more = len(found) > size
     found = found[:size]
-    count = queue.count()
+    # A first page that is not full holds the whole queue: its length is the count.
+    count = len(found) if cursor is None and not more else queue.count()
     next_cursor = None
     if more:
         last = found[-1]
