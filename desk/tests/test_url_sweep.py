@@ -65,6 +65,8 @@ ROUTES: dict[str, str] = {
     "appointments:done": STAFF_OBJECT,
     "submissions:apply": CITIZEN,
     "submissions:apply_check": CITIZEN,
+    # A document staged as it is chosen: POST only, the signed-in citizen's own staging area.
+    "submissions:apply_file": CITIZEN,
     "submissions:track": PUBLIC,
     "submissions:my_requests": CITIZEN,
     "submissions:my_request": CITIZEN_OBJECT,
@@ -209,6 +211,7 @@ ARGS: dict[str, Callable[[Side], list[Any]]] = {
     "appointments:no_show": lambda b: [b.appointment.booking_code],
     "appointments:done": lambda b: [b.appointment.booking_code],
     "submissions:my_request": lambda b: [b.submission.tracking_code],
+    "submissions:apply_file": lambda b: [b.service.slug, "document"],
     "submissions:receipt": lambda b: [b.submission.tracking_code],
     "short_link": lambda b: [b.submission.tracking_code],
     "submissions:download": lambda b: [b.submission.attachments.first().public_id],  # type: ignore[union-attr]
