@@ -38,7 +38,7 @@ from desk.notifications.models import MessageStatus, OutboundMessage
 from desk.oversight.cards import complete_card_ids
 from desk.oversight.models import AXES, STOCKS, AggregationRun, DailyFigures, MonthlyFigures
 from desk.payments.models import Payment, PaymentState
-from desk.submissions.models import Status, Submission
+from desk.submissions.models import NEVER_SUBMITTED, Status, Submission
 from desk.surveys.models import Invitation, Response
 
 Key = tuple[int, int | None]  # (agency id, service id or None)
@@ -123,7 +123,7 @@ class Span:
     def _filed(self) -> None:
         filed = (
             Submission.objects.filter(self._between("submitted_at"))
-            .exclude(status=Status.AWAITING_PAYMENT)
+            .exclude(status__in=NEVER_SUBMITTED)
             .annotate(on=_on_day("submitted_at"))
             .values_list("on", "agency_id", "service_id", "channel")
             .annotate(n=Count("pk"))
@@ -168,7 +168,7 @@ class Span:
                 Q(closed_at__isnull=True) | Q(closed_at__gte=self.start),
                 submitted_at__lt=self.end,
             )
-            .exclude(status=Status.AWAITING_PAYMENT)
+            .exclude(status__in=NEVER_SUBMITTED)
             .annotate(
                 since=Greatest(_on_day("submitted_at"), Value(self.first)),
                 until=Least(Coalesce(_on_day("closed_at"), Value(NEVER)), Value(after)),

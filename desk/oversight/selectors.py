@@ -12,7 +12,7 @@ from desk.agencies import access
 from desk.lib.jalali import TEHRAN
 from desk.oversight.aggregation import month_bounds
 from desk.oversight.models import CaseReview
-from desk.submissions.models import Status, Submission
+from desk.submissions.models import NEVER_SUBMITTED, Status, Submission
 from desk.surveys.selectors import Period
 
 # The figures whose requests a case review lists, by the name in the URL.
@@ -64,9 +64,7 @@ def requests_behind(
 ) -> QuerySet[Submission]:
     """The requests counted in ``metric`` of the review's agency (and service), read-only:
     the same definitions as the aggregation (docs/oversight.md)."""
-    rows = Submission.objects.filter(agency_id=review.agency_id).exclude(
-        status=Status.AWAITING_PAYMENT
-    )
+    rows = Submission.objects.filter(agency_id=review.agency_id).exclude(status__in=NEVER_SUBMITTED)
     if review.service_id is not None:
         rows = rows.filter(service_id=review.service_id)
     start, end = period_bounds(period)

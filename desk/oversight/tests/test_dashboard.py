@@ -181,6 +181,15 @@ class CaseReviewTests(DashboardWorld):
         self.assertEqual(actions[0][1]["reason"], "شکایت‌های مکرر از تأخیر")
         self.assertEqual(sorted(actions[1][1]["requests"]), sorted(late))
 
+    def test_the_requests_filed_leave_out_the_unpaid_and_the_expired(self) -> None:
+        self.client.force_login(self.national)
+        url = reverse("oversight:review_open", args=[self.agency.pk])
+        query = f"?year={YEAR}&period=m{MONTH}&metric=filed"
+        opened = self.client.post(url + query, {"reason": "شمار درخواست‌ها"})
+        page = self.client.get(opened["Location"])
+        filed = {self.world.requests[f"r{n}"].tracking_code for n in range(1, 8)}
+        self.assertEqual({r.tracking_code for r in page.context["rows"]}, filed)
+
     def test_nobody_else_uses_an_evaluators_case_review(self) -> None:
         from desk.oversight.services import case_review_open
 

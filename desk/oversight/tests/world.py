@@ -152,6 +152,9 @@ class World:
         self.request("r8", self.s3, channel="web", submitted_at=at(14), due_on=at(30).date())
         # unpaid (filed, not on the clock): counted nowhere
         self.request("r9", self.s1, status=Status.AWAITING_PAYMENT, due_on=due)
+        # expired unpaid (closed by the payments job, never sent to the agency, no closed_at):
+        # counted nowhere, neither filed nor open
+        self.request("r10", self.s1, status=Status.EXPIRED, due_on=datetime.date(2025, 7, 14))
 
     def _appointments(self) -> None:
         office = Office.objects.create(agency=self.a, name="دفتر مرکزی", address="تهران")
