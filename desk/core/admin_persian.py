@@ -11,7 +11,8 @@ offers no hook per site for it. Here, once:
 - every date column's filter offers today, the past 7 days, this *Jalali* month and this
   *Jalali* year (``JalaliDateFieldListFilter``, registered before Django's own);
 - every date column is asked as three boxes روز / ماه / سال, Persian or Latin digits
-  (``JalaliDatePartsField``), unless its admin chose another field;
+  (``JalaliDatePartsField``), and every date-and-time column as the same boxes and
+  ساعت : دقیقه in Tehran time (``JalaliDateTimePartsField``), unless its admin chose another field;
 - the date drill-down above a change list (``date_hierarchy``) walks Jalali years, months and
   days (``jalali_date_hierarchy`` and ``JalaliChangeList``: the ``__year``/``__month``/``__day``
   parameters are read as Jalali and turned into a range of Tehran time);
@@ -45,7 +46,12 @@ from django.utils import formats
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from desk.core.dates import JalaliDatePartsField, JalaliDatePartsWidget
+from desk.core.dates import (
+    JalaliDatePartsField,
+    JalaliDatePartsWidget,
+    JalaliDateTimePartsField,
+    JalaliDateTimePartsWidget,
+)
 from desk.lib.jalali import (
     TEHRAN,
     format_date,
@@ -317,6 +323,10 @@ DATE_FORM_FIELD: dict[str, Any] = {
     "form_class": JalaliDatePartsField,
     "widget": JalaliDatePartsWidget,
 }
+DATETIME_FORM_FIELD: dict[str, Any] = {
+    "form_class": JalaliDateTimePartsField,
+    "widget": JalaliDateTimePartsWidget,
+}
 
 
 def install() -> None:
@@ -337,6 +347,8 @@ def install() -> None:
     # Admins made from now on (inlines are made per request) and those registered already.
     defaults: dict[Any, Any] = options.FORMFIELD_FOR_DBFIELD_DEFAULTS
     defaults[models.DateField] = DATE_FORM_FIELD
+    defaults[models.DateTimeField] = DATETIME_FORM_FIELD
     for model_admin in admin.site._registry.values():
         overrides: dict[Any, Any] = model_admin.formfield_overrides  # type: ignore[assignment]
         overrides[models.DateField] = DATE_FORM_FIELD
+        overrides[models.DateTimeField] = DATETIME_FORM_FIELD

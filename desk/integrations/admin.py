@@ -12,7 +12,6 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.admin.widgets import AdminSplitDateTime
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -41,16 +40,6 @@ from desk.integrations.webhooks import (
 from desk.lib.persian import to_persian_digits
 
 
-class LabelledSplitDateTime(AdminSplitDateTime):
-    """The admin's date and time boxes, each named for a screen reader (the admin's own
-    widget labels only the pair)."""
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs)
-        self.widgets[0].attrs["aria-label"] = _("تاریخ پایان اعتبار")
-        self.widgets[1].attrs["aria-label"] = _("ساعت پایان اعتبار")
-
-
 class ApiKeyForm(forms.ModelForm):
     scopes = forms.MultipleChoiceField(
         label=_("دسترسی‌ها"), choices=Scope.choices, widget=forms.CheckboxSelectMultiple
@@ -59,7 +48,6 @@ class ApiKeyForm(forms.ModelForm):
     class Meta:
         model = ApiKey
         fields = ["agency", "name", "scopes", "expires_at"]
-        widgets = {"expires_at": LabelledSplitDateTime}
 
     def clean_expires_at(self) -> Any:
         expires_at = self.cleaned_data.get("expires_at")

@@ -194,6 +194,45 @@ class ApiKeyAdminTests(KeyTestCase):
         r = self.add(expires_at_0="1", expires_at_1="1", expires_at_2="1400")
         self.assertFalse(ApiKey.objects.exists(), r)
 
+    def test_an_agency_admin_sets_the_end_in_jalali_and_tehran_time(self) -> None:
+        self.client.force_login(self.admin)
+        form = self.client.get(reverse("admin:integrations_apikey_add"))
+        for label in ("روز", "ماه", "سال", "ساعت", "دقیقه"):
+            self.assertContains(form, f">{label}</label>")
+        self.assertContains(form, "به وقت تهران")
+        # 1410/01/01 08:30 in Tehran (UTC+3:30) is 2031-03-21 05:00 UTC.
+        self.add(
+            expires_at_0="۱",
+            expires_at_1="۱",
+            expires_at_2="۱۴۱۰",
+            expires_at_3="۸",
+            expires_at_4="۳۰",
+        )
+        key = ApiKey.objects.get()
+        self.assertEqual(key.expires_at, datetime.datetime(2031, 3, 21, 5, 0, tzinfo=datetime.UTC))
+        page = self.client.get(reverse("admin:integrations_apikey_change", args=[key.pk]))
+        self.assertContains(page, "۱۴۱۰/۰۱/۰۱ ساعت ۰۸:۳۰")
+
+    def test_a_day_missing_from_the_calendar_is_refused_with_what_was_typed_kept(self) -> None:
+        # 1409 is not a leap year: it has no 30 Esfand.
+        r = self.add(
+            expires_at_0="۳۰",
+            expires_at_1="۱۲",
+            expires_at_2="۱۴۰۹",
+            expires_at_3="۱۷",
+            expires_at_4="۴۵",
+        )
+        self.assertEqual(r.status_code, 200)  # type: ignore[attr-defined]
+        self.assertFalse(ApiKey.objects.exists())
+        self.assertContains(r, "این تاریخ در تقویم وجود ندارد")  # type: ignore[arg-type]
+        for typed in ("۳۰", "۱۲", "۱۴۰۹", "۱۷", "۴۵", "اپلیکیشن همراه"):
+            self.assertContains(r, f'value="{typed}"')  # type: ignore[arg-type]
+
+    def test_an_hour_out_of_range_is_refused_in_words(self) -> None:
+        r = self.add(expires_at_0="1", expires_at_1="1", expires_at_2="1410", expires_at_3="25")
+        self.assertContains(r, "ساعت از ۰ تا ۲۳")  # type: ignore[arg-type]
+        self.assertFalse(ApiKey.objects.exists())
+
     def test_rotating_in_the_admin_shows_the_new_key_once(self) -> None:
         old, old_raw = self.create()
         self.client.force_login(self.admin)
