@@ -35,10 +35,25 @@ def request_messages(context: Any, reference: str) -> dict[str, Any]:
     return {"outbox_rows": rows}
 
 
+# Messages written in code rather than from a template (no entry in EVENTS).
+_OTHER_KINDS: dict[str, str] = {
+    "appointment_cancelled": "لغو نوبت",
+    "appointment_rescheduled": "جابه‌جایی نوبت",
+    "appointment_invitation": "دعوت به گرفتن نوبت",
+    "appointment_capacity_warning": "هشدار ظرفیت نوبت‌ها",
+    "escalation": "هشدار تأخیر درخواست",
+    "letter_escalation": "هشدار تأخیر نامه",
+}
+OTHER_KIND_LABEL = "پیام دیگر سامانه"
+
+
 @register.filter
 def event_label(kind: str) -> str:
+    """The Persian name of a message's kind; never its code."""
     event = EVENTS.get(kind)
-    return event.label if event else kind
+    if event is not None:
+        return event.label
+    return _OTHER_KINDS.get(kind, OTHER_KIND_LABEL)
 
 
 @register.filter

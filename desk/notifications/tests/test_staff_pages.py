@@ -34,12 +34,19 @@ class StaffMessagesTestCase(BaseTestCase):
             status=Status.IN_REVIEW,
         )
 
-    def message(self, agency_id: int, status: str, body: str, **extra: object) -> OutboundMessage:
+    def message(
+        self,
+        agency_id: int,
+        status: str,
+        body: str,
+        kind: str = "status_in_review",
+        **extra: object,
+    ) -> OutboundMessage:
         with self.captureOnCommitCallbacks(execute=False):
             message = message_queue(
                 to="+989121234567",
                 body=body,
-                kind="status_in_review",
+                kind=kind,
                 agency_id=agency_id,
                 reference=extra.pop("reference", self.submission.tracking_code),  # type: ignore[arg-type]
             )
@@ -102,6 +109,16 @@ class FailuresDashboardTests(StaffMessagesTestCase):
         self.assertNotContains(r, "شماره گاز نامعتبر")
         self.assertEqual(r.context["counts"][MessageStatus.PERMANENT_FAILURE], 1)
         self.assertEqual(r.context["counts"][MessageStatus.DELIVERED], 1)
+
+    def test_a_message_of_no_known_event_is_named_in_persian_not_by_its_code(self) -> None:
+        self.message(self.agency.pk, MessageStatus.PERMANENT_FAILURE, "هشدار", kind="escalation")
+        self.message(self.agency.pk, MessageStatus.PERMANENT_FAILURE, "آزمون", kind="smoke_test")
+        self.client.force_login(self.expert)
+        r = self.client.get(FAILURES)
+        self.assertContains(r, "هشدار تأخیر درخواست")
+        self.assertContains(r, "پیام دیگر سامانه")
+        self.assertNotContains(r, "smoke_test")
+        self.assertNotContains(r, ">escalation<")
 
     def test_staff_of_another_agency_see_nothing_of_ours(self) -> None:
         self.message(self.agency.pk, MessageStatus.PERMANENT_FAILURE, "شماره ما نامعتبر")
