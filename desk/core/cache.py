@@ -43,11 +43,15 @@ AGENCIES_GENERATION = "agencies:generation"
 WORKFLOWS_GENERATION = "workflow:generation"
 CALENDARS_GENERATION = "calendars:generation"
 TEMPLATES_GENERATION = "notifications:templates:generation"
+# The oversight dashboards' figures (desk/oversight/kpis.py): they change only when an
+# aggregation run rewrites the monthly rows, which bumps this at its end.
+OVERSIGHT_GENERATION = "oversight:figures:generation"
 GENERATIONS = (
     AGENCIES_GENERATION,  # agencies, and the service cards cached with them (catalog)
     WORKFLOWS_GENERATION,
     CALENDARS_GENERATION,
     TEMPLATES_GENERATION,
+    OVERSIGHT_GENERATION,
 )
 
 # Also the bound on how long a write that bumped nothing (see above) goes unseen.

@@ -31,6 +31,7 @@ from desk.appointments.models import Appointment, AppointmentStatus, Breach
 from desk.calendars.selectors import calendars_for_agencies
 from desk.catalog.models import Service
 from desk.complaints.models import Complaint
+from desk.core.cache import OVERSIGHT_GENERATION, generation_bump
 from desk.inquiries.models import Inquiry
 from desk.lib.jalali import TEHRAN, to_jalali
 from desk.notifications.models import Channel as MessageChannel
@@ -526,6 +527,9 @@ def aggregate_days(
     run.rows = written
     run.finished_at = timezone.now()
     run.save(update_fields=["rows", "finished_at"])
+    # The dashboards' cached sums (kpis.py) were built from the rows rewritten above. Callers
+    # of aggregate_span or rebuild_month on their own must bump it themselves.
+    generation_bump(OVERSIGHT_GENERATION)
     return run
 
 

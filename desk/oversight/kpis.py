@@ -3,10 +3,16 @@
 ``figures(scope, period, group=...)`` sums the monthly rows of the agencies in the person's
 scope into groups (provinces, agencies, services or months) and each group answers every KPI
 of ``KPIS``. Nothing here reads a request: the dashboards answer from the aggregates.
+
+The sums change only when an aggregation run rewrites the monthly rows, so they are cached
+(desk/core/cache.py) under ``OVERSIGHT_GENERATION``, which every run bumps at its end. The
+key holds the scope (what a person may see) with the period and the drill-down's filters; the
+labels (agency and service names) are read afresh on each page.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -20,10 +26,15 @@ from desk.agencies.access import OversightScope
 from desk.agencies.models import Agency
 from desk.catalog.measures import Measured
 from desk.catalog.models import Service
+from desk.core.cache import OVERSIGHT_GENERATION, generation_cached
 from desk.lib import jalali
 from desk.oversight.models import AXES, STOCKS, MonthlyFigures
 from desk.surveys.models import Axis
 from desk.surveys.selectors import Period
+
+# Until the next nightly run and a little more: the bump at the end of a run is what makes them
+# stale; this only bounds a change that bumps nothing (an agency moved to another province).
+FIGURES_CACHE_SECONDS = 26 * 60 * 60
 
 Group = Literal["province", "agency", "service", "month"]
 COUNTERS = [
@@ -249,6 +260,22 @@ def _grouped(scope: OversightScope, period: Period, where: Q, group: Group) -> d
     return groups
 
 
+def _scope_key(scope: OversightScope) -> tuple[Any, ...]:
+    """What ``scope.agencies()`` selects by: every national evaluator sees the same figures, a
+    provincial one their province's, a head their own agency's."""
+    if scope.is_national:
+        return ("national",)
+    if scope.level == "provincial":
+        return ("provincial", scope.province)
+    return (scope.level, scope.own_agency_id, scope.province)
+
+
+def _cache_key(scope: OversightScope, asked: tuple[Any, ...]) -> str:
+    # Hashed: province names are Persian, and cache keys had better be short ASCII.
+    parts = repr((_scope_key(scope), asked)).encode()
+    return "oversight:figures:" + hashlib.sha256(parts).hexdigest()
+
+
 def _number(value: Any) -> float:
     """A sum as Python reads it (PostgreSQL sums bigint columns as numeric: Decimal)."""
     if value is None:
@@ -275,7 +302,13 @@ def figures(
         where &= Q(agency_id=agency_id)
     if service_id is not None:
         where &= Q(service_id=service_id)
-    groups = _grouped(scope, period, where, group)
+    asked = (period.kind, period.year, period.number, group, province, agency_id, service_id)
+    groups = generation_cached(
+        key=_cache_key(scope, asked),
+        generation=OVERSIGHT_GENERATION,
+        build=lambda: _grouped(scope, period, where, group),
+        timeout=FIGURES_CACHE_SECONDS,
+    )
     _label(groups, group)
     if group == "month":
         return [groups[k] for k in sorted(groups)]

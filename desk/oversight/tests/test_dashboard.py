@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -11,7 +12,7 @@ from desk.agencies import access
 from desk.audit.models import AuditEntry
 from desk.oversight import kpis
 from desk.oversight.aggregation import aggregate_days
-from desk.oversight.models import CaseReview
+from desk.oversight.models import CaseReview, MonthlyFigures
 from desk.oversight.tests.world import FIRST, LAST, MONTH, YEAR, World, evaluators
 from desk.surveys.selectors import Period
 from desk.test import BaseTestCase
@@ -145,6 +146,36 @@ class ExportTests(DashboardWorld):
         sheet = load_workbook(io.BytesIO(got.content)).active
         assert sheet is not None
         self.assertEqual([c.value for c in sheet[2]], [1, self.agency.name, 50])
+
+
+class CachedFiguresTests(DashboardWorld):
+    """The figures are cached per scope until the next aggregation run (kpis.py)."""
+
+    def league_agencies(self, person: object) -> list[int]:
+        self.client.force_login(person)  # type: ignore[arg-type]
+        page = self.client.get(reverse("oversight:league"), {**TIR, "kpi": "on_time"})
+        return sorted(figures.key for _, figures, _ in page.context["rows"])
+
+    def test_a_provincial_evaluator_never_gets_the_national_figures_from_the_cache(self) -> None:
+        self.assertEqual(
+            self.league_agencies(self.national), sorted([self.agency.pk, self.other_agency.pk])
+        )
+        self.assertEqual(self.league_agencies(self.provincial), [self.other_agency.pk])
+        self.assertEqual(self.league_agencies(self.head), [self.agency.pk])
+        self.assertEqual(
+            self.league_agencies(self.national), sorted([self.agency.pk, self.other_agency.pk])
+        )
+
+    def test_the_figures_change_with_the_next_aggregation_only(self) -> None:
+        self.client.force_login(self.national)
+        url = reverse("oversight:agency", args=[self.agency.pk])
+        self.assertEqual(self.client.get(url, TIR).context["total"].kpi("volume"), 7)
+        # Rows written without a run (a shell, say) stay unseen until a run bumps the cache.
+        MonthlyFigures.objects.filter(agency=self.agency).update(filed=70)
+        self.assertEqual(self.client.get(url, TIR).context["total"].kpi("volume"), 7)
+        self.world.request("r11", self.world.s1, channel="web", due_on=LAST)
+        call_command("oversight_aggregate", "--from", FIRST.isoformat(), "--to", LAST.isoformat())
+        self.assertEqual(self.client.get(url, TIR).context["total"].kpi("volume"), 8)
 
 
 class CaseReviewTests(DashboardWorld):
