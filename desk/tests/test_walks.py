@@ -313,6 +313,27 @@ class StaffTouchTargetTests(BrowserTestCase):
     def test_controls_on_staff_pages_are_at_least_44_px(self) -> None:
         self.walk(self._staff_targets_walk, "staff-targets")
 
+    def test_on_a_phone_the_desk_shows_check_in_without_sideways_scrolling(self) -> None:
+        self.walk(self._desk_on_a_phone, "desk-phone")
+
+    def _desk_on_a_phone(self) -> None:
+        self.sign_in_as(self.expert)
+        self.page.set_viewport_size(self._size(360))
+        self.go(reverse("appointments:desk"))
+        today = self.page.locator("#today")
+        box = today.get_by_role("button", name="ثبت حضور").bounding_box()
+        assert box is not None
+        self.assertGreaterEqual(box["x"], 0)
+        self.assertLessEqual(box["x"] + box["width"], 360)
+        # The list itself does not scroll sideways either (each appointment is a card).
+        hidden = self.page.evaluate(
+            "() => { const t = document.querySelector('#today').parentElement;"
+            " return t.scrollWidth - t.clientWidth; }"
+        )
+        self.assertEqual(hidden, 0)
+        self.assertEqual(self.touch_targets_too_small(), [])
+        self.check("staff-desk-phone")
+
     def _staff_targets_walk(self) -> None:
         code = self.submission.tracking_code
         pages = (
