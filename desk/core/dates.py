@@ -33,7 +33,11 @@ class JalaliDatePartsWidget(forms.MultiWidget):
     def decompress(self, value: Any) -> list[str | None]:
         if isinstance(value, date):
             day = jalali.to_jalali(value)
-            return [to_persian_digits(day.day), to_persian_digits(day.month), str(day.year)]
+            return [
+                to_persian_digits(day.day),
+                to_persian_digits(day.month),
+                to_persian_digits(day.year),
+            ]
         return [None, None, None]
 
 

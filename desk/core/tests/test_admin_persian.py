@@ -22,7 +22,12 @@ from desk.appointments.models import Breach
 from desk.audit.models import AuditEntry
 from desk.audit.services import audit_record
 from desk.core.admin_persian import JalaliDateFieldListFilter
-from desk.core.dates import JalaliDatePartsField, JalaliDatePartsWidget
+from desk.core.dates import (
+    JalaliDatePartsField,
+    JalaliDatePartsWidget,
+    JalaliDateTimePartsField,
+    JalaliDateTimePartsWidget,
+)
 from desk.lib.jalali import TEHRAN
 from desk.test import BaseTestCase, create_staff, define_permit_workflow
 from desk.workflow.models import WorkflowVersion
@@ -137,6 +142,16 @@ class AdminInPersianTests(BaseTestCase):
         boxes = JalaliDatePartsWidget().render("requested_on", datetime.date(2025, 3, 30))
         self.assertIn("روز", boxes)
         self.assertIn('value="۱۰"', boxes)
+
+    def test_a_stored_instant_is_shown_in_jalali_and_tehran_time(self) -> None:
+        # 2025-03-20 21:05 UTC is 1404/01/01 00:35 in Tehran: a day later than in UTC.
+        instant = datetime.datetime(2025, 3, 20, 21, 5, tzinfo=datetime.UTC)
+        boxes = JalaliDateTimePartsWidget().render("expires_at", instant)
+        for label, value in (("روز", "۱"), ("ماه", "۱"), ("سال", "۱۴۰۴"), ("ساعت", "۰")):
+            self.assertIn(f">{label}</label>", boxes)
+            self.assertIn(f'value="{value}"', boxes)
+        self.assertIn('value="۳۵"', boxes)
+        self.assertEqual(JalaliDateTimePartsField().clean(["۱", "۱", "۱۴۰۴", "۰", "۳۵"]), instant)
 
 
 @override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
