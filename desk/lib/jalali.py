@@ -76,9 +76,15 @@ def format_date_long(value: datetime.date | datetime.datetime | None) -> str:
         return ""
     if isinstance(value, datetime.datetime):
         value = _local(value).date()
-    j = to_jalali(value)
-    day, month, year = to_persian_digits(j.day), MONTH_NAMES[j.month - 1], to_persian_digits(j.year)
-    return f"{WEEKDAY_NAMES[value.weekday()]} {day} {month} {year}"
+    return _format_day_long(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _format_day_long(day: datetime.date) -> str:
+    # A page shows the same deadline two or three times; a day's text never changes.
+    j = to_jalali(day)
+    weekday, month = WEEKDAY_NAMES[day.weekday()], MONTH_NAMES[j.month - 1]
+    return f"{weekday} {to_persian_digits(j.day)} {month} {to_persian_digits(j.year)}"
 
 
 def format_datetime(value: datetime.datetime | None) -> str:

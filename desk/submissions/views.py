@@ -182,6 +182,10 @@ def track(request: HttpRequest) -> HttpResponse:
     context: dict[str, object] = {"form": form, "submission": submission, "events": []}
     if submission is not None:
         context.update(_progress_context(submission), signs_in=True)
+        # The timeline and «what happens next», formatted once and written in one pass.
+        context["shown"] = progress.public_progress(
+            submission, context["events"], context["next_step"], context["ahead"]
+        )
         # The lookup's query says whether there is anything to download: no query for
         # result files or issued documents that are not there (most requests).
         completed = submission.status == Status.COMPLETED

@@ -6,16 +6,17 @@ import functools
 from typing import Any
 
 from django import template
+from django.template.defaultfilters import linebreaksbr
 from django.urls import get_script_prefix, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from desk.submissions.models import EventKind, Status, TimelineEvent
+from desk.submissions import progress
+from desk.submissions.models import Status, TimelineEvent
 
 register = template.Library()
 
 _STATUS_LABELS = dict(Status.choices)  # lazy labels: translated when rendered
-_EVENT_LABELS = dict(EventKind.choices)
 
 
 @register.filter
@@ -117,11 +118,127 @@ def _staff_request_url_template(script_prefix: str) -> str:
 
 @register.filter
 def event_title(event: TimelineEvent) -> str:
-    """What a timeline entry is called: the step's own words for a step change, else the kind.
-    (``get_kind_display`` hashes its argument on every call; a timeline shows a dozen.)"""
-    if event.kind == EventKind.STEP_CHANGED and event.label:
-        return event.label
-    return str(_EVENT_LABELS.get(event.kind, event.kind))
+    """What a timeline entry is called: the step's own words for a step change, else the kind."""
+    return progress.event_title(event)
+
+
+# The public lookup's timeline and «what happens next» box, written in one pass from
+# progress.PublicProgress (every date and amount formatted once there); the same markup as
+# includes/timeline.html and submissions/_next_step.html, which the other pages still use.
+_TIMELINE_ROW = (
+    '<li class="timeline-item">\n<div class="fw-semibold">{}{}</div>\n'
+    '<div class="small text-muted">{}</div>\n{}</li>'
+)
+_INTERNAL = mark_safe(' <span class="badge text-bg-light">داخلی</span>')
+_MESSAGE = '<div class="mt-1 p-2 bg-light rounded small">{}</div>\n'
+_AWAITS_PAYMENT = mark_safe(
+    '<li class="timeline-item timeline-current" aria-current="step">\n'
+    '<div class="fw-semibold">اکنون: پرداخت هزینه هنگام ثبت</div>\n'
+    '<div class="small text-muted">پس از پرداخت، درخواست برای دستگاه فرستاده می‌شود.</div>\n'
+    "</li>"
+)
+_CURRENT = (
+    '<li class="timeline-item timeline-current" aria-current="step">\n'
+    '<div class="fw-semibold">اکنون: {}</div>\n{}</li>'
+)
+_AHEAD = (
+    '<li class="timeline-item timeline-future">\n<div>{}</div>\n'
+    '<div class="small text-muted">مرحله پیش رو</div>\n</li>'
+)
+
+
+@register.simple_tag
+def public_timeline(shown: progress.PublicProgress) -> SafeString:
+    """The citizen's timeline (``<ol id="progress">``): events done, where it stands, ahead."""
+    rows = format_html_join(
+        "\n",
+        _TIMELINE_ROW,
+        (
+            (
+                row.title,
+                _INTERNAL if row.internal else "",
+                row.when,
+                format_html(_MESSAGE, linebreaksbr(row.message, autoescape=True))
+                if row.message
+                else "",
+            )
+            for row in shown.rows
+        ),
+    )
+    parts = [rows]
+    if shown.awaits_payment:
+        parts.append(_AWAITS_PAYMENT)
+    if shown.current:
+        deadline = (
+            format_html('<div class="small text-muted">مهلت: {}</div>\n', shown.deadline)
+            if shown.deadline
+            else ""
+        )
+        parts.append(format_html(_CURRENT, shown.current, deadline))
+    parts.extend(format_html(_AHEAD, label) for label in shown.ahead)
+    return format_html(
+        '<ol class="timeline list-unstyled" id="progress">\n{}\n</ol>',
+        mark_safe("\n".join(part for part in parts if part)),  # each part escaped above
+    )
+
+
+@register.simple_tag(takes_context=True)
+def next_step_box(context: template.Context, shown: progress.PublicProgress) -> SafeString:
+    """«What happens next» (``#next-step``) with a plain link: the box of
+    submissions/_next_step.html but for the appointment step's booking link, which that
+    include writes (the appointments app knows whether the request still awaits one)."""
+    step: progress.NextStep = context["next_step"]
+    submission = context["submission"]
+    parts = [format_html('<p class="mb-2">{}</p>', step.now)]
+    if shown.fee:
+        parts.append(
+            format_html('<p class="mb-2" id="fee">مبلغ: <strong>{} ریال</strong></p>', shown.fee)
+        )
+    if step.fee_note:
+        parts.append(format_html('<p class="small mb-2">{}</p>', step.fee_note))
+    if step.todo:
+        parts.append(
+            format_html(
+                '<div class="bg-primary-subtle rounded p-2 mb-2" id="you-must">'
+                "<strong>کاری که شما باید انجام دهید:</strong> {}</div>",
+                step.todo,
+            )
+        )
+    else:
+        parts.append(_NOTHING_TO_DO)
+    if shown.deadline:
+        parts.append(
+            format_html(
+                '<p class="mb-2">مهلت این مرحله: <strong id="step-deadline">{}</strong></p>',
+                shown.deadline,
+            )
+        )
+    if step.link:
+        user = context.get("user")
+        after_sign_in = (
+            context.get("signs_in")
+            and not (user is not None and user.is_authenticated)
+            and submission.status != Status.EXPIRED
+        )
+        parts.append(
+            format_html(
+                '<a class="btn btn-primary btn-lg-sm" id="next-step-link" href="{}">{}{}</a>',
+                step.link,
+                step.link_label,
+                " (پس از ورود)" if after_sign_in else "",
+            )
+        )
+    return format_html(
+        '<section class="next-step border border-2 border-primary rounded p-3 mb-4" id="next-step"'
+        ' aria-labelledby="next-step-title">\n<h2 class="h5" id="next-step-title">مرحله بعد</h2>'
+        "\n{}\n</section>",
+        mark_safe("\n".join(parts)),  # each part escaped above
+    )
+
+
+_NOTHING_TO_DO = mark_safe(
+    '<p class="mb-2" id="you-must">اکنون لازم نیست کاری انجام دهید؛ هر تغییر را پیامک می‌کنیم.</p>'
+)
 
 
 _FILE_KINDS = {"application/pdf": "PDF", "image/jpeg": "تصویر JPEG", "image/png": "تصویر PNG"}
