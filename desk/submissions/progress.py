@@ -16,7 +16,7 @@ from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext as _
 
 from desk.core.cache import generation_cached
-from desk.lib import jalali
+from desk.lib import jalali, tracking
 from desk.lib.persian import to_persian_digits
 from desk.submissions.models import EventKind, Status, Submission, TimelineEvent
 from desk.workflow.models import Action, StepKind
@@ -205,6 +205,9 @@ class TimelineRow:
 class PublicProgress:
     """The timeline and the «what happens next» box of a request, formatted for the citizen."""
 
+    code: str  # the tracking code grouped in fours, Persian digits
+    submitted: str  # Jalali date and Tehran time of filing
+    due: str  # the final answer's due day, Jalali (long); "" for a request never sent
     rows: list[TimelineRow]
     awaits_payment: bool  # «now: paying at filing» (a request not yet sent to the agency)
     current: str  # the current step's citizen label, when the request is open at a step
@@ -228,7 +231,11 @@ def public_progress(
     submission: Submission, events: list[TimelineEvent], next_step: NextStep, ahead: list[str]
 ) -> PublicProgress:
     current_step = submission.current_step
+    never_sent = submission.status in (Status.AWAITING_PAYMENT, Status.EXPIRED)
     return PublicProgress(
+        code=to_persian_digits(tracking.format_code(submission.tracking_code)),
+        submitted=jalali.format_datetime(submission.submitted_at),
+        due="" if never_sent else jalali.format_date_long(submission.due_on),
         rows=[
             TimelineRow(
                 title=event_title(event),

@@ -147,6 +147,43 @@ _AHEAD = (
 )
 
 
+_SUMMARY = (
+    '<section class="border rounded p-3 mb-3" id="track-result">\n'
+    '<div class="d-flex flex-wrap justify-content-between gap-2">\n'
+    '<div><div class="small text-muted">کد رهگیری</div>'
+    '<bdi class="tracking-code" dir="ltr">{}</bdi></div>\n'
+    "<div>{}{}</div>\n</div>\n"
+    '<dl class="row mt-3 mb-0">\n'
+    '<dt class="col-sm-5">خدمت</dt><dd class="col-sm-7">{} — {}</dd>\n'
+    '<dt class="col-sm-5">زمان ثبت</dt><dd class="col-sm-7">{}</dd>\n{}'
+    "</dl>\n</section>"
+)
+
+
+@register.simple_tag
+def track_summary(submission: Any, shown: progress.PublicProgress) -> SafeString:
+    """The lookup's answer at a glance (``#track-result``): code, status, service, dates."""
+    step = submission.current_step
+    return format_html(
+        _SUMMARY,
+        shown.code,
+        request_status(submission.status),
+        format_html(
+            '<div class="small text-muted mt-1" id="current-step">{}</div>', step.citizen_label
+        )
+        if submission.status == Status.IN_REVIEW and step is not None
+        else "",
+        submission.service.title,
+        submission.agency.name,
+        shown.submitted,
+        format_html(
+            '<dt class="col-sm-5">موعد پاسخ نهایی</dt><dd class="col-sm-7">{}</dd>\n', shown.due
+        )
+        if shown.due
+        else "",
+    )
+
+
 @register.simple_tag
 def public_timeline(shown: progress.PublicProgress) -> SafeString:
     """The citizen's timeline (``<ol id="progress">``): events done, where it stands, ahead."""

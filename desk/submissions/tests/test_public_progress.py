@@ -5,12 +5,32 @@ submissions/_next_step.html)."""
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
+from django.template import Context, Template
 from django.template.loader import render_to_string
 
 from desk.submissions import progress, selectors
 from desk.submissions.models import Submission
-from desk.submissions.templatetags.submissions import next_step_box, public_timeline
+from desk.submissions.templatetags.submissions import (
+    next_step_box,
+    public_timeline,
+    track_summary,
+)
 from desk.submissions.tests.base import SubmissionTestCase
+
+# The lookup's summary as the page wrote it with filters before it was written in one pass.
+_SUMMARY = Template(
+    """{% load submissions %}<section class="border rounded p-3 mb-3" id="track-result">
+  <div class="d-flex flex-wrap justify-content-between gap-2">
+    <div><div class="small text-muted">کد رهگیری</div>{{ submission.tracking_code|tracking_code }}</div>
+    <div>{{ submission.status|request_status }}{% if submission.status == "in_review" and submission.current_step %}<div class="small text-muted mt-1" id="current-step">{{ submission.current_step.citizen_label }}</div>{% endif %}</div>
+  </div>
+  <dl class="row mt-3 mb-0">
+    <dt class="col-sm-5">خدمت</dt><dd class="col-sm-7">{{ submission.service.title }} — {{ submission.agency.name }}</dd>
+    <dt class="col-sm-5">زمان ثبت</dt><dd class="col-sm-7">{{ submission.submitted_at|jdatetime }}</dd>
+    {% if submission.status != "unpaid" and submission.status != "expired" %}<dt class="col-sm-5">موعد پاسخ نهایی</dt><dd class="col-sm-7">{{ submission.due_on|jdate_long }}</dd>{% endif %}
+  </dl>
+</section>"""  # noqa: E501
+)
 
 
 class OnePassProgressTests(SubmissionTestCase):
@@ -29,6 +49,7 @@ class OnePassProgressTests(SubmissionTestCase):
             "user": AnonymousUser(),
         }
         shown = progress.public_progress(submission, events, context["next_step"], context["ahead"])
+        self.assertHTMLEqual(track_summary(submission, shown), _SUMMARY.render(Context(context)))
         self.assertHTMLEqual(
             public_timeline(shown), render_to_string("includes/timeline.html", context)
         )
