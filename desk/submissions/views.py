@@ -181,11 +181,8 @@ def track(request: HttpRequest) -> HttpResponse:
     submission = _look_up(request, form) if request.method == "POST" and form.is_valid() else None
     context: dict[str, object] = {"form": form, "submission": submission, "events": []}
     if submission is not None:
-        context.update(_progress_context(submission), signs_in=True)
-        # The timeline and «what happens next», formatted once and written in one pass.
-        context["shown"] = progress.public_progress(
-            submission, context["events"], context["next_step"], context["ahead"]
-        )
+        # The summary, timeline and «what happens next» formatted once, written in one pass.
+        context.update(_progress_context(submission, shown=True), signs_in=True)
         # The lookup's query says whether there is anything to download: no query for
         # result files or issued documents that are not there (most requests).
         completed = submission.status == Status.COMPLETED
@@ -263,16 +260,22 @@ def _detail_context(submission: Submission, form: object) -> dict[str, object]:
     }
 
 
-def _progress_context(submission: Submission) -> dict[str, object]:
-    """Where the request stands, for the citizen: events done, the next step, steps ahead."""
+def _progress_context(submission: Submission, *, shown: bool = False) -> dict[str, object]:
+    """Where the request stands, for the citizen: events done, the next step, steps ahead
+    (and, with ``shown``, all of it formatted for the lookup's one-pass tags)."""
     events = selectors.timeline_for(submission)
-    return {
+    next_step = progress.next_step_for(submission)
+    ahead = progress.steps_ahead(submission)
+    context: dict[str, object] = {
         "submission": submission,
         "events": events,
-        "next_step": progress.next_step_for(submission),
-        "ahead": progress.steps_ahead(submission),
+        "next_step": next_step,
+        "ahead": ahead,
         "decision_note": selectors.decision_note(events),
     }
+    if shown:
+        context["shown"] = progress.public_progress(submission, events, next_step, ahead)
+    return context
 
 
 def short(request: HttpRequest, code: str) -> HttpResponse:

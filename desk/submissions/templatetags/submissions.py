@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from typing import Any
 
 from django import template
@@ -220,7 +221,7 @@ def public_timeline(shown: progress.PublicProgress) -> SafeString:
 
 
 @register.simple_tag(takes_context=True)
-def next_step_box(context: template.Context, shown: progress.PublicProgress) -> SafeString:
+def next_step_box(context: Mapping[str, Any], shown: progress.PublicProgress) -> SafeString:
     """«What happens next» (``#next-step``) with a plain link: the box of
     submissions/_next_step.html but for the appointment step's booking link, which that
     include writes (the appointments app knows whether the request still awaits one)."""

@@ -4,6 +4,8 @@ submissions/_next_step.html)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AnonymousUser
 from django.template import Context, Template
 from django.template.loader import render_to_string
@@ -34,21 +36,24 @@ _SUMMARY = Template(
 
 
 class OnePassProgressTests(SubmissionTestCase):
-    def assert_same_as_includes(self, submission: Submission) -> None:
+    def assert_same_as_includes(self, filed: Submission) -> None:
+        # As the lookup reads it: its query, its timeline.
         submission = selectors.submission_track(
-            code=submission.tracking_code, national_code=self.citizen.national_code
+            code=filed.tracking_code, national_code=self.citizen.national_code or ""
         )
         assert submission is not None
         events = selectors.timeline_for(submission)
-        context = {
+        next_step = progress.next_step_for(submission)
+        ahead = progress.steps_ahead(submission)
+        context: dict[str, Any] = {
             "submission": submission,
             "events": events,
-            "next_step": progress.next_step_for(submission),
-            "ahead": progress.steps_ahead(submission),
+            "next_step": next_step,
+            "ahead": ahead,
             "signs_in": True,
             "user": AnonymousUser(),
         }
-        shown = progress.public_progress(submission, events, context["next_step"], context["ahead"])
+        shown = progress.public_progress(submission, events, next_step, ahead)
         self.assertHTMLEqual(track_summary(submission, shown), _SUMMARY.render(Context(context)))
         self.assertHTMLEqual(
             public_timeline(shown), render_to_string("includes/timeline.html", context)
