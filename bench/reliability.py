@@ -228,6 +228,14 @@ def figure_drops(drops: int, submissions: int) -> dict[str, Any]:
         from desk.submissions.drafts import drafts_sweep
 
         drafts_sweep(older_than=timedelta(0))
+        # Documents a failed attempt staged (the retry staged its own again): the staging area
+        # keeps them for the citizen until they expire (STAGED_UPLOAD_HOURS), when the hourly
+        # sweep removes them with their files; here as if that time had passed.
+        from django.utils import timezone
+
+        from desk.submissions.staging import lifetime, staged_sweep
+
+        staged_left = staged_sweep(now=timezone.now() + lifetime() + timedelta(seconds=1))
     orphans_after = len(set(storage_walk(default_storage)) - named)
     return {
         "drops": drops,
@@ -239,6 +247,7 @@ def figure_drops(drops: int, submissions: int) -> dict[str, Any]:
         "refusals": sorted(set(refusals))[:5],
         "orphan_files_before_sweep": orphans_before,
         "orphan_files_after_sweep": orphans_after if swept else None,
+        "staged_files_expired": staged_left if swept else None,
         "sweeper": "sweep_uploads" if swept else "pending uploads (manage.py sweep_uploads)",
         "seconds": round(time.monotonic() - started, 1),
     }
@@ -496,7 +505,9 @@ def _table(figures: dict[str, Any]) -> str:
     else:
         after = f["orphan_files_after_sweep"]
         orphans = (
-            f"{f['orphan_files_before_sweep']} orphan files before the sweeper, {after} after"
+            f"{f['orphan_files_before_sweep']} files unclaimed before the sweepers "
+            f"({f['staged_files_expired']} staged by failed attempts, removed at their expiry), "
+            f"{after} after"
             if after is not None
             else f"{f['orphan_files_before_sweep']} orphan files before any sweep; {f['sweeper']}"
         )
