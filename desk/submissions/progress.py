@@ -7,15 +7,15 @@ end (the public tracking page and «my request» show the same answer).
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
-from django.urls import get_script_prefix, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from desk.core.cache import generation_cached
+from desk.core.templatetags.layout import url_with_code
 from desk.lib import jalali, tracking
 from desk.lib.persian import to_persian_digits
 from desk.submissions.models import EventKind, Status, Submission, TimelineEvent
@@ -39,18 +39,10 @@ class NextStep:
     fee_note: str = ""
 
 
-_CODE = "0000000000000000"  # a tracking code's shape: digits, nothing to quote
-
-
-@functools.lru_cache(maxsize=8)
-def _act_path_template(script_prefix: str) -> str:
-    return reverse("submissions:my_request", args=[_CODE])
-
-
 def act_path(submission: Submission) -> str:
     """The page where the applicant acts on their request (sign-in, if needed, comes back).
     Resolved once per process (the public lookup shows it on most answers)."""
-    return _act_path_template(get_script_prefix()).replace(_CODE, submission.tracking_code, 1)
+    return url_with_code("submissions:my_request", submission.tracking_code)
 
 
 def short_link(tracking_code: str) -> str:

@@ -4,8 +4,8 @@ belongs to the person who chose it, so that a form error never loses a chosen fi
 - :func:`staged_create` checks nothing itself: it takes a document already checked the one way
   documents are checked (desk.core.uploads.check_document: size, structure, antivirus), counts
   it against the uploads quota (desk/submissions/quotas.py) and stores it with its row.
-- :func:`staged_resolve` gives back a staged document for a reference that came from a form,
-  only if it belongs to this person, this service and this question and has not expired; an
+- :func:`staged_resolve_many` gives back the staged documents for the references a form sent,
+  each only if it belongs to this person, this service and this question and has not expired; an
   expired one is removed on the spot. Anything else is refused with a Persian message
   (:class:`StagedRefused`).
 - The request filed with it adopts the stored file (:class:`StagedDocument`): the insert
@@ -113,25 +113,6 @@ def _expired() -> StagedRefused:
         )
         % {"hours": to_persian_digits(hours)}
     )
-
-
-def staged_resolve(*, owner: User, service: Service, field_name: str, reference: str) -> StagedFile:
-    """The staged file `reference` names, checked again: this person's, this service's, this
-    question's, not expired. StagedRefused otherwise; an expired file is removed."""
-    try:
-        public_id = uuid.UUID(str(reference))
-    except ValueError:
-        raise _not_found() from None
-    row = StagedFile.objects.filter(
-        public_id=public_id, owner=owner, service=service, field_name=field_name
-    ).first()
-    if row is None:
-        logger.info("staged reference refused for user %s: %s", owner.pk, public_id)
-        raise _not_found()
-    if row.expires_at <= timezone.now():
-        _remove([row])
-        raise _expired()
-    return row
 
 
 def staged_resolve_many(

@@ -19,7 +19,7 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.template.loader import get_template
 from django.templatetags.static import static
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
@@ -38,6 +38,21 @@ def _static(path: str) -> str:
 @register.simple_tag
 def url_once(name: str) -> str:
     return _url(name)
+
+
+# Digits, so that the <digits:code> converter takes it; longer than any code, so never a code.
+_CODE_PLACEHOLDER = "9" * 24
+
+
+@cache
+def _url_with_code_template(name: str, script_prefix: str) -> str:
+    return reverse(name, args=[_CODE_PLACEHOLDER])
+
+
+def url_with_code(name: str, code: str) -> str:
+    """``reverse(name, args=[code])`` for a URL whose one argument is a code of digits (a
+    tracking code), resolved once per process and script prefix instead of once per row."""
+    return _url_with_code_template(name, get_script_prefix()).replace(_CODE_PLACEHOLDER, code, 1)
 
 
 @register.simple_tag
@@ -73,5 +88,6 @@ def site_nav(context: template.Context) -> SafeString:
 def _forget(setting: str, **kwargs: Any) -> None:
     if setting in ("ROOT_URLCONF", "STATIC_URL", "STORAGES", "FORCE_SCRIPT_NAME", "TEMPLATES"):
         _url.cache_clear()
+        _url_with_code_template.cache_clear()
         _static.cache_clear()
         _anonymous_nav.cache_clear()
