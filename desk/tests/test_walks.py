@@ -24,6 +24,7 @@ from desk.appointments.models import (
 )
 from desk.lib.jalali import TEHRAN
 from desk.notifications.models import Channel, MessageStatus, OutboundMessage
+from desk.submissions import selectors as submission_selectors
 from desk.submissions import services as submission_services
 from desk.submissions.models import Submission
 from desk.submissions.tests.base import checked_upload
@@ -315,6 +316,30 @@ class StaffTouchTargetTests(BrowserTestCase):
 
     def test_on_a_phone_the_desk_shows_check_in_without_sideways_scrolling(self) -> None:
         self.walk(self._desk_on_a_phone, "desk-phone")
+
+    @mock.patch.object(submission_selectors, "INBOX_PAGE_SIZE", 1)
+    def test_the_inbox_pages_by_links_that_pass_axe(self) -> None:
+        self.walk(self._inbox_pages, "inbox-pages")
+
+    def _inbox_pages(self) -> None:
+        submission_services.submission_create(
+            service=self.service,
+            applicant=create_citizen("0012345679", "+989121111111"),
+            answers={"address": "تهران، خیابان انقلاب"},
+            files={"deed": checked_upload()},
+            idempotency_key=uuid.uuid4(),
+        )
+        self.sign_in_as(self.expert)
+        self.go(reverse("submissions:inbox"))
+        expect(self.page.locator("main")).to_contain_text("ردیف ۱ تا ۱ از ۲")
+        self.assertEqual(self.touch_targets_too_small(), [])
+        self.check("staff-inbox-page-1")
+        self.page.get_by_role("link", name="بعدی: ردیف ۲ به بعد").click()
+        expect(self.page.locator("main")).to_contain_text("ردیف ۲ تا ۲ از ۲")
+        self.assertEqual(self.touch_targets_too_small(), [])
+        self.check("staff-inbox-page-2")
+        self.page.get_by_role("link", name="صفحهٔ اول").click()
+        expect(self.page.locator("main")).to_contain_text("ردیف ۱ تا ۱ از ۲")
 
     def _desk_on_a_phone(self) -> None:
         self.sign_in_as(self.expert)
