@@ -42,6 +42,7 @@ check-migrations: install
 	$(PYTHON) manage.py check
 
 # desk.benchdata is installed only with BENCH=1, so its tests run in a second, short pass.
+# The tests tagged `serial` run after the parallel part, alone (desk.test.Runner).
 unit: install
 	$(PYTHON) manage.py test --parallel auto --noinput $(TESTS)
 	$(if $(TESTS),,BENCH=1 $(PYTHON) manage.py test desk.benchdata --noinput)

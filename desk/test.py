@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import unittest
 import uuid
 from typing import Any
 
 from django.conf import settings
-from django.test import Client, SimpleTestCase, TestCase
-from django.test.runner import DiscoverRunner
+from django.test import Client, SimpleTestCase, TestCase, tag
+from django.test.runner import DiscoverRunner, ParallelTestSuite, test_match_tags
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -19,10 +20,59 @@ from desk.agencies.models import Agency, Role, Staff
 from desk.catalog.models import Category, FieldKind, FormField, Service
 from desk.notifications.backends import MemoryBackend
 
+SERIAL = "serial"
+# Tests that open many database connections at once (threads released by a barrier, each with its
+# own connection) carry this tag: under --parallel they run after the parallel part, alone, so two
+# of them never add up past PostgreSQL's max_connections (CONTRIBUTING.md, "Tests").
+serial = tag(SERIAL)
+
+
+def is_serial(test: Any) -> bool:
+    """Tagged `serial` (a test module that failed to load counts too: it fails in either part)."""
+    return bool(test_match_tags(test, {SERIAL}, set()))
+
+
+class SerialLastSuite(ParallelTestSuite):
+    """The parallel suite, then the tests tagged `serial` one after another in this process, once
+    every worker has finished (the workers' databases are clones; this process keeps the first)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.serial: list[Any] = []
+
+    def __iter__(self) -> Any:
+        return iter([*self.subsuites, unittest.TestSuite(self.serial)])
+
+    def run(self, result: Any) -> Any:  # type: ignore[override]
+        super().run(result)
+        if self.serial and not result.shouldStop:
+            unittest.TestSuite(self.serial).run(result)
+        return result
+
 
 class Runner(DiscoverRunner):
     """Runs jobs inline, keeps SMS in memory and uploads in a throwaway folder, and gives every
-    test a cache namespace of its own."""
+    test a cache namespace of its own. Under --parallel, the tests tagged `serial` run last and
+    alone."""
+
+    parallel_test_suite = SerialLastSuite
+
+    def build_suite(self, *args: Any, **kwargs: Any) -> Any:
+        suite = super().build_suite(*args, **kwargs)
+        if isinstance(suite, SerialLastSuite):
+            subsuites = []
+            for subsuite in suite.subsuites:
+                tests = list(subsuite)
+                suite.serial.extend(test for test in tests if is_serial(test))
+                rest = [test for test in tests if not is_serial(test)]
+                if rest:
+                    subsuites.append(type(subsuite)(rest))
+            suite.subsuites = subsuites
+            # No more workers (and database clones) than the parallel part needs.
+            suite.processes = self.parallel = max(1, min(suite.processes, len(subsuites)))
+            if self.parallel == 1:
+                return self.test_suite([*subsuites, *suite.serial])
+        return suite
 
     def setup_test_environment(self, **kwargs: Any) -> None:
         super().setup_test_environment(**kwargs)

@@ -17,7 +17,14 @@ from desk.api.models import IdempotencyRecord
 from desk.api.services import api_cleanup
 from desk.api.tests.base import ApiTestCase, new_key, token_for
 from desk.submissions.models import Submission
-from desk.test import PDF_BYTES, create_agency, create_citizen, create_service, isolate_cache
+from desk.test import (
+    PDF_BYTES,
+    create_agency,
+    create_citizen,
+    create_service,
+    isolate_cache,
+    serial,
+)
 
 
 def application(address: str = "تهران") -> dict[str, object]:
@@ -118,6 +125,7 @@ class IdempotencyTest(ApiTestCase):
         self.assertIn("Idempotency-Key", got.json()["errors"])
 
 
+@serial
 @override_settings(
     SUBMISSIONS_PER_CITIZEN_PER_HOUR=1000,
     SUBMISSIONS_PER_ADDRESS_PER_HOUR=1000,

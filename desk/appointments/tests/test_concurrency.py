@@ -18,7 +18,7 @@ from desk.appointments.models import Appointment, Office, SlotTemplate
 from desk.appointments.services import appointment_book
 from desk.appointments.tests.helpers import MONDAY, NOW, at
 from desk.core.errors import ApplicationError
-from desk.test import create_agency, create_service
+from desk.test import create_agency, create_service, serial
 
 CLIENTS = 50
 
@@ -75,6 +75,7 @@ class _MondayOffice(TransactionTestCase):
         )
 
 
+@serial
 class ConcurrentBookingTests(_MondayOffice):
     def setUp(self) -> None:
         super().setUp()
@@ -120,6 +121,7 @@ class ConcurrentBookingTests(_MondayOffice):
         self.assertEqual(outcomes, ["ok", "ok", "ok", "full", "full"])
 
 
+@serial
 class ConcurrentDoubleBookingTests(_MondayOffice):
     """One citizen, many bookings of one service at once (the same slot and other slots)."""
 

@@ -12,7 +12,7 @@ from desk.audit.models import AppendOnlyError, AuditChain, AuditEntry
 from desk.audit.selectors import audit_chain_verify
 from desk.audit.services import audit_record
 from desk.audit.tests.tamper import build_chain, tamper_edit, triggers_off
-from desk.test import create_agency, create_staff
+from desk.test import create_agency, create_staff, serial
 
 
 class AuditRecordTest(TestCase):
@@ -128,6 +128,7 @@ class AuditVerifyCommandTest(TestCase):
         self.assertIn("agency:8", out.getvalue())
 
 
+@serial
 @skipIf(connection.vendor == "sqlite", "needs row locks and parallel writers (PostgreSQL)")
 class ConcurrentAppendTest(TransactionTestCase):
     def test_it_keeps_one_gapless_chain_under_concurrent_writers(self) -> None:

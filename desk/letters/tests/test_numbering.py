@@ -16,7 +16,7 @@ from desk.core.errors import ApplicationError
 from desk.letters import services
 from desk.letters.models import Letter, LetterReply, Register
 from desk.letters.tests.base import LettersTestCase, write_letter
-from desk.test import create_agency, create_citizen
+from desk.test import create_agency, create_citizen, serial
 
 UTC = datetime.UTC
 # Tehran is UTC+03:30: the last half hour of 1404/12/29 and the first of 1405/01/01.
@@ -118,6 +118,7 @@ CLIENTS = 50
     "needs row locks and real parallel writers (PostgreSQL); SQLite serialises writers, "
     "see NumberingTests for the sequential cases",
 )
+@serial
 class ConcurrentNumberingTests(TransactionTestCase):
     def test_fifty_letters_at_once_get_fifty_different_numbers_with_no_gap(self) -> None:
         agency = create_agency()

@@ -22,6 +22,7 @@ from desk.notifications.backends import MemoryBackend
 from desk.notifications.models import MessageStatus, OutboundMessage
 from desk.notifications.services import message_queue, message_retry, messages_send_due, outbox
 from desk.notifications.tests.helpers import TO, Clock
+from desk.test import serial
 
 
 class WorkerKilled(BaseException):
@@ -313,6 +314,7 @@ class GivingUpTests(OutboxTestCase):
         self.assertIn("ارائه‌دهنده", message.last_error)
 
 
+@serial
 @skipUnless(connection.vendor == "postgresql", "FOR UPDATE SKIP LOCKED is PostgreSQL's")
 class ConcurrentWorkersTests(TransactionTestCase):
     """Real concurrency: workers in threads, each with its own database connection."""
