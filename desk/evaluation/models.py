@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from desk.agencies.models import Agency
-from desk.core.uploads import download_name
+from desk.core.models import StoredDocument
 from desk.lib.jalali import today_tehran
 
 # Calendar days an agency has to object to its finalized result (the cycle may set its own).
@@ -250,21 +250,13 @@ def _upload_to(instance: Evidence, filename: str) -> str:
     return f"evaluation/{now:%Y/%m}/{uuid.uuid4().hex}"
 
 
-class Evidence(models.Model):
+class Evidence(StoredDocument):
     """A document the agency uploaded for an indicator (checked like a citizen's document)."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="evidence")
     file = models.FileField(upload_to=_upload_to, max_length=200)
-    # The name the agency gave, shown to people; never used on disk or in a download.
+    # The name the agency gave, shown to people; never used on disk or in a download. May be empty.
     original_name = models.CharField(max_length=200, blank=True)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["pk"]
@@ -275,5 +267,5 @@ class Evidence(models.Model):
         return str(self.public_id)
 
     @property
-    def download_name(self) -> str:
-        return download_name(f"evidence-{self.public_id.hex[:8]}", self.content_type)
+    def download_stem(self) -> str:
+        return f"evidence-{self.public_id.hex[:8]}"
