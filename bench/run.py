@@ -3,8 +3,9 @@
 For each database (SQLite, then PostgreSQL): a database filled by `manage.py bench_data` at
 BENCH_SCALE (1 = 1,000,000 requests), Mizkhedmat under gunicorn with deploy/gunicorn.conf.py,
 and, in the same run, the empty view (the ceiling) and django-helpdesk (the peer) under the
-same gunicorn settings with as many tickets. Figures go to bench/results/ as JSON and are printed
-as a table for docs/benchmarks.md.
+same gunicorn settings with as many tickets. Figures go to bench/results/ as JSON, are printed
+as a table and written into docs/benchmarks.md between its markers, with a verdict per target
+of issue 19 (bench/report.py).
 
 Both servers (ours and the peer's) run at once, and their scenarios are measured in
 interleaved rounds (ours, the peer's, ours, …), so that a change in the machine's load hits
@@ -29,6 +30,7 @@ Settings (environment):
   BENCH_PEER=1           0 skips django-helpdesk
   BENCH_LATENCY_LOAD=0.5 latency measured at this fraction of each page's throughput
   BENCH_CALLGRIND=1      instructions per page under valgrind (0 skips)
+  BENCH_DOC=1            the figures and the verdicts into docs/benchmarks.md (0 skips)
   BENCH_PORT=8150        ours; the peer on BENCH_PORT+1, the run's Redis on BENCH_PORT+9
   BENCH_PG=postgres://postgres@127.0.0.1:5432   the PostgreSQL server
   BENCH_PG_DB=desk_bench, BENCH_PG_PEER_DB=desk_bench_peer   dropped and created there
@@ -55,7 +57,12 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+# This checkout's desk (the virtualenv may be another worktree's, its editable install too).
+sys.path.insert(1, str(Path(__file__).resolve().parent.parent))
 import load
+import report
+
+from desk.benchdata.pdf import pdf_of
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "bench" / ".work"
@@ -81,31 +88,6 @@ INHERITED = (
 )
 
 
-def pdf_of(size: int) -> bytes:
-    """A well-formed PDF of about `size` bytes (one page, its content padded with comments):
-    the upload check parses PDFs (desk/lib/filecheck.py) and refuses a damaged one."""
-    header = b"%PDF-1.4\n"
-    content = b"BT /F1 12 Tf 72 720 Td (bench) Tj ET\n" + b"%" + b"0" * max(0, size - 700) + b"\n"
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
-        b"<< /Length %d >>\nstream\n" % len(content) + content + b"endstream",
-    ]
-    body, offsets = header, []
-    for number, obj in enumerate(objects, start=1):
-        offsets.append(len(body))
-        body += b"%d 0 obj\n" % number + obj + b"\nendobj\n"
-    xref = len(body)
-    body += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    body += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    body += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return body
-
-
 PDF_200K = pdf_of(200 * 1024)
 CSRF = "benchCsrfSecret0123456789abcdefg"  # 32 characters: Django accepts the bare secret
 # The staged document's reference in the upload's answer (submissions/_file_field.html).
@@ -126,6 +108,7 @@ CONCURRENCY = int(env_float("BENCH_CONCURRENCY", 8))
 WORKERS = int(env_float("BENCH_WORKERS", 2 * (os.cpu_count() or 1)))
 REUSE = os.environ.get("BENCH_REUSE", "1") == "1"
 PEER = os.environ.get("BENCH_PEER", "1") == "1"
+DOC = os.environ.get("BENCH_DOC", "1") == "1"
 LATENCY_LOAD = env_float("BENCH_LATENCY_LOAD", 0.5)
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432").rstrip("/")
 PG_DB = os.environ.get("BENCH_PG_DB", "desk_bench")
@@ -242,8 +225,11 @@ def prepare_desk(db: str, env: dict[str, str]) -> None:
 
     prepare("desk", db, env, generate)
     # Migrations that landed since the data was generated; then forget the requests that
-    # earlier runs filed, so that every run measures the same data.
+    # earlier runs filed, with their files, so that every run measures the same data; the
+    # reset also (re)writes the completed requests' shared result file into the emptied
+    # storage and adds result rows a database generated before them lacks.
     run([str(PYTHON), "manage.py", "migrate", "--noinput", "-v0"], env)
+    shutil.rmtree(WORK / db / "var" / "private", ignore_errors=True)
     run([str(PYTHON), "manage.py", "bench_reset", "--scale", str(SCALE)], env)
 
 
@@ -598,15 +584,7 @@ def machine() -> dict[str, object]:
     }
 
 
-# Our pages, each next to the peer's page it is compared with (None: no counterpart).
-PAIRS = (
-    ("empty", "peer empty"),
-    ("tracking lookup", "peer public ticket view"),
-    ("application (200 KB staged upload)", "peer ticket submission (200 KB upload)"),
-    ("staff inbox", None),
-    ("catalog search", None),
-    ("service page", None),
-)
+PAIRS = report.PAIRS
 
 
 def bench_db(db: str) -> dict[str, Any]:
@@ -614,7 +592,6 @@ def bench_db(db: str) -> dict[str, Any]:
 
     env = desk_env(db)
     prepare_desk(db, env)
-    shutil.rmtree(WORK / db / "var" / "private", ignore_errors=True)
     redis = local_stack.Redis(REDIS_PORT) if db == "postgres" else None
     penv: dict[str, str] = {}
     pfx: dict[str, Any] = {}
@@ -687,63 +664,41 @@ def bench_db(db: str) -> dict[str, Any]:
     return results
 
 
-def ratio(part: float, whole: float) -> str:
-    return f"{whole / part:.0%}" if part else "—"
+def commit() -> str:
+    """The measured commit, "+ changes" when the checkout differs from it."""
+    try:
+        head = subprocess.run(
+            ["git", "log", "-1", "--format=%h %s"],
+            cwd=ROOT,
+            check=True,
+            text=True,
+            capture_output=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=ROOT,
+            check=True,
+            text=True,
+            capture_output=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return f"{head} + changes" if dirty else head
 
 
-def table(report: dict[str, Any]) -> str:
-    from hotspots import PAGES  # bench/instructions.py's page keys → scenario names
-
-    lines = []
-    for db, res in report["runs"].items():
-        instructions = res.get("instructions", {})
-        lines += [
-            f"\n### {db} — {res['requests_in_database']:,} requests in the database\n",
-            "| scenario | req/s | CPU ms/req: server | database | Redis | driver | server side "
-            "| ÷ ceiling (CPU) | ÷ ceiling (req/s) | p50 ms | p99 ms | paced at | p50 ms "
-            "| p99 ms | instructions/req | load avg |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
-        ]
-        for side in ("desk", "peer"):
-            group = res.get(side, {})
-            if not group:
-                continue
-            own_empty = group.get("empty", group.get("peer empty", {}))
-            for r in group.values():
-                cpu = r["cpu_ms"]
-                at = r.get("at_rate")
-                pace = (
-                    f"{at['rate']:,.0f}/s | {at['p50_ms']} | {at['p99_ms']}" if at else "— | — | —"
-                )
-                key = next((k for k, v in PAGES.items() if v == r["name"]), "")
-                count = instructions.get(key)
-                counted = f"{count / 1e6:.2f} M" if count else "—"
-                loads = "–".join(f"{x:.1f}" for x in (min(r["loadavg"]), max(r["loadavg"])))
-                by_cpu = ratio(cpu["side"], own_empty["cpu_ms"]["side"])
-                by_rps = r["rps"] / max(own_empty["rps"], 0.1)
-                lines.append(
-                    f"| {r['name']} | {r['rps']:,.0f} | {cpu['server']:.2f} "
-                    f"| {cpu['database']:.2f} | {cpu['redis']:.2f} | {cpu['driver']:.2f} "
-                    f"| {cpu['side']:.2f} | {by_cpu} | {by_rps:.0%} | {r['p50_ms']} "
-                    f"| {r['p99_ms']} | {pace} | {counted} | {loads} |"
-                )
-        if "peer" in res:
-            ours, theirs = res["desk"], res["peer"]
-            for a, b in PAIRS[1:3]:
-                mine, other = ours[a]["cpu_ms"]["side"], theirs[b]["cpu_ms"]["side"]
-                lines.append(
-                    f"\n{a} ÷ {b}, by server-side CPU per request: {other / max(mine, 1e-9):.1f}× "
-                    f"({mine:.2f} against {other:.2f} ms); by req/s in the same rounds: "
-                    f"{ours[a]['rps'] / max(theirs[b]['rps'], 0.1):.1f}×"
-                )
-    return "\n".join(lines)
+def command() -> str:
+    """The run's command line with the settings it was given (BENCH_* variables)."""
+    given = " ".join(f"{k}={v}" for k, v in sorted(os.environ.items()) if k.startswith("BENCH"))
+    return f"{given} .venv/bin/python bench/run.py".strip()
 
 
 def main() -> None:
     WORK.mkdir(parents=True, exist_ok=True)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    report: dict[str, Any] = {
-        "started": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+    result: dict[str, Any] = {
+        "started": now(),
+        "commit": commit(),
+        "command": command(),
         "machine": machine(),
         "settings": {
             "scale": SCALE,
@@ -760,12 +715,25 @@ def main() -> None:
     stamp = time.strftime("%Y%m%d-%H%M%S")
     out = RESULTS / f"bench-{stamp}-scale{SCALE:g}.json"
     for db in DBS:
-        report["runs"][db] = bench_db(db)
-        report["machine"]["loadavg_at_end"] = os.getloadavg()
+        result["runs"][db] = bench_db(db)
+        result["machine"]["loadavg_at_end"] = os.getloadavg()
+        result["finished"] = now()
         # Written after each database, so that a run stopped half-way keeps what it measured.
-        out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
-    print(table(report))
+        out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    from hotspots import PAGES  # bench/instructions.py's page keys → scenario names
+
+    print(report.table(result, PAGES))
     log(f"wrote {out.relative_to(ROOT)}")
+    if DOC:
+        raw = str(out.relative_to(ROOT))
+        report.write_doc(
+            ROOT / "docs" / "benchmarks.md", report.section(result, raw=raw, pages=PAGES)
+        )
+        log("wrote the figures and the targets' verdicts into docs/benchmarks.md")
+
+
+def now() -> str:
+    return datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
 
 
 if __name__ == "__main__":

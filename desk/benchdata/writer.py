@@ -34,22 +34,62 @@ def _converter(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
     return lambda v: v
 
 
+def _reserve(model: type[models.Model], count: int) -> int:
+    """The first of `count` primary keys taken for `model`'s next rows."""
+    if model not in _next_pk:
+        last = model._default_manager.order_by("-pk").values_list("pk", flat=True).first()
+        _next_pk[model] = (last or 0) + 1
+    first = _next_pk[model]
+    _next_pk[model] += count
+    return first
+
+
 def insert(model: type[models.Model], objs: Sequence[models.Model]) -> None:
     """Insert `objs` (unsaved instances of `model`) and give each its primary key."""
     if not objs:
         return
-    if model not in _next_pk:
-        last = model._default_manager.order_by("-pk").values_list("pk", flat=True).first()
-        _next_pk[model] = (last or 0) + 1
-    for obj in objs:
-        obj.pk = _next_pk[model]
-        _next_pk[model] += 1
+    first = _reserve(model, len(objs))
+    for offset, obj in enumerate(objs):
+        obj.pk = first + offset
     fields = list(model._meta.concrete_fields)
     convert = [_converter(f) for f in fields]
-    rows = (
-        tuple(c(getattr(obj, f.attname)) for f, c in zip(fields, convert, strict=True))
-        for obj in objs
+    insert_rows(
+        model,
+        (
+            tuple(c(getattr(obj, f.attname)) for f, c in zip(fields, convert, strict=True))
+            for obj in objs
+        ),
     )
+
+
+class RowMaker:
+    """Rows of `model` that differ from `template` (an unsaved instance with the values shared
+    by every row) only in the fields `varying` (attnames): built as tuples, without a model
+    instance per row, for millions of rows (the peer's tickets). Call it with the varying
+    values in that order; the primary key is drawn as by `insert`, and returned with the row."""
+
+    def __init__(
+        self, model: type[models.Model], template: models.Model, varying: Sequence[str]
+    ) -> None:
+        self.model = model
+        fields = list(model._meta.concrete_fields)
+        self.base = [_converter(f)(getattr(template, f.attname)) for f in fields]
+        by_name = {f.attname: i for i, f in enumerate(fields)}
+        self.slots = [(by_name[name], _converter(fields[by_name[name]])) for name in varying]
+        self.pk_slot = by_name[model._meta.pk.attname]
+
+    def __call__(self, *values: Any) -> tuple[int, tuple[Any, ...]]:
+        row = self.base.copy()
+        for (slot, convert), value in zip(self.slots, values, strict=True):
+            row[slot] = convert(value)
+        pk = row[self.pk_slot] = _reserve(self.model, 1)
+        return pk, tuple(row)
+
+
+def insert_rows(model: type[models.Model], rows: Iterable[tuple[Any, ...]]) -> None:
+    """Insert rows of `model` given as tuples of stored values in its concrete fields' order
+    (primary key included)."""
+    fields = list(model._meta.concrete_fields)
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
     with connection.cursor() as cursor:

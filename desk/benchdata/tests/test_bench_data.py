@@ -13,12 +13,21 @@ from django.utils import timezone
 
 from desk.accounts.models import User
 from desk.agencies.models import Agency, Staff
+from desk.benchdata import results
 from desk.catalog.models import FormField, Service
 from desk.lib import tracking
 from desk.lib.persian import search_key
 from desk.lib.validators import is_valid_national_code
 from desk.notifications.models import OutboundMessage
-from desk.submissions.models import OPEN_STATUSES, EventKind, Submission, TimelineEvent
+from desk.submissions.models import (
+    OPEN_STATUSES,
+    Attachment,
+    AttachmentKind,
+    EventKind,
+    Status,
+    Submission,
+    TimelineEvent,
+)
 from desk.submissions.selectors import inbox_for_staff
 from desk.workflow.models import Position
 
@@ -180,3 +189,36 @@ class BenchDataTests(TestCase):
         call_command("bench_reset", scale=0.00001, stdout=io.StringIO())
         self.assertFalse(Submission.objects.filter(pk=filed.pk).exists())
         self.assertEqual(Submission.objects.count(), 20)
+
+    def test_every_completed_request_has_its_result_file_uploaded_by_who_completed_it(self) -> None:
+        completed = Submission.objects.filter(status=Status.COMPLETED)
+        self.assertTrue(completed.exists())
+        for s in completed.prefetch_related("attachments", "events"):
+            with self.subTest(code=s.tracking_code):
+                (result,) = [a for a in s.attachments.all() if a.kind == AttachmentKind.RESULT]
+                (done,) = [e for e in s.events.all() if e.kind == EventKind.COMPLETED]
+                self.assertEqual(result.uploaded_by_id, done.actor_id)
+                self.assertEqual(result.uploaded_at, s.closed_at)
+                with result.file.open("rb") as stored:
+                    self.assertEqual(stored.read(), results.RESULT_PDF)
+                self.assertEqual(result.size, len(results.RESULT_PDF))
+        self.assertFalse(
+            Attachment.objects.filter(kind=AttachmentKind.RESULT)
+            .exclude(submission__status=Status.COMPLETED)
+            .exists()
+        )
+
+    def test_the_reset_adds_result_files_a_database_lacks_once_and_rewrites_the_pdf(self) -> None:
+        results_ = Attachment.objects.filter(kind=AttachmentKind.RESULT)
+        expected = results_.count()
+        first = results_.order_by("pk").first()
+        assert first is not None
+        first.file.storage.delete(results.RESULT_FILE)  # bench/run.py empties the storage
+        results_.filter(pk__gt=first.pk).delete()  # generated before results were
+        call_command("bench_reset", scale=0.00001, stdout=io.StringIO())
+        self.assertEqual(results_.count(), expected)
+        self.assertTrue(first.file.storage.exists(results.RESULT_FILE))
+        out = io.StringIO()
+        call_command("bench_reset", scale=0.00001, stdout=out)
+        self.assertEqual(results_.count(), expected)
+        self.assertIn("0 result files added", out.getvalue())

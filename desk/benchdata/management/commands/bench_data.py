@@ -1,8 +1,9 @@
 """Fill an empty database with realistic Persian data for the benchmarks (docs/benchmarks.md).
 
 Full scale: 100 agencies, 2,000 services, 200,000 citizens and 1,000,000 requests with their
-timelines and SMS outbox. `--scale 0.01` makes a hundredth of that. Rows are built by the
-functions of desk.benchdata.rows and written with bulk_create in batches, one transaction each.
+timelines, SMS outbox and, for the completed ones, their result file (desk.benchdata.results).
+`--scale 0.01` makes a hundredth of that. Rows are built by the functions of
+desk.benchdata.rows and written with bulk_create in batches, one transaction each.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from django.utils import timezone
 
 from desk.accounts.models import User
 from desk.agencies.models import Agency, Role, Staff
-from desk.benchdata import rows, words, writer
+from desk.benchdata import results, rows, words, writer
 from desk.catalog.models import Category, Service
 from desk.notifications.models import OutboundMessage
 from desk.submissions.models import Submission, TimelineEvent
@@ -53,6 +54,9 @@ class Command(BaseCommand):
         applicants = self._citizens(counts["citizens"], rng, options["batch"] * 4)
         self._requests(counts["requests"], catalog, applicants, rng, options["batch"])
         writer.reset_sequences([User, Submission, TimelineEvent, OutboundMessage])
+        results.ensure_result_file()
+        added = results.add_missing_results(up_to=counts["requests"])
+        self.stdout.write(f"  result files: {added:,}")
         self._analyze()
         self.stdout.write(
             f"bench_data: {counts} in {time.monotonic() - started:.0f} s "

@@ -1,5 +1,6 @@
 import json
 import random
+from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
@@ -9,7 +10,7 @@ from helpdesk.models import Queue, Ticket
 class Command(BaseCommand):
     help = "Print the load driver's fixtures for the peer as JSON."
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         rng = random.Random(7)
         ids = Ticket.objects.order_by("pk").values_list("pk", flat=True)
         low, high = ids.first(), ids.last()
