@@ -666,21 +666,14 @@ def bench_db(db: str) -> dict[str, Any]:
 
 def commit() -> str:
     """The measured commit, "+ changes" when the checkout differs from it."""
+
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=ROOT, check=True, text=True, capture_output=True)
+        return done.stdout.strip()
+
     try:
-        head = subprocess.run(
-            ["git", "log", "-1", "--format=%h %s"],
-            cwd=ROOT,
-            check=True,
-            text=True,
-            capture_output=True,
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
-            cwd=ROOT,
-            check=True,
-            text=True,
-            capture_output=True,
-        ).stdout.strip()
+        head = git("log", "-1", "--format=%h %<(60,trunc)%s").rstrip()
+        dirty = git("status", "--porcelain", "--untracked-files=no")
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
     return f"{head} + changes" if dirty else head
