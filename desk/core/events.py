@@ -12,6 +12,13 @@ that takes an event is not listed (``desk/core/tests/test_events.py``).
 - A subscriber that fails is logged and does not stop the others.
 - Heavy work (a PDF, thousands of rows) is a Huey task listed with ``job=True``: calling it
   queues it, so the announcing request returns at once.
+- A subscriber listed with ``queued=True`` is a plain function run by a worker, not in the
+  announcing request: after commit, every queued subscriber of the event goes into one Huey job
+  (``desk.core.tasks.events_deliver``), which runs them in the table's order; one that fails is
+  logged and retried alone (``QUEUED_RETRY_DELAYS``), so a queued subscriber must be idempotent
+  (its work in one transaction, and a second run a no-op). When the queue cannot be reached,
+  they run in the request as before: late is better than lost. Only what the citizen's very
+  next page does not need may be queued.
 - Events carry ids and values, never model instances: they are pickled into jobs.
 
 Not Django signals: nothing is connected at import time, and nothing runs inside the
@@ -195,16 +202,25 @@ class CitizenIdentityChanged(Event):
 class Subscriber:
     path: str  # the dotted path of a function that takes the event
     job: bool = False  # a Huey task: calling it queues the work for a worker
+    # A plain, idempotent function run by a worker after commit (see the module's docstring).
+    queued: bool = False
+
+
+# Seconds before the 1st, 2nd… retry of a queued subscriber that failed; then it is given up
+# (logged): a subscriber that fails for a day has a bug, not an outage.
+QUEUED_RETRY_DELAYS = (60, 600, 3600, 6 * 3600, 18 * 3600)
 
 
 SUBSCRIBERS: dict[type[Event], tuple[Subscriber, ...]] = {
     SubmissionSubmitted: (
-        # Services that take their fee with the application bill it.
-        Subscriber("desk.payments.services.on_submission_submitted"),
+        # All three queued: the receipt needs none of them (a charge, an inquiry, a webhook
+        # row appear on the request's pages seconds later), and filing is the citizen's wait.
+        # A workflow that starts with a payment step bills the request (and texts the amount).
+        Subscriber("desk.payments.services.on_submission_submitted", queued=True),
         # A workflow that starts with an inquiry sends it.
-        Subscriber("desk.inquiries.services.on_submission_submitted"),
+        Subscriber("desk.inquiries.services.on_submission_submitted", queued=True),
         # Agencies' systems subscribed to it are told (desk/integrations webhooks, outbox).
-        Subscriber("desk.integrations.webhooks.on_submission_submitted"),
+        Subscriber("desk.integrations.webhooks.on_submission_submitted", queued=True),
     ),
     SubmissionAwaitingPayment: (
         # The fee paid at application is billed (released at once if there is nothing to pay).
@@ -281,15 +297,41 @@ def subscribers_of(event_type: type[Event]) -> tuple[Subscriber, ...]:
 
 def announce(event: Event) -> None:
     """Run every subscriber of ``event`` once the current transaction commits (at once when
-    there is none)."""
+    there is none); the queued ones in one job for a worker."""
+    queued: list[str] = []
     for subscriber in subscribers_of(type(event)):
-        transaction.on_commit(functools.partial(_run, subscriber, event))
+        if subscriber.queued:
+            queued.append(subscriber.path)
+        else:
+            transaction.on_commit(functools.partial(_run, subscriber.path, event))
+    if queued:
+        transaction.on_commit(functools.partial(_queue, tuple(queued), event))
 
 
-def _run(subscriber: Subscriber, event: Event) -> None:
+def _run(path: str, event: Event) -> bool:
+    """Run one subscriber; False (logged, not raised) when it failed: one subscriber's failure
+    must not cost the others their turn."""
     try:
-        function: Callable[[Any], object] = import_string(subscriber.path)
+        function: Callable[[Any], object] = import_string(path)
         function(event)
     except Exception:
-        # One subscriber's failure must not cost the others their turn: logged, not raised.
-        logger.exception("subscriber %s failed on %r", subscriber.path, event)
+        logger.exception("subscriber %s failed on %r", path, event)
+        return False
+    return True
+
+
+def _queue(paths: tuple[str, ...], event: Event) -> None:
+    from desk.core.tasks import events_deliver  # the tasks module imports this one
+
+    try:
+        events_deliver(paths, event)
+    except Exception:
+        # The queue is down (Redis, the queue's SQLite file): run them here, late not lost.
+        logger.exception("could not queue %s for %r; running them now", paths, event)
+        run_queued(paths, event)
+
+
+def run_queued(paths: tuple[str, ...], event: Event) -> tuple[str, ...]:
+    """Run queued subscribers in order (a worker, desk.core.tasks.events_deliver); the ones
+    that failed, to be retried."""
+    return tuple(path for path in paths if not _run(path, event))

@@ -15,7 +15,7 @@ from django.test import TestCase, TransactionTestCase
 from django.utils.module_loading import import_string
 from huey.api import TaskWrapper
 
-from desk.core import events
+from desk.core import events, tasks
 from desk.core.events import (
     SUBSCRIBERS,
     CalendarChanged,
@@ -47,8 +47,12 @@ def completed(submission_id: int = 1) -> SubmissionCompleted:
     return SubmissionCompleted(submission_id=submission_id, agency_id=1, actor_id=None)
 
 
-def table(*names: str) -> dict[type[Event], tuple[Subscriber, ...]]:
-    return {SubmissionCompleted: tuple(Subscriber(f"{__name__}.{name}") for name in names)}
+def table(*names: str, queued: bool = False) -> dict[type[Event], tuple[Subscriber, ...]]:
+    return {
+        SubmissionCompleted: tuple(
+            Subscriber(f"{__name__}.{name}", queued=queued) for name in names
+        )
+    }
 
 
 class AnnounceTests(TestCase):
@@ -124,6 +128,62 @@ class AnnounceAfterRealCommitTests(TransactionTestCase):
                 raise RuntimeError("the write failed")
             announce(completed(3))  # no transaction: at once
         self.assertEqual(heard, [("first", completed(1)), ("first", completed(3))])
+
+
+class QueuedSubscriberTests(TestCase):
+    """Queued subscribers run in one job after commit (tests run jobs inline: desk.test)."""
+
+    def setUp(self) -> None:
+        heard.clear()
+
+    def test_it_queues_one_job_after_commit_that_runs_them_in_order(self) -> None:
+        self.enterContext(
+            mock.patch.dict(SUBSCRIBERS, table("hear_second", "hear_first", queued=True))
+        )
+        job = self.enterContext(
+            mock.patch.object(tasks, "events_deliver", wraps=tasks.events_deliver)
+        )
+        with self.captureOnCommitCallbacks(execute=True), transaction.atomic():
+            announce(completed())
+            self.assertEqual(heard, [])
+        job.assert_called_once_with(
+            (f"{__name__}.hear_second", f"{__name__}.hear_first"), completed()
+        )
+        self.assertEqual([name for name, _event in heard], ["second", "first"])
+
+    def test_it_retries_a_failing_subscriber_alone_later_then_gives_up(self) -> None:
+        names = ("hear_first", "hear_and_fail", "hear_second")
+        self.enterContext(mock.patch.dict(SUBSCRIBERS, table(*names, queued=True)))
+        schedule = self.enterContext(mock.patch.object(tasks.events_deliver, "schedule"))
+        with (
+            self.assertLogs("desk.core.events", "ERROR"),
+            self.captureOnCommitCallbacks(execute=True),
+        ):
+            announce(completed())
+        self.assertEqual([name for name, _event in heard], ["first", "second"])
+        failing = (f"{__name__}.hear_and_fail",)
+        schedule.assert_called_once_with(
+            (failing, completed(), 1), delay=events.QUEUED_RETRY_DELAYS[0]
+        )
+        schedule.reset_mock()
+        last = len(events.QUEUED_RETRY_DELAYS)
+        with self.assertLogs("desk.core", "ERROR") as logs:
+            tasks.events_deliver.call_local(failing, completed(), last)
+        schedule.assert_not_called()
+        self.assertIn("gave up on", logs.output[-1])
+
+    def test_it_runs_them_in_the_request_when_the_queue_is_down(self) -> None:
+        self.enterContext(mock.patch.dict(SUBSCRIBERS, table("hear_first", queued=True)))
+        self.enterContext(
+            mock.patch.object(tasks, "events_deliver", side_effect=ConnectionError("down"))
+        )
+        with (
+            self.assertLogs("desk.core.events", "ERROR") as logs,
+            self.captureOnCommitCallbacks(execute=True),
+        ):
+            announce(completed())
+        self.assertEqual(heard, [("first", completed())])
+        self.assertIn("could not queue", logs.output[0])
 
 
 class CalendarChangedTests(TestCase):
