@@ -95,7 +95,8 @@ class CompiledQuery(Generic[M]):
         select, klass_info = compiler.select, compiler.klass_info
         columns = [s[0] for s in select[0 : compiler.col_count]]
         converters = compiler.get_converters(columns)
-        fields = klass_info["select_fields"]
+        # A ``values_list`` query builds no model: its rows are only converted (``rows``).
+        fields = klass_info["select_fields"] if klass_info else [0, -1]
         plan = _Plan(
             sql=sql,
             params=tuple(params),
@@ -103,17 +104,19 @@ class CompiledQuery(Generic[M]):
             converters=tuple((pos, tuple(c), e) for pos, (c, e) in converters.items()),
             init_list=tuple(f[0].target.attname for f in select[fields[0] : fields[-1] + 1]),
             model_slice=slice(fields[0], fields[-1] + 1),
-            populators=tuple(get_related_populators(klass_info, select, self.using)),  # type: ignore[call-arg]
+            populators=tuple(get_related_populators(klass_info, select, self.using))  # type: ignore[call-arg]
+            if klass_info
+            else (),
             annotations=tuple(compiler.annotation_col_map.items()),
             connection_id=id(connection),
         )
         plans[shape] = plan
-        self.model = klass_info["model"]
+        if klass_info:
+            self.model = klass_info["model"]
         return plan
 
-    def fetch(self, *arguments: Any, shape: Hashable = None) -> list[M]:
-        """The model instances the query returns for these arguments."""
-        plan = self._plan(shape)
+    def _execute(self, plan: _Plan, arguments: Sequence[Any]) -> list[list[Any]]:
+        """The query's rows for these arguments, each value converted as the ORM would."""
         connection = connections[self.using]
         params = list(plan.params)
         for position, argument, pattern in plan.slots:
@@ -124,16 +127,29 @@ class CompiledQuery(Generic[M]):
             params[position] = value
         with connection.cursor() as cursor:
             cursor.execute(plan.sql, params)
-            rows = cursor.fetchall()
-        objects: list[M] = []
-        model, db, init_list = self.model, self.using, plan.init_list
-        for raw in rows:
+            raw_rows = cursor.fetchall()
+        rows: list[list[Any]] = []
+        for raw in raw_rows:
             row = list(raw)
             for pos, convs, expression in plan.converters:
                 value = row[pos]
                 for converter in convs:
                     value = converter(value, expression, connection)
                 row[pos] = value
+            rows.append(row)
+        return rows
+
+    def rows(self, *arguments: Any, shape: Hashable = None) -> list[list[Any]]:
+        """The converted rows of a ``values_list`` query (no model instances built: a page
+        that only shows a few columns of a few rows need not pay for them)."""
+        return self._execute(self._plan(shape), arguments)
+
+    def fetch(self, *arguments: Any, shape: Hashable = None) -> list[M]:
+        """The model instances the query returns for these arguments."""
+        plan = self._plan(shape)
+        objects: list[M] = []
+        model, db, init_list = self.model, self.using, plan.init_list
+        for row in self._execute(plan, arguments):
             obj = model.from_db(db, init_list, row[plan.model_slice])
             for populator in plan.populators:
                 populator.populate(row, obj)

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from desk.accounts.models import User
@@ -13,6 +15,7 @@ from desk.core.forms import (
     PersianFileInput,
     StyledForm,
 )
+from desk.lib.validators import normalize_national_code
 from desk.workflow.models import Department
 
 
@@ -57,15 +60,38 @@ class ReplyForm(StyledForm):
     documents = MultiDocumentField(label=_("مدارک"), required=False)
 
 
+_TRACK_CODE_MAX = 40
+
+
 class TrackForm(StyledForm):
     code = forms.CharField(
         label=_("کد رهگیری"),
-        max_length=40,
+        max_length=_TRACK_CODE_MAX,
         # Too long is just another code that matches nothing: the same neutral answer.
         error_messages={"max_length": _("درخواستی با این کد رهگیری و کد ملی پیدا نشد.")},
         widget=forms.TextInput(attrs={"inputmode": "numeric", "dir": "ltr", "autocomplete": "off"}),
     )
     national_code = NationalCodeField(label=_("کد ملی متقاضی"))
+
+
+def track_clean(data: Mapping[str, Any]) -> tuple[str, str] | None:
+    """``(code, national_code)`` as ``TrackForm`` cleans them, when the form would be valid;
+    None when it would not (then the form itself is built, to say what is wrong next to the
+    field with what was typed). Most lookups are well formed: this spares them the form's
+    construction (a deep copy of its fields) and cleaning, about a tenth of the lookup."""
+    code, national_code = data.get("code"), data.get("national_code")
+    if not isinstance(code, str) or not isinstance(national_code, str):
+        return None
+    # CharField: stripped, required, at most max_length, no NUL (ProhibitNullCharacters).
+    code, national_code = code.strip(), national_code.strip()
+    if not code or len(code) > _TRACK_CODE_MAX or not national_code:
+        return None
+    if "\x00" in code or "\x00" in national_code:
+        return None
+    try:
+        return code, normalize_national_code(national_code)
+    except ValidationError:
+        return None
 
 
 class PersonChoiceField(forms.ModelChoiceField):

@@ -7,8 +7,10 @@ end (the public tracking page and «my request» show the same answer).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from typing import Protocol
 
 from django.conf import settings
 from django.urls import reverse
@@ -18,7 +20,7 @@ from desk.core.cache import generation_cached
 from desk.core.templatetags.layout import url_with_code
 from desk.lib import jalali, tracking
 from desk.lib.persian import to_persian_digits
-from desk.submissions.models import EventKind, Status, Submission, TimelineEvent
+from desk.submissions.models import EventKind, Status, Submission
 from desk.workflow.models import Action, StepKind
 from desk.workflow.services import WORKFLOWS_GENERATION
 
@@ -208,7 +210,23 @@ class PublicProgress:
     fee: str  # the step's fee in rials, Persian digits with separators, or ""
 
 
-def event_title(event: TimelineEvent) -> str:
+class ShownEvent(Protocol):
+    """What the citizen's timeline reads of an event: a ``TimelineEvent`` or the lookup's
+    ``selectors.PublicEvent`` tuple."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def label(self) -> str: ...
+    @property
+    def message(self) -> str: ...
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def is_public(self) -> bool: ...
+
+
+def event_title(event: ShownEvent) -> str:
     """What a timeline entry is called: the step's own words for a step change, else the kind.
     (``get_kind_display`` hashes its argument on every call; a timeline shows a dozen.)"""
     if event.kind == EventKind.STEP_CHANGED and event.label:
@@ -220,7 +238,7 @@ _EVENT_LABELS = dict(EventKind.choices)  # lazy labels: translated when read
 
 
 def public_progress(
-    submission: Submission, events: list[TimelineEvent], next_step: NextStep, ahead: list[str]
+    submission: Submission, events: Sequence[ShownEvent], next_step: NextStep, ahead: list[str]
 ) -> PublicProgress:
     current_step = submission.current_step
     never_sent = submission.status in (Status.AWAITING_PAYMENT, Status.EXPIRED)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
-from typing import Any
+from datetime import date, datetime
+from typing import Any, NamedTuple
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -392,9 +392,51 @@ def get_attachment_for_user(
     return attachment
 
 
-def result_files(submission: Submission) -> list[Attachment]:
-    """The files the agency attached as the result of a request."""
-    return list(submission.attachments.filter(kind=AttachmentKind.RESULT))
+class ResultFile(NamedTuple):
+    """A result file as the lookup lists it (its download link, kind and size)."""
+
+    public_id: uuid.UUID
+    content_type: str
+    size: int
+
+
+def _result_files_query(submission_id: int) -> QuerySet[Attachment]:
+    return Attachment.objects.filter(
+        submission_id=submission_id, kind=AttachmentKind.RESULT
+    ).values_list("public_id", "content_type", "size")  # type: ignore[return-value]
+
+
+_RESULT_FILES = CompiledQuery(_result_files_query, (int,))
+
+
+def result_files(submission: Submission) -> list[ResultFile]:
+    """The files the agency attached as the result of a request, in the order attached."""
+    return [ResultFile(*row) for row in _RESULT_FILES.rows(submission.pk)]
+
+
+class PublicEvent(NamedTuple):
+    """A timeline event as the citizen reads it (what ``progress`` formats); a tuple, not a
+    model instance: the lookup shows five columns of a few rows."""
+
+    kind: str
+    label: str
+    message: str
+    created_at: datetime
+    is_public: bool
+
+
+def _public_events_query(submission_id: int) -> QuerySet[TimelineEvent]:
+    return TimelineEvent.objects.filter(submission_id=submission_id, is_public=True).values_list(
+        *PublicEvent._fields
+    )
+
+
+_PUBLIC_EVENTS = CompiledQuery(_public_events_query, (int,))
+
+
+def public_events(submission: Submission) -> list[PublicEvent]:
+    """The events of the request meant for the citizen, oldest first, as tuples."""
+    return [PublicEvent(*row) for row in _PUBLIC_EVENTS.rows(submission.pk)]
 
 
 def _public_timeline_query(submission_id: int) -> QuerySet[TimelineEvent]:
@@ -413,7 +455,7 @@ def timeline_for(submission: Submission, *, public_only: bool = True) -> list[Ti
     return list(submission.events.select_related("actor", "step"))
 
 
-def decision_note(events: list[TimelineEvent]) -> str:
+def decision_note(events: Sequence[PublicEvent | TimelineEvent]) -> str:
     """What staff wrote to the citizen with the decision (the last closing event's message),
     shown beside the result or the rejection rather than at the bottom of the timeline."""
     closing = [e for e in events if e.kind in (EventKind.COMPLETED, EventKind.REJECTED)]

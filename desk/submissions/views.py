@@ -36,8 +36,9 @@ from desk.submissions.forms import (
     ReplyForm,
     StaffActionForm,
     TrackForm,
+    track_clean,
 )
-from desk.submissions.models import AttachmentKind, Status, Submission
+from desk.submissions.models import AttachmentKind, Status, Submission, TimelineEvent
 from desk.submissions.quotas import quota_consume
 
 
@@ -177,42 +178,50 @@ def receipt(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def track(request: HttpRequest) -> HttpResponse:
-    form = TrackForm(request.POST or None)
-    submission = _look_up(request, form) if request.method == "POST" and form.is_valid() else None
-    context: dict[str, object] = {"form": form, "submission": submission, "events": []}
-    if submission is not None:
-        # The summary, timeline and «what happens next» formatted once, written in one pass.
-        context.update(_progress_context(submission, shown=True), signs_in=True)
-        # The lookup's query says whether there is anything to download: no query for
-        # result files or issued documents that are not there (most requests).
-        completed = submission.status == Status.COMPLETED
-        has_results, has_documents = selectors.downloads_of(submission)
-        context["results"] = selectors.result_files(submission) if completed and has_results else []
-        context["skip_documents"] = not has_documents
-        if completed and (has_results or has_documents):
-            # Proving the code and national code lets this browser download the result files
-            # and issued documents. Only when there are some: a session is a write, and most
-            # lookups are of requests with nothing to download.
-            tracked = request.session.get(selectors.TRACKED_SESSION_KEY, [])
-            request.session[selectors.TRACKED_SESSION_KEY] = [*tracked[-19:], submission.pk]
+    # A well-formed lookup (most of them) is cleaned without building the form; the form is
+    # built only to show itself: to ask, or to say what was wrong with what was typed kept.
+    asked = track_clean(request.POST) if request.method == "POST" else None
+    form = None if asked else TrackForm(request.POST or None)
+    if form is not None and request.method == "POST" and form.is_valid():
+        asked = form.cleaned_data["code"], form.cleaned_data["national_code"]
+    submission, error = _look_up(request, *asked) if asked else (None, "")
+    if submission is None:
+        form = form or TrackForm(request.POST)
+        if error and form.is_valid():
+            form.add_error(None, error)
+        asking: dict[str, object] = {"form": form, "submission": None, "events": []}
+        return render(request, "submissions/track.html", asking)
+    # The summary, timeline and «what happens next» formatted once, written in one pass.
+    context: dict[str, object] = {**_progress_context(submission, shown=True), "signs_in": True}
+    # The lookup's query says whether there is anything to download: no query for result
+    # files or issued documents that are not there (most requests).
+    completed = submission.status == Status.COMPLETED
+    has_results, has_documents = selectors.downloads_of(submission)
+    context["results"] = selectors.result_files(submission) if completed and has_results else []
+    context["skip_documents"] = not has_documents
+    if completed and (has_results or has_documents):
+        # Proving the code and national code lets this browser download the result files and
+        # issued documents. Only when there are some: a session is a write, and most lookups
+        # are of requests with nothing to download.
+        tracked = request.session.get(selectors.TRACKED_SESSION_KEY, [])
+        request.session[selectors.TRACKED_SESSION_KEY] = [*tracked[-19:], submission.pk]
     return render(request, "submissions/track.html", context)
 
 
-def _look_up(request: HttpRequest, form: TrackForm) -> Submission | None:
-    """The request a valid tracking form names, within the per-address limit; errors go on
-    the form, worded the same whether the code or the national code was wrong."""
+def _look_up(request: HttpRequest, code: str, national_code: str) -> tuple[Submission | None, str]:
+    """The request a valid lookup names, within the per-address limit; else why not, worded
+    the same whether the code or the national code was wrong."""
     allowed = ratelimit.hit(
         key=f"track:{client_ip(request)}",
         limit=settings.TRACKING_LOOKUPS_PER_IP_PER_HOUR,
         window_seconds=3600,
     )
     if not allowed:
-        form.add_error(None, _("تعداد جست‌وجوها از حد مجاز گذشته است. یک ساعت بعد بیایید."))
-        return None
-    submission = selectors.submission_track(**form.cleaned_data)
+        return None, _("تعداد جست‌وجوها از حد مجاز گذشته است. یک ساعت بعد بیایید.")
+    submission = selectors.submission_track(code=code, national_code=national_code)
     if submission is None:
-        form.add_error(None, _("درخواستی با این کد رهگیری و کد ملی پیدا نشد."))
-    return submission
+        return None, _("درخواستی با این کد رهگیری و کد ملی پیدا نشد.")
+    return submission, ""
 
 
 @login_required
@@ -263,7 +272,10 @@ def _detail_context(submission: Submission, form: object) -> dict[str, object]:
 def _progress_context(submission: Submission, *, shown: bool = False) -> dict[str, object]:
     """Where the request stands, for the citizen: events done, the next step, steps ahead
     (and, with ``shown``, all of it formatted for the lookup's one-pass tags)."""
-    events = selectors.timeline_for(submission)
+    # The lookup reads its events as tuples; «my request» as instances (its timeline include).
+    events: list[selectors.PublicEvent] | list[TimelineEvent] = (
+        selectors.public_events(submission) if shown else selectors.timeline_for(submission)
+    )
     next_step = progress.next_step_for(submission)
     ahead = progress.steps_ahead(submission)
     context: dict[str, object] = {

@@ -19,6 +19,12 @@ def _permissions(app_label: str, word: str) -> QuerySet[Permission]:
 
 PERMISSIONS = CompiledQuery(_permissions, (str, str))
 BY_ID = CompiledQuery(lambda pk: ContentType.objects.filter(pk=pk), (int,))
+NAMES = CompiledQuery(
+    lambda app_label: (
+        ContentType.objects.filter(app_label=app_label).order_by("model").values_list("pk", "model")
+    ),
+    (str,),
+)
 
 
 class CompiledQueryTests(TestCase):
@@ -51,3 +57,10 @@ class CompiledQueryTests(TestCase):
         unused = CompiledQuery(lambda word: ContentType.objects.all(), (str,))
         with self.assertRaises(ValueError):
             unused.fetch("auth")
+
+    def test_a_values_query_gives_its_rows_without_building_instances(self) -> None:
+        expected = list(ContentType.objects.filter(app_label="auth").values_list("pk", "model"))
+        with self.assertNumQueries(1):
+            rows = NAMES.rows("auth")
+        self.assertEqual([tuple(row) for row in rows], sorted(expected, key=lambda r: r[1]))
+        self.assertEqual(NAMES.rows("no-such-app"), [])

@@ -8,12 +8,16 @@ from typing import Any
 
 from django import template
 from django.template.defaultfilters import linebreaksbr
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from desk.core.templatetags.layout import url_with_code
+from desk.core.templatetags.layout import url_once, url_with_code
+from desk.core.templatetags.persian import filesize
+from desk.lib.persian import to_persian_digits
 from desk.submissions import progress
 from desk.submissions.models import Status, TimelineEvent
+from desk.workflow.models import StepKind
 
 register = template.Library()
 
@@ -212,7 +216,9 @@ def public_timeline(shown: progress.PublicProgress) -> SafeString:
 
 
 @register.simple_tag(takes_context=True)
-def next_step_box(context: Mapping[str, Any], shown: progress.PublicProgress) -> SafeString:
+def next_step_box(
+    context: Mapping[str, Any] | template.Context, shown: progress.PublicProgress
+) -> SafeString:
     """«What happens next» (``#next-step``) with a plain link: the box of
     submissions/_next_step.html but for the appointment step's booking link, which that
     include writes (the appointments app knows whether the request still awaits one)."""
@@ -277,3 +283,88 @@ _FILE_KINDS = {"application/pdf": "PDF", "image/jpeg": "تصویر JPEG", "image
 def file_kind(content_type: str) -> str:
     """A file's kind as people call it («PDF», «تصویر JPEG»), not its MIME type."""
     return _FILE_KINDS.get(content_type, "پرونده")
+
+
+# The lookup's whole answer in one pass (issue 19): the summary, the result or the rejection
+# and «what happens next», the timeline, the way back. Only the appointment step's box and the
+# issued documents (both decided by the apps above this one) still come from their includes.
+_REJECTION = (
+    '<section class="border border-2 border-danger rounded p-3 mb-4" id="rejection">'
+    '<h2 class="h5">علت رد درخواست</h2><p class="mb-0">{}</p></section>'
+)
+_TIMELINE_TITLE = mark_safe('<h2 class="h5">مراحل درخواست</h2>')
+_ANOTHER = '<a class="btn btn-outline-secondary" href="{}">پیگیری درخواست دیگر</a>'
+
+
+@register.simple_tag(takes_context=True)
+def track_answer(context: template.Context) -> SafeString:
+    """What the public lookup shows of a request it found (``submissions/track.html``)."""
+    submission = context["submission"]
+    shown: progress.PublicProgress = context["shown"]
+    parts = [track_summary(submission, shown)]
+    note = context.get("decision_note")
+    step = submission.current_step
+    if submission.status == Status.COMPLETED:
+        parts.append(result_section(context))
+    else:
+        if submission.status == Status.REJECTED and note:
+            parts.append(format_html(_REJECTION, linebreaksbr(note, autoescape=True)))
+        if step is not None and step.kind == StepKind.APPOINTMENT:
+            parts.append(_include(context, "submissions/_next_step.html"))
+        else:
+            parts.append(next_step_box(context, shown))
+    parts += [_TIMELINE_TITLE, public_timeline(shown)]
+    parts.append(format_html(_ANOTHER, url_once("submissions:track")))
+    return mark_safe("\n".join(parts))  # each part escaped above
+
+
+_RESULT = (
+    '<section class="border border-2 border-success rounded p-3 mb-4" id="result">\n'
+    '<h2 class="h5">درخواست شما انجام شد؛ نتیجه را دریافت کنید</h2>\n{}{}{}</section>'
+)
+_DECISION_NOTE = (
+    '<div class="mb-2" id="decision-note"><div class="small text-muted">توضیح کارشناس:</div>'
+    "{}</div>\n"
+)
+_RESULT_FILE = (
+    '<li class="mb-2"><a class="btn btn-success btn-lg-sm" href="{}">دریافت نتیجه {}{}</a>'
+    ' <span class="small">(<bdi>{}</bdi>، {})</span></li>'
+)
+
+
+def result_section(context: template.Context) -> SafeString:
+    """The result of a completed request (``#result``): the markup of
+    submissions/_result.html, which «my request» still renders, in one pass. ``results`` are
+    the result files (``public_id``, ``content_type``, ``size``)."""
+    note = context.get("decision_note")
+    results = context.get("results") or []
+    title = context["submission"].service.title
+    many = len(results) > 1
+    files = format_html_join(
+        "",
+        _RESULT_FILE,
+        (
+            (
+                reverse("submissions:download", args=[file.public_id]),
+                title,
+                f" ({to_persian_digits(number)})" if many else "",
+                file_kind(file.content_type),
+                filesize(file.size),
+            )
+            for number, file in enumerate(results, start=1)
+        ),
+    )
+    return format_html(
+        _RESULT,
+        format_html(_DECISION_NOTE, linebreaksbr(note, autoescape=True)) if note else "",
+        format_html('<ul class="list-unstyled mb-2">{}</ul>\n', files) if results else "",
+        "" if context.get("skip_documents") else _include(context, "delivery/_documents.html"),
+    )
+
+
+def _include(context: template.Context, name: str) -> SafeString:
+    """``{% include name %}`` from a tag: the template rendered with the page's context."""
+    assert context.template is not None
+    included = context.template.engine.get_template(name)
+    with context.push():
+        return mark_safe(included.render(context))

@@ -1,6 +1,6 @@
-"""The tracking lookup writes its timeline and «what happens next» box in one pass: the same
-markup as the includes that «my request» still renders (includes/timeline.html,
-submissions/_next_step.html)."""
+"""The tracking lookup writes its timeline, «what happens next» box and result in one pass: the
+same markup as the includes that «my request» still renders (includes/timeline.html,
+submissions/_next_step.html, submissions/_result.html)."""
 
 from __future__ import annotations
 
@@ -15,9 +15,10 @@ from desk.submissions.models import Submission
 from desk.submissions.templatetags.submissions import (
     next_step_box,
     public_timeline,
+    result_section,
     track_summary,
 )
-from desk.submissions.tests.base import SubmissionTestCase
+from desk.submissions.tests.base import SubmissionTestCase, checked_upload
 
 # The lookup's summary as the page wrote it with filters before it was written in one pass.
 _SUMMARY = Template(
@@ -42,7 +43,7 @@ class OnePassProgressTests(SubmissionTestCase):
             code=filed.tracking_code, national_code=self.citizen.national_code or ""
         )
         assert submission is not None
-        events = selectors.timeline_for(submission)
+        events = selectors.public_events(submission)
         next_step = progress.next_step_for(submission)
         ahead = progress.steps_ahead(submission)
         context: dict[str, Any] = {
@@ -52,6 +53,9 @@ class OnePassProgressTests(SubmissionTestCase):
             "ahead": ahead,
             "signs_in": True,
             "user": AnonymousUser(),
+            "results": selectors.result_files(submission),
+            "decision_note": selectors.decision_note(events),
+            "skip_documents": True,
         }
         shown = progress.public_progress(submission, events, next_step, ahead)
         self.assertHTMLEqual(track_summary(submission, shown), _SUMMARY.render(Context(context)))
@@ -61,6 +65,9 @@ class OnePassProgressTests(SubmissionTestCase):
         self.assertHTMLEqual(
             next_step_box(context, shown),
             render_to_string("submissions/_next_step.html", context),
+        )
+        self.assertHTMLEqual(
+            result_section(Context(context)), render_to_string("submissions/_result.html", context)
         )
 
     def test_a_request_in_the_queue(self) -> None:
@@ -83,3 +90,22 @@ class OnePassProgressTests(SubmissionTestCase):
         submission = self.create_submission()
         self.transition(submission, "start_review")
         self.assert_same_as_includes(self.transition(submission, "reject", message="مدارک ناقص"))
+
+    def test_a_completed_request_with_two_result_files_and_a_note(self) -> None:
+        submission = self.create_submission()
+        self.transition(submission, "start_review")
+        files = [checked_upload("permit.pdf"), checked_upload("map.pdf")]
+        done = self.transition(submission, "complete", files=files, message="اصل را\nبیاورید")
+        self.assertEqual(len(selectors.result_files(done)), 2)
+        self.assert_same_as_includes(done)
+
+    def test_the_lookup_reads_the_same_events_as_the_timeline(self) -> None:
+        submission = self.create_submission()
+        self.transition(submission, "start_review")
+        self.transition(submission, "request_info", message="کارت ملی")
+        rows = selectors.public_events(submission)
+        events = selectors.timeline_for(submission)
+        self.assertEqual(
+            [(e.kind, e.label, e.message, e.created_at, e.is_public) for e in events],
+            [tuple(row) for row in rows],
+        )

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from desk.lib import tracking
 from desk.lib.persian import to_persian_digits
+from desk.submissions.forms import TrackForm, track_clean
 from desk.submissions.tests.base import SubmissionTestCase, body_without_csrf
 
 if TYPE_CHECKING:
@@ -135,3 +136,32 @@ class TrackingPageTests(SubmissionTestCase):
         with self.assertNumQueries(2):
             r = self.track(self.code)
         self.assertEqual(r.context["submission"], self.submission)
+
+
+class TrackCleanTests(SubmissionTestCase):
+    """A well-formed lookup skips the form (``forms.track_clean``): it must clean exactly as
+    ``TrackForm`` does, and leave to the form every input the form would refuse."""
+
+    def test_it_cleans_as_the_form_does_or_leaves_it_to_the_form(self) -> None:
+        codes = ["70658973978", " ۷۰۶۵-۸۹۷۳-۹۷۸۰ ", "", "   ", "1" * 40, "1" * 41, "12\x0034"]
+        national_codes = ["0084575948", "۰۰۸۴۵۷۵۹۴۸", " 008-457594-8 ", "84575948", "", "123"]
+        for code in codes:
+            for national_code in national_codes:
+                data = {"code": code, "national_code": national_code}
+                with self.subTest(**data):
+                    form = TrackForm(data)
+                    expected = (
+                        (form.cleaned_data["code"], form.cleaned_data["national_code"])
+                        if form.is_valid()
+                        else None
+                    )
+                    self.assertEqual(track_clean(data), expected)
+        self.assertIsNone(track_clean({"code": "70658973978"}))
+
+    def test_a_refused_field_keeps_what_was_typed_next_to_its_message(self) -> None:
+        r = self.track(self.create_submission().tracking_code, national_code="12345")
+        self.assertEqual(r.status_code, 200)
+        self.assertIsNone(r.context["submission"])
+        self.assertContains(r, 'value="12345"')
+        self.assertContains(r, "کد ملی باید ۱۰ رقم باشد.")
+        self.assertContains(r, "<title>خطا:", html=False)
