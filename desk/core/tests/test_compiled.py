@@ -19,12 +19,14 @@ def _permissions(app_label: str, word: str) -> QuerySet[Permission]:
 
 PERMISSIONS = CompiledQuery(_permissions, (str, str))
 BY_ID = CompiledQuery(lambda pk: ContentType.objects.filter(pk=pk), (int,))
-NAMES = CompiledQuery(
-    lambda app_label: (
-        ContentType.objects.filter(app_label=app_label).order_by("model").values_list("pk", "model")
-    ),
-    (str,),
-)
+
+
+def _names(app_label: str) -> QuerySet[ContentType]:
+    found = ContentType.objects.filter(app_label=app_label).order_by("model")
+    return found.values_list("pk", "model")  # type: ignore[return-value]
+
+
+NAMES = CompiledQuery(_names, (str,))
 
 
 class CompiledQueryTests(TestCase):
