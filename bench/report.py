@@ -249,13 +249,17 @@ def section(report: dict[str, Any], *, raw: str, pages: dict[str, str] | None = 
 
 def write_doc(doc: Path, text: str) -> None:
     """Put `text` (a section with its markers) in `doc`: in place of the last run's, or
-    before the first heading of DOC_BEFORE the first time."""
+    before the first heading of DOC_BEFORE the first time. Markers and headings count on
+    lines of their own only (the doc's prose names the markers too)."""
     current = doc.read_text(encoding="utf-8")
-    marked = re.compile(re.escape(DOC_START) + r".*?" + re.escape(DOC_END), re.DOTALL)
+    marked = re.compile(
+        rf"^{re.escape(DOC_START)}$.*?^{re.escape(DOC_END)}$", re.DOTALL | re.MULTILINE
+    )
     if marked.search(current):
         updated = marked.sub(lambda _m: text, current, count=1)
     else:
-        at = min((i for i in (current.find(h) for h in DOC_BEFORE) if i >= 0), default=-1)
+        headings = (re.search(rf"^{re.escape(h)}", current, re.MULTILINE) for h in DOC_BEFORE)
+        at = min((found.start() for found in headings if found), default=-1)
         if at < 0:
             updated = current.rstrip("\n") + "\n\n" + text + "\n"
         else:

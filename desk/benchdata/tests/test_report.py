@@ -21,6 +21,8 @@ import report  # noqa: E402  (bench/ is not a package)
 RECORDED = Path(__file__).resolve().parent / "data" / "bench-result.json"
 DOC = """# Benchmarks
 
+The run writes between `<!-- make bench: start -->` and `<!-- make bench: end -->` below.
+
 ### Machine
 
 Two cores.
@@ -134,12 +136,16 @@ class DocTests(SimpleTestCase):
             doc = Path(folder) / "benchmarks.md"
             doc.write_text(DOC, encoding="utf-8")
             first = self.write(doc, recorded())
-            self.assertLess(first.index(report.DOC_START), first.index("## Figures measured by"))
-            self.assertLess(first.index("Two cores."), first.index(report.DOC_START))
+            start = f"\n{report.DOC_START}\n"  # on a line of its own; the prose names it too
+            self.assertLess(first.index(start), first.index("## Figures measured by"))
+            self.assertLess(first.index("Two cores."), first.index(start))
             later = recorded()
             later["commit"] = "def5678 The next commit"
             second = self.write(doc, later)
-            self.assertEqual(second.count(report.DOC_START), 1)
+            self.assertEqual(second.count(start), 1)
             self.assertNotIn("abc1234", second)
             self.assertIn("def5678", second)
             self.assertTrue(second.endswith("Old tables.\n"))
+            self.assertIn(
+                "between `<!-- make bench: start -->` and `<!-- make bench: end -->`", second
+            )
