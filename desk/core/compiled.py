@@ -10,8 +10,9 @@ the columns of each model, ``select_related`` populators), and then only execute
 same SQL text every time also lets PostgreSQL's prepared statements (``DB_PREPARED_STATEMENTS``)
 reuse their plans.
 
-Arguments are the values of exact filters (``tracking_code=...``), or of ``contains``,
-``icontains``, ``startswith``, ``endswith`` filters (escaped for ``LIKE`` as the ORM does).
+Arguments are the values of exact and comparison filters (``tracking_code=...``,
+``pk__gt=...``; ``str``, ``int`` or ``datetime.date``), or of ``contains``, ``icontains``,
+``startswith``, ``endswith`` filters (escaped for ``LIKE`` as the ORM does).
 A query whose shape depends on its arguments (the number of words of a search) is compiled
 per shape: ``CompiledQuery`` takes a ``shape`` key beside the arguments.
 
@@ -21,10 +22,11 @@ Queries still go through the connection's cursor wrapper: they are counted by
 
 from __future__ import annotations
 
+import datetime
 import threading
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from django.core.signals import setting_changed
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -37,6 +39,7 @@ M = TypeVar("M", bound=Model)
 # Placeholder arguments: never sent to a database, only found again in the compiled params.
 _STR_MARK = "@@compiled-argument-{}@@"
 _INT_MARK = -2_147_000_000  # within a 32-bit integer column
+_DATE_MARK = datetime.date(1, 1, 1)  # no request, deadline or cursor is of the year 1
 
 
 @dataclass(frozen=True)
@@ -54,10 +57,11 @@ class _Plan:
 
 class CompiledQuery(Generic[M]):
     """``build(*arguments)`` returns the queryset; ``kinds`` says each argument's type
-    (``str`` or ``int``: the placeholder must pass the field's own preparation)."""
+    (``str``, ``int`` or ``datetime.date``: the placeholder must pass the field's own
+    preparation)."""
 
     def __init__(
-        self, build: Callable[..., QuerySet[M]], kinds: Sequence[type], *, using: str = ""
+        self, build: Callable[..., QuerySet[M, Any]], kinds: Sequence[type], *, using: str = ""
     ) -> None:
         self.build = build
         self.kinds = tuple(kinds)
@@ -67,9 +71,19 @@ class CompiledQuery(Generic[M]):
 
     def _marks(self) -> list[Any]:
         return [
-            _STR_MARK.format(i) if kind is str else _INT_MARK - i
+            _STR_MARK.format(i)
+            if kind is str
+            else _DATE_MARK + datetime.timedelta(days=i)
+            if kind is datetime.date
+            else _INT_MARK - i
             for i, kind in enumerate(self.kinds)
         ]
+
+    def _adapt(self, connection: Any, argument: int, value: Any) -> Any:
+        # A date reaches the parameters as the backend stores it (SQLite: text).
+        if self.kinds[argument] is datetime.date:
+            return connection.ops.adapt_datefield_value(value)
+        return value
 
     def _plan(self, shape: Hashable) -> _Plan:
         connection = connections[self.using]
@@ -83,9 +97,10 @@ class CompiledQuery(Generic[M]):
         compiler = queryset.query.get_compiler(using=self.using)
         sql, params = compiler.as_sql()
         slots: list[tuple[int, int, str | None]] = []
+        sent = [self._adapt(connection, i, mark) for i, mark in enumerate(marks)]
         for position, value in enumerate(params):
             for argument, mark in enumerate(marks):
-                if value == mark:
+                if value == mark or value == sent[argument]:
                     slots.append((position, argument, None))
                 elif isinstance(value, str) and isinstance(mark, str) and mark in value:
                     slots.append((position, argument, value))
@@ -93,6 +108,8 @@ class CompiledQuery(Generic[M]):
         if found != set(range(len(marks))):
             raise ValueError(f"{self.build}: not every argument is a parameter of the query")
         select, klass_info = compiler.select, compiler.klass_info
+        if cast(Any, queryset)._fields is not None:
+            klass_info = None  # values_list: the ORM still describes the model's columns
         columns = [s[0] for s in select[0 : compiler.col_count]]
         converters = compiler.get_converters(columns)
         # A ``values_list`` query builds no model: its rows are only converted (``rows``).
@@ -120,7 +137,7 @@ class CompiledQuery(Generic[M]):
         connection = connections[self.using]
         params = list(plan.params)
         for position, argument, pattern in plan.slots:
-            value = arguments[argument]
+            value = self._adapt(connection, argument, arguments[argument])
             if pattern is not None:
                 mark = _STR_MARK.format(argument)
                 value = pattern.replace(mark, connection.ops.prep_for_like_query(value))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import uuid
 from collections.abc import Iterable, Sequence
@@ -9,13 +10,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.urls import reverse
 
 from desk.accounts.models import User
 from desk.agencies import access
-from desk.agencies.models import Staff
+from desk.agencies.models import Role, Staff
 from desk.catalog.models import FieldKind, FormField
 from desk.core.compiled import CompiledQuery
 from desk.lib import tracking
@@ -33,7 +34,7 @@ from desk.submissions.models import (
     Submission,
     TimelineEvent,
 )
-from desk.workflow.selectors import inbox_filter
+from desk.workflow.selectors import inbox_filter, routed_to, staff_positions
 
 # Session key: the requests this browser proved (tracking code + national code) this session.
 TRACKED_SESSION_KEY = "tracked_submissions"
@@ -143,24 +144,30 @@ def parse_inbox_cursor(text: str | None) -> tuple[date, int] | None:
 def inbox_page(staff: Staff, *, after: str | None = None, start: int = 1) -> InboxPage:
     """A page of the staff inbox after the cursor ``after`` (keyset pagination: no OFFSET, a
     page costs the same wherever it is), with the rows ready to show: no per-row work left to
-    the template and no per-row query."""
-    size = INBOX_PAGE_SIZE
-    queue = inbox_for_staff(staff)
-    rows = queue
+    the template and no per-row query.
+
+    The first page carries the count of the whole queue on its rows (one query); a later page
+    asks for the count apart. Both queries are compiled once per process and shape of the
+    filter (manager or not, number of positions): the ORM builds them again only for a new
+    shape, and PostgreSQL sees the same statement every time (prepared statements)."""
+    agency_id = access.agency_for_staff(staff.user)
+    if agency_id is None:
+        return InboxPage(rows=[], count=0, first=1, next_cursor=None)
+    manager = staff.role == Role.MANAGER
+    positions = [] if manager else staff_positions(staff)
+    routing = () if manager else (staff.user_id, staff.role, *itertools.chain(*positions))
+    size = len(positions)
     cursor = parse_inbox_cursor(after)
     if cursor is None:
+        found = _inbox_compiled(manager, size, "first").rows(agency_id, *routing)
+        count = found[0][_TOTAL] if found else 0
         start = 1
     else:
-        day, pk = cursor
-        # `deadline >= day` bounds the index range; the OR only skips that day's earlier ids.
-        rows = rows.filter(  # type: ignore[misc]  # `deadline` is inbox_for_staff's alias
-            Q(deadline__gt=day) | Q(deadline=day, pk__gt=pk), deadline__gte=day
-        )
-    found = list(rows.annotate(deadline_on=INBOX_DEADLINE).values_list(*_ROW_COLUMNS)[: size + 1])
-    more = len(found) > size
-    found = found[:size]
-    # A first page that is not full holds the whole queue: its length is the count.
-    count = len(found) if cursor is None and not more else queue.count()
+        found = _inbox_compiled(manager, size, "after").rows(agency_id, *routing, *cursor)
+        counted = _inbox_compiled(manager, size, "count").rows(agency_id, *routing)
+        count = counted[0][0] if counted else 0
+    more = len(found) > INBOX_PAGE_SIZE
+    found = found[:INBOX_PAGE_SIZE]
     next_cursor = None
     if more:
         last = found[-1]
@@ -186,9 +193,56 @@ _ROW_COLUMNS = (
     "held",
 )
 _DEADLINE = _ROW_COLUMNS.index("deadline_on")
+_TOTAL = len(_ROW_COLUMNS)  # the first page's rows end with the count of the whole queue
 
 
-def _inbox_rows(found: list[tuple[Any, ...]]) -> list[InboxRow]:
+def _inbox_query(agency_id: int, *arguments: Any) -> QuerySet[Submission, Any]:
+    """The inbox query of ``inbox_page`` for one shape (the last argument): ``first`` (the
+    first 51 rows, each with the count of all), ``after`` (51 rows after a cursor: its
+    deadline and id are the last two arguments) or ``count``. ``arguments`` before the
+    shape: nothing for a manager, else the staff member's user id, role, and department id
+    and role of each position."""
+    *values, (manager, size, kind) = arguments
+    where = Q(agency_id=agency_id)
+    if not manager:
+        user_id, role, *rest = values
+        positions = [(rest[2 * i], rest[2 * i + 1]) for i in range(size)]
+        where &= routed_to(user_id=user_id, agency_id=agency_id, role=role, positions=positions)
+    queue = Submission.objects.filter(where, INBOX_WAITING)
+    # One group, the agency: COUNT(*) … GROUP BY agency_id (no row when the queue is empty).
+    count = queue.order_by().values("agency_id").annotate(n=Count("pk")).values_list("n")
+    if kind == "count":
+        return count
+    rows = queue.alias(deadline=INBOX_DEADLINE).annotate(deadline_on=INBOX_DEADLINE)
+    columns: tuple[str, ...] = _ROW_COLUMNS
+    if kind == "after":
+        day, pk = values[-2:]
+        # `deadline >= day` bounds the index range; the OR only skips that day's earlier ids.
+        rows = rows.filter(Q(deadline__gt=day) | Q(deadline=day, pk__gt=pk), deadline__gte=day)
+    else:
+        # The count as a subquery that runs once (not a window over the whole queue, which
+        # would read every row of a manager's queue before the first 51).
+        rows = rows.annotate(total=Subquery(count))
+        columns = (*columns, "total")
+    return rows.order_by("deadline", "pk").values_list(*columns)[: INBOX_PAGE_SIZE + 1]
+
+
+_INBOX_QUERIES: dict[tuple[bool, int, str], CompiledQuery[Submission]] = {}
+
+
+def _inbox_compiled(manager: bool, size: int, kind: str) -> CompiledQuery[Submission]:
+    shape = (manager, size, kind)
+    compiled = _INBOX_QUERIES.get(shape)
+    if compiled is None:
+        kinds: list[type] = [int] + ([] if manager else [int, str] + [int, str] * size)
+        if kind == "after":
+            kinds += [date, int]
+        compiled = CompiledQuery(lambda *marks: _inbox_query(*marks, shape), kinds)
+        _INBOX_QUERIES[shape] = compiled
+    return compiled
+
+
+def _inbox_rows(found: Sequence[Sequence[Any]]) -> list[InboxRow]:
     today = today_tehran()
     url = _staff_request_prefix()
     rows = []
@@ -203,6 +257,7 @@ def _inbox_rows(found: list[tuple[Any, ...]]) -> list[InboxRow]:
         status,
         check,
         held,
+        *_total,
     ) in found:
         days = (deadline - today).days
         rows.append(
@@ -239,24 +294,47 @@ class ListRow:
 
 
 def waiting_for_citizen(user: object, limit: int = 50) -> list[ListRow]:
-    return _list_rows(
-        Submission.objects.filter(access.submissions_visible_to(user), status=Status.NEEDS_INFO)
-        .order_by("submitted_at")
-        .values_list("pk", "tracking_code", "service__title", "status")[:limit]
+    """The oldest requests of the viewer's agency waiting for the citizen (asked for more)."""
+    agency_id = access.agency_for_staff(user)
+    return (
+        [] if agency_id is None else _list_rows(_WAITING_FOR_CITIZEN.rows(agency_id, shape=limit))
     )
 
 
 def recently_closed(user: object, limit: int = 20) -> list[ListRow]:
-    # closed_at is set exactly when a request is completed or rejected; filtering on it (not on
-    # the two statuses) lets the partial index serve the newest first without a sort.
-    return _list_rows(
-        Submission.objects.filter(access.submissions_visible_to(user), closed_at__isnull=False)
-        .order_by("-closed_at")
-        .values_list("pk", "tracking_code", "service__title", "status")[:limit]
+    """The viewer's agency's requests completed or rejected last, newest first."""
+    agency_id = access.agency_for_staff(user)
+    return [] if agency_id is None else _list_rows(_RECENTLY_CLOSED.rows(agency_id, shape=limit))
+
+
+_LIST_ROW_COLUMNS = ("pk", "tracking_code", "service__title", "status")
+
+
+def _waiting_for_citizen_query(agency_id: int, limit: int) -> QuerySet[Submission, Any]:
+    return (
+        Submission.objects.filter(agency_id=agency_id, status=Status.NEEDS_INFO)
+        .order_by("submitted_at")
+        .values_list(*_LIST_ROW_COLUMNS)[:limit]
     )
 
 
-def _list_rows(found: Iterable[tuple[int, str, str, str]]) -> list[ListRow]:
+def _recently_closed_query(agency_id: int, limit: int) -> QuerySet[Submission, Any]:
+    # closed_at is set exactly when a request is completed or rejected; filtering on it (not on
+    # the two statuses) lets the partial index serve the newest first without a sort.
+    return (
+        Submission.objects.filter(agency_id=agency_id, closed_at__isnull=False)
+        .order_by("-closed_at")
+        .values_list(*_LIST_ROW_COLUMNS)[:limit]
+    )
+
+
+# The agency comes from the access policy (agency_for_staff), as submissions_visible_to's
+# does; the limit is the shape (a LIMIT is written into the SQL, not sent as a parameter).
+_WAITING_FOR_CITIZEN = CompiledQuery(_waiting_for_citizen_query, (int,))
+_RECENTLY_CLOSED = CompiledQuery(_recently_closed_query, (int,))
+
+
+def _list_rows(found: Iterable[Sequence[Any]]) -> list[ListRow]:
     url = _staff_request_prefix()
     return [
         ListRow(

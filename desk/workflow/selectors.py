@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -41,17 +42,37 @@ def inbox_filter(staff: Staff) -> Q:
     own_agency = access.submissions_visible_to(staff.user)
     if staff.role == Role.MANAGER:
         return own_agency
+    return own_agency & routed_to(
+        user_id=staff.user_id,
+        agency_id=staff.agency_id,
+        role=staff.role,
+        positions=staff_positions(staff),
+    )
+
+
+def staff_positions(staff: Staff) -> list[tuple[int, str]]:
+    """(department id, role) of each of the staff member's positions."""
+    return [(p.department_id, p.role) for p in staff.positions.all()]
+
+
+def routed_to(
+    *, user_id: int, agency_id: int, role: str, positions: Sequence[tuple[int, str]]
+) -> Q:
+    """What a staff member who is not the manager acts on, within agency ``agency_id``: the
+    requests assigned to them, and the unassigned ones at a step of their role (their own
+    role where no department is set, their position's role in each of their departments).
+    Taking plain values, so that a query built from it can be compiled once
+    (submissions.selectors.inbox_page)."""
     # Each branch on the request's own columns (the step's role through a subquery, not a
     # join), so that the database reads each from its index (desk/submissions: inbox indexes).
-    mine = Q(assigned_to_id=staff.user_id)
-    agency_id = staff.agency_id
-    routed = Q(department__isnull=True, current_step__in=_steps_for(staff.role, agency_id))
-    for position in staff.positions.all():
+    mine = Q(assigned_to_id=user_id)
+    routed = Q(department__isnull=True, current_step__in=_steps_for(role, agency_id))
+    for department_id, position_role in positions:
         routed |= Q(
-            department_id=position.department_id,
-            current_step__in=_steps_for(position.role, agency_id),
+            department_id=department_id,
+            current_step__in=_steps_for(position_role, agency_id),
         )
-    return own_agency & (mine | (Q(assigned_to__isnull=True) & routed))
+    return mine | (Q(assigned_to__isnull=True) & routed)
 
 
 def _steps_for(role: str, agency_id: int) -> QuerySet[Step, Any]:

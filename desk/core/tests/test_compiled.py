@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+import datetime
+
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
+from django.db.models.functions import Upper
 from django.test import TestCase
 
+from desk.accounts.models import User
 from desk.core.compiled import CompiledQuery
 
 
@@ -66,3 +70,27 @@ class CompiledQueryTests(TestCase):
             rows = NAMES.rows("auth")
         self.assertEqual([tuple(row) for row in rows], sorted(expected, key=lambda r: r[1]))
         self.assertEqual(NAMES.rows("no-such-app"), [])
+
+    def test_a_values_query_may_select_an_expression(self) -> None:
+        upper: CompiledQuery[ContentType] = CompiledQuery(
+            lambda app_label: (
+                ContentType.objects.filter(app_label=app_label)
+                .annotate(shout=Upper("model"))
+                .order_by("model")
+                .values_list("shout")
+            ),
+            (str,),
+        )
+        self.assertEqual(upper.rows("auth")[0], ["GROUP"])
+
+    def test_it_takes_a_date_argument(self) -> None:
+        user = User.objects.create_user(username="dated", password="x-Strong-pass-1404")
+        User.objects.filter(pk=user.pk).update(
+            date_joined=datetime.datetime(2026, 3, 1, tzinfo=datetime.UTC)
+        )
+        joined_before: CompiledQuery[User] = CompiledQuery(
+            lambda day: User.objects.filter(date_joined__date__lt=day).values_list("username"),
+            (datetime.date,),
+        )
+        self.assertEqual(joined_before.rows(datetime.date(2026, 3, 2)), [["dated"]])
+        self.assertEqual(joined_before.rows(datetime.date(2026, 3, 1)), [])
