@@ -20,6 +20,7 @@ from desk.appointments.models import (
     SlotException,
     SlotTemplate,
 )
+from desk.core.cache import AGENCIES_GENERATION, GenerationBumpingAdmin
 from desk.core.forms import JalaliDateField
 
 
@@ -36,8 +37,16 @@ class _ReadOnly(AgencyScopedAdmin):
         return False
 
 
+class _ForgetsServicePages(GenerationBumpingAdmin):
+    """A service page says whether the service books appointments (an active office with an
+    active weekly template for it) and is cached with its agency (catalog/views.py): every
+    save or delete of an office or a template forgets it."""
+
+    generation = AGENCIES_GENERATION
+
+
 @admin.register(Office)
-class OfficeAdmin(AgencyScopedAdmin):
+class OfficeAdmin(AgencyScopedAdmin, _ForgetsServicePages):
     list_display = ["name", "agency", "counters", "is_active"]
     search_fields = ["name", "address"]
 
@@ -48,7 +57,7 @@ class PolicyAdmin(AgencyScopedAdmin):
 
 
 @admin.register(SlotTemplate)
-class SlotTemplateAdmin(AgencyScopedAdmin):
+class SlotTemplateAdmin(AgencyScopedAdmin, _ForgetsServicePages):
     list_display = [
         "office",
         "service",

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, cast
+from typing import Any, NamedTuple
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Window
 from django.utils.translation import gettext as _
@@ -39,15 +39,30 @@ def services_search(
     return qs.order_by("title")
 
 
-# What a search result shows (catalog/_results.html): not the card's long texts.
-SEARCH_RESULT_COLUMNS = (
-    "slug",
-    "title",
-    "summary",
-    "duration_working_days",
-    "agency__name",
-    "category__name",
-)
+class ServiceRow(NamedTuple):
+    """What a search result shows (catalog/_results.html), not the card's long texts: a row
+    of the search's one query, no model instances."""
+
+    slug: str
+    title: str
+    summary: str
+    duration_working_days: int
+    agency_name: str
+    category_name: str
+
+    @classmethod
+    def of(cls, service: Service) -> ServiceRow:
+        """The row of a service loaded with its agency and category."""
+        return cls(
+            service.slug,
+            service.title,
+            service.summary,
+            service.duration_working_days,
+            service.agency.name,
+            service.category.name,
+        )
+
+
 # Pages further on than this go through the ORM: a compiled query per page number (its LIMIT
 # and OFFSET are in the SQL) is kept only for the pages people read.
 SEARCH_COMPILED_PAGES = 5
@@ -55,12 +70,14 @@ SEARCH_COMPILED_PAGES = 5
 
 def _search_page_query(*arguments: Any) -> QuerySet[Service]:
     *words, (offset, limit) = arguments
-    qs = services_published().only(*SEARCH_RESULT_COLUMNS)
+    qs = services_published()
     for word in words:
         qs = qs.filter(search_text__contains=word)
-    # The count of all matches on every row: one query for the page and its count.
-    qs = qs.annotate(search_total=Window(Count("*")))
-    return qs.order_by("title")[offset : offset + limit]
+    # The count of all matches on every row (its last column): one query for the page and
+    # its count.
+    qs = qs.annotate(search_total=Window(Count("*"))).order_by("title")
+    columns = (*ServiceRow._fields[:4], "agency__name", "category__name", "search_total")
+    return qs.values_list(*columns)[offset : offset + limit]
 
 
 # One compiled query per number of words of a search.
@@ -69,7 +86,7 @@ _SEARCH_PAGES: dict[int, CompiledQuery[Service]] = {}
 
 def services_search_page(
     *, query: str, number: int, per_page: int
-) -> tuple[list[Service], int] | None:
+) -> tuple[list[ServiceRow], int] | None:
     """Page ``number`` of ``services_search(query=query)`` and the count of all its services,
     in one query compiled once per process; None when the page is past the last one or too far
     on (``SEARCH_COMPILED_PAGES``): then the paginator of ``services_search`` decides."""
@@ -80,10 +97,10 @@ def services_search_page(
     if compiled is None:
         compiled = CompiledQuery(_search_page_query, (str,) * len(words))
         _SEARCH_PAGES[len(words)] = compiled
-    rows = compiled.fetch(*words, shape=((number - 1) * per_page, per_page))
+    rows = compiled.rows(*words, shape=((number - 1) * per_page, per_page))
     if not rows:
         return None if number > 1 else ([], 0)
-    return rows, int(cast(Any, rows[0]).search_total)
+    return [ServiceRow(*row[:-1]) for row in rows], int(rows[0][-1])
 
 
 def service_for_public(slug: str) -> Service | None:

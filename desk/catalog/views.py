@@ -11,6 +11,7 @@ from django.utils.safestring import SafeString
 
 from desk.catalog import selectors
 from desk.catalog.models import Category, Service
+from desk.catalog.selectors import ServiceRow
 from desk.core.cache import generation_cached
 from desk.lib.persian import normalize
 
@@ -34,9 +35,10 @@ def service_list(request: HttpRequest) -> HttpResponse:
         if number.isdigit() and len(number) < 4
         else None
     )
+    page: Page[ServiceRow] | Page[Service]
     if found is not None:  # the page and the count of all in one query
         services, total = found
-        paginator: Paginator[Service] = Paginator((), SEARCH_PAGE_SIZE)
+        paginator: Paginator[ServiceRow] = Paginator((), SEARCH_PAGE_SIZE)
         paginator.count = total
         page = Page(services, int(number), paginator)
     else:  # past the last page, or far on: the paginator decides, as for any list
@@ -70,27 +72,12 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @dataclass(frozen=True)
 class ServiceCard:
-    """A service page as rendered once per version of its card: the head up to the appointment
-    button, and the card below it. Whether the service books appointments (its offices'
-    weekly capacity, which no generation stamps) is asked on every request."""
+    """A service page's content as rendered once per version of its card: the head with its
+    buttons (whether the service books appointments included: the appointments admin bumps
+    the same generation on every write of an office or a weekly template) and the card."""
 
-    service_id: int
-    agency_id: int
-    slug: str
     title: str
-    in_person_visits: int
-    head: SafeString
-    body: SafeString
-
-    @property
-    def service(self) -> Service:
-        """What ``books_appointments`` needs of the service, without loading it."""
-        return Service(
-            pk=self.service_id,
-            agency_id=self.agency_id,
-            slug=self.slug,
-            in_person_visits=self.in_person_visits,
-        )
+    html: SafeString
 
 
 def _service_card(slug: str) -> ServiceCard | None:
@@ -98,22 +85,17 @@ def _service_card(slug: str) -> ServiceCard | None:
     if service is None:
         return None
     context = {"service": service}
-    return ServiceCard(
-        service_id=service.pk,
-        agency_id=service.agency_id,
-        slug=service.slug,
-        title=service.title,
-        in_person_visits=service.in_person_visits,
-        head=SafeString(render_to_string("catalog/_service_head.html", context)),
-        body=SafeString(render_to_string("catalog/_service_card.html", context)),
-    )
+    head = render_to_string("catalog/_service_head.html", context)
+    body = render_to_string("catalog/_service_card.html", context)
+    return ServiceCard(title=service.title, html=SafeString(head + body))
 
 
 def service_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    # Rendered once per version of the card: every write of a card, its parts, its category
-    # or its agency bumps SERVICES_GENERATION (catalog/admin.py, agencies/admin.py).
+    # Rendered once per version of the card: every write of a card, its parts, its category,
+    # its agency or the agency's offices bumps SERVICES_GENERATION (catalog/admin.py,
+    # agencies/admin.py, appointments/admin.py).
     card = generation_cached(
-        key=f"catalog:service-card:{slug}",
+        key=f"catalog:service-page:{slug}",
         generation=selectors.SERVICES_GENERATION,
         build=lambda: _service_card(slug),
     )

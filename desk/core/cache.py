@@ -37,7 +37,8 @@ logger = logging.getLogger(__name__)
 
 # Every generation key, listed here so that `manage.py forget_cached_config` bumps them all
 # without importing the apps above core; each app imports its own key from here.
-# Bumped by every write of an agency: what others cache together with an agency (its name, SMS
+# Bumped by every write of an agency (and of its offices: whether a service books appointments,
+# appointments/admin.py): what others cache together with an agency (its name, SMS
 # line, whether it is active) is stamped with this generation.
 AGENCIES_GENERATION = "agencies:generation"
 WORKFLOWS_GENERATION = "workflow:generation"

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from desk.accounts.models import User
 from desk.appointments.models import Appointment, AppointmentStatus
 from desk.appointments.tests.helpers import MONDAY, TUESDAY, AppointmentTestCase, at
 from desk.catalog.selectors import SERVICES_GENERATION
+from desk.catalog.tests.test_admin_scope import _admin_post_data
 from desk.core.cache import generation_bump
 
 
@@ -21,6 +23,20 @@ class CitizenPageTests(AppointmentTestCase):
         generation_bump(SERVICES_GENERATION)
         response = self.client.get(reverse("catalog:service_detail", args=[self.service.slug]))
         self.assertNotContains(response, "دریافت نوبت حضوری")
+
+    def test_the_service_card_stops_offering_appointments_once_the_office_closes_in_the_admin(
+        self,
+    ) -> None:
+        page = reverse("catalog:service_detail", args=[self.service.slug])
+        self.assertContains(self.client.get(page), "دریافت نوبت حضوری")
+        self.client.force_login(User.objects.create_superuser("root", password="a-Strong-1404"))
+        url = reverse("admin:appointments_office_change", args=[self.office.pk])
+        data = _admin_post_data(self.client.get(url))
+        data.pop("is_active")
+        self.assertEqual(self.client.post(url, data).status_code, 302)
+        self.client.logout()
+        # The page is cached with the agency's generation, which the office's admin bumps.
+        self.assertNotContains(self.client.get(page), "دریافت نوبت حضوری")
 
     def test_the_booking_page_lists_jalali_days_and_books_after_confirming(self) -> None:
         self.client.force_login(self.citizen)
