@@ -84,6 +84,12 @@ def _once_tag(resolve: Callable[[str], str]) -> Callable[[Parser, Token], _OnceN
 register.tag("url_once", _once_tag(_url))
 
 
+def url_once(name: str) -> str:
+    """``reverse(name)`` for a URL without arguments, resolved once per process (for tags
+    that write links in Python; templates use ``{% url_once %}``)."""
+    return _url(name)
+
+
 # Digits, so that the <digits:code> converter takes it; longer than any code, so never a code.
 _CODE_PLACEHOLDER = "9" * 24
 # A slug that the <slug:slug> converter takes and that no slug of ours is.
