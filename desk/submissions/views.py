@@ -16,6 +16,7 @@ from desk.agencies import access
 from desk.agencies.access import require_staff
 from desk.agencies.models import Role
 from desk.catalog.forms import ApplicationForm
+from desk.catalog.models import FieldKind
 from desk.catalog.selectors import service_for_apply
 from desk.core import ratelimit
 from desk.core.errors import ApplicationError
@@ -90,9 +91,13 @@ def apply_file(request: HttpRequest, slug: str, field: str) -> HttpResponse:
     user = _citizen(request)
     if service is None or not service.accepts_online or not access.may_apply(user):
         raise Http404
-    form = ApplicationForm(service=service)
-    if field not in staging.file_field_names(service) or field not in form.fields:
+    spec = next(
+        (f for f in service.form_fields.all() if f.name == field and f.kind == FieldKind.FILE),
+        None,
+    )
+    if spec is None:
         raise Http404
+    form = ApplicationForm(service=service, specs=[spec])  # only the question shown again
     error = ""
     staged = None
     removed = request.POST.get("remove")
