@@ -90,7 +90,8 @@ class Command(BaseCommand):
         )
         # Scattered: the database returns them newest first (the model's ordering), and the
         # newest are mostly open; replayed in that order the first thousand lookups would
-        # all be of open requests (2 queries) instead of the state mix (completed: 4).
+        # all be of open requests (2 queries) instead of the state mix (completed, with its
+        # result file: 3).
         codes = [list(row) for row in rows.order_by()]
         rng.shuffle(codes)
         return codes
