@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 
 from django.core.files.base import ContentFile
-from django.db import connection
+from django.db import connection, transaction
 
 from desk.benchdata.pdf import pdf_of
 from desk.submissions.models import (
@@ -91,9 +91,15 @@ def add_missing_results(*, up_to: int) -> int:
         up_to,
         AttachmentKind.RESULT.value,
     ]
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Before the first run the planner knows the attachments table as empty and probes
+            # it by a sequential scan per completed request, a scan that grows with every row
+            # the statement inserts: hours at 1,000,000 requests. A hash anti join reads it once.
+            cursor.execute("SET LOCAL enable_nestloop = off")
         cursor.execute(sql, params)
         inserted = cursor.rowcount
-        if inserted:
+    if inserted:
+        with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {table(a.db_table)}")
     return max(0, inserted)
