@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import Any, NamedTuple
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import reverse
 
@@ -419,14 +420,23 @@ def submissions_of_applicant(user: User) -> QuerySet[Submission]:
 def _track_query(code: str, national_code: str) -> QuerySet[Submission]:
     # The busiest public page: only the columns it shows (a service card's text is long), and
     # whether there is anything to download, so that a request without results or issued
-    # documents (most of them) costs no query for either.
+    # documents costs no query for either; and a completed request's result file, as in life
+    # it has one (more than one: the list is asked, ``result_files``).
+    results = Attachment.objects.filter(submission=OuterRef("pk"), kind=AttachmentKind.RESULT)
+    first = results.order_by("uploaded_at", "pk")
     return (
         Submission.objects.select_related("service", "agency", "current_step")
         .only(*TRACK_COLUMNS)
         .annotate(
-            has_results=Exists(
-                Attachment.objects.filter(submission=OuterRef("pk"), kind=AttachmentKind.RESULT)
+            result_count=Coalesce(
+                Subquery(
+                    results.order_by().values("submission").annotate(n=Count("pk")).values("n")
+                ),
+                0,
             ),
+            result_public_id=Subquery(first.values("public_id")[:1]),
+            result_content_type=Subquery(first.values("content_type")[:1]),
+            result_size=Subquery(first.values("size")[:1]),
             # By the relation's name: the delivery app sits above this one.
             has_documents=Exists(
                 Submission.objects.filter(pk=OuterRef("pk"), issued_documents__isnull=False)
@@ -452,7 +462,7 @@ def submission_track(*, code: str, national_code: str) -> Submission | None:
 def downloads_of(submission: Submission) -> tuple[bool, bool]:
     """Whether a request found by ``submission_track`` has result files, issued documents."""
     return (
-        bool(getattr(submission, "has_results", True)),
+        getattr(submission, "result_count", 1) > 0,
         bool(getattr(submission, "has_documents", True)),
     )
 
@@ -488,7 +498,12 @@ _RESULT_FILES = CompiledQuery(_result_files_query, (int,))
 
 
 def result_files(submission: Submission) -> list[ResultFile]:
-    """The files the agency attached as the result of a request, in the order attached."""
+    """The files the agency attached as the result of a request, in the order attached. A
+    request found by ``submission_track`` with one result file (most completed requests)
+    brought it along: no query."""
+    if getattr(submission, "result_count", None) == 1:
+        brought = (submission.result_public_id, submission.result_content_type)  # type: ignore[attr-defined]
+        return [ResultFile(*brought, submission.result_size)]  # type: ignore[attr-defined]
     return [ResultFile(*row) for row in _RESULT_FILES.rows(submission.pk)]
 
 

@@ -39,9 +39,9 @@ QUERIES = {
     "empty": (0, 0),
     # The request with whether it has results or documents, and its timeline; a completed
     # request (70 % of the replayed codes) has its result file, as in life (the default
-    # workflow asks for one: desk/benchdata/results.py), which adds the query that lists them
-    # (COMPLETED_LOOKUP below).
-    "tracking lookup": (2, 3),
+    # workflow asks for one: desk/benchdata/results.py), which comes with the request's query
+    # (a second result file would add the query that lists them; COMPLETED_LOOKUP below).
+    "tracking lookup": (2, 2),
     # The document staged (user, staff record, insert), the form with its reference (user,
     # staff record, the staged file checked), «send» (13: desk/health's query counts).
     "application (200 KB staged upload)": (19, 19),
@@ -54,9 +54,9 @@ QUERIES = {
     # also looks for an office with slots.
     "service page": (0, 1),
 }
-# The lookup of a completed request with its result file: the request, its result files, its
-# timeline (its session is a cache write, as in production).
-COMPLETED_LOOKUP = 3
+# The lookup of a completed request with its result file: the request with its result file,
+# its timeline (its session is a cache write, as in production).
+COMPLETED_LOOKUP = 2
 REQUESTS = 6
 
 

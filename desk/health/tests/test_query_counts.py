@@ -23,9 +23,9 @@ LIMITS = {
     # request + service + agency + step, with whether it has results or issued documents (one
     # query: compiled once, desk/core/compiled.py); its public timeline
     "tracking": 2,
-    # A completed request with result files also lists them; issued documents only when the
-    # lookup's query says there are some.
-    "tracking, completed": 3,
+    # A completed request's result file comes with the request (more than one: a query lists
+    # them); issued documents only when the lookup's query says there are some.
+    "tracking, completed": 2,
     # Steady state: the user, their staff record, the idempotency check; inside a savepoint,
     # the staged files claimed (one DELETE … RETURNING that checks them again), inserts of
     # the request (with its answers), its files (one INSERT), event and outbox row. The service

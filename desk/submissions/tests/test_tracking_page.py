@@ -12,7 +12,8 @@ from django.urls import reverse
 from desk.lib import tracking
 from desk.lib.persian import to_persian_digits
 from desk.submissions.forms import TrackForm, track_clean
-from desk.submissions.tests.base import SubmissionTestCase, body_without_csrf
+from desk.submissions.models import AttachmentKind
+from desk.submissions.tests.base import SubmissionTestCase, body_without_csrf, checked_upload
 
 if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse as Response
@@ -136,6 +137,31 @@ class TrackingPageTests(SubmissionTestCase):
         with self.assertNumQueries(2):
             r = self.track(self.code)
         self.assertEqual(r.context["submission"], self.submission)
+
+    @override_settings(SESSION_ENGINE="django.contrib.sessions.backends.cache")  # as in production
+    def test_it_lists_a_completed_requests_result_file_with_no_query_for_it(self) -> None:
+        completed = self.create_completed()
+        result = self.result_of(completed)
+        self.track(completed.tracking_code)  # the workflow's steps ahead are cached from then on
+        # The request with its one result file, its timeline.
+        with self.assertNumQueries(2):
+            r = self.track(completed.tracking_code)
+        self.assertContains(r, self.download_url(result))
+        self.assertNotContains(r, "(۱)")  # one file: not numbered
+
+    def test_it_lists_every_result_file_of_a_request_with_more_than_one(self) -> None:
+        self.transition(self.submission, "start_review")
+        files = [checked_upload("permit.pdf"), checked_upload("map.pdf")]
+        self.transition(self.submission, "complete", files=files)
+        r = self.track(self.code)
+        for number, result in enumerate(
+            self.submission.attachments.filter(kind=AttachmentKind.RESULT).order_by(
+                "uploaded_at", "pk"
+            ),
+            start=1,
+        ):
+            self.assertContains(r, self.download_url(result))
+            self.assertContains(r, f"({to_persian_digits(number)})")
 
 
 class TrackCleanTests(SubmissionTestCase):
