@@ -5,6 +5,7 @@ so that they are tested without a server (desk/benchdata/tests/test_report.py)."
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -125,9 +126,18 @@ def table(report: dict[str, Any], pages: dict[str, str] | None = None) -> str:
     lines = []
     for db, res in report["runs"].items():
         instructions = res.get("instructions", {})
+        earlier = res.get("from")
         lines += [
             f"\n#### {DB_NAMES.get(db, db)} — {res['requests_in_database']:,} requests "
             "in the database\n",
+            *(
+                [
+                    f"(From an earlier run: {earlier['started']}, commit `{earlier['commit']}`, "
+                    f"`{earlier['raw']}`.)\n"
+                ]
+                if earlier
+                else []
+            ),
             "| scenario | req/s | CPU ms/req: server | database | Redis | driver | server side "
             "| ÷ ceiling (CPU) | ÷ ceiling (req/s) | p50 ms | p99 ms | paced at | p50 ms "
             "| p99 ms | instructions/req | load avg |",
@@ -192,12 +202,44 @@ def _loads(report: dict[str, Any]) -> str:
     return ", ".join(shown) or "not recorded"
 
 
+def with_earlier(report: dict[str, Any], results: Path, raw: str) -> dict[str, Any]:
+    """This run's result with, for each database it did not measure (BENCH_DBS=postgres, then
+    BENCH_DBS=sqlite), the newest earlier run of that database at the same scale from
+    `results` (bench/results/*.json), marked with where it comes from; so that the doc's
+    section keeps both databases when they are measured by separate runs."""
+    merged = {**report, "runs": {}}
+    for db in DB_NAMES:
+        if db in report["runs"]:
+            merged["runs"][db] = report["runs"][db]
+            continue
+        for path in sorted(results.glob("bench-*.json"), reverse=True):
+            if path.name == Path(raw).name:
+                continue
+            try:
+                earlier = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue
+            same_scale = earlier.get("settings", {}).get("scale") == report["settings"]["scale"]
+            if same_scale and db in earlier.get("runs", {}):
+                merged["runs"][db] = {
+                    **earlier["runs"][db],
+                    "from": {
+                        "raw": f"bench/results/{path.name}",
+                        "started": earlier.get("started", ""),
+                        "commit": earlier.get("commit", "unknown"),
+                    },
+                }
+                break
+    merged["runs"].update({db: r for db, r in report["runs"].items() if db not in merged["runs"]})
+    return merged
+
+
 def section(report: dict[str, Any], *, raw: str, pages: dict[str, str] | None = None) -> str:
     """The doc's section for this run, markers included."""
     m, s = report["machine"], report["settings"]
     started = report["started"].replace("T", " ").replace("+00:00", " UTC")
     finished = report.get("finished", "").replace("T", " ").replace("+00:00", " UTC")
-    dbs = [DB_NAMES.get(db, db) for db in report["runs"]]
+    dbs = [DB_NAMES.get(db, db) for db, res in report["runs"].items() if "from" not in res]
     lines = [
         DOC_START,
         "### Latest `make bench` (written by `bench/run.py`, replaced by each run)",

@@ -149,3 +149,32 @@ class DocTests(SimpleTestCase):
             self.assertIn(
                 "between `<!-- make bench: start -->` and `<!-- make bench: end -->`", second
             )
+
+
+class EarlierRunTests(SimpleTestCase):
+    def test_a_database_measured_by_an_earlier_run_at_the_same_scale_is_kept(self) -> None:
+        earlier = recorded()  # SQLite at scale 0.01
+        other_scale = copy.deepcopy(earlier)
+        other_scale["settings"]["scale"] = 1.0
+        other_scale["runs"]["sqlite"]["requests_in_database"] = 1_000_000
+        now = copy.deepcopy(earlier)
+        now["runs"] = {"postgres": now["runs"].pop("sqlite")}
+        with tempfile.TemporaryDirectory() as folder:
+            results = Path(folder)
+            for name, result in (
+                ("bench-20261201-011157-scale0.01.json", earlier),
+                ("bench-20261201-021000-scale1.json", other_scale),
+            ):
+                (results / name).write_text(json.dumps(result), encoding="utf-8")
+            raw = "bench/results/bench-20261201-030000-scale0.01.json"
+            shown = report.with_earlier(now, results, raw)
+        self.assertEqual(list(shown["runs"]), ["sqlite", "postgres"])
+        self.assertEqual(shown["runs"]["sqlite"]["requests_in_database"], 10_000)
+        self.assertEqual(
+            shown["runs"]["sqlite"]["from"]["raw"],
+            "bench/results/bench-20261201-011157-scale0.01.json",
+        )
+        text = report.section(shown, raw=raw)
+        self.assertIn("**Scale**: 0.01 (PostgreSQL)", text)
+        self.assertIn("| target | SQLite | PostgreSQL |", text)
+        self.assertIn("(From an earlier run: 2026-12-01T01:11:57+00:00", text)
