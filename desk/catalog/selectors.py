@@ -3,7 +3,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Window
+from django.db.models import Count, Prefetch, Q, QuerySet, Value, Window
+from django.db.models.functions import StrIndex
+from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext as _
 
 from desk.agencies.models import Agency
@@ -34,9 +36,17 @@ def services_search(
         qs = qs.filter(agency=agency)
     if category is not None:
         qs = qs.filter(category=category)
-    for word in search_key(query).split():
-        qs = qs.filter(search_text__contains=word)
-    return qs.order_by("title")
+    return _with_words(qs, search_key(query).split()).order_by("title")
+
+
+def _with_words(qs: QuerySet[Service], words: Iterable[str]) -> QuerySet[Service]:
+    """Services whose search key contains every word. Both sides are search keys (casefolded),
+    so a plain substring test: ``instr``/``strpos`` instead of ``LIKE '%…%'``, whose
+    case-insensitive, escaped pattern matching was a sixth of a search's instructions in
+    SQLite."""
+    for word in words:
+        qs = qs.filter(GreaterThan(StrIndex("search_text", Value(word)), 0))
+    return qs
 
 
 class ServiceRow(NamedTuple):
@@ -70,9 +80,7 @@ SEARCH_COMPILED_PAGES = 5
 
 def _search_page_query(*arguments: Any) -> QuerySet[Service]:
     *words, (offset, limit) = arguments
-    qs = services_published()
-    for word in words:
-        qs = qs.filter(search_text__contains=word)
+    qs = _with_words(services_published(), words)
     # The count of all matches on every row (its last column): one query for the page and
     # its count.
     qs = qs.annotate(search_total=Window(Count("*"))).order_by("title")
