@@ -10,13 +10,14 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from desk.accounts.models import User
-from desk.catalog.models import Service
+from desk.catalog.forms import ApplicationForm
+from desk.catalog.models import FieldKind, Service
 from desk.core.errors import ApplicationError
 from desk.core.http import staff_login_required
 from desk.frontdesk import selectors, services
@@ -188,13 +189,20 @@ def _no_consent(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def apply(request: HttpRequest, slug: str) -> HttpResponse:
     """The service's own form and validation (submissions.forms), kept in a draft of the
-    clerk's session for this citizen until «check answers»."""
-    _clerk, service, consent = _filing(request, slug)
+    clerk's session for this citizen until «check answers». The scanned documents are staged
+    as they are chosen (the clerk's, for this citizen: desk.submissions.staging), with
+    JavaScript each on its own request (:func:`apply_file`), without it when the form is
+    posted: a form error never loses them."""
+    clerk, service, consent = _filing(request, slug)
     if consent is None:
         return _no_consent(request)
-    form = drafts.draft_form(request, service, owner=consent.national_code)
-    if request.method == "POST" and form.is_valid():
-        drafts.draft_keep(request.session, service, form, owner=consent.national_code)
+    owner = consent.national_code
+    form = drafts.staged_form(request, service, clerk, owner=owner)
+    valid = request.method == "POST" and drafts.staged_clean(
+        form, user=clerk, address=None, owner=owner
+    )
+    if valid:
+        drafts.draft_keep(request.session, service, form, owner=owner)
         return redirect("frontdesk:apply_check", slug=slug)
     context = {
         "service": service,
@@ -202,8 +210,44 @@ def apply(request: HttpRequest, slug: str) -> HttpResponse:
         "consent": consent,
         "upload_limit": settings.UPLOAD_MAX_BYTES,
         "promised": submission_services.promised_date(service=service),
+        "staging": True,
+        "staging_url": "frontdesk:apply_file",
     }
     return render(request, "frontdesk/apply.html", context, status=400 if form.errors else 200)
+
+
+@staff_login_required
+@require_POST
+def apply_file(request: HttpRequest, slug: str, field: str) -> HttpResponse:
+    """One scanned document, uploaded as soon as the clerk chooses it (htmx, see
+    submissions/_file_field.html): checked and staged as the clerk's for the citizen being
+    served, and the question shown again with the file; or ``remove``: taken back."""
+    clerk, service, consent = _filing(request, slug)
+    spec = next(
+        (f for f in service.form_fields.all() if f.name == field and f.kind == FieldKind.FILE),
+        None,
+    )
+    if consent is None or spec is None:
+        raise Http404
+    form = ApplicationForm(service=service, specs=[spec])  # only the question shown again
+    staged, error = drafts.staged_choose(
+        request,
+        user=clerk,
+        service=service,
+        field=field,
+        address=None,  # the desk's filing is not counted against citizens' quotas
+        owner=consent.national_code,
+    )
+    bound = form[field]
+    bound.field.staged = staged  # type: ignore[attr-defined]
+    context = {
+        "field": bound,
+        "staging": True,
+        "staging_url": "frontdesk:apply_file",
+        "file_error": error,
+        "service": service,
+    }
+    return render(request, "submissions/_file_field.html", context)
 
 
 @staff_login_required

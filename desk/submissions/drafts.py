@@ -5,11 +5,12 @@ chosen (desk/submissions/staging.py: with JavaScript each on its own request, wi
 the form is posted, even a form with errors), and the draft names them by reference: the form
 never asks twice for a file, and the request adopts the staged files when it is sent.
 
-A clerk's drafts at the desk (desk/frontdesk) store their files under ``drafts/`` in the
-default (private) storage instead; those are checked when chosen and again when the request
-is sent. A draft is dropped when the request is sent or replaced; files of drafts nobody sent
-are removed by ``manage.py sweep_drafts``, and hourly by the job worker
-(tasks.sweep_abandoned_drafts).
+A clerk's drafts at the desk (desk/frontdesk) stage their files the same way, as the clerk's
+files for the citizen being served (``owner``: their national code). A draft saved with
+uploads rather than staged files (:func:`draft_save`) keeps them under ``drafts/`` in the
+default (private) storage; those are checked again when the request is sent. A draft is
+dropped when the request is sent or replaced; files of drafts nobody sent are removed by
+``manage.py sweep_drafts``, and hourly by the job worker (tasks.sweep_abandoned_drafts).
 """
 
 from __future__ import annotations
@@ -20,11 +21,13 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.contrib.sessions.backends.base import SessionBase
+from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from desk.accounts.models import User
 from desk.catalog.forms import ApplicationForm
@@ -185,19 +188,6 @@ def draft_initial(service: Service, draft: Draft | None) -> dict[str, object]:
     return {**answers, "idempotency_key": draft.idempotency_key}
 
 
-def draft_form(request: HttpRequest, service: Service, *, owner: str = "") -> ApplicationForm:
-    """The service's form, bound to what was posted, else showing the draft's answers; files
-    kept in the draft stay unless another is chosen."""
-    draft = draft_get(request.session, service, owner=owner)
-    return ApplicationForm(
-        request.POST or None,
-        request.FILES or None,
-        service=service,
-        kept={name: kept.name for name, kept in draft.files.items()} if draft else None,
-        initial=draft_initial(service, draft),
-    )
-
-
 def draft_keep(
     session: SessionBase,
     service: Service,
@@ -223,13 +213,16 @@ def draft_keep(
     )
 
 
-def staged_form(request: HttpRequest, service: Service, user: User) -> ApplicationForm:
+def staged_form(
+    request: HttpRequest, service: Service, user: User, *, owner: str = ""
+) -> ApplicationForm:
     """The citizen's form for `service`: bound to what was posted, else showing the draft's
     answers. Its files are staged ones: named by the references posted beside them (or, on a
     GET, kept in the draft), each checked again as `user`'s, this service's and this
     question's and unexpired. ``form.staged`` maps questions to their staged files; call
-    :func:`staged_clean` instead of ``is_valid``."""
-    draft = draft_get(request.session, service)
+    :func:`staged_clean` instead of ``is_valid``. ``owner``: a clerk (`user`) filing at the
+    desk for the citizen with this national code (their draft, files staged for them)."""
+    draft = draft_get(request.session, service, owner=owner)
     names = staging.file_field_names(service)
     # The draft's files (the citizen came back from «check your answers»), unless the page
     # posted others.
@@ -241,7 +234,9 @@ def staged_form(request: HttpRequest, service: Service, user: User) -> Applicati
     }
     references = {**kept, **posted}
     found, refused = (
-        staging.staged_resolve_many(owner=user, service=service, references=references)
+        staging.staged_resolve_many(
+            owner=user, service=service, references=references, acting_for=owner
+        )
         if references
         else ({}, {})
     )
@@ -262,10 +257,13 @@ def staged_form(request: HttpRequest, service: Service, user: User) -> Applicati
     return form
 
 
-def staged_clean(form: ApplicationForm, *, user: User, address: str) -> bool:
+def staged_clean(
+    form: ApplicationForm, *, user: User, address: str | None, owner: str = ""
+) -> bool:
     """Validate a posted :func:`staged_form` and stage every newly chosen file that passed its
     checks, whatever the rest of the form says: after an error the page shows it as chosen
-    and posts its reference, never asking for it again. True when the form is valid."""
+    and posts its reference, never asking for it again. True when the form is valid.
+    ``address`` None and ``owner``: a clerk at the desk (staging.staged_create)."""
     form.is_valid()
     staged: dict[str, StagedFile] = form.staged  # type: ignore[attr-defined]
     refused: dict[str, str] = form.staged_refused  # type: ignore[attr-defined]
@@ -280,6 +278,7 @@ def staged_clean(form: ApplicationForm, *, user: User, address: str) -> bool:
                     field_name=name,
                     document=document,
                     address=address,
+                    acting_for=owner,
                 )
             except ApplicationError as exc:
                 form.add_error(name, exc.message)
@@ -293,6 +292,43 @@ def staged_clean(form: ApplicationForm, *, user: User, address: str) -> bool:
             form.errors.pop(name, None)
             form.add_error(name, refused[name])
     return not form.errors
+
+
+def staged_choose(
+    request: HttpRequest,
+    *,
+    user: User,
+    service: Service,
+    field: str,
+    address: str | None,
+    owner: str = "",
+) -> tuple[StagedFile | None, str]:
+    """One document of a form, as its own request (htmx, submissions/_file_field.html): the
+    posted ``remove`` takes `user`'s staged file back (Http404 if it is not theirs), else the
+    chosen file is checked and staged (``address`` and ``owner`` as for :func:`staged_clean`).
+    The staged row, or None and the Persian reason it was refused."""
+    removed = request.POST.get("remove")
+    if removed is not None:
+        if not staging.staged_discard(owner=user, reference=removed):
+            raise Http404
+        return None, ""
+    chosen = request.FILES.get(field)
+    try:
+        if chosen is None:
+            raise ValidationError(_("پرونده‌ای انتخاب نشده است؛ یک پرونده انتخاب کنید."))
+        row = staging.staged_create(
+            owner=user,
+            service=service,
+            field_name=field,
+            document=check_document(chosen),
+            address=address,
+            acting_for=owner,
+        )
+    except ValidationError as exc:
+        return None, " ".join(exc.messages)
+    except ApplicationError as exc:
+        return None, exc.message
+    return row, ""
 
 
 def check_rows(service: Service, draft: Draft) -> list[CheckRow]:

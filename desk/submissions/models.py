@@ -320,16 +320,19 @@ class DeadlineRecompute(models.Model):
 
 
 class StagedFile(models.Model):
-    """A document a citizen chose on an application form, checked and stored as soon as it
-    was chosen (desk/submissions/staging.py), before the form is sent. It belongs to the
-    person who uploaded it, to one service and one question, and expires
-    (STAGED_UPLOAD_HOURS); the request that is filed with it adopts the stored file as its
+    """A document a citizen (or a clerk at the desk, for one citizen) chose on an application
+    form, checked and stored as soon as it was chosen (desk/submissions/staging.py), before the
+    form is sent. It belongs to the person who uploaded it, to one service and one question, and
+    expires (STAGED_UPLOAD_HOURS); the request that is filed with it adopts the stored file as its
     attachment (the same storage name, no copy) and the row goes."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+")
     field_name = models.CharField(max_length=50)
+    # A clerk's file at the desk (desk/frontdesk): the national code of the citizen they staged
+    # it for, whose request alone may take it. Empty: the owner's own application.
+    acting_for = models.CharField(max_length=10, blank=True, default="")
     # The same folders and random names as Attachment: an adopted file needs no move.
     file = models.FileField(upload_to=_upload_to, max_length=200)
     original_name = models.CharField(max_length=200)

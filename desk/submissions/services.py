@@ -154,7 +154,9 @@ def _submission_insert(
     now = timezone.now()
     data, uploads = _form_data(service, answers, files)
     staged = {name: f for name, f in files.items() if isinstance(f, StagedDocument)}
-    staged_claim(owner=filer, service=service, documents=staged)
+    # A clerk's staged files: only those staged for this citizen.
+    acting_for = (applicant.national_code or "") if filing.filed_by else ""
+    staged_claim(owner=filer, service=service, documents=staged, acting_for=acting_for)
     awaiting_fee = service.pay_at_application
     submission = Submission.objects.create(
         status=Status.AWAITING_PAYMENT if awaiting_fee else Status.SUBMITTED,

@@ -12,6 +12,11 @@ belongs to the person who chose it, so that a form error never loses a chosen fi
   claims the staged rows in one statement (:func:`staged_claim`, checking them again) and
   its attachments name the stored files as they are.
 - :func:`staged_sweep` removes what expired (hourly, tasks.sweep_staged_uploads).
+
+A clerk filing at the desk (desk/frontdesk) stages the same way: the files are the clerk's,
+``acting_for`` the citizen being served (national code), and only that citizen's request takes
+them; they are not counted against the citizens' upload quotas (``address=None``), like the
+desk's filing itself.
 """
 
 from __future__ import annotations
@@ -82,16 +87,25 @@ def file_field_names(service: Service) -> set[str]:
 
 @files_deleted_on_error()
 def staged_create(
-    *, owner: User, service: Service, field_name: str, document: CheckedDocument, address: str
+    *,
+    owner: User,
+    service: Service,
+    field_name: str,
+    document: CheckedDocument,
+    address: str | None,
+    acting_for: str = "",
 ) -> StagedFile:
     """Keep a checked document chosen for `field_name` of `service`; ApplicationError when the
-    uploads quota is spent (nothing is stored then)."""
-    quota_consume(citizen_id=owner.pk, address=address, submissions=0, uploads=1)
+    uploads quota is spent (nothing is stored then). ``address`` None: not counted (a clerk at
+    the desk, staging for the citizen whose national code is ``acting_for``)."""
+    if address is not None:
+        quota_consume(citizen_id=owner.pk, address=address, submissions=0, uploads=1)
     now = timezone.now()
     row = StagedFile(
         owner=owner,
         service=service,
         field_name=field_name,
+        acting_for=acting_for,
         created_at=now,
         expires_at=now + lifetime(),
     )
@@ -116,10 +130,11 @@ def _expired() -> StagedRefused:
 
 
 def staged_resolve_many(
-    *, owner: User, service: Service, references: dict[str, str]
+    *, owner: User, service: Service, references: dict[str, str], acting_for: str = ""
 ) -> tuple[dict[str, StagedFile], dict[str, str]]:
     """Every reference of a form at once (one query): the files found, and a Persian message
-    per question whose reference was refused."""
+    per question whose reference was refused (a clerk's: only those staged ``acting_for`` this
+    citizen)."""
     wanted: dict[uuid.UUID, str] = {}
     refused: dict[str, str] = {}
     for name, reference in references.items():
@@ -129,7 +144,9 @@ def staged_resolve_many(
             refused[name] = _not_found().message
     found: dict[str, StagedFile] = {}
     rows = (
-        StagedFile.objects.filter(public_id__in=wanted, owner=owner, service=service)
+        StagedFile.objects.filter(
+            public_id__in=wanted, owner=owner, service=service, acting_for=acting_for
+        )
         if wanted
         else []
     )
@@ -162,9 +179,16 @@ def staged_discard(*, owner: User, reference: str) -> bool:
     return bool(rows)
 
 
-def staged_claim(*, owner: User, service: Service, documents: dict[str, StagedDocument]) -> None:
+def staged_claim(
+    *,
+    owner: User,
+    service: Service,
+    documents: dict[str, StagedDocument],
+    acting_for: str = "",
+) -> None:
     """Inside the transaction that inserts the request: take its staged files, checked again
-    as `owner`'s, `service`'s and each one's question's and unexpired, in one statement that
+    as `owner`'s (staged ``acting_for`` this citizen when a clerk files at the desk),
+    `service`'s and each one's question's and unexpired, in one statement that
     deletes the rows and returns what the attachments need (DELETE … RETURNING: PostgreSQL,
     SQLite ≥ 3.35). ApplicationError with the Persian reason if one is not there any more;
     the caller's rollback puts back what was taken."""
@@ -182,11 +206,11 @@ def staged_claim(*, owner: User, service: Service, documents: dict[str, StagedDo
     marks = ", ".join(["%s"] * len(wanted))
     sql = (
         f"DELETE FROM {table} WHERE public_id IN ({marks}) AND owner_id = %s "
-        "AND service_id = %s AND expires_at > %s "
+        "AND service_id = %s AND acting_for = %s AND expires_at > %s "
         "RETURNING public_id, field_name, file, original_name, content_type, size, sha256"
     )
     params = [prep["public_id"].get_db_prep_value(key, connection) for key in wanted]
-    params += [owner.pk, service.pk]
+    params += [owner.pk, service.pk, acting_for]
     params.append(prep["expires_at"].get_db_prep_value(timezone.now(), connection))
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -200,7 +224,9 @@ def staged_claim(*, owner: User, service: Service, documents: dict[str, StagedDo
         document.claimed = Claimed(*rest)
     if wanted:
         references = {name: str(key) for key, (name, _document) in wanted.items()}
-        _found, refused = staged_resolve_many(owner=owner, service=service, references=references)
+        _found, refused = staged_resolve_many(
+            owner=owner, service=service, references=references, acting_for=acting_for
+        )
         message = " ".join(sorted(set(refused.values()))) or _not_found().message
         raise ApplicationError(message)
 

@@ -21,14 +21,13 @@ from desk.catalog.selectors import service_for_apply
 from desk.core import ratelimit
 from desk.core.errors import ApplicationError
 from desk.core.http import client_ip, staff_login_required
-from desk.core.uploads import check_document, document_response
+from desk.core.uploads import document_response
 from desk.submissions import (
     deadlines,
     drafts,
     progress,
     selectors,
     services,
-    staging,
     verification,
 )
 from desk.submissions.forms import (
@@ -98,29 +97,10 @@ def apply_file(request: HttpRequest, slug: str, field: str) -> HttpResponse:
     if spec is None:
         raise Http404
     form = ApplicationForm(service=service, specs=[spec])  # only the question shown again
-    error = ""
-    staged = None
-    removed = request.POST.get("remove")
-    if removed is not None:
-        if not staging.staged_discard(owner=user, reference=removed):
-            raise Http404
-    else:
-        chosen = request.FILES.get(field)
-        try:
-            if chosen is None:
-                raise ValidationError(_("پرونده‌ای انتخاب نشده است؛ یک پرونده انتخاب کنید."))
-            document = check_document(chosen)
-            staged = staging.staged_create(
-                owner=user,
-                service=service,
-                field_name=field,
-                document=document,
-                address=client_ip(request) or "unknown",
-            )
-        except ValidationError as exc:
-            error = " ".join(exc.messages)
-        except ApplicationError as exc:
-            error = exc.message
+    address = client_ip(request) or "unknown"
+    staged, error = drafts.staged_choose(
+        request, user=user, service=service, field=field, address=address
+    )
     bound = form[field]
     bound.field.staged = staged  # type: ignore[attr-defined]
     context = {"field": bound, "staging": True, "file_error": error, "service": service}

@@ -1,7 +1,8 @@
 """A clerk serves a walk-in citizen end to end in Chromium: look-up, consent code read back,
-the service's form with a scanned document, check answers, and the printed receipt in both
-layouts (print media emulated; the PDF's page size is the layout's). axe: 0 violations at
-360 and 1366 px on every page; screenshots in test-artifacts/pages/frontdesk-*."""
+the service's form with a scanned document (uploaded when chosen, kept through a form error),
+check answers, and the printed receipt in both layouts (print media emulated; the PDF's page
+size is the layout's). axe: 0 violations at 360 and 1366 px on every page; screenshots in
+test-artifacts/pages/frontdesk-*."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from django.urls import reverse
 
 from desk.lib.persian import to_ascii_digits
 from desk.notifications.backends import MemoryBackend
-from desk.submissions.models import Channel, Submission
+from desk.submissions.models import Channel, StagedFile, Submission
 from desk.test import PDF_BYTES, create_citizen, create_staff
 from desk.tests.browser import SHOTS, STAFF_PASSWORD, expect
 from desk.tests.test_accessibility import BrowserWalkCase
@@ -77,12 +78,22 @@ class WalkInTests(BrowserWalkCase):
         expect(page.locator("#consent")).to_contain_text("رضایت تأیید شد")
         self.check("frontdesk-consented")
 
-        # The service's own form, with the scanned deed.
+        # The service's own form: the scanned deed uploads as soon as it is chosen (staged as
+        # the clerk's, for this citizen) and stays chosen through a form error.
         page.get_by_role("link", name=self.service.title).click()
         expect(page.locator("h1")).to_contain_text("ثبت درخواست برای شهروند")
         self.check("frontdesk-apply")
-        page.get_by_label("نشانی ملک").fill("تهران، خیابان آزادی، پلاک ۱۲")
         page.get_by_label("تصویر سند").set_input_files(self.file("scan.pdf", PDF_BYTES))
+        expect(page.locator("#id_deed_staged")).to_contain_text("فایل انتخاب‌شده: scan.pdf")
+        expect(page.get_by_role("button", name="حذف این پرونده")).to_be_visible()
+        staged = StagedFile.objects.get()
+        self.assertEqual((staged.owner, staged.acting_for), (clerk, citizen.national_code))
+        self.check("frontdesk-apply-file-staged")
+        page.get_by_role("button", name="ادامه", exact=True).click()
+        expect(page.locator(".error-summary")).to_contain_text("«نشانی ملک» را وارد کنید.")
+        expect(page.locator("#id_deed_staged")).to_contain_text("scan.pdf")
+        self.check("frontdesk-apply-error-file-kept")
+        page.get_by_label("نشانی ملک").fill("تهران، خیابان آزادی، پلاک ۱۲")
         page.get_by_role("button", name="ادامه", exact=True).click()
         expect(page.locator("#check-answers")).to_contain_text("scan.pdf")
         self.check("frontdesk-check")
@@ -93,6 +104,8 @@ class WalkInTests(BrowserWalkCase):
         submission = Submission.objects.get()
         self.assertEqual(submission.applicant, citizen)
         self.assertEqual((submission.channel, submission.filed_by), (Channel.DESK, clerk))
+        self.assertEqual(submission.attachments.get().original_name, "scan.pdf")
+        self.assertFalse(StagedFile.objects.exists(), "the filing claimed the staged scan")
         shown = to_ascii_digits(page.locator("#tracking-code").inner_text()).replace("-", "")
         self.assertEqual(shown, submission.tracking_code)
 
