@@ -28,8 +28,13 @@ from django.utils.safestring import SafeString, mark_safe
 register = template.Library()
 
 
-@cache
 def _url(name: str) -> str:
+    return _url_at(name, get_script_prefix())
+
+
+@cache
+def _url_at(name: str, script_prefix: str) -> str:
+    # Keyed by the script prefix too: a site served under one (SCRIPT_NAME) keeps its links.
     return reverse(name)
 
 
@@ -121,8 +126,12 @@ register.tag("static_once", _once_tag(_static))
 NAV_TEMPLATE = "includes/nav_links.html"
 
 
-@cache
 def _anonymous_nav() -> SafeString:
+    return _anonymous_nav_at(get_script_prefix())
+
+
+@cache
+def _anonymous_nav_at(script_prefix: str) -> SafeString:
     # Nobody signed in: no staff membership, no name, no logout form (and so no CSRF token).
     context = {"user": None, "current_staff": None, "serves_at_desk": False}
     return mark_safe(get_template(NAV_TEMPLATE).render({**context, "sees_oversight": False}))
@@ -155,8 +164,8 @@ def _site_nav_tag(parser: Parser, token: Token) -> _SiteNavNode:
 @receiver(setting_changed)
 def _forget(setting: str, **kwargs: Any) -> None:
     if setting in ("ROOT_URLCONF", "STATIC_URL", "STORAGES", "FORCE_SCRIPT_NAME", "TEMPLATES"):
-        _url.cache_clear()
+        _url_at.cache_clear()
         _url_template.cache_clear()
         _static.cache_clear()
         _escaped.cache_clear()
-        _anonymous_nav.cache_clear()
+        _anonymous_nav_at.cache_clear()
