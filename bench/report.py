@@ -34,9 +34,10 @@ DB_NAMES = {"sqlite": "SQLite", "postgres": "PostgreSQL"}
 
 
 def side(res: dict[str, Any], group: str, name: str) -> float | None:
-    """Server-side CPU ms per request (server + database + Redis) of a scenario, if measured."""
+    """Server-side CPU ms per request (server + database + Redis) of a scenario, if measured
+    (a scenario with wrong answers has no figure: its CPU went to errors)."""
     row = res.get(group, {}).get(name)
-    return row["cpu_ms"]["side"] if row else None
+    return row["cpu_ms"]["side"] if row and not row.get("errors") else None
 
 
 def of_ceiling(res: dict[str, Any], name: str) -> float | None:
@@ -55,7 +56,7 @@ def against_peer(res: dict[str, Any], ours: str, theirs: str) -> float | None:
 def inbox_p99(res: dict[str, Any]) -> tuple[float | None, float | None]:
     """The staff inbox's p99 in ms: saturated (closed loop, median of the rounds) and paced."""
     row = res.get("desk", {}).get(INBOX)
-    if not row:
+    if not row or row.get("errors"):
         return None, None
     paced = row.get("at_rate")
     return row["p99_ms"], paced["p99_ms"] if paced else None
@@ -160,6 +161,12 @@ def table(report: dict[str, Any], pages: dict[str, str] | None = None) -> str:
                 loads = "–".join(f"{x:.1f}" for x in (min(r["loadavg"]), max(r["loadavg"])))
                 by_cpu = _ratio(cpu["side"], own_empty["cpu_ms"]["side"])
                 by_rps = r["rps"] / max(own_empty["rps"], 0.1)
+                if r.get("errors"):
+                    lines.append(
+                        f"| {r['name']} | **failed: {r['errors']:,} wrong answers of "
+                        f"{r['requests']:,}**; no figure |" + " |" * 14
+                    )
+                    continue
                 lines.append(
                     f"| {r['name']} | {r['rps']:,.0f} | {cpu['server']:.2f} "
                     f"| {cpu['database']:.2f} | {cpu['redis']:.2f} | {cpu['driver']:.2f} "
@@ -171,7 +178,11 @@ def table(report: dict[str, Any], pages: dict[str, str] | None = None) -> str:
             lines.append("")
             for a, b in PAIRS[1:3]:
                 assert b is not None
-                mine, other = ours[a]["cpu_ms"]["side"], theirs[b]["cpu_ms"]["side"]
+                mine_or_none, other_or_none = side(res, "desk", a), side(res, "peer", b)
+                if mine_or_none is None or other_or_none is None:
+                    lines.append(f"- {a} ÷ {b}: not measured (a scenario failed)")
+                    continue
+                mine, other = mine_or_none, other_or_none
                 lines.append(
                     f"- {a} ÷ {b}, by server-side CPU per request: "
                     f"**{other / max(mine, 1e-9):.1f}×** ({mine:.2f} against {other:.2f} ms); "

@@ -107,6 +107,18 @@ class VerdictTests(SimpleTestCase):
         del result["runs"]["sqlite"]["peer"]  # BENCH_PEER=0
         self.assertIsNone(self.verdicts(result)["lookup ≥ 3× django-helpdesk"].met)
 
+    def test_a_scenario_with_wrong_answers_has_no_figure_and_no_verdict(self) -> None:
+        result = recorded()
+        application = result["runs"]["sqlite"]["desk"][report.APPLICATION]
+        application["errors"] = 101  # e.g. every upload answered 500
+        found = self.verdicts(result)
+        share = "application ≥ 20 % of the ceiling on SQLite, ≥ 15 % on PostgreSQL"
+        self.assertIsNone(found[share].met)
+        self.assertIsNone(found["application ≥ 2× django-helpdesk"].met)
+        shown = report.table(result)
+        self.assertIn("failed: 101 wrong answers", shown)
+        self.assertIn("not measured (a scenario failed)", shown)
+
 
 class DocTests(SimpleTestCase):
     def write(self, doc: Path, result: dict[str, Any]) -> str:
