@@ -213,10 +213,11 @@ QUEUED_RETRY_DELAYS = (60, 600, 3600, 6 * 3600, 18 * 3600)
 
 SUBSCRIBERS: dict[type[Event], tuple[Subscriber, ...]] = {
     SubmissionSubmitted: (
-        # All three queued: the receipt needs none of them (a charge, an inquiry, a webhook
-        # row appear on the request's pages seconds later), and filing is the citizen's wait.
         # A workflow that starts with a payment step bills the request (and texts the amount).
-        Subscriber("desk.payments.services.on_submission_submitted", queued=True),
+        # Not queued: the receipt's next step is «pay online», whose page must find the charge.
+        Subscriber("desk.payments.services.on_submission_submitted"),
+        # Queued: the citizen's next page needs neither (an inquiry, a webhook row appear on
+        # the request's pages seconds later), and filing is the citizen's wait.
         # A workflow that starts with an inquiry sends it.
         Subscriber("desk.inquiries.services.on_submission_submitted", queued=True),
         # Agencies' systems subscribed to it are told (desk/integrations webhooks, outbox).

@@ -156,10 +156,13 @@ def charge_data(charge_id: int) -> Data:
 
 
 def on_submission_submitted(event: SubmissionSubmitted) -> None:
+    # Queued (desk/core/events.py): a retry or a second run records nothing twice, since a
+    # request is submitted once and its event id is derived from it.
     deliveries_record(
         EventType.REQUEST_SUBMITTED,
         event.agency_id,
         lambda: {"request": request_data(event.submission_id)},
+        once_for=str(event.submission_id),
     )
 
 
@@ -244,10 +247,17 @@ def _body(event_type: str, event_id: uuid.UUID, agency: Agency, data: Data) -> s
     return json.dumps(envelope, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
-def deliveries_record(event_type: str, agency_id: int, build: Callable[[], Data]) -> int:
+def deliveries_record(
+    event_type: str, agency_id: int, build: Callable[[], Data], once_for: str | None = None
+) -> int:
     """One outbox row for each active endpoint of the agency subscribed to ``event_type``, and
     their send jobs queued once the rows commit. The payload is built only when someone
-    listens (one query otherwise). One INSERT: all the rows or none."""
+    listens (one query otherwise). One INSERT: all the rows or none.
+
+    ``once_for``: what makes this event happen only once (a request's id for «submitted»). The
+    event id is then derived from it, and endpoints that already have that event are skipped,
+    so that a subscriber run again (a queued one retried) sends nothing twice; two runs at once
+    meet the (endpoint, event id) constraint, and the loser's retry finds the rows."""
     endpoints = [
         endpoint
         for endpoint in WebhookEndpoint.objects.select_related("agency")
@@ -255,9 +265,16 @@ def deliveries_record(event_type: str, agency_id: int, build: Callable[[], Data]
         .order_by("pk")
         if event_type in endpoint.events
     ]
+    if once_for is None:
+        event_id = uuid.uuid4()
+    else:
+        event_id = uuid.uuid5(uuid.NAMESPACE_URL, f"mizkhedmat:{event_type}:{once_for}")
+        recorded = set(
+            WebhookDelivery.objects.filter(event_id=event_id).values_list("endpoint_id", flat=True)
+        )
+        endpoints = [endpoint for endpoint in endpoints if endpoint.pk not in recorded]
     if not endpoints:
         return 0
-    event_id = uuid.uuid4()
     body = _body(event_type, event_id, endpoints[0].agency, build())
     now = timezone.now()
     rows = WebhookDelivery.objects.bulk_create(

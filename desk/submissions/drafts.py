@@ -284,7 +284,12 @@ def staged_clean(
                 form.add_error(name, exc.message)
                 continue
             if name in staged:  # the file it replaces
-                staging.staged_discard(owner=user, reference=str(staged[name].public_id))
+                staging.staged_discard(
+                    owner=user,
+                    reference=str(staged[name].public_id),
+                    service=form.service,
+                    acting_for=owner,
+                )
             staged[name] = row
             form.fields[name].staged = row  # type: ignore[attr-defined]
         elif name in refused and name not in form.files:
@@ -309,7 +314,9 @@ def staged_choose(
     The staged row, or None and the Persian reason it was refused."""
     removed = request.POST.get("remove")
     if removed is not None:
-        if not staging.staged_discard(owner=user, reference=removed):
+        if not staging.staged_discard(
+            owner=user, reference=removed, service=service, acting_for=owner
+        ):
             raise Http404
         return None, ""
     chosen = request.FILES.get(field)

@@ -452,7 +452,8 @@ _TRACK = CompiledQuery(_track_query, (str, str))
 
 def submission_track(*, code: str, national_code: str) -> Submission | None:
     """Public lookup: the code and the applicant's national code must both match. The request
-    carries ``has_results`` and ``has_documents`` (anything to download)."""
+    carries ``result_count`` with the first result file's ``result_*`` columns and
+    ``has_documents`` (anything to download)."""
     code = tracking.normalize(code)
     if not tracking.is_valid(code):
         return None

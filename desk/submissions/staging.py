@@ -168,13 +168,18 @@ def staged_resolve_many(
     return found, refused
 
 
-def staged_discard(*, owner: User, reference: str) -> bool:
-    """Remove one of `owner`'s staged files (the citizen took it back); False if not theirs."""
+def staged_discard(*, owner: User, reference: str, service: Service, acting_for: str = "") -> bool:
+    """Remove one of `owner`'s staged files for `service` (the citizen took it back; a clerk,
+    for the citizen being served, ``acting_for``); False if it is not one of those."""
     try:
         public_id = uuid.UUID(str(reference))
     except ValueError:
         return False
-    rows = list(StagedFile.objects.filter(public_id=public_id, owner=owner))
+    rows = list(
+        StagedFile.objects.filter(
+            public_id=public_id, owner=owner, service=service, acting_for=acting_for
+        )
+    )
     _remove(rows)
     return bool(rows)
 

@@ -185,6 +185,21 @@ class QueuedSubscriberTests(TestCase):
         self.assertEqual(heard, [("first", completed())])
         self.assertIn("could not queue", logs.output[0])
 
+    def test_the_fee_of_a_new_request_is_billed_before_the_worker_runs(self) -> None:
+        # The receipt's next step is «pay online»: its page must find the charge at once, so
+        # the payments subscriber of SubmissionSubmitted runs in the request, not in the job.
+        from desk.core.events import SubmissionSubmitted
+
+        billed: list[SubmissionSubmitted] = []
+        self.enterContext(
+            mock.patch("desk.payments.services.on_submission_submitted", side_effect=billed.append)
+        )
+        self.enterContext(mock.patch.object(tasks, "events_deliver"))  # the worker is late
+        event = SubmissionSubmitted(submission_id=1, agency_id=1, actor_id=None)
+        with self.captureOnCommitCallbacks(execute=True):
+            announce(event)
+        self.assertEqual(billed, [event])
+
 
 class CalendarChangedTests(TestCase):
     def test_it_refuses_a_place_that_does_not_match_its_scope(self) -> None:

@@ -124,6 +124,9 @@ class DeskStagedFileTests(DeskTestCase):
             )
         self.assertFalse(Submission.objects.exists())
         self.assertTrue(StagedFile.objects.filter(acting_for=first.national_code).exists())
+        # Nor can the clerk, now serving the second citizen, take the first one's scan back.
+        self.assertEqual(self.client.post(FILE, {"remove": reference}).status_code, 404)
+        self.assertTrue(StagedFile.objects.filter(acting_for=first.national_code).exists())
 
     def test_another_clerks_staged_scan_is_refused(self) -> None:
         self.consent()

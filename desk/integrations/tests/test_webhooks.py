@@ -125,6 +125,22 @@ class DeliveryTests(WebhookTestCase):
         self.assertEqual([r.url for r in FakeTransport.sent], [self.endpoint.url])
         self.assertEqual(WebhookDelivery.objects.count(), 1)
 
+    def test_a_submitted_event_run_again_sends_nothing_twice(self) -> None:
+        # The subscriber is queued: a retry after a failure, or a run in the request after an
+        # enqueue that only seemed to fail, must not post the same request twice.
+        from desk.core.events import SubmissionSubmitted, run_queued
+
+        submission = self.submit()
+        event = SubmissionSubmitted(
+            submission_id=submission.pk, agency_id=submission.service.agency_id, actor_id=None
+        )
+        path = "desk.integrations.webhooks.on_submission_submitted"
+        for _again in range(2):
+            with self.captureOnCommitCallbacks(execute=True):
+                self.assertEqual(run_queued((path,), event), ())
+        self.assertEqual(WebhookDelivery.objects.count(), 1)
+        self.assertEqual([r.url for r in FakeTransport.sent], [self.endpoint.url])
+
     def test_an_agency_without_endpoints_costs_one_query(self) -> None:
         from desk.integrations.webhooks import deliveries_record
 

@@ -11,6 +11,7 @@ from django.db import transaction
 from desk.agencies.models import Agency
 from desk.appointments.models import Office, SlotTemplate, Weekday
 from desk.catalog.models import Service
+from desk.core.cache import AGENCIES_GENERATION, generation_bump
 
 WORKING_WEEKDAYS = (
     Weekday.SATURDAY,
@@ -72,4 +73,6 @@ class Command(BaseCommand):
                                 "capacity": capacity,
                             },
                         )
+            # The service pages cached with their «book a visit» button (desk/core/cache.py).
+            generation_bump(AGENCIES_GENERATION)
         self.stdout.write(self.style.SUCCESS("Demo offices and appointment slots loaded."))
