@@ -17,14 +17,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from desk.accounts.models import User
 from desk.catalog.forms import ApplicationForm
-from desk.catalog.models import FieldKind, Service
+from desk.catalog.models import Service
 from desk.core.errors import ApplicationError
 from desk.core.http import staff_login_required
 from desk.frontdesk import selectors, services
 from desk.frontdesk.forms import ConsentCodeForm, ConsentForm, LookupForm
 from desk.frontdesk.models import Consent
 from desk.lib.validators import masked_mobile
-from desk.submissions import drafts
+from desk.submissions import drafts, staging
 from desk.submissions import selectors as submission_selectors
 from desk.submissions import services as submission_services
 
@@ -223,10 +223,7 @@ def apply_file(request: HttpRequest, slug: str, field: str) -> HttpResponse:
     submissions/_file_field.html): checked and staged as the clerk's for the citizen being
     served, and the question shown again with the file; or ``remove``: taken back."""
     clerk, service, consent = _filing(request, slug)
-    spec = next(
-        (f for f in service.form_fields.all() if f.name == field and f.kind == FieldKind.FILE),
-        None,
-    )
+    spec = staging.file_question(service, field)
     if consent is None or spec is None:
         raise Http404
     form = ApplicationForm(service=service, specs=[spec])  # only the question shown again

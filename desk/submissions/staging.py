@@ -35,7 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from desk.accounts.models import User
-from desk.catalog.models import FieldKind, Service
+from desk.catalog.models import FieldKind, FormField, Service
 from desk.core.errors import ApplicationError
 from desk.core.uploads import CheckedDocument, document_save, files_deleted_on_error
 from desk.lib.persian import to_persian_digits
@@ -83,6 +83,15 @@ def lifetime() -> timedelta:
 
 def file_field_names(service: Service) -> set[str]:
     return {f.name for f in service.form_fields.all() if f.kind == FieldKind.FILE}
+
+
+def file_question(service: Service, name: str) -> FormField | None:
+    """The service's document question ``name`` (None if it has none by that name): the one
+    question a staged upload's answer shows again."""
+    return next(
+        (f for f in service.form_fields.all() if f.name == name and f.kind == FieldKind.FILE),
+        None,
+    )
 
 
 @files_deleted_on_error()

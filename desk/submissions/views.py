@@ -16,7 +16,6 @@ from desk.agencies import access
 from desk.agencies.access import require_staff
 from desk.agencies.models import Role
 from desk.catalog.forms import ApplicationForm
-from desk.catalog.models import FieldKind
 from desk.catalog.selectors import service_for_apply
 from desk.core import ratelimit
 from desk.core.errors import ApplicationError
@@ -28,6 +27,7 @@ from desk.submissions import (
     progress,
     selectors,
     services,
+    staging,
     verification,
 )
 from desk.submissions.forms import (
@@ -90,10 +90,7 @@ def apply_file(request: HttpRequest, slug: str, field: str) -> HttpResponse:
     user = _citizen(request)
     if service is None or not service.accepts_online or not access.may_apply(user):
         raise Http404
-    spec = next(
-        (f for f in service.form_fields.all() if f.name == field and f.kind == FieldKind.FILE),
-        None,
-    )
+    spec = staging.file_question(service, field)
     if spec is None:
         raise Http404
     form = ApplicationForm(service=service, specs=[spec])  # only the question shown again

@@ -10,7 +10,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.template import Context, Template
 from django.template.loader import render_to_string
 
-from desk.submissions import progress, selectors
+from desk.submissions import selectors
 from desk.submissions.models import Submission
 from desk.submissions.templatetags.submissions import (
     next_step_box,
@@ -19,6 +19,7 @@ from desk.submissions.templatetags.submissions import (
     track_summary,
 )
 from desk.submissions.tests.base import SubmissionTestCase, checked_upload
+from desk.submissions.views import _progress_context
 
 # The lookup's summary as the page wrote it with filters before it was written in one pass.
 _SUMMARY = Template(
@@ -43,21 +44,14 @@ class OnePassProgressTests(SubmissionTestCase):
             code=filed.tracking_code, national_code=self.citizen.national_code or ""
         )
         assert submission is not None
-        events = selectors.public_events(submission)
-        next_step = progress.next_step_for(submission)
-        ahead = progress.steps_ahead(submission)
         context: dict[str, Any] = {
-            "submission": submission,
-            "events": events,
-            "next_step": next_step,
-            "ahead": ahead,
+            **_progress_context(submission, shown=True),  # what the lookup's view gives
             "signs_in": True,
             "user": AnonymousUser(),
             "results": selectors.result_files(submission),
-            "decision_note": selectors.decision_note(events),
             "skip_documents": True,
         }
-        shown = progress.public_progress(submission, events, next_step, ahead)
+        shown = context["shown"]
         self.assertHTMLEqual(track_summary(submission, shown), _SUMMARY.render(Context(context)))
         self.assertHTMLEqual(
             public_timeline(shown), render_to_string("includes/timeline.html", context)
