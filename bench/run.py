@@ -34,6 +34,7 @@ Settings (environment):
   BENCH_PORT=8150        ours; the peer on BENCH_PORT+1, the run's Redis on BENCH_PORT+9
   BENCH_PG=postgres://postgres@127.0.0.1:5432   the PostgreSQL server
   BENCH_PG_DB=desk_bench, BENCH_PG_PEER_DB=desk_bench_peer   dropped and created there
+  BENCH_WORK=bench/.work the folder of the generated SQLite databases and files
 """
 
 from __future__ import annotations
@@ -65,7 +66,8 @@ import report
 from desk.benchdata.pdf import pdf_of
 
 ROOT = Path(__file__).resolve().parent.parent
-WORK = ROOT / "bench" / ".work"
+# BENCH_WORK elsewhere: a small database of one's own for bench/instructions.py, hotspots.py.
+WORK = Path(os.environ.get("BENCH_WORK") or ROOT / "bench" / ".work")
 RESULTS = ROOT / "bench" / "results"
 PEER_VENV = ROOT / "bench" / ".peer"
 PEER_DIR = ROOT / "bench" / "peer"

@@ -290,6 +290,8 @@ STAFF_SESSION_IDLE_MINUTES = env_int("STAFF_SESSION_IDLE_MINUTES", 30)
 STAFF_SESSION_MAX_HOURS = env_int("STAFF_SESSION_MAX_HOURS", 10)
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Mizkhedmat")
 TRACKING_LOOKUPS_PER_IP_PER_HOUR = env_int("TRACKING_LOOKUPS_PER_IP_PER_HOUR", 30)
+# How long the download links of a lookup's answer work (desk/submissions/proofs.py).
+TRACKING_DOWNLOAD_PROOF_MINUTES = env_int("TRACKING_DOWNLOAD_PROOF_MINUTES", 60)
 
 # --- Internationalisation --------------------------------------------------------------------
 LANGUAGE_CODE = "fa"

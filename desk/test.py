@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 import unittest
@@ -258,6 +259,13 @@ class BaseTestCase(TestCase):
         self.expert = create_staff(self.agency, "expert")
         self.manager = create_staff(self.agency, "manager", Role.MANAGER)
         self.outsider = create_staff(self.other_agency, "outsider")
+
+    def link_on(self, page: Any, url: str) -> str:
+        """The link to ``url`` on ``page`` with its query, as a person follows it (a lookup's
+        download links carry their proof)."""
+        found = re.search(rf'href="({re.escape(url)}[^"]*)"', page.content.decode())
+        assert found is not None, f"no link to {url} on the page"
+        return found.group(1).replace("&amp;", "&")
 
 
 def define_permit_workflow(service: Service) -> Any:

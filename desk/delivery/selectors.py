@@ -13,6 +13,7 @@ from desk.core.verification import PublicFacts, Verified, mask_name, mask_nation
 from desk.delivery.models import IssuedDocument
 from desk.lib import verification_codes as codes
 from desk.lib.jalali import format_date_long
+from desk.submissions import proofs
 from desk.submissions.models import Submission
 
 
@@ -50,18 +51,22 @@ def documents_of(submission: Submission) -> QuerySet[IssuedDocument]:
     return IssuedDocument.objects.filter(submission_id=submission.pk).order_by("issued_at", "pk")
 
 
-def get_document_for_user(
-    user: object, public_id: uuid.UUID, tracked_ids: list[int]
-) -> IssuedDocument:
-    """A document for whoever may have it: staff of the agency, the applicant, or someone who
-    has just proved the tracking code and national code in this session; 404 for anyone else,
-    so that its existence leaks nothing."""
+def get_document_for_user(user: object, public_id: uuid.UUID, *, proof: str = "") -> IssuedDocument:
+    """A document for whoever may have it: staff of the agency, the applicant, or the bearer
+    of the lookup's download ``proof`` for its request (desk/submissions/proofs.py); 404 for
+    anyone else, so that its existence leaks nothing. A link's refused proof raises
+    ``proofs.ProofRefused``."""
     document = (
         IssuedDocument.objects.select_related("submission").filter(public_id=public_id).first()
     )
-    if document is None or not access.can_view_document(user, document, tracked_ids=tracked_ids):
-        raise Http404
-    return document
+    if document is not None and access.can_view_document(user, document):
+        return document
+    if proof:
+        proven = proofs.proven_request(proof, document.submission_id if document else None)
+        assert document is not None
+        if access.can_view_document(user, document, tracked_ids=[proven]):
+            return document
+    raise Http404
 
 
 def is_delivery(user: object, document: IssuedDocument) -> bool:

@@ -5,7 +5,8 @@ import uuid
 
 from django.conf import settings
 from django.core.files import File
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -16,10 +17,7 @@ from desk.core.verification import Verified
 from desk.delivery import selectors, services
 from desk.delivery.forms import VerifyCodeForm, VerifyUploadForm
 from desk.delivery.models import IssuedDocument
-from desk.submissions.selectors import TRACKED_SESSION_KEY
-
-# Set by the tracking page (desk.submissions.views.track) once the tracking code and the
-# national code have been proved in this session.
+from desk.submissions import proofs
 
 
 def _lookup_allowed(request: HttpRequest) -> bool:
@@ -71,10 +69,12 @@ def verify_code(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "delivery/verify.html", context)
 
 
-def download(request: HttpRequest, public_id: uuid.UUID) -> FileResponse:
-    document = selectors.get_document_for_user(
-        request.user, public_id, request.session.get(TRACKED_SESSION_KEY, [])
-    )
+def download(request: HttpRequest, public_id: uuid.UUID) -> HttpResponseBase:
+    proof = request.GET.get("proof", "")
+    try:
+        document = selectors.get_document_for_user(request.user, public_id, proof=proof)
+    except proofs.ProofRefused as refused:
+        return proofs.refused_page(request, refused)
     if selectors.is_delivery(request.user, document):
         is_applicant = document.submission.applicant_id == request.user.pk
         services.delivery_record_first_download(

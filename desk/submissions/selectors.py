@@ -24,6 +24,7 @@ from desk.lib import tracking
 from desk.lib.jalali import format_date, today_tehran
 from desk.lib.persian import to_persian_digits
 from desk.lib.validators import display_mobile
+from desk.submissions import proofs
 from desk.submissions.models import (
     INBOX_DEADLINE,
     INBOX_WAITING,
@@ -37,8 +38,6 @@ from desk.submissions.models import (
 )
 from desk.workflow.selectors import inbox_filter, routed_to, staff_positions
 
-# Session key: the requests this browser proved (tracking code + national code) this session.
-TRACKED_SESSION_KEY = "tracked_submissions"
 TRACK_COLUMNS = (
     "tracking_code",
     "applicant_id",
@@ -468,17 +467,20 @@ def downloads_of(submission: Submission) -> tuple[bool, bool]:
     )
 
 
-def get_attachment_for_user(
-    user: object, public_id: uuid.UUID, tracked_ids: list[int]
-) -> Attachment:
-    """An attachment for whoever may see it (``access.can_view_attachment``); 404 for anyone
-    else, so that its existence leaks nothing."""
+def get_attachment_for_user(user: object, public_id: uuid.UUID, *, proof: str = "") -> Attachment:
+    """An attachment for whoever may see it (``access.can_view_attachment``), or a result file
+    for the bearer of the lookup's download ``proof`` (``proofs``); 404 for anyone else, so
+    that its existence leaks nothing. A link's refused proof raises ``proofs.ProofRefused``."""
     attachment = Attachment.objects.select_related("submission").filter(public_id=public_id).first()
-    if attachment is None or not access.can_view_attachment(
-        user, attachment, tracked_ids=tracked_ids
-    ):
-        raise Http404
-    return attachment
+    if attachment is not None and access.can_view_attachment(user, attachment):
+        return attachment
+    if proof:
+        proven = proofs.proven_request(proof, attachment.submission_id if attachment else None)
+        assert attachment is not None
+        if access.can_view_attachment(user, attachment, tracked_ids=[proven]):
+            return attachment
+        raise proofs.ProofRefused(expired=False)  # not a result file
+    raise Http404
 
 
 class ResultFile(NamedTuple):

@@ -6,7 +6,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -18,6 +19,7 @@ from desk.agencies.models import Role
 from desk.catalog.forms import ApplicationForm
 from desk.catalog.selectors import service_for_apply
 from desk.core import ratelimit
+from desk.core.audit import writes_nothing_audited
 from desk.core.errors import ApplicationError
 from desk.core.http import client_ip, staff_login_required
 from desk.core.uploads import document_response
@@ -25,6 +27,7 @@ from desk.submissions import (
     deadlines,
     drafts,
     progress,
+    proofs,
     selectors,
     services,
     staging,
@@ -158,6 +161,7 @@ def receipt(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "submissions/receipt.html", context)
 
 
+@writes_nothing_audited  # an anonymous read sent as a POST (desk/core/audit.py)
 @require_http_methods(["GET", "POST"])
 def track(request: HttpRequest) -> HttpResponse:
     # A well-formed lookup (most of them) is cleaned without building the form; the form is
@@ -182,11 +186,10 @@ def track(request: HttpRequest) -> HttpResponse:
     context["results"] = selectors.result_files(submission) if completed and has_results else []
     context["skip_documents"] = not has_documents
     if completed and (has_results or has_documents):
-        # Proving the code and national code lets this browser download the result files and
-        # issued documents. Only when there are some: a session is a write, and most lookups
-        # are of requests with nothing to download.
-        tracked = request.session.get(selectors.TRACKED_SESSION_KEY, [])
-        request.session[selectors.TRACKED_SESSION_KEY] = [*tracked[-19:], submission.pk]
+        # Proving the code and national code lets whoever holds the answer's links download
+        # the result files and issued documents for a while: a signed proof in the links, no
+        # session to write (desk/submissions/proofs.py).
+        context["download_proof"] = proofs.proof_for(submission.pk)
     return render(request, "submissions/track.html", context)
 
 
@@ -277,10 +280,12 @@ def short(request: HttpRequest, code: str) -> HttpResponse:
     return redirect("submissions:my_request", code=code)
 
 
-def download(request: HttpRequest, public_id: uuid.UUID) -> FileResponse:
-    attachment = selectors.get_attachment_for_user(
-        request.user, public_id, request.session.get(selectors.TRACKED_SESSION_KEY, [])
-    )
+def download(request: HttpRequest, public_id: uuid.UUID) -> HttpResponseBase:
+    proof = request.GET.get("proof", "")
+    try:
+        attachment = selectors.get_attachment_for_user(request.user, public_id, proof=proof)
+    except proofs.ProofRefused as refused:
+        return proofs.refused_page(request, refused)
     services.submission_read_audit(
         user=request.user, submission=attachment.submission, attachment=attachment
     )

@@ -198,7 +198,7 @@ class MyFile(DownloadView):
 def request_file(request: Request, code: str, file_id: uuid.UUID) -> Any:
     """A document of request ``code`` that the caller may read (the applicant, or staff of
     its agency), its reading audited as on the web."""
-    attachment = selectors.get_attachment_for_user(request.user, file_id, [])
+    attachment = selectors.get_attachment_for_user(request.user, file_id)
     if attachment.submission.tracking_code != code:
         raise Http404
     services.submission_read_audit(

@@ -55,7 +55,7 @@ QUERIES = {
     "service page": (0, 1),
 }
 # The lookup of a completed request with its result file: the request with its result file,
-# its timeline (its session is a cache write, as in production).
+# its timeline (no session: its links carry a signed download proof, desk/submissions/proofs.py).
 COMPLETED_LOOKUP = 2
 REQUESTS = 6
 
@@ -125,7 +125,7 @@ class BenchSmokeTests(TestCase):
         self.assertEqual(set(counts), {COMPLETED_LOOKUP}, counts)
         self.assertIn(reverse("submissions:download", args=[result.public_id]).encode(), answer)
         # The stored file is there to download (bench/run.py writes it again after emptying
-        # the storage): the lookup's session lets this browser fetch it.
+        # the storage): the answer's link (with its download proof) fetches it.
         with result.file.open("rb") as stored:
             self.assertEqual(len(stored.read()), result.size)
 

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.template import Context, Template
 from django.urls import reverse
 
+from desk.delivery.models import IssuedDocument
 from desk.delivery.tests.base import DeliveryTestCase
 from desk.lib import verification_codes as codes
 from desk.lib.persian import to_persian_digits
@@ -44,15 +46,28 @@ class DownloadTests(DeliveryTestCase):
         self.assertEqual(self.document.first_downloaded_at, first)
         self.assertEqual(len(self.deliveries()), 1)
 
-    def test_it_lets_a_tracked_session_download_and_records_delivery(self):
-        self.assertEqual(self.track(self.document.submission).status_code, 200)
-        r = self.download(self.document)
+    def tracked_link(self, document: IssuedDocument) -> str:
+        """The download link the lookup's answer gives for ``document`` (with its proof)."""
+        page = self.track(document.submission)
+        self.assertEqual(page.status_code, 200)
+        self.assertNotIn(settings.SESSION_COOKIE_NAME, page.cookies)  # the lookup writes none
+        return self.link_on(page, reverse("delivery:download", args=[document.public_id]))
+
+    def test_it_lets_the_lookups_link_download_and_records_delivery(self):
+        r = self.client.get(self.tracked_link(self.document))
         self.assertEqual(r.status_code, 200)
         self.document.refresh_from_db()
         self.assertIsNotNone(self.document.first_downloaded_at)
         [event] = self.deliveries()
         self.assertEqual(event.actor, self.citizen)  # whoever proved the codes acts for them
         self.assertIn("صفحه پیگیری", event.message)
+
+    def test_it_refuses_a_forged_proof_with_a_page_that_says_what_to_do(self):
+        link = self.tracked_link(self.document)
+        r = self.client.get(link[:-2] + ("AA" if not link.endswith("AA") else "BB"))
+        self.assertContains(r, "این پیوند دریافت درست نیست", status_code=403)
+        self.document.refresh_from_db()
+        self.assertIsNone(self.document.first_downloaded_at)
 
     def test_it_lets_staff_of_the_agency_download_without_delivering(self):
         self.client.force_login(self.expert)
@@ -74,9 +89,14 @@ class DownloadTests(DeliveryTestCase):
 
     def test_it_does_not_let_one_tracked_request_open_another(self):
         other = self.issue()
-        self.track(other.submission)
-        self.assertEqual(self.download(self.document).status_code, 404)
-        self.assertEqual(self.download(other).status_code, 200)
+        link = self.tracked_link(other)
+        self.assertEqual(self.download(self.document).status_code, 404)  # no proof: not there
+        proof = link.partition("?")[2]
+        mine = reverse("delivery:download", args=[self.document.public_id])
+        self.assertContains(
+            self.client.get(f"{mine}?{proof}"), "این پیوند دریافت درست نیست", status_code=403
+        )
+        self.assertEqual(self.client.get(link).status_code, 200)
 
 
 class DocumentsIncludeTests(DeliveryTestCase):

@@ -342,12 +342,15 @@ def result_section(context: template.Context) -> SafeString:
     results = context.get("results") or []
     title = context["submission"].service.title
     many = len(results) > 1
+    # The lookup's links carry its download proof (desk/submissions/proofs.py).
+    proof = context.get("download_proof")
+    query = f"?proof={proof}" if proof else ""
     files = format_html_join(
         "",
         _RESULT_FILE,
         (
             (
-                reverse("submissions:download", args=[file.public_id]),
+                reverse("submissions:download", args=[file.public_id]) + query,
                 title,
                 f" ({to_persian_digits(number)})" if many else "",
                 file_kind(file.content_type),

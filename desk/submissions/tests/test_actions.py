@@ -184,7 +184,7 @@ class ActionTests(SubmissionTestCase):
         self.client.logout()
         r = self.track(self.code)
         self.assertContains(r, download)
-        r = self.client.get(download)
+        r = self.client.get(self.link_on(r, download))  # with the lookup's download proof
         self.assertEqual(b"".join(r.streaming_content), PDF_BYTES)  # type: ignore[attr-defined]
 
         self.client.force_login(self.citizen)

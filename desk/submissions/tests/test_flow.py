@@ -69,6 +69,9 @@ class WholePathTests(BaseTestCase):
         )
         self.assertContains(r, "انجام‌شده")
         result = submission.attachments.get(kind="result")
-        r = self.client.get(reverse("submissions:download", args=[result.public_id]))
+        # The answer's link carries its download proof (desk/submissions/proofs.py).
+        r = self.client.get(
+            self.link_on(r, reverse("submissions:download", args=[result.public_id]))
+        )
         self.assertEqual(b"".join(r.streaming_content), PDF_BYTES)  # type: ignore[attr-defined]
         self.assertIn("انجام شد", MemoryBackend.outbox[-1]["body"])

@@ -10,7 +10,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.template import Context, Template
 from django.template.loader import render_to_string
 
-from desk.submissions import selectors
+from desk.submissions import proofs, selectors
 from desk.submissions.models import Submission
 from desk.submissions.templatetags.submissions import (
     next_step_box,
@@ -50,6 +50,7 @@ class OnePassProgressTests(SubmissionTestCase):
             "user": AnonymousUser(),
             "results": selectors.result_files(submission),
             "skip_documents": True,
+            "download_proof": proofs.proof_for(submission.pk),
         }
         shown = context["shown"]
         self.assertHTMLEqual(track_summary(submission, shown), _SUMMARY.render(Context(context)))

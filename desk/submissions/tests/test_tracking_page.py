@@ -55,12 +55,14 @@ class TrackingPageTests(SubmissionTestCase):
             [e.kind for e in r.context["events"]], ["submitted", "review_started", "info_requested"]
         )
 
-    def test_it_starts_no_session_when_there_is_nothing_to_download(self) -> None:
-        # A session is written only to let the browser fetch results; an open request has none.
+    def test_it_starts_no_session(self) -> None:
+        # Results are downloaded with the proof in the answer's links (test_download_proof).
         self.transition(self.submission, "start_review")
-        r = self.track(self.code)
-        self.assertContains(r, 'id="track-result"')
-        self.assertNotIn(settings.SESSION_COOKIE_NAME, r.cookies)
+        for code in (self.code, self.create_completed().tracking_code):
+            r = self.track(code)
+            self.assertContains(r, 'id="track-result"')
+            self.assertNotIn(settings.SESSION_COOKIE_NAME, r.cookies)
+            self.assertNotIn("Set-Cookie", str(r.serialize_headers()))
 
     def test_it_does_not_show_staff_names_or_personal_data(self) -> None:
         self.transition(self.submission, "start_review")
@@ -112,7 +114,7 @@ class TrackingPageTests(SubmissionTestCase):
         self.assertIsNone(r.context["submission"])
         self.assertNotContains(r, "ثبت‌شده، در انتظار بررسی")
         # The refused lookup gave no access to the request's results either.
-        self.assertNotIn("tracked_submissions", self.client.session)
+        self.assertNotIn("download_proof", r.context)
 
     @override_settings(TRACKING_LOOKUPS_PER_IP_PER_HOUR=3)
     def test_it_counts_each_address_on_its_own(self) -> None:

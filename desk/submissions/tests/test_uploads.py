@@ -180,10 +180,13 @@ class DownloadTests(SubmissionTestCase):
         r = self.track(self.submission.tracking_code)
         self.assertContains(r, self.download_url(self.result))
         self.assertNotContains(r, self.download_url(self.document))
-        r = self.client.get(self.download_url(self.result))
+        proof = self.link_on(r, self.download_url(self.result)).partition("?")[2]
+        r = self.client.get(f"{self.download_url(self.result)}?{proof}")
         self.assertEqual(r.status_code, 200)
         self.assertEqual(content_of(r), PDF_BYTES)
         self.assertEqual(self.client.get(self.download_url(self.document)).status_code, 404)
+        r = self.client.get(f"{self.download_url(self.document)}?{proof}")
+        self.assertEqual(r.status_code, 403)
 
     def test_it_does_not_let_a_tracking_lookup_open_another_requests_result(self) -> None:
         other = self.create_completed(self.other_citizen)

@@ -1,0 +1,61 @@
+"""The download proof: what lets a person who looked a request up download its results.
+
+Proving the tracking code and the national code on the public lookup lets that person download
+the request's result files and issued documents. The proof travels in the result links
+(``?proof=``), not in a session, so that a lookup writes nothing (no session row, no cookie).
+
+It is a ``django.core.signing`` timestamped signature (HMAC-SHA256 keyed by ``SECRET_KEY``,
+salted for this use only) of the request's id. The id itself is left out of the link: the
+download view signs again the id of the request the file belongs to, so a proof cannot be made
+without the key, opens the downloads of that one request only, and says nothing about it. It
+expires ``TRACKING_DOWNLOAD_PROOF_MINUTES`` (60 by default) after the lookup; then the person
+looks the request up again and gets fresh links.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core import signing
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+SALT = "desk.submissions.download-proof"
+
+
+class ProofRefused(Exception):
+    """A download link's proof that is forged, for another request, or expired."""
+
+    def __init__(self, *, expired: bool) -> None:
+        super().__init__("expired" if expired else "invalid")
+        self.expired = expired
+
+
+def proof_for(submission_id: int) -> str:
+    """The proof that a lookup found request ``submission_id``, for its download links."""
+    signed = signing.TimestampSigner(salt=SALT).sign(str(submission_id))
+    return signed.partition(":")[2]  # "<timestamp>:<signature>", without the id
+
+
+def proven_request(proof: str, submission_id: int | None) -> int:
+    """``submission_id`` when ``proof`` was made for that request and has not expired; else
+    ``ProofRefused`` (also for a file that is not there: the answer says nothing of it)."""
+    if submission_id is None:
+        raise ProofRefused(expired=False)
+    signer = signing.TimestampSigner(salt=SALT)
+    try:
+        signer.unsign(f"{submission_id}:{proof}", max_age=proof_max_age())
+    except signing.SignatureExpired:
+        raise ProofRefused(expired=True) from None
+    except signing.BadSignature:
+        raise ProofRefused(expired=False) from None
+    return submission_id
+
+
+def proof_max_age() -> int:
+    return settings.TRACKING_DOWNLOAD_PROOF_MINUTES * 60
+
+
+def refused_page(request: HttpRequest, refused: ProofRefused) -> HttpResponse:
+    """Why a download link opened nothing, and the way to a fresh one (the lookup)."""
+    context = {"expired": refused.expired, "minutes": settings.TRACKING_DOWNLOAD_PROOF_MINUTES}
+    return render(request, "submissions/download_refused.html", context, status=403)
