@@ -24,6 +24,7 @@ import contextlib
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -37,6 +38,9 @@ import run
 
 WARM = int(os.environ.get("BENCH_CALLGRIND_WARM", "15"))
 N = int(os.environ.get("BENCH_CALLGRIND_REQUESTS", "10"))
+# BENCH_CALLGRIND_STEPS=1: a page of several requests (the application) also step by step.
+STEPS = os.environ.get("BENCH_CALLGRIND_STEPS") == "1"
+KEEP = os.environ.get("BENCH_CALLGRIND_KEEP", "")  # a folder to keep the dumps in
 
 
 def control(*args: str) -> None:
@@ -48,18 +52,50 @@ def control(*args: str) -> None:
     )
 
 
+def measure_step(app: Any, name: str, make: Any, check: Any, page: str, step: int) -> float:
+    """One step of a page made of several requests (an application's upload, form, «send»):
+    N more sequences, instrumented only while that step is answered; its queries per step."""
+    from django.db import connection
+
+    sent = [0]
+
+    def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        sent[0] += 1
+        return execute(sql, params, many, context)
+
+    for i in range(N):
+        steps = make(WARM + N * (step + 2) + i)
+        answer = b""
+        for k, raw in enumerate(steps):
+            request = raw(answer) if callable(raw) else raw
+            last = k == len(steps) - 1
+            if k == step:
+                with connection.execute_wrapper(count):
+                    control("-i", "on")
+                    answer = hotspots.respond(
+                        app, name, request, check if last else lambda s, _r: 0 < s < 400
+                    )
+                    control("-i", "off")
+            else:
+                answer = hotspots.respond(
+                    app, name, request, check if last else lambda s, _r: 0 < s < 400
+                )
+    control(f"--dump={page}.{step + 1}")
+    return sent[0] / N
+
+
 def child(fixtures_file: str, pages: list[str]) -> None:
     sys.path.insert(0, str(run.ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "desk.settings")
     import django
 
     django.setup()
-    from django.core.wsgi import get_wsgi_application
     from django.db import connection
+
+    from desk.wsgi import application as app  # as gunicorn loads it (gc.freeze and all)
 
     fixtures = json.loads(Path(fixtures_file).read_text())
     scenarios = {name: (make, check) for name, make, check in run.desk_scenarios(fixtures)}
-    app = get_wsgi_application()
     queries: dict[str, float] = {}
     sent = [0]
 
@@ -81,6 +117,9 @@ def child(fixtures_file: str, pages: list[str]) -> None:
             control("-i", "off")
         control(f"--dump={page}")
         queries[page] = sent[0] / N
+        if STEPS and isinstance(requests[0], list):
+            for step in range(len(requests[0])):
+                queries[f"{page}.{step + 1}"] = measure_step(app, name, make, check, page, step)
     print(json.dumps({"queries": queries}))
 
 
@@ -139,6 +178,9 @@ def main() -> None:
                 raise SystemExit(f"under callgrind: {result.stderr[-3000:]}")
             figures: dict[str, Any] = json.loads(result.stdout.splitlines()[-1])
             for dump in Path(folder).glob("cg.*.*"):
+                if KEEP:  # for callgrind_annotate
+                    Path(KEEP).mkdir(parents=True, exist_ok=True)
+                    shutil.copy(dump, Path(KEEP) / dump.name)
                 text = dump.read_text(errors="replace")
                 trigger = re.search(
                     r"^desc: Trigger: Client Request: (\S+)|^desc: Trigger: dump (\S+)", text, re.M
@@ -151,7 +193,7 @@ def main() -> None:
         if redis is not None:
             redis.stop()
     print(f"{db}: instructions per request (callgrind, {N} requests after {WARM}), queries")
-    for page in pages:
+    for page in figures["queries"]:
         print(f"  {page:12s} {figures.get(page, 0) / 1e6:8.2f} M  {figures['queries'][page]:5.1f}")
     print(json.dumps(figures))
 

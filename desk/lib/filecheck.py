@@ -188,12 +188,11 @@ _TRAILING_SIGNATURES = (
 # Every match of _ACTIVE_MARKERS contains one of these words (in ASCII lower case, which is
 # what re.IGNORECASE compares for bytes): they are looked for first, in the file lowered, and
 # the full expression runs only when one is there. A case-insensitive expression with a
-# leading alternation tries every position of the file (4-6 ms for 200 KB; this, about 0.5).
+# leading alternation tries every position of the file (4-6 ms for 200 KB; this, about 0.5;
+# a bytes.find per word is slower still: 12 passes, each about as long as this one).
 _ACTIVE_WORDS = re.compile(
     rb"script|html|body|frame|object|embed|applet|<svg|<\?php|<meta|onload|onerror"
 )
-# Any of _FOREIGN_SIGNATURES, in one pass; which one is then found as before.
-_ANY_FOREIGN_SIGNATURE = re.compile(b"|".join(re.escape(sig) for sig, _n in _FOREIGN_SIGNATURES))
 
 
 def active_marker(data: bytes) -> re.Match[bytes] | None:
@@ -211,11 +210,12 @@ def foreign_content(data: bytes) -> str:
         return f"active marker {marker.group(0)[:20]!r} at {marker.start()}"
     if zipfile.is_zipfile(io.BytesIO(data)):
         return "also a ZIP archive"
-    if _ANY_FOREIGN_SIGNATURE.search(data, 1):
-        for signature, name in _FOREIGN_SIGNATURES:
-            at = data.find(signature, 1)
-            if at > 0:
-                return f"{name} signature at {at}"
+    # One bytes.find per signature: 2 M instructions for 200 KB, where one alternation of them
+    # tested every byte against their first bytes (10 M).
+    for signature, name in _FOREIGN_SIGNATURES:
+        at = data.find(signature, 1)
+        if at > 0:
+            return f"{name} signature at {at}"
     return ""
 
 
