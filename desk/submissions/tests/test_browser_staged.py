@@ -1,13 +1,18 @@
-"""Choosing a document in a real browser: it uploads as soon as it is chosen (htmx), stays
-chosen through a form error, and the request is filed with it. axe-core (WCAG 2.1 A/AA) at
+"""Choosing a document in a real browser: it uploads as soon as it is chosen (htmx), «continue»
+waits for it (disabled while it uploads), it stays chosen through a form error, and the
+request is filed with it. axe-core (WCAG 2.1 A/AA) at
 360 and 1366 px on every page of the walk; no JavaScript error, no CSP violation."""
 
 from __future__ import annotations
 
 import re
+import threading
+from typing import Any
+from unittest import mock
 
 from django.urls import reverse
 
+from desk.submissions import drafts
 from desk.submissions.models import StagedFile, Submission
 from desk.test import PDF_BYTES, create_agency, create_citizen, create_service, isolate_cache
 from desk.tests.browser import BrowserTestCase, expect
@@ -30,9 +35,23 @@ class StagedUploadBrowserTests(BrowserTestCase):
         page = self.page
         self.sign_in_as(self.citizen)
         self.go(reverse("submissions:apply", args=[self.service.slug]))
-        page.set_input_files("#id_deed", self.file("sanad.pdf", PDF_BYTES))
-        staged = page.locator("#id_deed_staged")
-        expect(staged).to_contain_text("فایل انتخاب‌شده: sanad.pdf")
+        # The upload's answer held back by the server: while it is on its way, «continue»
+        # cannot be pressed (it would post the form without the document).
+        answer = threading.Event()
+        choose = drafts.staged_choose
+
+        def held(*args: Any, **kwargs: Any) -> Any:
+            answer.wait(timeout=60)
+            return choose(*args, **kwargs)
+
+        continue_button = page.get_by_role("button", name="ادامه")
+        with mock.patch.object(drafts, "staged_choose", held):
+            page.set_input_files("#id_deed", self.file("sanad.pdf", PDF_BYTES))
+            expect(continue_button).to_be_disabled()
+            answer.set()
+            staged = page.locator("#id_deed_staged")
+            expect(staged).to_contain_text("فایل انتخاب‌شده: sanad.pdf")
+        expect(continue_button).to_be_enabled()
         expect(page.get_by_role("button", name="حذف این پرونده")).to_be_visible()
         self.assertEqual(StagedFile.objects.count(), 1)
         self.check("apply-file-staged")
