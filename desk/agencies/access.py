@@ -199,7 +199,15 @@ def is_applicant(user: object, submission: RequestLike) -> bool:
 
 def submissions_visible_to(user: object, path: str = "agency_id") -> Q:
     """The requests whose staff pages `user` may open (see ``can_view_submission``)."""
-    return staff_rows(user, path)
+    agency_id = submissions_agency_for(user)
+    return Q(**{path: agency_id}) if agency_id is not None else _nothing()
+
+
+def submissions_agency_for(user: object) -> int | None:
+    """The one agency whose requests ``submissions_visible_to`` lets `user` see, as a value
+    (None: none), for the compiled queries of the staff lists (the inbox), which take the
+    agency as an argument instead of a filter."""
+    return agency_for_staff(user)
 
 
 # --- grants (inquiries) --------------------------------------------------------------------------

@@ -177,12 +177,16 @@ class Submission(models.Model):
                 condition=INBOX_WAITING,
                 name="submission_inbox_assignee",
             ),
+            # The unassigned queue of a department, or of an agency's requests without one
+            # (department IS NULL: the agency bounds the range, which would otherwise hold
+            # every agency's department-less requests).
             models.Index(
                 F("department"),
+                F("agency"),
                 INBOX_DEADLINE,
                 F("id"),
                 condition=INBOX_WAITING & models.Q(assigned_to__isnull=True),
-                name="submission_inbox_department",
+                name="submission_inbox_unassigned",
             ),
         ]
 
