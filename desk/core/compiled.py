@@ -23,6 +23,7 @@ Queries still go through the connection's cursor wrapper: they are counted by
 from __future__ import annotations
 
 import datetime
+import re
 import threading
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
@@ -30,7 +31,8 @@ from typing import Any, Generic, TypeVar, cast
 
 from django.core.signals import setting_changed
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Model, QuerySet
+from django.db.models import F, Model, Q, QuerySet
+from django.db.models.lookups import Lookup
 from django.db.models.query import get_related_populators
 from django.dispatch import receiver
 
@@ -181,6 +183,30 @@ class CompiledQuery(Generic[M]):
 
 
 _ALL: list[CompiledQuery[Any]] = []
+
+_CONSTANT = re.compile(r"^[A-Za-z0-9_]+$")
+
+
+def constant_in(field: str, values: Sequence[str]) -> Q:
+    """``field IN ('a', 'b')`` with the values written into the SQL, not sent as parameters:
+    for a filter on fixed choices (a status) that a partial index's condition names. A
+    prepared statement's generic plan cannot use a partial index whose condition depends on a
+    parameter, so PostgreSQL planned such a query again on every execution (its custom plan);
+    with constants the generic plan uses the index and the statement is planned once per
+    connection. Only plain identifiers (``[A-Za-z0-9_]``) are accepted."""
+    for value in values:
+        if not _CONSTANT.match(str(value)):
+            raise ValueError(f"not a plain constant: {value!r}")
+    return Q(_ConstantIn(F(field), tuple(str(value) for value in values)))
+
+
+class _ConstantIn(Lookup):
+    prepare_rhs = False
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
+        lhs, params = self.process_lhs(compiler, connection)
+        constants = ", ".join(f"'{value}'" for value in self.rhs)
+        return f"{lhs} IN ({constants})", tuple(params)
 
 
 @receiver(setting_changed)

@@ -20,7 +20,7 @@ from desk.accounts.models import User
 from desk.agencies import access
 from desk.agencies.models import Role, Staff
 from desk.catalog.models import FieldKind, FormField
-from desk.core.compiled import CompiledQuery
+from desk.core.compiled import CompiledQuery, constant_in
 from desk.lib import tracking
 from desk.lib.jalali import format_date, today_tehran
 from desk.lib.persian import to_persian_digits
@@ -28,6 +28,7 @@ from desk.lib.validators import display_mobile
 from desk.submissions import proofs
 from desk.submissions.models import (
     INBOX_DEADLINE,
+    INBOX_STATUSES,
     INBOX_WAITING,
     Attachment,
     AttachmentKind,
@@ -197,6 +198,12 @@ _DEADLINE = _ROW_COLUMNS.index("deadline_on")
 _TOTAL = len(_ROW_COLUMNS)  # the first page's rows end with the count of the whole queue
 
 
+# INBOX_WAITING with its statuses written into the SQL: the inbox's partial indexes are
+# named by that condition, which PostgreSQL's generic plan of a prepared statement can only
+# use when it is a constant (core.compiled.constant_in).
+_WAITING = constant_in("status", INBOX_STATUSES)
+
+
 def _inbox_query(agency_id: int, *arguments: Any) -> QuerySet[Submission, Any]:
     """The inbox query of ``inbox_page`` for one shape (the last argument): ``first`` (the
     first 51 rows, each with the count of all), ``after`` (51 rows after a cursor: its
@@ -212,7 +219,7 @@ def _inbox_query(agency_id: int, *arguments: Any) -> QuerySet[Submission, Any]:
         routing = {"user_id": user_id, "agency_id": agency_id, "role": role}
         routing["positions"] = positions
         where &= routed_to(**routing)
-    queue = Submission.objects.filter(where, INBOX_WAITING)
+    queue = Submission.objects.filter(where, _WAITING)
     # One group, the agency: COUNT(*) … GROUP BY agency_id (no row when the queue is empty).
     count = queue.order_by().values("agency_id").annotate(n=Count("pk")).values_list("n")
     if kind == "count":
@@ -247,7 +254,7 @@ def _inbox_heads(agency_id: int, routing: dict[str, Any], after: Q) -> QuerySet[
     to match, 59 do), 1,836 buffers; 690 this way (docs/benchmarks.md). SQLite does not take
     a LIMIT inside a compound statement's members, and keeps the one query (``_unassigned``)."""
     heads = [
-        Submission.objects.filter(branch, INBOX_WAITING, agency_id=agency_id)
+        Submission.objects.filter(branch, _WAITING, agency_id=agency_id)
         .alias(deadline=INBOX_DEADLINE)
         .filter(after)
         .order_by("deadline", "pk")
@@ -342,7 +349,7 @@ _LIST_ROW_COLUMNS = ("pk", "tracking_code", "service__title", "status")
 
 def _waiting_for_citizen_query(agency_id: int, limit: int) -> QuerySet[Submission, Any]:
     return (
-        Submission.objects.filter(agency_id=agency_id, status=Status.NEEDS_INFO)
+        Submission.objects.filter(constant_in("status", [Status.NEEDS_INFO]), agency_id=agency_id)
         .order_by("submitted_at")
         .values_list(*_LIST_ROW_COLUMNS)[:limit]
     )

@@ -107,7 +107,7 @@ def _at_steps_of(role: str, agency_id: int) -> Q:
     steps = _steps_for(role, agency_id)
     if connection.vendor != "postgresql":
         return Q(current_step__in=steps)
-    array = Func(Subquery(steps), function="ARRAY", output_field=IntegerField())
+    array = Func(Subquery(steps.order_by()), function="ARRAY", output_field=IntegerField())
     return Q(_EqualsAny(F("current_step_id"), array))
 
 

@@ -9,7 +9,7 @@ from django.db.models.functions import Upper
 from django.test import TestCase
 
 from desk.accounts.models import User
-from desk.core.compiled import CompiledQuery
+from desk.core.compiled import CompiledQuery, constant_in
 
 
 def _permissions(app_label: str, word: str) -> QuerySet[Permission]:
@@ -94,3 +94,19 @@ class CompiledQueryTests(TestCase):
         )
         self.assertEqual(joined_before.rows(datetime.date(2026, 3, 2)), [["dated"]])
         self.assertEqual(joined_before.rows(datetime.date(2026, 3, 1)), [])
+
+
+class ConstantInTests(TestCase):
+    def test_it_writes_the_values_into_the_sql_and_matches_as_in_does(self) -> None:
+        rows = ContentType.objects.filter(constant_in("app_label", ["auth", "contenttypes"]))
+        sql, params = rows.query.sql_with_params()
+        self.assertIn("IN ('auth', 'contenttypes')", sql)
+        self.assertEqual(params, ())
+        expected = ContentType.objects.filter(app_label__in=["auth", "contenttypes"])
+        self.assertEqual(set(rows), set(expected))
+        self.assertTrue(expected.exists())
+
+    def test_it_refuses_a_value_that_is_not_a_plain_identifier(self) -> None:
+        for value in ("x'; DROP TABLE auth_user; --", "a b", "", "ü"):
+            with self.subTest(value=value), self.assertRaises(ValueError):
+                constant_in("app_label", [value])
