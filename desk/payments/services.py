@@ -16,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from desk.accounts.models import User
 from desk.agencies import access
 from desk.agencies.models import Role
+from desk.core.compiled import CompiledQuery
 from desk.core.errors import ApplicationError
 from desk.core.events import (
     PaymentSettled,
@@ -142,14 +143,21 @@ def on_submission_moved(event: SubmissionMoved) -> None:
         charge_for_step(submission_id=event.submission_id, step_id=event.to_step_id)
 
 
+def _payment_step_query(submission_id: int) -> QuerySet[Submission, Any]:
+    return Submission.objects.filter(
+        pk=submission_id, current_step__kind=StepKind.PAYMENT
+    ).values_list("current_step_id")
+
+
+# Every filing asks it (inline: the receipt's «pay online» needs the charge), so it is one
+# statement compiled once (desk/core/compiled.py), not the request then its step.
+_PAYMENT_STEP = CompiledQuery(_payment_step_query, (int,))
+
+
 def on_submission_submitted(event: SubmissionSubmitted) -> None:
     """Subscriber: a workflow that starts with a payment step bills the request at once."""
-    submission = Submission.objects.only("current_step_id").get(pk=event.submission_id)
-    if (
-        submission.current_step_id
-        and Step.objects.filter(pk=submission.current_step_id, kind=StepKind.PAYMENT).exists()
-    ):
-        charge_for_step(submission_id=event.submission_id, step_id=submission.current_step_id)
+    for (step_id,) in _PAYMENT_STEP.rows(event.submission_id):
+        charge_for_step(submission_id=event.submission_id, step_id=step_id)
 
 
 def on_submission_awaiting_payment(event: SubmissionAwaitingPayment) -> None:

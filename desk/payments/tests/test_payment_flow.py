@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from desk.agencies.models import Role
 from desk.notifications.backends import MemoryBackend
 from desk.payments import services
 from desk.payments.gateways.base import GatewayUnavailable
@@ -25,6 +26,7 @@ from desk.payments.models import (
 )
 from desk.payments.tests.base import FEE, PaymentTestCase, last_note, step_of
 from desk.submissions.models import Status
+from desk.workflow.services import workflow_define
 
 
 class ChargeTests(PaymentTestCase):
@@ -36,6 +38,34 @@ class ChargeTests(PaymentTestCase):
         self.assertEqual(charge.step, submission.current_step)
         texts = [m["body"] for m in MemoryBackend.outbox]
         self.assertTrue(any("۱۲۰٬۰۰۰ تومان" in t for t in texts), texts)
+
+    def test_a_workflow_that_starts_with_payment_bills_the_request_when_it_is_filed(self) -> None:
+        workflow_define(
+            service=self.service,
+            steps=[
+                {
+                    "key": "fee",
+                    "kind": "payment",
+                    "is_start": True,
+                    "role": Role.EXPERT,
+                    "department": "درآمد",
+                    "citizen_label": "پرداخت عوارض",
+                    "staff_label": "تأیید پرداخت",
+                    "duration_days": 1,
+                },
+                {"key": "done", "kind": "end_completed", "citizen_label": "صادر شد"},
+            ],
+            actions=[{"source": "fee", "target": "done", "key": "confirm", "label": "تأیید"}],
+        )
+        submission = self.file_request()
+        charge = Charge.objects.get(submission=submission)
+        self.assertEqual((charge.amount, charge.state), (FEE, ChargeState.DUE))
+        self.assertEqual(charge.step, submission.current_step)
+
+    def test_a_request_filed_at_a_review_step_is_not_billed_yet(self) -> None:
+        submission = self.file_request()
+        self.assertEqual(step_of(submission), "intake")
+        self.assertFalse(Charge.objects.filter(submission=submission).exists())
 
     def test_the_request_page_shows_the_amount_and_a_pay_button(self) -> None:
         submission = self.submission_at_payment()
