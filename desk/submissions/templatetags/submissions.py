@@ -8,9 +8,8 @@ from html import escape
 from typing import Any
 
 from django import template
-from django.template.defaultfilters import linebreaksbr
-from django.urls import reverse
-from django.utils.html import conditional_escape, format_html, format_html_join
+from django.urls import get_script_prefix, reverse
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from desk.core.templatetags.layout import url_once, url_with_code
@@ -126,9 +125,9 @@ def event_title(event: TimelineEvent) -> str:
 _TIMELINE_ROW = (
     '<li class="timeline-item">\n<div class="fw-semibold">{}{}</div>\n'
     '<div class="small text-muted">{}</div>\n{}</li>'
-)
+).format
 _INTERNAL = mark_safe(' <span class="badge text-bg-light">داخلی</span>')
-_MESSAGE = '<div class="mt-1 p-2 bg-light rounded small">{}</div>\n'
+_MESSAGE = '<div class="mt-1 p-2 bg-light rounded small">{}</div>\n'.format
 _AWAITS_PAYMENT = mark_safe(
     '<li class="timeline-item timeline-current" aria-current="step">\n'
     '<div class="fw-semibold">اکنون: پرداخت هزینه هنگام ثبت</div>\n'
@@ -138,11 +137,11 @@ _AWAITS_PAYMENT = mark_safe(
 _CURRENT = (
     '<li class="timeline-item timeline-current" aria-current="step">\n'
     '<div class="fw-semibold">اکنون: {}</div>\n{}</li>'
-)
+).format
 _AHEAD = (
     '<li class="timeline-item timeline-future">\n<div>{}</div>\n'
     '<div class="small text-muted">مرحله پیش رو</div>\n</li>'
-)
+).format
 
 
 _SUMMARY = (
@@ -155,66 +154,84 @@ _SUMMARY = (
     '<dt class="col-sm-5">خدمت</dt><dd class="col-sm-7">{} — {}</dd>\n'
     '<dt class="col-sm-5">زمان ثبت</dt><dd class="col-sm-7">{}</dd>\n{}'
     "</dl>\n</section>"
-)
+).format
+_CURRENT_STEP = '<div class="small text-muted mt-1" id="current-step">{}</div>'.format
+_DUE = '<dt class="col-sm-5">موعد پاسخ نهایی</dt><dd class="col-sm-7">{}</dd>\n'.format
+
+
+# The lookup's tags below write their markup as the inbox's rows are written: every value
+# escaped once with html.escape (which Django's escape calls) and joined with str.format;
+# format_html's per-value conditional_escape and SafeString wrappers were a third of the
+# answer's instructions. What they return is the same markup (test_public_progress).
+def _lines(text: str) -> str:
+    """``linebreaksbr`` (escaped), without its lazy wrappers."""
+    return escape(text.replace("\r\n", "\n").replace("\r", "\n")).replace("\n", "<br>")
 
 
 @register.simple_tag
 def track_summary(submission: Any, shown: progress.PublicProgress) -> SafeString:
     """The lookup's answer at a glance (``#track-result``): code, status, service, dates."""
     step = submission.current_step
-    return format_html(
-        _SUMMARY,
-        shown.code,
-        request_status(submission.status),
-        format_html(
-            '<div class="small text-muted mt-1" id="current-step">{}</div>', step.citizen_label
+    status = submission.status
+    return mark_safe(
+        _SUMMARY(
+            escape(shown.code),
+            request_status(status),
+            _CURRENT_STEP(escape(step.citizen_label))
+            if status == Status.IN_REVIEW and step is not None
+            else "",
+            escape(submission.service.title),
+            escape(submission.agency.name),
+            escape(shown.submitted),
+            _DUE(escape(shown.due)) if shown.due else "",
         )
-        if submission.status == Status.IN_REVIEW and step is not None
-        else "",
-        submission.service.title,
-        submission.agency.name,
-        shown.submitted,
-        format_html(
-            '<dt class="col-sm-5">موعد پاسخ نهایی</dt><dd class="col-sm-7">{}</dd>\n', shown.due
-        )
-        if shown.due
-        else "",
     )
+
+
+_DEADLINE = '<div class="small text-muted">مهلت: {}</div>\n'.format
 
 
 @register.simple_tag
 def public_timeline(shown: progress.PublicProgress) -> SafeString:
     """The citizen's timeline (``<ol id="progress">``): events done, where it stands, ahead."""
-    rows = format_html_join(
-        "\n",
-        _TIMELINE_ROW,
-        (
-            (
-                row.title,
+    parts = [
+        "\n".join(
+            _TIMELINE_ROW(
+                escape(row.title),
                 _INTERNAL if row.internal else "",
-                row.when,
-                format_html(_MESSAGE, linebreaksbr(row.message, autoescape=True))
-                if row.message
-                else "",
+                escape(row.when),
+                _MESSAGE(_lines(row.message)) if row.message else "",
             )
             for row in shown.rows
-        ),
-    )
-    parts = [rows]
+        )
+    ]
     if shown.awaits_payment:
         parts.append(_AWAITS_PAYMENT)
     if shown.current:
-        deadline = (
-            format_html('<div class="small text-muted">مهلت: {}</div>\n', shown.deadline)
-            if shown.deadline
-            else ""
+        deadline = _DEADLINE(escape(shown.deadline)) if shown.deadline else ""
+        parts.append(_CURRENT(escape(shown.current), deadline))
+    parts.extend(_AHEAD(escape(label)) for label in shown.ahead)
+    return mark_safe(
+        '<ol class="timeline list-unstyled" id="progress">\n{}\n</ol>'.format(
+            "\n".join(part for part in parts if part)
         )
-        parts.append(format_html(_CURRENT, shown.current, deadline))
-    parts.extend(format_html(_AHEAD, label) for label in shown.ahead)
-    return format_html(
-        '<ol class="timeline list-unstyled" id="progress">\n{}\n</ol>',
-        mark_safe("\n".join(part for part in parts if part)),  # each part escaped above
     )
+
+
+_NOW = '<p class="mb-2">{}</p>'.format
+_FEE = '<p class="mb-2" id="fee">مبلغ: <strong>{} ریال</strong></p>'.format
+_FEE_NOTE = '<p class="small mb-2">{}</p>'.format
+_YOU_MUST = (
+    '<div class="bg-primary-subtle rounded p-2 mb-2" id="you-must">'
+    "<strong>کاری که شما باید انجام دهید:</strong> {}</div>"
+).format
+_STEP_DEADLINE = '<p class="mb-2">مهلت این مرحله: <strong id="step-deadline">{}</strong></p>'.format
+_STEP_LINK = '<a class="btn btn-primary btn-lg-sm" id="next-step-link" href="{}">{}{}</a>'.format
+_NEXT_STEP = (
+    '<section class="next-step border border-2 border-primary rounded p-3 mb-4" id="next-step"'
+    ' aria-labelledby="next-step-title">\n<h2 class="h5" id="next-step-title">مرحله بعد</h2>'
+    "\n{}\n</section>"
+).format
 
 
 @register.simple_tag(takes_context=True)
@@ -226,30 +243,14 @@ def next_step_box(
     include writes (the appointments app knows whether the request still awaits one)."""
     step: progress.NextStep = context["next_step"]
     submission = context["submission"]
-    parts = [format_html('<p class="mb-2">{}</p>', step.now)]
+    parts = [_NOW(escape(step.now))]
     if shown.fee:
-        parts.append(
-            format_html('<p class="mb-2" id="fee">مبلغ: <strong>{} ریال</strong></p>', shown.fee)
-        )
+        parts.append(_FEE(escape(shown.fee)))
     if step.fee_note:
-        parts.append(format_html('<p class="small mb-2">{}</p>', step.fee_note))
-    if step.todo:
-        parts.append(
-            format_html(
-                '<div class="bg-primary-subtle rounded p-2 mb-2" id="you-must">'
-                "<strong>کاری که شما باید انجام دهید:</strong> {}</div>",
-                step.todo,
-            )
-        )
-    else:
-        parts.append(_NOTHING_TO_DO)
+        parts.append(_FEE_NOTE(escape(step.fee_note)))
+    parts.append(_YOU_MUST(escape(step.todo)) if step.todo else _NOTHING_TO_DO)
     if shown.deadline:
-        parts.append(
-            format_html(
-                '<p class="mb-2">مهلت این مرحله: <strong id="step-deadline">{}</strong></p>',
-                shown.deadline,
-            )
-        )
+        parts.append(_STEP_DEADLINE(escape(shown.deadline)))
     if step.link:
         user = context.get("user")
         after_sign_in = (
@@ -258,19 +259,13 @@ def next_step_box(
             and submission.status != Status.EXPIRED
         )
         parts.append(
-            format_html(
-                '<a class="btn btn-primary btn-lg-sm" id="next-step-link" href="{}">{}{}</a>',
-                step.link,
-                step.link_label,
+            _STEP_LINK(
+                escape(step.link),
+                escape(str(step.link_label)),
                 " (پس از ورود)" if after_sign_in else "",
             )
         )
-    return format_html(
-        '<section class="next-step border border-2 border-primary rounded p-3 mb-4" id="next-step"'
-        ' aria-labelledby="next-step-title">\n<h2 class="h5" id="next-step-title">مرحله بعد</h2>'
-        "\n{}\n</section>",
-        mark_safe("\n".join(parts)),  # each part escaped above
-    )
+    return mark_safe(_NEXT_STEP("\n".join(parts)))
 
 
 _NOTHING_TO_DO = mark_safe(
@@ -293,9 +288,9 @@ def file_kind(content_type: str) -> str:
 _REJECTION = (
     '<section class="border border-2 border-danger rounded p-3 mb-4" id="rejection">'
     '<h2 class="h5">علت رد درخواست</h2><p class="mb-0">{}</p></section>'
-)
+).format
 _TIMELINE_TITLE = mark_safe('<h2 class="h5">مراحل درخواست</h2>')
-_ANOTHER = '<a class="btn btn-outline-secondary" href="{}">پیگیری درخواست دیگر</a>'
+_ANOTHER = '<a class="btn btn-outline-secondary" href="{}">پیگیری درخواست دیگر</a>'.format
 
 
 @register.simple_tag(takes_context=True)
@@ -303,35 +298,42 @@ def track_answer(context: template.Context) -> SafeString:
     """What the public lookup shows of a request it found (``submissions/track.html``)."""
     submission = context["submission"]
     shown: progress.PublicProgress = context["shown"]
-    parts = [track_summary(submission, shown)]
+    parts: list[str] = [track_summary(submission, shown)]
     note = context.get("decision_note")
     step = submission.current_step
     if submission.status == Status.COMPLETED:
         parts.append(result_section(context))
     else:
         if submission.status == Status.REJECTED and note:
-            parts.append(format_html(_REJECTION, linebreaksbr(note, autoescape=True)))
+            parts.append(_REJECTION(_lines(note)))
         if step is not None and step.kind == StepKind.APPOINTMENT:
             parts.append(_include(context, "submissions/_next_step.html"))
         else:
             parts.append(next_step_box(context, shown))
     parts += [_TIMELINE_TITLE, public_timeline(shown)]
-    parts.append(format_html(_ANOTHER, url_once("submissions:track")))
+    parts.append(_ANOTHER(escape(url_once("submissions:track"))))
     return mark_safe("\n".join(parts))  # each part escaped above
 
 
 _RESULT = (
     '<section class="border border-2 border-success rounded p-3 mb-4" id="result">\n'
     '<h2 class="h5">درخواست شما انجام شد؛ نتیجه را دریافت کنید</h2>\n{}{}{}</section>'
-)
+).format
 _DECISION_NOTE = (
     '<div class="mb-2" id="decision-note"><div class="small text-muted">توضیح کارشناس:</div>'
     "{}</div>\n"
-)
+).format
 _RESULT_FILE = (
     '<li class="mb-2"><a class="btn btn-success btn-lg-sm" href="{}">دریافت نتیجه {}{}</a>'
     ' <span class="small">(<bdi>{}</bdi>، {})</span></li>'
-)
+).format
+# A UUID that no file has, in the download URL resolved once (``url_with_code``'s way).
+_FILE_PLACEHOLDER = "00000000-0000-4000-8000-000000000000"
+
+
+@functools.cache
+def _download_url_at(script_prefix: str) -> str:
+    return reverse("submissions:download", args=[_FILE_PLACEHOLDER])
 
 
 def result_section(context: template.Context) -> SafeString:
@@ -340,30 +342,28 @@ def result_section(context: template.Context) -> SafeString:
     the result files (``public_id``, ``content_type``, ``size``)."""
     note = context.get("decision_note")
     results = context.get("results") or []
-    title = context["submission"].service.title
+    title = escape(context["submission"].service.title)
     many = len(results) > 1
     # The lookup's links carry its download proof (desk/submissions/proofs.py).
     proof = context.get("download_proof")
     query = f"?proof={proof}" if proof else ""
-    files = format_html_join(
-        "",
-        _RESULT_FILE,
-        (
-            (
-                reverse("submissions:download", args=[file.public_id]) + query,
-                title,
-                f" ({to_persian_digits(number)})" if many else "",
-                file_kind(file.content_type),
-                filesize(file.size),
-            )
-            for number, file in enumerate(results, start=1)
-        ),
+    url = _download_url_at(get_script_prefix())
+    files = "".join(
+        _RESULT_FILE(
+            escape(url.replace(_FILE_PLACEHOLDER, str(file.public_id), 1) + query),
+            title,
+            f" ({to_persian_digits(number)})" if many else "",
+            escape(file_kind(file.content_type)),
+            escape(filesize(file.size)),
+        )
+        for number, file in enumerate(results, start=1)
     )
-    return format_html(
-        _RESULT,
-        format_html(_DECISION_NOTE, linebreaksbr(note, autoescape=True)) if note else "",
-        format_html('<ul class="list-unstyled mb-2">{}</ul>\n', files) if results else "",
-        "" if context.get("skip_documents") else _include(context, "delivery/_documents.html"),
+    return mark_safe(
+        _RESULT(
+            _DECISION_NOTE(_lines(note)) if note else "",
+            f'<ul class="list-unstyled mb-2">{files}</ul>\n' if results else "",
+            "" if context.get("skip_documents") else _include(context, "delivery/_documents.html"),
+        )
     )
 
 
