@@ -166,6 +166,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
         "transaction_mode": "IMMEDIATE",
     }
+    # The same backend, with each statement's placeholders converted once, not on every
+    # execution (desk/core/sqlite3/base.py).
+    DATABASES["default"]["ENGINE"] = "desk.core.sqlite3"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # The same backend, with a health check that asks the socket instead of sending SELECT 1
     # on every request (desk/core/postgresql/base.py).
