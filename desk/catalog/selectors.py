@@ -1,9 +1,12 @@
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from functools import partial
 from typing import Any, NamedTuple
 
+from django.db import connection, connections
 from django.db.models import Count, Prefetch, Q, QuerySet, Value, Window
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import StrIndex
 from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext as _
@@ -36,16 +39,49 @@ def services_search(
         qs = qs.filter(agency=agency)
     if category is not None:
         qs = qs.filter(category=category)
-    return _with_words(qs, search_key(query).split()).order_by("title")
+    match, words = _terms(search_key(query).split(), connections[qs.db].vendor)
+    return _with_terms(qs, match, words).order_by("title")
 
 
-def _with_words(qs: QuerySet[Service], words: Iterable[str]) -> QuerySet[Service]:
-    """Services whose search key contains every word. Both sides are search keys (casefolded),
-    so a plain substring test: ``instr``/``strpos`` instead of ``LIKE '%…%'``, whose
-    case-insensitive, escaped pattern matching was a sixth of a search's instructions in
-    SQLite."""
+# SQLite's trigram index (catalog/migrations/0006_search_index.py) knows words of 3 characters
+# or more; a shorter one has no trigram to look up.
+TRIGRAM = 3
+_FTS_IDS = "SELECT rowid FROM catalog_service_fts WHERE catalog_service_fts MATCH %s"
+
+
+def _terms(words: Sequence[str], vendor: str) -> tuple[str | None, tuple[str, ...]]:
+    """The search's words as (SQLite's FTS5 expression of those its index finds, or None; the
+    words tested on the search key itself). On SQLite the index finds the services that
+    contain each word of 3 characters or more (``trigram`` tokenizer: a substring match, as
+    ``instr``); shorter words are then tested on the services it found. Elsewhere every word is
+    tested on the key (PostgreSQL: ``LIKE``, which its ``pg_trgm`` index serves)."""
+    if vendor != "sqlite":
+        return None, tuple(words)
+    indexed = [w for w in words if len(w) >= TRIGRAM and "\0" not in w]
+    tested = tuple(w for w in words if w not in indexed)
+    if not indexed:
+        return None, tested
+    # Each word a string in quotes (its quotes doubled): no operator, no prefix syntax.
+    match = " AND ".join('"' + w.replace('"', '""') + '"' for w in indexed)
+    return match, tested
+
+
+def _with_terms(
+    qs: QuerySet[Service], match: str | None, words: Iterable[str]
+) -> QuerySet[Service]:
+    """Services whose search key contains every word (``_terms``). Both sides are search keys
+    (casefolded), so a plain substring test. SQLite: the FTS index's matches, then ``instr``
+    for the short words (``LIKE '%…%'``, case-insensitive and escaped, was a sixth of a
+    search's instructions there). PostgreSQL: ``LIKE``, which the trigram index serves
+    (``strpos`` no index does)."""
+    if match is not None:
+        qs = qs.filter(pk__in=RawSQL(_FTS_IDS, (match,)))
+    postgres = connections[qs.db].vendor == "postgresql"
     for word in words:
-        qs = qs.filter(GreaterThan(StrIndex("search_text", Value(word)), 0))
+        if postgres:
+            qs = qs.filter(search_text__contains=word)
+        else:
+            qs = qs.filter(GreaterThan(StrIndex("search_text", Value(word)), 0))
     return qs
 
 
@@ -78,9 +114,10 @@ class ServiceRow(NamedTuple):
 SEARCH_COMPILED_PAGES = 5
 
 
-def _search_page_query(*arguments: Any) -> QuerySet[Service]:
-    *words, (offset, limit) = arguments
-    qs = _with_words(services_published(), words)
+def _search_page_query(indexed: bool, *arguments: Any) -> QuerySet[Service]:
+    *terms, (offset, limit) = arguments
+    match, words = (terms[0], terms[1:]) if indexed else (None, terms)
+    qs = _with_terms(services_published(), match, words)
     # The count of all matches on every row (its last column): one query for the page and
     # its count.
     qs = qs.annotate(search_total=Window(Count("*"))).order_by("title")
@@ -88,8 +125,9 @@ def _search_page_query(*arguments: Any) -> QuerySet[Service]:
     return qs.values_list(*columns)[offset : offset + limit]
 
 
-# One compiled query per number of words of a search.
-_SEARCH_PAGES: dict[int, CompiledQuery[Service]] = {}
+# One compiled query per shape of a search: (whether SQLite's index is asked, the number of
+# words tested on the key).
+_SEARCH_PAGES: dict[tuple[bool, int], CompiledQuery[Service]] = {}
 
 
 def services_search_page(
@@ -100,12 +138,14 @@ def services_search_page(
     on (``SEARCH_COMPILED_PAGES``): then the paginator of ``services_search`` decides."""
     if not 1 <= number <= SEARCH_COMPILED_PAGES:
         return None
-    words = search_key(query).split()
-    compiled = _SEARCH_PAGES.get(len(words))
+    match, words = _terms(search_key(query).split(), connection.vendor)
+    terms = words if match is None else (match, *words)
+    key = (match is not None, len(words))
+    compiled = _SEARCH_PAGES.get(key)
     if compiled is None:
-        compiled = CompiledQuery(_search_page_query, (str,) * len(words))
-        _SEARCH_PAGES[len(words)] = compiled
-    rows = compiled.rows(*words, shape=((number - 1) * per_page, per_page))
+        compiled = CompiledQuery(partial(_search_page_query, key[0]), (str,) * len(terms))
+        _SEARCH_PAGES[key] = compiled
+    rows = compiled.rows(*terms, shape=((number - 1) * per_page, per_page))
     if not rows:
         return None if number > 1 else ([], 0)
     return [ServiceRow(*row[:-1]) for row in rows], int(rows[0][-1])

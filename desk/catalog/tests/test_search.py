@@ -3,7 +3,11 @@ from __future__ import annotations
 from django.test import override_settings
 from django.urls import reverse
 
-from desk.test import BaseTestCase, create_service
+from desk.agencies.models import Role
+from desk.catalog.models import Service
+from desk.catalog.tests.test_admin_scope import _admin_post_data
+from desk.lib.persian import to_persian_digits
+from desk.test import BaseTestCase, create_service, create_staff
 
 LIST = reverse("catalog:service_list")
 
@@ -94,3 +98,139 @@ class SearchTests(BaseTestCase):
     def test_it_says_when_nothing_is_found(self) -> None:
         r = self.client.get(LIST, {"q": "گواهینامه خلبانی"})
         self.assertContains(r, "خدمتی پیدا نشد")
+
+    # --- the word index (catalog/migrations/0006_search_index.py) --------------------------------
+
+    def test_it_finds_a_word_inside_a_longer_one(self) -> None:
+        # A substring, as before the index: «دبستان» in «پیش‌دبستانی», «کسب» in «كسب».
+        self.assertEqual(self._search("دبستان"), {"preschool"})
+        self.assertEqual(self._search("ساختما"), {"building-permit"})
+        self.assertEqual(self._search("وانه كس"), {"business-renewal"})
+
+    def test_it_finds_words_shorter_than_three_letters(self) -> None:
+        # The index knows words of 3 letters or more; shorter ones are tested on the key.
+        self.assertEqual(self._search("5"), {"plan-5"})
+        self.assertEqual(self._search("۱۰"), {"article-100"})
+        self.assertEqual(self._search("گا"), {"gas-meter"})  # «گاز», the service and its agency
+        self.assertEqual(self._search("5 طرح"), {"plan-5"})
+        self.assertEqual(self._search("طرح 7"), set())
+        self.assertEqual(self._search("کن تو"), {"gas-meter"})
+
+    def test_it_takes_quotes_and_operators_as_text(self) -> None:
+        # The query is words to find, never a query language.
+        self.assertEqual(self._search('"کنتور"'), set())
+        self.assertEqual(self._search("کنتور*"), set())
+        self.assertEqual(self._search("کنتور OR پروانه"), set())
+        self.assertEqual(self._search("کنتور AND"), set())
+        self.assertEqual(self._search("NEAR(کنتور"), set())
+        self.assertEqual(self._search("50%"), set())
+        self.assertEqual(self._search("کنتور_"), set())
+
+    def test_it_finds_an_edited_service_by_its_new_words_only(self) -> None:
+        self.spaced.title = "تعویض فلومتر آب"
+        self.spaced.summary = "کنتور هوشمند"
+        self.spaced.save()
+        self.assertEqual(self._search("فلومتر"), {"gas-meter"})
+        self.assertEqual(self._search("کنتور هوشمند"), {"gas-meter"})
+        self.assertEqual(self._search("کنتور خانگی"), set())
+        self.spaced.delete()
+        self.assertEqual(self._search("فلومتر"), set())
+
+    def test_it_finds_a_service_by_its_agencys_new_name(self) -> None:
+        admin = create_staff(self.other_agency, "gas-admin", Role.ADMIN)
+        admin.is_staff = admin.is_superuser = True
+        admin.save()
+        self.client.force_login(admin)
+        url = reverse("admin:agencies_agency_change", args=[self.other_agency.pk])
+        data = _admin_post_data(self.client.get(url))
+        data["name"] = "شرکت ملی پخش فراورده"
+        self.assertRedirects(
+            self.client.post(url, data), reverse("admin:agencies_agency_changelist")
+        )
+        self.assertEqual(self._search("فراورده"), {"gas-meter"})
+        # «نمونه» was in the old name only (the other agency's name keeps its own).
+        self.assertEqual(self._search("کنتور نمونه"), set())
+        self.assertEqual(self._search("کنتور شرکت"), {"gas-meter"})
+
+    def test_it_finds_a_published_service_and_forgets_it_unpublished(self) -> None:
+        self.hidden.is_published = True
+        self.hidden.save()
+        self.assertEqual(self._search("پیش‌نویس"), {"draft-permit"})
+        Service.objects.filter(pk=self.hidden.pk).update(is_published=False)
+        self.assertEqual(self._search("پیش‌نویس"), set())
+
+
+@override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+class SearchAdminEditTests(BaseTestCase):
+    def test_it_finds_a_service_edited_in_admin_by_its_new_words_not_its_old_ones(self) -> None:
+        admin = create_staff(self.agency, "agency-admin", Role.ADMIN)
+        admin.is_staff = True
+        admin.save()
+        self.client.force_login(admin)
+        url = reverse("admin:catalog_service_change", args=[self.service.pk])
+        data = _admin_post_data(self.client.get(url))
+        data["title"] = "مجوز تخریب بنای فرسوده"
+        data["summary"] = "نوسازی بافت"
+        self.assertRedirects(
+            self.client.post(url, data), reverse("admin:catalog_service_changelist")
+        )
+        self.client.logout()
+        found = self.client.get(LIST, {"q": "تخریب فرسوده"})
+        self.assertEqual([s.slug for s in found.context["services"]], ["building-permit"])
+        for old in ("ساختمانی", "پروانه ساخت", "مسکونی"):
+            with self.subTest(old=old):
+                self.assertEqual(list(self.client.get(LIST, {"q": old}).context["services"]), [])
+
+
+class SearchPagesTests(BaseTestCase):
+    """Many services written at once (``bulk_create``, as desk/benchdata writes them), paged."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        category = self.service.category
+        services = []
+        for i in range(125):
+            service = Service(
+                agency=self.agency if i % 2 else self.other_agency,
+                category=category,
+                slug=f"meter-{i:03d}",
+                title=f"نصب کنتور هوشمند {to_persian_digits(f'{i:03d}')}",
+                summary="کنتور آب" if i % 5 else "کنتور برق",
+                national_id=f"M{i:03d}",
+                audience="G2C",
+                nature="enterprise",
+                level="city",
+                duration_working_days=5,
+                complaint_procedure="سامانه ۱۲۲",
+                responsible_name="مهندس کریمی",
+                is_published=i != 7,
+            )
+            service.search_text = service.build_search_text()
+            services.append(service)
+        Service.objects.bulk_create(services)
+
+    def _page(self, query: str, page: str) -> list[str]:
+        r = self.client.get(LIST, {"q": query, "page": page})
+        self.assertEqual(r.status_code, 200)
+        return [s.slug for s in r.context["services"]]
+
+    def test_it_pages_the_matches_in_title_order_with_their_count(self) -> None:
+        # 124 published, by title: meter-000 … meter-124 without meter-007.
+        expected = [f"meter-{i:03d}" for i in range(125) if i != 7]
+        with self.assertNumQueries(1):  # the page and its count, in one query
+            first = self.client.get(LIST, {"q": "كنتور هوشمند"})
+        self.assertContains(first, "۱۲۴ خدمت")
+        self.assertContains(first, "صفحه ۱ از ۷")
+        pages = [self._page("كنتور هوشمند", str(n)) for n in range(1, 8)]
+        self.assertEqual([len(p) for p in pages], [20] * 6 + [4])
+        self.assertEqual([slug for page in pages for slug in page], expected)
+        # Past the last page: the last one.
+        self.assertEqual(self._page("كنتور هوشمند", "8"), expected[120:])
+
+    def test_it_pages_a_short_word_with_an_indexed_one(self) -> None:
+        # «برق» in one service of five; «۰» (a short word) in most of their numbers.
+        expected = [f"meter-{i:03d}" for i in range(0, 125, 5) if "0" in f"{i:03d}"]
+        first = self.client.get(LIST, {"q": "برق 0"})
+        self.assertContains(first, "۲۴ خدمت")
+        self.assertEqual(self._page("برق ۰", "1") + self._page("برق ٠", "2"), expected)
+        self.assertEqual(self._page("برق 2", "1"), [s for s in expected if "2" in s])

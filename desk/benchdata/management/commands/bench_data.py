@@ -42,11 +42,19 @@ class Command(BaseCommand):
         parser.add_argument("--scale", type=float, default=1.0, help="1 = 1,000,000 requests")
         parser.add_argument("--batch", type=int, default=5000, help="requests per transaction")
         parser.add_argument("--seed", type=int, default=1404)
+        parser.add_argument(
+            "--catalog-scale",
+            type=float,
+            help="agencies and services at another scale than the requests (1 = 2,000 services)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if Agency.objects.exists() or Submission.objects.exists():
             raise CommandError("The database is not empty: bench_data only fills a new one.")
         counts = counts_for(options["scale"])
+        if options["catalog_scale"] is not None:
+            catalog_counts = counts_for(options["catalog_scale"])
+            counts.update(agencies=catalog_counts["agencies"], services=catalog_counts["services"])
         rng = random.Random(options["seed"])
         started = time.monotonic()
         self._fast_writes()
