@@ -20,7 +20,7 @@ from django.utils import timezone
 from desk.accounts.models import User
 from desk.agencies.models import Agency, Role, Staff
 from desk.benchdata import results, rows, words, writer
-from desk.catalog.models import Category, Service
+from desk.catalog.models import Category, Service, optimize_search_index
 from desk.notifications.models import OutboundMessage
 from desk.submissions.models import Submission, TimelineEvent
 from desk.workflow.models import Action, Department, Position, Step, Workflow, WorkflowVersion
@@ -269,6 +269,7 @@ class Command(BaseCommand):
 
     def _analyze(self) -> None:
         # Fresh statistics, so that the planner sees a million rows and not an empty table.
+        optimize_search_index()  # the catalog's word index in one piece, as migrated
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
 
