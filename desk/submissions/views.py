@@ -22,6 +22,7 @@ from desk.core import ratelimit
 from desk.core.audit import writes_nothing_audited
 from desk.core.errors import ApplicationError
 from desk.core.http import client_ip, staff_login_required
+from desk.core.shell import render_part
 from desk.core.uploads import document_response
 from desk.submissions import (
     deadlines,
@@ -43,6 +44,7 @@ from desk.submissions.forms import (
 )
 from desk.submissions.models import AttachmentKind, Status, Submission, TimelineEvent
 from desk.submissions.quotas import quota_consume
+from desk.submissions.templatetags.submissions import track_answer
 
 
 def _citizen(request: HttpRequest) -> User:
@@ -190,7 +192,9 @@ def track(request: HttpRequest) -> HttpResponse:
         # the result files and issued documents for a while: a signed proof in the links, no
         # session to write (desk/submissions/proofs.py).
         context["download_proof"] = proofs.proof_for(submission.pk)
-    return render(request, "submissions/track.html", context)
+    context["user"] = request.user  # «after signing in» on the next step's link
+    answer = track_answer(context, request)
+    return render_part(request, "submissions/track.html", context, name="answer", part=answer)
 
 
 def _look_up(request: HttpRequest, code: str, national_code: str) -> tuple[Submission | None, str]:

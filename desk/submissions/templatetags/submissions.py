@@ -8,6 +8,8 @@ from html import escape
 from typing import Any
 
 from django import template
+from django.http import HttpRequest
+from django.template.loader import render_to_string
 from django.urls import get_script_prefix, reverse
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -293,21 +295,22 @@ _TIMELINE_TITLE = mark_safe('<h2 class="h5">مراحل درخواست</h2>')
 _ANOTHER = '<a class="btn btn-outline-secondary" href="{}">پیگیری درخواست دیگر</a>'.format
 
 
-@register.simple_tag(takes_context=True)
-def track_answer(context: template.Context) -> SafeString:
-    """What the public lookup shows of a request it found (``submissions/track.html``)."""
+def track_answer(context: Mapping[str, Any], request: HttpRequest) -> SafeString:
+    """What the public lookup shows of a request it found (``submissions/track.html``'s
+    ``answer``), from the view's context; the includes of the apps above this one rendered
+    as ``{% include %}`` would (with the request's context processors)."""
     submission = context["submission"]
     shown: progress.PublicProgress = context["shown"]
     parts: list[str] = [track_summary(submission, shown)]
     note = context.get("decision_note")
     step = submission.current_step
     if submission.status == Status.COMPLETED:
-        parts.append(result_section(context))
+        parts.append(result_section(context, request))
     else:
         if submission.status == Status.REJECTED and note:
             parts.append(_REJECTION(_lines(note)))
         if step is not None and step.kind == StepKind.APPOINTMENT:
-            parts.append(_include(context, "submissions/_next_step.html"))
+            parts.append(render_to_string("submissions/_next_step.html", context, request))
         else:
             parts.append(next_step_box(context, shown))
     parts += [_TIMELINE_TITLE, public_timeline(shown)]
@@ -336,7 +339,7 @@ def _download_url_at(script_prefix: str) -> str:
     return reverse("submissions:download", args=[_FILE_PLACEHOLDER])
 
 
-def result_section(context: template.Context) -> SafeString:
+def result_section(context: Mapping[str, Any], request: HttpRequest | None = None) -> SafeString:
     """The result of a completed request (``#result``): the markup of
     submissions/_result.html, which «my request» still renders, in one pass. ``results`` are
     the result files (``public_id``, ``content_type``, ``size``)."""
@@ -362,14 +365,8 @@ def result_section(context: template.Context) -> SafeString:
         _RESULT(
             _DECISION_NOTE(_lines(note)) if note else "",
             f'<ul class="list-unstyled mb-2">{files}</ul>\n' if results else "",
-            "" if context.get("skip_documents") else _include(context, "delivery/_documents.html"),
+            ""
+            if context.get("skip_documents")
+            else render_to_string("delivery/_documents.html", context, request),
         )
     )
-
-
-def _include(context: template.Context, name: str) -> SafeString:
-    """``{% include name %}`` from a tag: the template rendered with the page's context."""
-    assert context.template is not None
-    included = context.template.engine.get_template(name)
-    with context.push():
-        return mark_safe(included.render(context))

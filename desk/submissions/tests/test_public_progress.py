@@ -62,7 +62,7 @@ class OnePassProgressTests(SubmissionTestCase):
             render_to_string("submissions/_next_step.html", context),
         )
         self.assertHTMLEqual(
-            result_section(Context(context)), render_to_string("submissions/_result.html", context)
+            result_section(context), render_to_string("submissions/_result.html", context)
         )
 
     def test_a_request_in_the_queue(self) -> None:
