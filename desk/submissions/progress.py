@@ -7,13 +7,15 @@ end (the public tracking page and «my request» show the same answer).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from desk.core.cache import generation_cached
@@ -226,15 +228,26 @@ class ShownEvent(Protocol):
     def is_public(self) -> bool: ...
 
 
-def event_title(event: ShownEvent) -> str:
-    """What a timeline entry is called: the step's own words for a step change, else the kind.
+def event_title(event: ShownEvent, labels: Mapping[str, str] | None = None) -> str:
+    """What a timeline entry is called: the step's own words for a step change, else the kind
+    (from ``labels``, the kinds' labels already translated, when given).
     (``get_kind_display`` hashes its argument on every call; a timeline shows a dozen.)"""
     if event.kind == EventKind.STEP_CHANGED and event.label:
         return event.label
+    if labels is not None:
+        return labels.get(event.kind, event.kind)
     return str(_EVENT_LABELS.get(event.kind, event.kind))
 
 
 _EVENT_LABELS = dict(EventKind.choices)  # lazy labels: translated when read
+
+
+@functools.lru_cache(maxsize=8)
+def _event_labels_in(language: str | None) -> dict[str, str]:
+    # Reading a lazy label translates it: a gettext each, whose look-up of the active language
+    # (an asgiref Local) costs more than the rest of a timeline row. A page asks the language
+    # once and reads the labels translated once per process and language.
+    return {kind: str(label) for kind, label in _EVENT_LABELS.items()}
 
 
 def public_progress(
@@ -242,13 +255,14 @@ def public_progress(
 ) -> PublicProgress:
     current_step = submission.current_step
     never_sent = submission.status in (Status.AWAITING_PAYMENT, Status.EXPIRED)
+    labels = _event_labels_in(get_language())
     return PublicProgress(
         code=to_persian_digits(tracking.format_code(submission.tracking_code)),
         submitted=jalali.format_datetime(submission.submitted_at),
         due="" if never_sent else jalali.format_date_long(submission.due_on),
         rows=[
             TimelineRow(
-                title=event_title(event),
+                title=event_title(event, labels),
                 when=jalali.format_datetime(event.created_at),
                 message=event.message,
                 internal=not event.is_public,
