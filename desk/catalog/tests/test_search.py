@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from copy import copy
+
 from django.test import override_settings
 from django.urls import reverse
 
@@ -234,3 +236,18 @@ class SearchPagesTests(BaseTestCase):
         self.assertContains(first, "۲۴ خدمت")
         self.assertEqual(self._page("برق ۰", "1") + self._page("برق ٠", "2"), expected)
         self.assertEqual(self._page("برق 2", "1"), [s for s in expected if "2" in s])
+
+    def test_it_keeps_services_of_the_same_title_in_one_order_across_pages(self) -> None:
+        # 130 services titled alike: pages 1–5 (one statement each) and 6–7 (the ORM's
+        # paginator) order them by id, so that none is shown twice or never.
+        created = [create_service(self.agency, slug="same-000", title="گواهی همسان")]
+        for i in range(1, 130):
+            created.append(copy(created[0]))
+            created[-1].pk = None
+            created[-1].slug, created[-1].national_id = f"same-{i:03d}", f"S{i:03d}"
+        Service.objects.bulk_create(created[1:])
+        pages = [self._page("همسان", str(n)) for n in range(1, 8)]
+        self.assertEqual([len(p) for p in pages], [20] * 6 + [10])
+        self.assertEqual(
+            [slug for page in pages for slug in page], [f"same-{i:03d}" for i in range(130)]
+        )
