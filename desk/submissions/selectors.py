@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple, overload
 
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
@@ -66,16 +66,6 @@ INBOX_COLUMNS = (
     "step_due_on",
     "verification",
     "held",
-)
-PUBLIC_EVENT_COLUMNS = (
-    "submission_id",
-    "kind",
-    "status_after",
-    "actor_id",
-    "message",
-    "label",
-    "is_public",
-    "created_at",
 )
 
 
@@ -549,14 +539,15 @@ def result_files(submission: Submission) -> list[ResultFile]:
 
 
 class PublicEvent(NamedTuple):
-    """A timeline event as the citizen reads it (what ``progress`` formats); a tuple, not a
-    model instance: the lookup shows five columns of a few rows."""
+    """A timeline event as the citizen reads it (the lookup, «my request», the API's tracking);
+    a tuple, not a model instance: they show a few columns of a few rows."""
 
     kind: str
     label: str
     message: str
     created_at: datetime
     is_public: bool
+    status_after: str
 
 
 def _public_events_query(submission_id: int) -> QuerySet[TimelineEvent]:
@@ -573,19 +564,23 @@ def public_events(submission: Submission) -> list[PublicEvent]:
     return [PublicEvent(*row) for row in _PUBLIC_EVENTS.rows(submission.pk)]
 
 
-def _public_timeline_query(submission_id: int) -> QuerySet[TimelineEvent]:
-    return TimelineEvent.objects.filter(submission_id=submission_id, is_public=True).only(
-        *PUBLIC_EVENT_COLUMNS
-    )
-
-
-_PUBLIC_TIMELINE = CompiledQuery(_public_timeline_query, (int,))
-
-
-def timeline_for(submission: Submission, *, public_only: bool = True) -> list[TimelineEvent]:
-    """The request's events; citizens see only those meant for them (and not who acted)."""
+@overload
+def timeline_for(
+    submission: Submission, *, public_only: Literal[True] = True
+) -> list[PublicEvent]: ...
+@overload
+def timeline_for(submission: Submission, *, public_only: Literal[False]) -> list[TimelineEvent]: ...
+@overload
+def timeline_for(
+    submission: Submission, *, public_only: bool
+) -> list[PublicEvent] | list[TimelineEvent]: ...
+def timeline_for(
+    submission: Submission, *, public_only: bool = True
+) -> list[PublicEvent] | list[TimelineEvent]:
+    """The request's events; citizens see only those meant for them (and not who acted), as
+    ``public_events`` tuples; staff every event with its actor and step."""
     if public_only:
-        return _PUBLIC_TIMELINE.fetch(submission.pk)
+        return public_events(submission)
     return list(submission.events.select_related("actor", "step"))
 
 

@@ -42,7 +42,7 @@ from desk.submissions.forms import (
     TrackForm,
     track_clean,
 )
-from desk.submissions.models import AttachmentKind, Status, Submission, TimelineEvent
+from desk.submissions.models import AttachmentKind, Status, Submission
 from desk.submissions.quotas import quota_consume
 from desk.submissions.templatetags.submissions import track_answer
 
@@ -261,10 +261,7 @@ def _detail_context(submission: Submission, form: object) -> dict[str, object]:
 def _progress_context(submission: Submission, *, shown: bool = False) -> dict[str, object]:
     """Where the request stands, for the citizen: events done, the next step, steps ahead
     (and, with ``shown``, all of it formatted for the lookup's one-pass tags)."""
-    # The lookup reads its events as tuples; «my request» as instances (its timeline include).
-    events: list[selectors.PublicEvent] | list[TimelineEvent] = (
-        selectors.public_events(submission) if shown else selectors.timeline_for(submission)
-    )
+    events = selectors.public_events(submission)  # tuples: the same query for both pages
     next_step = progress.next_step_for(submission)
     ahead = progress.steps_ahead(submission)
     context: dict[str, object] = {

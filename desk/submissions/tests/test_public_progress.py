@@ -94,13 +94,14 @@ class OnePassProgressTests(SubmissionTestCase):
         self.assertEqual(len(selectors.result_files(done)), 2)
         self.assert_same_as_includes(done)
 
-    def test_the_lookup_reads_the_same_events_as_the_timeline(self) -> None:
+    def test_the_lookup_reads_the_events_meant_for_the_citizen_oldest_first(self) -> None:
         submission = self.create_submission()
         self.transition(submission, "start_review")
         self.transition(submission, "request_info", message="کارت ملی")
         rows = selectors.public_events(submission)
-        events = selectors.timeline_for(submission)
+        events = submission.events.filter(is_public=True)
         self.assertEqual(
-            [(e.kind, e.label, e.message, e.created_at, e.is_public) for e in events],
             [tuple(row) for row in rows],
+            [(e.kind, e.label, e.message, e.created_at, True, e.status_after) for e in events],
         )
+        self.assertEqual(selectors.timeline_for(submission), rows)
