@@ -13,6 +13,7 @@ from desk.catalog import selectors
 from desk.catalog.models import Category, Service
 from desk.catalog.selectors import ServiceRow
 from desk.core.cache import generation_cached
+from desk.core.shell import render_part
 from desk.lib.persian import normalize
 
 
@@ -49,9 +50,17 @@ def service_list(request: HttpRequest) -> HttpResponse:
     fragment = bool(request.headers.get("HX-Request")) and not request.headers.get(
         "HX-History-Restore-Request"
     )
-    template = "catalog/_results.html" if fragment else "catalog/list.html"
     context = {"services": page, "page": page, "total": page.paginator.count, "query": query}
-    response = render(request, template, context)
+    if fragment:
+        response = render(request, "catalog/_results.html", context)
+    else:
+        # The search form and the results are all the page has of the request; the layout
+        # around them is rendered once per process (desk/core/shell.py).
+        listing = SafeString(
+            render_to_string("catalog/_search.html", context)
+            + render_to_string("catalog/_results.html", context)
+        )
+        response = render_part(request, "catalog/list.html", {}, name="listing", part=listing)
     # One URL, two bodies: caches must keep the fragment apart from the page.
     patch_vary_headers(response, ["HX-Request"])
     return response

@@ -230,7 +230,18 @@ class CatalogPagesTests(BaseTestCase):
     def test_it_lists_published_services(self) -> None:
         r = self.client.get(LIST)
         self.assertEqual(self._titles(r), {"صدور پروانه ساختمانی", "انشعاب گاز"})
-        self.assertTemplateUsed(r, "base.html")
+        self.assertContains(r, 'class="site-brand"')  # in the layout (core/shell.py)
+
+    def test_it_answers_a_search_with_the_same_page_as_a_full_render(self) -> None:
+        # The layout is rendered once and kept; the form and the results for each request.
+        self.client.get(LIST, {"q": "پروانه"})
+        joined = self.client.get(LIST, {"q": "گاز"})
+        with override_settings(DEBUG=True):  # a DEBUG server renders every page in full
+            full = self.client.get(LIST, {"q": "گاز"})
+        self.assertTemplateUsed(full, "base.html")
+        self.assertEqual(joined.content.decode(), full.content.decode())
+        self.assertContains(joined, 'value="گاز"')
+        self.assertEqual(joined["Vary"], full["Vary"])
 
     def test_it_answers_an_htmx_search_with_the_results_fragment_only(self) -> None:
         r = self.client.get(LIST, {"q": "گاز"}, headers={"HX-Request": "true"})
