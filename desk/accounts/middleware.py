@@ -12,7 +12,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import SESSION_KEY, logout
-from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -22,6 +21,7 @@ from desk.accounts.audit import SignInEvent, record_sign_in_event
 from desk.accounts.models import User
 from desk.accounts.sessions import TWO_FACTOR_STATE, staff_session_expiry, two_factor_state
 from desk.accounts.two_factor import has_two_factor
+from desk.agencies import access
 from desk.core.http import client_ip
 
 OPEN_TO_UNVERIFIED = ("accounts:staff_verify", "accounts:two_factor", "accounts:logout")
@@ -71,10 +71,10 @@ def _guard(request: HttpRequest, user: User) -> HttpResponse | None:
 
 
 def _staff_record_active(user: User) -> bool:
-    try:
-        return bool(user.staff.is_active)
-    except ObjectDoesNotExist:
-        return True  # a superuser without a staff record: is_active is checked by auth itself
+    # Read with its agency and kept on the user: the views' access checks ask again.
+    staff = access.staff_record(user)
+    # A superuser without a staff record: is_active is checked by auth itself.
+    return staff is None or staff.is_active
 
 
 def _two_factor_step(request: HttpRequest, user: User) -> HttpResponse | None:

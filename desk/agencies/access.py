@@ -25,10 +25,11 @@ from dataclasses import dataclass
 from typing import Literal, Protocol
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q
+from django.db.models import Model, Q
 from django.http import Http404
 
 from desk.agencies.models import Agency, OversightLevel, Role, Staff
+from desk.core.compiled import CompiledQuery
 
 # --- the things judged --------------------------------------------------------------------------
 
@@ -82,15 +83,38 @@ RESULT_KIND = "result"
 # --- who is asking ------------------------------------------------------------------------------
 
 
-def staff_for_user(user: object) -> Staff | None:
-    """The active staff record of a signed-in user, or None for citizens and strangers."""
+def staff_record(user: object) -> Staff | None:
+    """The signed-in user's staff record, active or not, with its agency: one query, kept on
+    the user (``user.staff``) for the rest of the request. None for citizens and strangers."""
     if isinstance(user, AnonymousUser) or not getattr(user, "is_authenticated", False):
         return None
-    try:
-        staff: Staff = user.staff  # type: ignore[attr-defined]
-    except Staff.DoesNotExist:
-        return None
-    if not staff.is_active or not staff.agency.is_active:
+    if not isinstance(user, Model):  # a stand-in for a user: its own `staff`
+        try:
+            found: Staff | None = user.staff  # type: ignore[attr-defined]
+        except Staff.DoesNotExist:
+            return None
+        return found
+    related = user.__class__.staff.related  # type: ignore[attr-defined]  # (a lazy user too)
+    if related.is_cached(user):
+        cached: Staff | None = related.get_cached_value(user)
+        return cached
+    staff = _STAFF_WITH_AGENCY.first(user.pk)
+    related.set_cached_value(user, staff)  # as `user.staff` would (None: it raises)
+    if staff is not None:
+        Staff.user.field.set_cached_value(staff, user)  # and `staff.user` is this user
+    return staff
+
+
+# Compiled once (desk/core/compiled.py): every staff page asks it first.
+_STAFF_WITH_AGENCY = CompiledQuery(
+    lambda user_id: Staff.objects.select_related("agency").filter(user_id=user_id), (int,)
+)
+
+
+def staff_for_user(user: object) -> Staff | None:
+    """The active staff record of a signed-in user, or None for citizens and strangers."""
+    staff = staff_record(user)
+    if staff is None or not staff.is_active or not staff.agency.is_active:
         return None
     return staff
 

@@ -41,6 +41,20 @@ class WhoIsAskingTests(BaseTestCase):
         self.agency.save()
         self.assertIsNone(access.staff_for_user(User.objects.get(pk=self.expert.pk)))
 
+    def test_it_reads_the_staff_record_with_its_agency_once(self) -> None:
+        expert = User.objects.get(pk=self.expert.pk)
+        with self.assertNumQueries(1):
+            staff = access.staff_record(expert)
+            assert staff is not None
+            self.assertEqual((staff.agency.name, staff.user), (self.agency.name, expert))
+            self.assertIs(expert.staff, staff)
+            self.assertEqual(access.agency_for_staff(expert), self.agency.pk)
+        citizen = User.objects.get(pk=self.citizen.pk)
+        with self.assertNumQueries(1):
+            self.assertIsNone(access.staff_record(citizen))
+            self.assertIsNone(access.staff_for_user(citizen))
+            self.assertFalse(hasattr(citizen, "staff"))
+
     def test_it_lets_only_citizens_apply(self) -> None:
         self.assertTrue(access.may_apply(self.citizen))
         self.assertFalse(access.may_apply(self.expert))

@@ -32,10 +32,11 @@ LIMITS = {
     # card, workflow start, calendar and template come from the cache. The audit entry adds 3:
     # lock the agency chain's head, insert the entry, move the head.
     "submission": 13,
-    # user, staff and agency, positions; a page of the inbox (its count only when the queue
-    # is longer than a page), the page's payment states (one query, desk/payments), waiting,
-    # closed; the inquiries summary: inquiries to the agency (a count), its own late ones
-    "inbox": 10,
+    # user, staff with its agency (one query), positions; a page of the inbox (its count only
+    # when the queue is longer than a page), the page's payment states (one query,
+    # desk/payments), waiting, closed; the inquiries summary: inquiries to the agency (a
+    # count), its own late ones
+    "inbox": 9,
     # The card rendered once per version (6 queries then: the service with agency and category,
     # five parts of the card); from the cache, only whether the service books appointments.
     "service page": 1,
