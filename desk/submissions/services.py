@@ -7,10 +7,11 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django.core.files import File
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
+from django.db.models import Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -332,6 +333,24 @@ def _verify_later(submission_id: int) -> None:
     submission_verify(submission_id)
 
 
+def _filed_with_key(idempotency_key: uuid.UUID) -> tuple[int, int] | None:
+    """The id and applicant of the request filed with this key, if any: asked before every
+    filing, and almost always answered "none", so one small statement written once rather
+    than the whole row through the ORM (4 M instructions of «send» on the benchmark's
+    application; the request itself is read only when there is one)."""
+    meta = Submission._meta
+    quote = connection.ops.quote_name
+    key = cast("Field[Any, Any]", meta.get_field("idempotency_key"))
+    sql = (
+        f"SELECT {quote('id')}, {quote('applicant_id')} FROM {quote(meta.db_table)} "
+        f"WHERE {quote('idempotency_key')} = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [key.get_db_prep_value(idempotency_key, connection)])
+        row = cursor.fetchone()
+    return (row[0], row[1]) if row else None
+
+
 def submission_create(
     *,
     service: Service,
@@ -354,11 +373,11 @@ def submission_create(
     _check_filer(service, applicant, filing)
     counted = address is None
     for _attempt in range(5):
-        existing = Submission.objects.filter(idempotency_key=idempotency_key).first()
-        if existing is not None:
-            if existing.applicant_id != applicant.pk:
+        filed = _filed_with_key(idempotency_key)
+        if filed is not None:
+            if filed[1] != applicant.pk:
                 raise ApplicationError(_("این فرم قبلاً ارسال شده است. صفحه را تازه کنید."))
-            return existing
+            return Submission.objects.get(pk=filed[0])
         if not counted:
             quota_consume(
                 citizen_id=applicant.pk,
