@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 import uuid
@@ -10,11 +11,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal, NamedTuple, overload
 
+from django.core.signals import setting_changed
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.dispatch import receiver
 from django.http import Http404
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
+from django.utils.translation import get_language
 
 from desk.accounts.models import User
 from desk.agencies import access
@@ -90,7 +94,15 @@ _VERIFICATION_BADGES = {
     "mismatch": ("text-bg-danger", "مغایرت استعلام"),
     "deceased": ("text-bg-danger", "ثبت احوال: متقاضی درگذشته"),
 }
-_STATUS_LABELS = dict(Status.choices)
+_STATUS_LABELS = dict(Status.choices)  # lazy labels: translated when read
+
+
+@functools.lru_cache(maxsize=8)
+def _status_labels_in(language: str | None) -> dict[str, str]:
+    # Reading a lazy label translates it: a gettext each, whose look-up of the active language
+    # (an asgiref Local) cost more than the rest of an inbox row (120 rows a page). A page asks
+    # the language once and reads the labels translated once per process and language.
+    return {status: str(label) for status, label in _STATUS_LABELS.items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,6 +284,7 @@ def _inbox_compiled(manager: bool, size: int, kind: str) -> CompiledQuery[Submis
 def _inbox_rows(found: Sequence[Sequence[Any]]) -> list[InboxRow]:
     today = today_tehran()
     url = _staff_request_prefix()
+    labels = _status_labels_in(get_language())
     rows = []
     for (
         pk,
@@ -300,7 +313,7 @@ def _inbox_rows(found: Sequence[Sequence[Any]]) -> list[InboxRow]:
                 overdue=days < 0,
                 days=to_persian_digits(abs(days)),
                 status=status,
-                status_label=str(_STATUS_LABELS.get(status, status)),
+                status_label=labels.get(status, status),
                 badge=_HELD_BADGE if held else _VERIFICATION_BADGES.get(check),
             )
         )
@@ -364,6 +377,7 @@ _RECENTLY_CLOSED = CompiledQuery(_recently_closed_query, (int,))
 
 def _list_rows(found: Iterable[Sequence[Any]]) -> list[ListRow]:
     url = _staff_request_prefix()
+    labels = _status_labels_in(get_language())
     return [
         ListRow(
             pk=pk,
@@ -372,7 +386,7 @@ def _list_rows(found: Iterable[Sequence[Any]]) -> list[ListRow]:
             url=f"{url}{code}/",
             service=service,
             status=status,
-            status_label=str(_STATUS_LABELS.get(status, status)),
+            status_label=labels.get(status, status),
         )
         for pk, code, service, status in found
     ]
@@ -380,7 +394,19 @@ def _list_rows(found: Iterable[Sequence[Any]]) -> list[ListRow]:
 
 def _staff_request_prefix() -> str:
     """``/requests/staff/`` (under the script prefix): a row's page is this plus its code."""
+    return _staff_request_prefix_at(get_script_prefix())
+
+
+@functools.cache
+def _staff_request_prefix_at(script_prefix: str) -> str:
+    # Resolved once per process and script prefix: the inbox asked three times a page.
     return reverse("submissions:staff_request", args=["0"])[: -len("0/")]
+
+
+@receiver(setting_changed)
+def _forget(setting: str, **kwargs: Any) -> None:
+    if setting in ("ROOT_URLCONF", "FORCE_SCRIPT_NAME"):
+        _staff_request_prefix_at.cache_clear()
 
 
 def get_submission_for_staff(user: object, tracking_code: str) -> Submission:

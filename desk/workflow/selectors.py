@@ -11,7 +11,8 @@ from django.db.models.lookups import IsNull, Lookup
 
 from desk.agencies import access
 from desk.agencies.models import Role, Staff
-from desk.workflow.models import Action, Step
+from desk.core.compiled import CompiledQuery
+from desk.workflow.models import Action, Position, Step
 
 
 def staff_roles_at(staff: Staff, department_id: int | None) -> set[str]:
@@ -54,7 +55,19 @@ def inbox_filter(staff: Staff) -> Q:
 
 def staff_positions(staff: Staff) -> list[tuple[int, str]]:
     """(department id, role) of each of the staff member's positions."""
-    return [(p.department_id, p.role) for p in staff.positions.all()]
+    prefetched = getattr(staff, "_prefetched_objects_cache", {}).get("positions")
+    if prefetched is not None:
+        return [(p.department_id, p.role) for p in prefetched]
+    # Compiled once per process: the inbox asks on every page, and the ORM building this
+    # one-table query again cost more than sending it.
+    return [(department_id, role) for department_id, role in _POSITIONS.rows(staff.pk)]
+
+
+def _positions_query(staff_id: int) -> QuerySet[Position, Any]:
+    return Position.objects.filter(staff_id=staff_id).values_list("department_id", "role")
+
+
+_POSITIONS = CompiledQuery(_positions_query, (int,))
 
 
 def routed_to(

@@ -11,14 +11,18 @@ while the process runs; the memo is cleared when a test changes the settings the
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
-from typing import Any, cast
+from typing import Any
 
 from django import template
+from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.template.base import FilterExpression, Parser, Token
+from django.template.defaulttags import CsrfTokenNode
 from django.template.loader import get_template
 from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
@@ -144,10 +148,86 @@ def site_nav(context: template.Context) -> SafeString:
         return _anonymous_nav()
     memo = context.render_context
     if NAV_TEMPLATE not in memo:
-        nav = cast(Any, get_template(NAV_TEMPLATE)).template  # rendered in this page's own context
-        memo[NAV_TEMPLATE] = mark_safe(nav.render(context))
+        memo[NAV_TEMPLATE] = _signed_in_nav(context, user)
     rendered: SafeString = memo[NAV_TEMPLATE]
     return rendered
+
+
+# The signed-in menu: its links depend only on the role set below (the key); the person's
+# name, their agency's name and the logout form's CSRF token are joined in per request.
+# Rendering the template (a dozen conditions on the staff record, twenty links) on every
+# staff page cost more than joining its parts.
+_NAME, _AGENCY, _CSRF = "@@desk-nav-name@@", "@@desk-nav-agency@@", "@@desk-nav-csrf@@"
+_CSRF_INPUT = f'<input type="hidden" name="csrfmiddlewaretoken" value="{_CSRF}">'
+_NAV_MARKS = re.compile(f"({re.escape(_NAME)}|{re.escape(_AGENCY)}|{re.escape(_CSRF_INPUT)})")
+_NAV_PARTS: dict[tuple[Any, ...], list[str]] = {}
+
+
+@dataclass(frozen=True)
+class _NavAgency:
+    name: str
+    oversight: bool
+
+
+@dataclass(frozen=True)
+class _NavStaff:
+    role: str
+    handles_complaints: bool
+    agency: _NavAgency
+
+
+@dataclass(frozen=True)
+class _NavUser:
+    is_superuser: bool
+    username: str = _NAME
+    is_authenticated: bool = True
+
+    def get_full_name(self) -> str:
+        return ""  # the template shows the username then: the name's mark
+
+
+def _signed_in_nav(context: template.Context, user: Any) -> SafeString:
+    staff = context.get("current_staff")
+    role_set = (
+        None
+        if staff is None
+        else (str(staff.role), bool(staff.handles_complaints), bool(staff.agency.oversight))
+    )
+    key = (
+        get_script_prefix(),
+        role_set,
+        bool(context.get("serves_at_desk")),
+        bool(context.get("sees_oversight")),
+        bool(user.is_superuser),
+    )
+    parts = _NAV_PARTS.get(key)
+    if parts is None:
+        parts = _nav_parts(key)
+        if not settings.DEBUG:  # a DEBUG server's templates change while it runs
+            _NAV_PARTS[key] = parts
+    values = {
+        _NAME: conditional_escape(user.get_full_name() or user.username),
+        _AGENCY: "" if staff is None else conditional_escape(staff.agency.name),
+        _CSRF_INPUT: CsrfTokenNode().render(context),
+    }
+    return mark_safe("".join(values.get(part, part) for part in parts))
+
+
+def _nav_parts(key: tuple[Any, ...]) -> list[str]:
+    """The menu of one role set rendered with marks for what is the person's own, split there."""
+    _prefix, role_set, serves_at_desk, sees_oversight, is_superuser = key
+    staff = None
+    if role_set is not None:
+        role, handles_complaints, oversight = role_set
+        staff = _NavStaff(role, handles_complaints, _NavAgency(_AGENCY, oversight))
+    context = {
+        "user": _NavUser(is_superuser=is_superuser),
+        "current_staff": staff,
+        "serves_at_desk": serves_at_desk,
+        "sees_oversight": sees_oversight,
+        "csrf_token": _CSRF,
+    }
+    return _NAV_MARKS.split(get_template(NAV_TEMPLATE).render(context))
 
 
 class _SiteNavNode(template.Node):
@@ -169,3 +249,4 @@ def _forget(setting: str, **kwargs: Any) -> None:
         _static.cache_clear()
         _escaped.cache_clear()
         _anonymous_nav_at.cache_clear()
+        _NAV_PARTS.clear()
