@@ -12,6 +12,7 @@ from django.utils.safestring import SafeString
 from desk.catalog import selectors
 from desk.catalog.models import Category, Service
 from desk.catalog.selectors import ServiceRow
+from desk.catalog.templatetags.catalog import search_form, search_results
 from desk.core.cache import generation_cached
 from desk.core.shell import render_part
 from desk.lib.persian import normalize
@@ -50,16 +51,15 @@ def service_list(request: HttpRequest) -> HttpResponse:
     fragment = bool(request.headers.get("HX-Request")) and not request.headers.get(
         "HX-History-Restore-Request"
     )
-    context = {"services": page, "page": page, "total": page.paginator.count, "query": query}
+    # The form and the results written in one pass (catalog/templatetags/catalog.py), as
+    # catalog/_search.html and catalog/_results.html would render them.
+    results = search_results(query, page, page.paginator.count)
     if fragment:
-        response = render(request, "catalog/_results.html", context)
+        response = HttpResponse(results)
     else:
         # The search form and the results are all the page has of the request; the layout
         # around them is rendered once per process (desk/core/shell.py).
-        listing = SafeString(
-            render_to_string("catalog/_search.html", context)
-            + render_to_string("catalog/_results.html", context)
-        )
+        listing = SafeString(search_form(query) + results)
         response = render_part(request, "catalog/list.html", {}, name="listing", part=listing)
     # One URL, two bodies: caches must keep the fragment apart from the page.
     patch_vary_headers(response, ["HX-Request"])

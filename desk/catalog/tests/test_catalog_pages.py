@@ -6,6 +6,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from desk.catalog.models import Category, Faq, Regulation, RequiredDocument, Service, ServiceStep
+from desk.catalog.tests.test_search import listed_slugs
 from desk.test import BaseTestCase, create_agency, create_service
 
 HOME = reverse("catalog:home")
@@ -229,7 +230,7 @@ class CatalogPagesTests(BaseTestCase):
 
     def test_it_lists_published_services(self) -> None:
         r = self.client.get(LIST)
-        self.assertEqual(self._titles(r), {"صدور پروانه ساختمانی", "انشعاب گاز"})
+        self.assertEqual(set(listed_slugs(r)), {"building-permit", "gas-connection"})
         self.assertContains(r, 'class="site-brand"')  # in the layout (core/shell.py)
 
     def test_it_answers_a_search_with_the_same_page_as_a_full_render(self) -> None:
@@ -246,7 +247,6 @@ class CatalogPagesTests(BaseTestCase):
     def test_it_answers_an_htmx_search_with_the_results_fragment_only(self) -> None:
         r = self.client.get(LIST, {"q": "گاز"}, headers={"HX-Request": "true"})
         self.assertEqual(r.status_code, 200)
-        self.assertTemplateUsed(r, "catalog/_results.html")
         self.assertTemplateNotUsed(r, "base.html")
         html = r.content.decode().strip()
         self.assertTrue(html.startswith('<div id="results"'), html[:80])
@@ -278,7 +278,7 @@ class CatalogPagesTests(BaseTestCase):
             create_service(self.other_agency, slug=f"extra-{i}", title=f"خدمت {i}")
         with self.assertNumQueries(1):
             r = self.client.get(LIST)
-        self.assertEqual(len(r.context["services"]), 10)
+        self.assertEqual(len(listed_slugs(r)), 10)
 
     def test_it_pages_the_results_with_their_count(self) -> None:
         for i in range(45):
@@ -287,7 +287,7 @@ class CatalogPagesTests(BaseTestCase):
         self.assertContains(first, "۴۵ خدمت")
         self.assertContains(first, "صفحه ۱ از ۳")
         last = self.client.get(LIST, {"q": "خدمت اضافه", "page": "3"})
-        self.assertEqual(len(last.context["services"]), 5)
+        self.assertEqual(len(listed_slugs(last)), 5)
         self.assertContains(last, "خدمت اضافه 44")
         self.assertContains(last, "صفحه ۳ از ۳")
         # Past the last page, or not a number: the last page and the first, as before.
