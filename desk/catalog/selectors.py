@@ -52,18 +52,32 @@ _FTS_IDS = "SELECT rowid FROM catalog_service_fts WHERE catalog_service_fts MATC
 def _terms(words: Sequence[str], vendor: str) -> tuple[str | None, tuple[str, ...]]:
     """The search's words as (SQLite's FTS5 expression of those its index finds, or None; the
     words tested on the search key itself). On SQLite the index finds the services that
-    contain each word of 3 characters or more (``trigram`` tokenizer: a substring match, as
-    ``instr``); shorter words are then tested on the services it found. Elsewhere every word is
-    tested on the key (PostgreSQL: ``LIKE``, which its ``pg_trgm`` index serves)."""
+    contain the trigrams of each word of 3 characters or more (``trigram`` tokenizer); the
+    words themselves, and those shorter than 3, are then tested on the services it found
+    (``instr``). Elsewhere every word is tested on the key (PostgreSQL: ``LIKE``, which its
+    ``pg_trgm`` index serves)."""
     if vendor != "sqlite":
         return None, tuple(words)
     indexed = [w for w in words if len(w) >= TRIGRAM and "\0" not in w]
-    tested = tuple(w for w in words if w not in indexed)
+    tested = tuple(w for w in words if len(w) > TRIGRAM or w not in indexed)
     if not indexed:
         return None, tested
-    # Each word a string in quotes (its quotes doubled): no operator, no prefix syntax.
-    match = " AND ".join('"' + w.replace('"', '""') + '"' for w in indexed)
+    # Each trigram a string in quotes (its quotes doubled): no operator, no prefix syntax.
+    match = " AND ".join(
+        '"' + t.replace('"', '""') + '"' for w in indexed for t in _covering_trigrams(w)
+    )
     return match, tested
+
+
+def _covering_trigrams(word: str) -> list[str]:
+    """Trigrams of ``word`` that cover it without overlapping but for the last one:
+    «انشعاب» → «انش», «عاب». The index looks them up as separate terms, not as the phrase
+    of all the word's trigrams, whose positions FTS5 compares (about 0.3 M instructions of
+    a search finding 110 services at 2,000); ``instr`` then tests the word itself."""
+    starts = [*range(0, len(word) - TRIGRAM + 1, TRIGRAM)]
+    if starts[-1] != len(word) - TRIGRAM:
+        starts.append(len(word) - TRIGRAM)
+    return [word[i : i + TRIGRAM] for i in starts]
 
 
 def _with_terms(
@@ -135,7 +149,7 @@ _SEARCH_PAGES: dict[int, CompiledQuery[Service]] = {}
 # ``services_search`` and ``_search_page_query``.
 _SQLITE_PAGE = """
 WITH matched AS (
-    SELECT s.id, s.title FROM {service} s INNER JOIN {agency} a ON a.id = s.agency_id
+    SELECT s.id, s.title FROM {matches}{service} s INNER JOIN {agency} a ON a.id = s.agency_id
     WHERE a.is_active AND s.is_published{conditions}
 ), page AS (
     SELECT id, title FROM matched ORDER BY title, id LIMIT %s OFFSET %s
@@ -152,9 +166,13 @@ ORDER BY page.title, page.id
 
 @cache
 def _sqlite_page_sql(indexed: bool, words: int) -> str:
-    conditions = [f" AND s.id IN ({_FTS_IDS})"] if indexed else []
+    # The index's matches joined, not ``IN`` its query: no list of their ids built to look
+    # the services up from (about 0.13 M instructions of a search finding 110 services).
+    matches = "catalog_service_fts f INNER JOIN " if indexed else ""
+    conditions = [" AND s.id = f.rowid AND f.catalog_service_fts MATCH %s"] if indexed else []
     conditions += [" AND instr(s.search_text, %s) > 0"] * words
     return _SQLITE_PAGE.format(
+        matches=matches,
         service=Service._meta.db_table,
         agency=Agency._meta.db_table,
         category=Category._meta.db_table,

@@ -9,6 +9,7 @@ from django.urls import resolve, reverse
 
 from desk.agencies.models import Role
 from desk.catalog.models import Service
+from desk.catalog.selectors import _terms
 from desk.catalog.tests.test_admin_scope import _admin_post_data
 from desk.lib.persian import to_persian_digits
 from desk.test import BaseTestCase, create_service, create_staff
@@ -116,6 +117,20 @@ class SearchTests(BaseTestCase):
         self.assertContains(r, "خدمتی پیدا نشد")
 
     # --- the word index (catalog/migrations/0006_search_index.py) --------------------------------
+
+    def test_it_finds_a_word_only_where_its_letters_follow_each_other(self) -> None:
+        # The index is asked for some of a word's trigrams (catalog/selectors.py): «انش»
+        # and «عاب» of «انشعاب» are both in «انشای عابر», which does not contain it.
+        create_service(self.agency, slug="essay", title="انشای عابر پیاده", summary="مدرسه")
+        create_service(self.agency, slug="branch", title="انشعاب آب", summary="کنتور")
+        self.assertEqual(self._search("انشعاب"), {"branch"})
+        self.assertEqual(self._search("انشعاب آب"), {"branch"})
+        self.assertEqual(self._search("شعاب"), {"branch"})  # four letters: two trigrams
+        self.assertEqual(self._search("انشای"), {"essay"})
+        self.assertEqual(
+            _terms(["انشعاب", "آب", "پیاده"], "sqlite"),
+            ('"انش" AND "عاب" AND "پیا" AND "اده"', ("انشعاب", "آب", "پیاده")),
+        )
 
     def test_it_finds_a_word_inside_a_longer_one(self) -> None:
         # A substring, as before the index: «دبستان» in «پیش‌دبستانی», «کسب» in «كسب».
