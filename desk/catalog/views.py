@@ -48,8 +48,9 @@ def service_list(request: HttpRequest) -> HttpResponse:
             request.GET.get("page")
         )
     # htmx asks for the whole page when the back button misses its history cache.
-    fragment = bool(request.headers.get("HX-Request")) and not request.headers.get(
-        "HX-History-Restore-Request"
+    # (Read from META: request.headers builds the dict of every header.)
+    fragment = bool(request.META.get("HTTP_HX_REQUEST")) and not request.META.get(
+        "HTTP_HX_HISTORY_RESTORE_REQUEST"
     )
     # The form and the results written in one pass (catalog/templatetags/catalog.py), as
     # catalog/_search.html and catalog/_results.html would render them.
