@@ -36,6 +36,8 @@ _RESULT = (
 # What a result shows of its row (ServiceRow), in the order of the values it escapes.
 _SHOWN = itemgetter(0, 1, 4, 5, 2)  # slug, title, agency_name, category_name, summary
 _DAYS = itemgetter(3)
+# Days in Persian digits, written once per process for each number of days.
+_persian_number = lru_cache(maxsize=512)(to_persian_digits)
 
 
 @lru_cache(maxsize=64)
@@ -67,17 +69,16 @@ def service_results(services: Iterable[ServiceRow | Service]) -> SafeString:
     # Plain text escaped as Django's escape() does (html.escape, quotes too) in one pass: the
     # values joined by a character none of them has, escaped once and split (escape() is five
     # replaces over each value: 500 calls for a page of twenty results); the days written in
-    # Persian digits likewise; then every value put in its place among the markup's pieces.
-    shown = [*chain.from_iterable(map(_SHOWN, rows))]
-    values = escape("\x00".join(shown)).split("\x00")
-    if len(values) != len(shown):  # a value with that character: one by one
-        values = [escape(v) for v in shown]
+    # Persian digits once per number; then every value put in its place among the markup's pieces.
+    values = escape("\x00".join(chain.from_iterable(map(_SHOWN, rows)))).split("\x00")
+    if len(values) != 5 * len(rows):  # a value with that character: one by one
+        values = [escape(v) for r in rows for v in _SHOWN(r)]
     markup = [*_results_markup(len(rows), get_script_prefix())]
     markup[1::12] = values[0::5]  # slug
     markup[3::12] = values[1::5]  # title
     markup[5::12] = values[2::5]  # agency
     markup[7::12] = values[3::5]  # category
-    markup[9::12] = to_persian_digits("\x00".join(map(str, map(_DAYS, rows)))).split("\x00")
+    markup[9::12] = map(_persian_number, map(_DAYS, rows))
     markup[11::12] = values[4::5]  # summary
     return mark_safe("".join(markup))
 
