@@ -59,5 +59,7 @@ def is_valid(code: str) -> bool:
 
 def format_code(code: str) -> str:
     """Group in fours for reading: ``1234-5678-9012`` (ASCII digits)."""
+    if len(code) == 12 and code.isascii() and code.isdigit():  # as stored: lists show hundreds
+        return f"{code[:4]}-{code[4:8]}-{code[8:]}"
     code = normalize(code)
     return "-".join(code[i : i + 4] for i in range(0, len(code), 4))

@@ -96,6 +96,9 @@ class NormalizeTests(SimpleTestCase):
     def test_it_formats_in_groups_of_four(self):
         self.assertEqual(tracking.format_code("123456789012"), "1234-5678-9012")
         self.assertEqual(tracking.format_code("۱۲۳۴ ۵۶۷۸ ۹۰۱۲"), "1234-5678-9012")
+        # Twelve digits that are not all ASCII take the normalizing path, as any other text.
+        self.assertEqual(tracking.format_code("۱۲۳۴۵۶۷۸۹۰۱۲"), "1234-5678-9012")
+        self.assertEqual(tracking.format_code("12345678901"), "1234-5678-901")
 
     def test_it_round_trips_the_formatted_code(self):
         code = tracking.generate()
