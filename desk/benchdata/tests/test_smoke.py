@@ -41,7 +41,8 @@ QUERIES = {
     # request (70 % of the replayed codes) has its result file, as in life (the default
     # workflow asks for one: desk/benchdata/results.py), which comes with the request's query
     # (a second result file would add the query that lists them; COMPLETED_LOOKUP below).
-    "tracking lookup": (2, 2),
+    # On PostgreSQL the timeline comes with the request's query (a JSON array): 1.
+    "tracking lookup": (1, 1) if connection.vendor == "postgresql" else (2, 2),
     # The document staged (user, staff record, insert), the form with its reference (user,
     # staff record, the staged file checked), «send» (13: desk/health's query counts).
     "application (200 KB staged upload)": (19, 19),
@@ -56,8 +57,9 @@ QUERIES = {
     "service page": (0, 1),
 }
 # The lookup of a completed request with its result file: the request with its result file,
-# its timeline (no session: its links carry a signed download proof, desk/submissions/proofs.py).
-COMPLETED_LOOKUP = 2
+# its timeline (no session: its links carry a signed download proof, desk/submissions/proofs.py);
+# on PostgreSQL the timeline in the request's query.
+COMPLETED_LOOKUP = 1 if connection.vendor == "postgresql" else 2
 REQUESTS = 6
 
 
