@@ -23,6 +23,7 @@ Queries still go through the connection's cursor wrapper: they are counted by
 from __future__ import annotations
 
 import datetime
+import inspect
 import re
 import threading
 from collections.abc import Callable, Hashable, Sequence
@@ -32,8 +33,12 @@ from typing import Any, Generic, TypeVar, cast
 from django.core.signals import setting_changed
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import F, Model, Q, QuerySet
+from django.db.models.base import ModelState
+from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
 from django.db.models.lookups import Lookup
 from django.db.models.query import get_related_populators
+from django.db.models.query_utils import DeferredAttribute
+from django.db.models.signals import post_init, pre_init
 from django.dispatch import receiver
 
 M = TypeVar("M", bound=Model)
@@ -55,6 +60,8 @@ class _Plan:
     populators: tuple[Any, ...]
     annotations: tuple[tuple[str, int], ...]
     connection_id: int
+    build: Callable[[Sequence[Any]], Any] | None  # the model's instance from its columns
+    related: tuple[tuple[Any, Callable[[Sequence[Any]], Any] | None], ...]  # (populator, build)
 
 
 class CompiledQuery(Generic[M]):
@@ -116,27 +123,40 @@ class CompiledQuery(Generic[M]):
         converters = compiler.get_converters(columns)
         # A ``values_list`` query builds no model: its rows are only converted (``rows``).
         fields = klass_info["select_fields"] if klass_info else [0, -1]
+        populators = (
+            tuple(get_related_populators(klass_info, select, self.using))  # type: ignore[call-arg]
+            if klass_info
+            else ()
+        )
+        init_list = tuple(f[0].target.attname for f in select[fields[0] : fields[-1] + 1])
         plan = _Plan(
             sql=sql,
             params=tuple(params),
             slots=tuple(slots),
             converters=tuple((pos, tuple(c), e) for pos, (c, e) in converters.items()),
-            init_list=tuple(f[0].target.attname for f in select[fields[0] : fields[-1] + 1]),
+            init_list=init_list,
             model_slice=slice(fields[0], fields[-1] + 1),
-            populators=tuple(get_related_populators(klass_info, select, self.using))  # type: ignore[call-arg]
-            if klass_info
-            else (),
+            populators=populators,
             annotations=tuple(compiler.annotation_col_map.items()),
             connection_id=id(connection),
+            build=_builder(klass_info["model"], self.using, init_list) if klass_info else None,
+            related=tuple(
+                (p, _builder(p.model_cls, p.db, tuple(p.init_list)))
+                if not p.reorder_for_init and not p.related_populators
+                else (p, None)
+                for p in populators
+            ),
         )
         plans[shape] = plan
         if klass_info:
             self.model = klass_info["model"]
         return plan
 
-    def _execute(self, plan: _Plan, arguments: Sequence[Any]) -> list[list[Any]]:
+    def _execute(
+        self, plan: _Plan, arguments: Sequence[Any], connection: Any = None
+    ) -> list[list[Any]]:
         """The query's rows for these arguments, each value converted as the ORM would."""
-        connection = connections[self.using]
+        connection = connection or connections[self.using]
         params = list(plan.params)
         for position, argument, pattern in plan.slots:
             value = self._adapt(connection, argument, arguments[argument])
@@ -168,10 +188,19 @@ class CompiledQuery(Generic[M]):
         plan = self._plan(shape)
         objects: list[M] = []
         model, db, init_list = self.model, self.using, plan.init_list
-        for row in self._execute(plan, arguments):
-            obj = model.from_db(db, init_list, row[plan.model_slice])
-            for populator in plan.populators:
-                populator.populate(row, obj)
+        # Built as ``from_db`` builds them, without its per-row matching of the columns to
+        # the model's fields and ``__init__``'s walk over every field (``_builder``), when
+        # nothing listens to a model's initialisation.
+        fast = not (pre_init.receivers or post_init.receivers)
+        build = plan.build if fast else None
+        for row in self._execute(plan, arguments, connections[self.using]):
+            values = row[plan.model_slice]
+            obj = build(values) if build else model.from_db(db, init_list, values)
+            for populator, build_related in plan.related:
+                if fast and build_related is not None:
+                    _populate(populator, build_related, row, obj)
+                else:
+                    populator.populate(row, obj)
             for name, pos in plan.annotations:
                 setattr(obj, name, row[pos])
             objects.append(obj)
@@ -183,6 +212,51 @@ class CompiledQuery(Generic[M]):
 
 
 _ALL: list[CompiledQuery[Any]] = []
+
+_PLAIN_ATTRIBUTES = (DeferredAttribute, ForeignKeyDeferredAttribute)
+
+
+def _builder(model: type[Model], db: str, init_list: tuple[str, ...]) -> Any:
+    """What ``model.from_db(db, init_list, values)`` returns, built without ``__init__``: a
+    bare instance, its state, its columns' values in its ``__dict__`` (where ``__init__``'s
+    ``setattr`` puts them). Only for a model that keeps Django's ``__init__`` and ``from_db``
+    and whose loaded columns are plain attributes (no descriptor that transforms a value set);
+    else None (``from_db``). The caller checks that no ``pre_init``/``post_init`` receiver
+    is connected."""
+    if model.__init__ is not Model.__init__ or model.from_db.__func__ is not _FROM_DB:  # type: ignore[attr-defined]
+        return None
+    if any(
+        type(inspect.getattr_static(model, name, None)) not in _PLAIN_ATTRIBUTES
+        for name in init_list
+    ):
+        return None
+    new, state_class = model.__new__, ModelState
+
+    def build(values: Sequence[Any]) -> Any:
+        obj = new(model)
+        state = obj._state = state_class()
+        state.adding = False
+        state.db = db
+        obj.__dict__.update(zip(init_list, values, strict=True))
+        return obj
+
+    return build
+
+
+_FROM_DB = Model.from_db.__func__  # type: ignore[attr-defined]
+
+
+def _populate(
+    populator: Any, build: Callable[[Sequence[Any]], Any], row: Any, from_obj: Any
+) -> None:
+    # RelatedPopulator.populate for a populator without reordering or nested relations, with
+    # the instance built by ``_builder``.
+    values = row[populator.cols_start : populator.cols_end]
+    obj = None if values[populator.pk_idx] is None else build(values)
+    populator.local_setter(from_obj, obj)
+    if obj is not None:
+        populator.remote_setter(obj, from_obj)
+
 
 _CONSTANT = re.compile(r"^[A-Za-z0-9_]+$")
 
