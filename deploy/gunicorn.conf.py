@@ -54,6 +54,9 @@ backlog = 2048
 # The heartbeat file on tmpfs: a worker is never killed because a disk stalled.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None  # "-" logs to stdout
+# Path without the query string (%(U)s, not %(r)s or %(q)s), and no referrer: a lookup's result
+# links carry a download proof (?proof=…) that must not land in logs (deploy/nginx/desk.conf).
+access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(a)s" %(M)sms'
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # X-Forwarded-Proto is believed only from the proxies: the same TRUSTED_PROXIES as the app's

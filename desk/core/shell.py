@@ -23,9 +23,10 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 _MARK = mark_safe("<!-- desk:part -->")
-_SHELLS: dict[tuple[str, str, str], tuple[str, str]] = {}
+_SHELLS: dict[tuple[str, str, str, str | None], tuple[str, str]] = {}
 
 
 def render_part(
@@ -41,7 +42,9 @@ def render_part(
     show ``{{ name }}`` and nothing else from ``context`` for a visitor."""
     if settings.DEBUG or request.user.is_authenticated or len(get_messages(request)):
         return render(request, template_name, {**context, name: part})
-    key = (template_name, name, get_script_prefix())
+    # Keyed by language too: one language today (no LocaleMiddleware), but a second one would
+    # otherwise be served the first visitor's page.
+    key = (template_name, name, get_script_prefix(), get_language())
     shell = _SHELLS.get(key)
     if shell is None:
         page = render_to_string(template_name, {name: _MARK}, request)

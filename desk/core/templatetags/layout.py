@@ -28,6 +28,7 @@ from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 register = template.Library()
 
@@ -131,11 +132,11 @@ NAV_TEMPLATE = "includes/nav_links.html"
 
 
 def _anonymous_nav() -> SafeString:
-    return _anonymous_nav_at(get_script_prefix())
+    return _anonymous_nav_at(get_script_prefix(), get_language())
 
 
 @cache
-def _anonymous_nav_at(script_prefix: str) -> SafeString:
+def _anonymous_nav_at(script_prefix: str, language: str | None) -> SafeString:
     # Nobody signed in: no staff membership, no name, no logout form (and so no CSRF token).
     context = {"user": None, "current_staff": None, "serves_at_desk": False}
     return mark_safe(get_template(NAV_TEMPLATE).render({**context, "sees_oversight": False}))
@@ -195,6 +196,7 @@ def _signed_in_nav(context: template.Context, user: Any) -> SafeString:
     )
     key = (
         get_script_prefix(),
+        get_language(),
         role_set,
         bool(context.get("serves_at_desk")),
         bool(context.get("sees_oversight")),
@@ -215,7 +217,7 @@ def _signed_in_nav(context: template.Context, user: Any) -> SafeString:
 
 def _nav_parts(key: tuple[Any, ...]) -> list[str]:
     """The menu of one role set rendered with marks for what is the person's own, split there."""
-    _prefix, role_set, serves_at_desk, sees_oversight, is_superuser = key
+    _prefix, _language, role_set, serves_at_desk, sees_oversight, is_superuser = key
     staff = None
     if role_set is not None:
         role, handles_complaints, oversight = role_set

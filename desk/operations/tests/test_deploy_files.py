@@ -61,6 +61,25 @@ class DeployFilesTest(SimpleTestCase):
         for path in (".env", "var", ".venv", "node_modules", ".git"):
             self.assertIn(path, ignored)
 
+    def test_access_logs_keep_paths_but_never_query_strings(self) -> None:
+        # A lookup's result links carry a download proof (?proof=…): whoever reads a log line
+        # with it could download that request's files for an hour.
+        import runpy
+
+        conf = runpy.run_path(str(ROOT / "deploy" / "gunicorn.conf.py"))
+        line_format = conf["access_log_format"]
+        self.assertIn("%(U)s", line_format)
+        for with_query in ("%(r)s", "%(q)s", "%(f)s"):
+            self.assertNotIn(with_query, line_format)
+        nginx = (ROOT / "deploy" / "nginx" / "desk.conf").read_text("utf-8")
+        formats = re.findall(r"log_format\s+(\w+)([^;]*);", nginx)
+        self.assertEqual([name for name, _ in formats], ["desk_noquery"])
+        self.assertNotRegex(
+            formats[0][1], r"\$(request|request_uri|args|query_string|http_referer)\b"
+        )
+        servers = nginx.count("server {")
+        self.assertEqual(nginx.count("access_log /var/log/nginx/access.log desk_noquery;"), servers)
+
     def test_gunicorn_reads_the_env_file_but_the_environment_wins(self) -> None:
         with tempfile.TemporaryDirectory(prefix="desk-gunicorn-") as tmp:
             root = Path(tmp)

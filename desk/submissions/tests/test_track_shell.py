@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib.messages import constants
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.test import RequestFactory, override_settings
+from django.utils import translation
 
 from desk.submissions.tests.base import SubmissionTestCase
 
@@ -28,6 +29,16 @@ class TrackShellTests(SubmissionTestCase):
         self.assertIsNotNone(full.context)
         self.assertEqual(joined.content.decode(), full.content.decode())
         self.assertEqual(joined["Content-Type"], full["Content-Type"])
+
+    def test_it_keeps_one_layout_per_language(self) -> None:
+        # One language is served today; a second must not get the first visitor's layout.
+        from desk.core import shell
+
+        self.track(self.code)
+        with translation.override("en"):
+            self.track(self.code)
+        languages = {key[-1] for key in shell._SHELLS if key[0] == "submissions/track.html"}
+        self.assertEqual(languages, {"fa", "en"})
 
     def test_it_renders_in_full_for_someone_signed_in(self) -> None:
         self.client.force_login(self.citizen)
