@@ -22,14 +22,16 @@ install: $(BIN)/activate node_modules/.package-lock.json
 
 # Migrate, load the demo data, then the web app and the job worker together (Ctrl+C stops both).
 # The worker first sends the demo requests' queued SMS; the sign-in banner is shown after them.
+# SITE_URL: the links in the demo's SMS and result PDFs point at the address it serves.
+DEMO_ENV = DEBUG=1 SITE_URL=http://$(HOST):$(PORT)
 demo: install
-	DEBUG=1 $(PYTHON) manage.py migrate --noinput
-	DEBUG=1 DEMO_URL=http://$(HOST):$(PORT) $(PYTHON) manage.py load_demo > var/demo-accounts.txt
+	$(DEMO_ENV) $(PYTHON) manage.py migrate --noinput
+	$(DEMO_ENV) DEMO_URL=http://$(HOST):$(PORT) $(PYTHON) manage.py load_demo > var/demo-accounts.txt
 	@trap 'kill 0' INT TERM EXIT; \
-	  DEBUG=1 SMS_BACKEND=console $(PYTHON) manage.py run_huey --workers 2 --quiet & \
+	  $(DEMO_ENV) SMS_BACKEND=console $(PYTHON) manage.py run_huey --workers 2 --quiet & \
 	  sleep 3; cat var/demo-accounts.txt; \
 	  echo "Serving on http://$(HOST):$(PORT)/ — sign-in codes are printed here by the job worker."; \
-	  DEBUG=1 $(PYTHON) manage.py runserver --noreload $(HOST):$(PORT)
+	  $(DEMO_ENV) $(PYTHON) manage.py runserver --noreload $(HOST):$(PORT)
 
 lint: install
 	$(BIN)/ruff format --check .
