@@ -62,10 +62,9 @@ def get_document_for_user(user: object, public_id: uuid.UUID, *, proof: str = ""
     if document is not None and access.can_view_document(user, document):
         return document
     if proof:
-        proven = proofs.proven_request(proof, document.submission_id if document else None)
-        assert document is not None
-        if access.can_view_document(user, document, tracked_ids=[proven]):
-            return document
+        return proofs.bearer_opens(
+            proof, document, lambda d, ids: access.can_view_document(user, d, tracked_ids=ids)
+        )
     raise Http404
 
 

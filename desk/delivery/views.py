@@ -69,12 +69,10 @@ def verify_code(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "delivery/verify.html", context)
 
 
+@proofs.refused_as_page
 def download(request: HttpRequest, public_id: uuid.UUID) -> HttpResponseBase:
     proof = request.GET.get("proof", "")
-    try:
-        document = selectors.get_document_for_user(request.user, public_id, proof=proof)
-    except proofs.ProofRefused as refused:
-        return proofs.refused_page(request, refused)
+    document = selectors.get_document_for_user(request.user, public_id, proof=proof)
     if selectors.is_delivery(request.user, document):
         is_applicant = document.submission.applicant_id == request.user.pk
         services.delivery_record_first_download(

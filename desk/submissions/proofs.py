@@ -15,10 +15,13 @@ looks the request up again and gets fresh links.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
+from typing import Any, Protocol, TypeVar
 
 from django.conf import settings
 from django.core import signing
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
 SALT = "desk.submissions.download-proof"
@@ -60,6 +63,25 @@ def proven_request(proof: str, submission_id: int | None) -> int:
     return submission_id
 
 
+class _OfARequest(Protocol):
+    submission_id: int
+
+
+F = TypeVar("F", bound=_OfARequest)
+
+
+def bearer_opens(proof: str, found: F | None, may_view: Callable[[F, list[int]], bool]) -> F:
+    """``found`` (a file of a request, or None) for the bearer of the link's ``proof``:
+    ``may_view(found, tracked_ids)`` is the access policy's answer for someone who proved that
+    request; ``ProofRefused`` when the proof is not for the file's request, has expired, or does
+    not open that file (not a result), and for a file that is not there."""
+    proven = proven_request(proof, found.submission_id if found is not None else None)
+    assert found is not None  # proven_request refuses a file that is not there
+    if not may_view(found, [proven]):
+        raise ProofRefused(expired=False)
+    return found
+
+
 def proof_max_age() -> int:
     return settings.TRACKING_DOWNLOAD_PROOF_MINUTES * 60
 
@@ -68,3 +90,18 @@ def refused_page(request: HttpRequest, refused: ProofRefused) -> HttpResponse:
     """Why a download link opened nothing, and the way to a fresh one (the lookup)."""
     context = {"expired": refused.expired, "minutes": settings.TRACKING_DOWNLOAD_PROOF_MINUTES}
     return render(request, "submissions/download_refused.html", context, status=403)
+
+
+def refused_as_page(
+    view: Callable[..., HttpResponseBase],
+) -> Callable[..., HttpResponseBase]:
+    """A download view whose link's proof is refused answers ``refused_page``."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        try:
+            return view(request, *args, **kwargs)
+        except ProofRefused as refused:
+            return refused_page(request, refused)
+
+    return wrapped

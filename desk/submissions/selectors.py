@@ -221,8 +221,7 @@ def _inbox_query(agency_id: int, *arguments: Any) -> QuerySet[Submission, Any]:
     if not manager:
         user_id, role, *rest = values
         positions = [(rest[2 * i], rest[2 * i + 1]) for i in range(size)]
-        routing = {"user_id": user_id, "agency_id": agency_id, "role": role}
-        routing["positions"] = positions
+        routing = {"user_id": user_id, "agency_id": agency_id, "role": role, "positions": positions}
         where &= routed_to(**routing)
     queue = Submission.objects.filter(where, _WAITING)
     # One group, the agency: COUNT(*) … GROUP BY agency_id (no row when the queue is empty).
@@ -548,12 +547,10 @@ def get_attachment_for_user(user: object, public_id: uuid.UUID, *, proof: str = 
     attachment = Attachment.objects.select_related("submission").filter(public_id=public_id).first()
     if attachment is not None and access.can_view_attachment(user, attachment):
         return attachment
-    if proof:
-        proven = proofs.proven_request(proof, attachment.submission_id if attachment else None)
-        assert attachment is not None
-        if access.can_view_attachment(user, attachment, tracked_ids=[proven]):
-            return attachment
-        raise proofs.ProofRefused(expired=False)  # not a result file
+    if proof:  # only a result file opens to the bearer (access.can_view_attachment)
+        return proofs.bearer_opens(
+            proof, attachment, lambda a, ids: access.can_view_attachment(user, a, tracked_ids=ids)
+        )
     raise Http404
 
 

@@ -281,12 +281,10 @@ def short(request: HttpRequest, code: str) -> HttpResponse:
     return redirect("submissions:my_request", code=code)
 
 
+@proofs.refused_as_page
 def download(request: HttpRequest, public_id: uuid.UUID) -> HttpResponseBase:
     proof = request.GET.get("proof", "")
-    try:
-        attachment = selectors.get_attachment_for_user(request.user, public_id, proof=proof)
-    except proofs.ProofRefused as refused:
-        return proofs.refused_page(request, refused)
+    attachment = selectors.get_attachment_for_user(request.user, public_id, proof=proof)
     services.submission_read_audit(
         user=request.user, submission=attachment.submission, attachment=attachment
     )

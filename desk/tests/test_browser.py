@@ -331,6 +331,8 @@ class BrowserWalkTests(BrowserTestCase):
         self.assertTrue(pdf.startswith(b"%PDF-"))
         self.shot("09-track-documents-phone")
 
+        link = documents.get_by_role("link", name=re.compile("PDF")).get_attribute("href") or ""
+
         # Verification: the genuine file passes, one changed byte fails.
         documents.get_by_role("link", name="صفحه صحت‌سنجی").click()
         page.wait_for_url("**" + reverse("delivery:verify") + "**")
@@ -346,6 +348,14 @@ class BrowserWalkTests(BrowserTestCase):
         page.get_by_role("button", name="مقایسه با سند صادرشده").click()
         expect(page.locator("#verify-altered")).to_be_visible()
         self._assert_no_gregorian_year()
+
+        # The download link with its proof changed opens nothing: a page that says so and leads
+        # back to the lookup (desk/submissions/proofs.py), checked at each width with axe.
+        self.assertIn("proof=", link)
+        self.go(link[:-3] + ("bbb" if link.endswith("aaa") else "aaa"))
+        expect(page.get_by_role("heading", level=1)).to_have_text("این پیوند دریافت درست نیست")
+        expect(page.locator("main").get_by_role("link", name="پیگیری کنید")).to_be_visible()
+        self.check("09b-download-refused")
         self.assertEqual(self.console_errors, [])
 
     # --- an appointment: booked on a phone, moved, checked in at the desk ------------------------
