@@ -5,7 +5,7 @@ from functools import cache
 from typing import Any, NamedTuple
 
 from django.db import connection, connections
-from django.db.models import Count, Prefetch, Q, QuerySet, Value, Window
+from django.db.models import Count, Prefetch, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import StrIndex
 from django.db.models.lookups import GreaterThan
@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from desk.agencies.models import Agency
 from desk.catalog.models import Category, FieldKind, FormField, RequiredDocument, Service
 from desk.core.cache import AGENCIES_GENERATION, generation_cached
-from desk.core.compiled import CompiledQuery
 from desk.lib.persian import search_key, to_persian_digits
 
 # Bumped by every write of a service card, its children or its category (the admin classes in
@@ -123,31 +122,19 @@ class ServiceRow(NamedTuple):
         )
 
 
-# Pages further on than this go through the ORM: a compiled query per page number (its LIMIT
-# and OFFSET are in the SQL) is kept only for the pages people read.
+# Pages further on than this go through the ORM: the page's statement (``_PAGE``) is sent
+# only for the pages people read.
 SEARCH_COMPILED_PAGES = 5
 
-
-def _search_page_query(*arguments: Any) -> QuerySet[Service]:
-    *words, (offset, limit) = arguments
-    qs = _with_terms(services_published(), None, words)
-    # The count of all matches on every row (its last column): one query for the page and
-    # its count.
-    qs = qs.annotate(search_total=Window(Count("*"))).order_by("title", "pk")
-    columns = (*ServiceRow._fields[:4], "agency__name", "category__name", "search_total")
-    return qs.values_list(*columns)[offset : offset + limit]
-
-
-# One compiled query per number of words of a search (PostgreSQL).
-_SEARCH_PAGES: dict[int, CompiledQuery[Service]] = {}
-
-# SQLite: the page and the count of all matches from the matching services' ids and titles,
-# found once (a CTE used twice is materialised once), the page's columns read for its rows
-# only. The ORM's window count over the wide rows had SQLite copy every match, its summary
-# and names, into a table and out again: about 0.9 M instructions of a search finding 110
-# services at 2,000 (docs/benchmarks.md). The same services in the same order as
-# ``services_search`` and ``_search_page_query``.
-_SQLITE_PAGE = """
+# The page and the count of all matches from the matching services' ids and titles, found
+# once (a CTE used twice is materialised once, by SQLite and by PostgreSQL), the page's
+# columns read for its rows only. A window ``COUNT(*)`` over the wide rows (the ORM's query)
+# had the database copy every match, its summary and names, into a store and out again, then
+# sort them all: on SQLite about 0.9 M instructions of a search finding 110 services at
+# 2,000; on PostgreSQL 0.37–0.39 ms of the server's CPU a search against 0.24–0.27 ms for
+# this statement (docs/benchmarks.md). The same services in the same order as
+# ``services_search``.
+_PAGE = """
 WITH matched AS (
     SELECT s.id, s.title FROM {matches}{service} s INNER JOIN {agency} a ON a.id = s.agency_id
     WHERE a.is_active AND s.is_published{conditions}
@@ -165,13 +152,19 @@ ORDER BY page.title, page.id
 
 
 @cache
-def _sqlite_page_sql(indexed: bool, words: int) -> str:
-    # The index's matches joined, not ``IN`` its query: no list of their ids built to look
-    # the services up from (about 0.13 M instructions of a search finding 110 services).
+def _page_sql(vendor: str, indexed: bool, words: int) -> str:
+    """``_PAGE`` for a search of ``words`` words tested on the key. SQLite: the FTS index's
+    matches joined when ``indexed`` (not ``IN`` its query: no list of their ids built to look
+    the services up from, about 0.13 M instructions of a search finding 110 services), the
+    words tested with ``instr``. PostgreSQL: ``LIKE``, which its trigram index serves; one
+    text per number of words, so that the statement is prepared once per connection."""
     matches = "catalog_service_fts f INNER JOIN " if indexed else ""
     conditions = [" AND s.id = f.rowid AND f.catalog_service_fts MATCH %s"] if indexed else []
-    conditions += [" AND instr(s.search_text, %s) > 0"] * words
-    return _SQLITE_PAGE.format(
+    test = (
+        " AND instr(s.search_text, %s) > 0" if vendor == "sqlite" else " AND s.search_text LIKE %s"
+    )
+    conditions += [test] * words
+    return _PAGE.format(
         matches=matches,
         service=Service._meta.db_table,
         agency=Agency._meta.db_table,
@@ -181,29 +174,27 @@ def _sqlite_page_sql(indexed: bool, words: int) -> str:
 
 
 def _search_rows(match: str | None, words: tuple[str, ...], offset: int, limit: int) -> list[Any]:
-    if connection.vendor == "sqlite":
-        sql = _sqlite_page_sql(match is not None, len(words))
-        params = [*(() if match is None else (match,)), *words, limit, offset]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchall()
-    compiled = _SEARCH_PAGES.get(len(words))
-    if compiled is None:
-        compiled = CompiledQuery(_search_page_query, (str,) * len(words))
-        _SEARCH_PAGES[len(words)] = compiled
-    return compiled.rows(*words, shape=(offset, limit))
+    vendor = connection.vendor
+    tested: Iterable[str] = words
+    if vendor != "sqlite":  # ``LIKE '%…%'`` with its wildcards taken as text, as ``contains``
+        prep = connection.ops.prep_for_like_query
+        tested = [f"%{prep(word)}%" for word in words]
+    params = [*(() if match is None else (match,)), *tested, limit, offset]
+    with connection.cursor() as cursor:
+        cursor.execute(_page_sql(vendor, match is not None, len(words)), params)
+        return cursor.fetchall()
 
 
 def services_search_page(
     *, query: str, number: int, per_page: int
 ) -> tuple[list[ServiceRow], int] | None:
     """Page ``number`` of ``services_search(query=query)`` and the count of all its services,
-    in one query (compiled once per process; SQLite: ``_SQLITE_PAGE``); None when the page is
-    past the last one or too far on (``SEARCH_COMPILED_PAGES``): then the paginator of
-    ``services_search`` decides."""
+    in one query (``_PAGE``); None when the page is past the last one or too far on
+    (``SEARCH_COMPILED_PAGES``): then the paginator of ``services_search`` decides.
+    ``query``: as ``normalize`` returns it (the view normalises it once)."""
     if not 1 <= number <= SEARCH_COMPILED_PAGES:
         return None
-    match, words = _terms(search_key(query).split(), connection.vendor)
+    match, words = _terms(search_key(query, normalized=True).split(), connection.vendor)
     rows = _search_rows(match, words, (number - 1) * per_page, per_page)
     if not rows:
         return None if number > 1 else ([], 0)

@@ -56,13 +56,15 @@ def normalize(text: str) -> str:
     return _WHITESPACE_RUN.sub(" ", text).strip()
 
 
-def search_key(text: str) -> str:
+def search_key(text: str, *, normalized: bool = False) -> str:
     """Key for search and matching: :func:`normalize`, zero-width chars as spaces, casefolded.
 
     Both the stored text and the query go through this function, then a substring test on the
-    keys finds «میز‌خدمت» (ZWNJ) from «ميز خدمت» (Arabic yeh, space).
+    keys finds «میز‌خدمت» (ZWNJ) from «ميز خدمت» (Arabic yeh, space). ``normalized``: the
+    text is :func:`normalize`'s already (a search's query, normalised by its view), not
+    normalised again.
     """
-    text = _ZERO_WIDTH.sub(" ", normalize(text))
+    text = _ZERO_WIDTH.sub(" ", text if normalized else normalize(text))
     return _WHITESPACE_RUN.sub(" ", text).strip().casefold()
 
 

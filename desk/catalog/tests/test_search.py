@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import random
 import re
 from copy import copy
 from typing import TYPE_CHECKING
@@ -11,8 +12,8 @@ from desk.agencies.models import Role
 from desk.catalog.models import Service
 from desk.catalog.selectors import _terms
 from desk.catalog.tests.test_admin_scope import _admin_post_data
-from desk.lib.persian import to_persian_digits
-from desk.test import BaseTestCase, create_service, create_staff
+from desk.lib.persian import normalize, search_key, to_ascii_digits, to_persian_digits
+from desk.test import BaseTestCase, create_agency, create_service, create_staff
 
 if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse
@@ -24,9 +25,11 @@ _RESULT_LINK = re.compile(r'class="list-group-item list-group-item-action py-3" 
 def listed_slugs(response: _MonkeyPatchedWSGIResponse) -> list[str]:
     """The services a search page lists, in its order (the slugs of its result links; the
     page is written in one pass, without a template context)."""
-    return [
-        resolve(href).kwargs["slug"] for href in _RESULT_LINK.findall(response.content.decode())
-    ]
+    return _listed(response.content.decode())
+
+
+def _listed(page: str) -> list[str]:
+    return [resolve(href).kwargs["slug"] for href in _RESULT_LINK.findall(page)]
 
 
 @override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
@@ -280,3 +283,114 @@ class SearchPagesTests(BaseTestCase):
         self.assertEqual(
             [slug for page in pages for slug in page], [f"same-{i:03d}" for i in range(130)]
         )
+
+
+# Words the generated catalog's titles and summaries are made of (Persian, a Latin word, digits,
+# and characters that are operators to LIKE, FTS5 or a shell: they must be found as text).
+_VOCABULARY = (
+    "انشعاب",
+    "گاز",
+    "آب",
+    "برق",
+    "کنتور",
+    "هوشمند",
+    "پروانه",
+    "ساختمانی",
+    "تمدید",
+    "كسب",  # Arabic kaf, as seeds sometimes write it
+    "پیش‌دبستانی",  # ZWNJ
+    "ماده ۱۰۰",
+    "50%",
+    "a_b",
+    "c:\\temp",
+    '"نقل"',
+    "OR",
+    "NEAR(آب",
+    "*",
+    "Permit",
+)
+
+
+class SearchAsTheSubstringFilterTests(BaseTestCase):
+    """The search's page statement (``selectors._PAGE``: FTS5 and ``instr`` on SQLite, ``LIKE``
+    served by the trigram index on PostgreSQL) finds what the plain filter finds: the published
+    services of active agencies whose search key holds every word of the query's key, by
+    title then id, paged by twenty, with their count. Many queries over a generated catalog."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        rng = random.Random(19)
+        closed = create_agency("اداره بسته", "closed-office")
+        closed.is_active = False
+        closed.save()
+        agencies = [self.agency, self.other_agency, closed]
+        category = self.service.category
+        services = []
+        for i in range(90):
+            words = rng.sample(_VOCABULARY, rng.randint(1, 4))
+            # Titles repeat (the order's tie is the id) and some differ only by a word.
+            title = " ".join(words[:2]) if i % 7 else "خدمت همسان"
+            service = Service(
+                agency=agencies[i % 3 if i % 11 else 2],
+                category=category,
+                slug=f"generated-{i:03d}",
+                title=title,
+                summary=" ".join(rng.sample(_VOCABULARY, 2)) + f" {i}",
+                national_id=f"G{i:03d}",
+                audience="G2C",
+                nature="enterprise",
+                level="city",
+                duration_working_days=i % 9 + 1,
+                complaint_procedure="سامانه ۱۲۲",
+                responsible_name="مهندس کریمی",
+                is_published=i % 13 != 5,
+            )
+            service.search_text = service.build_search_text()
+            services.append(service)
+        Service.objects.bulk_create(services)
+        self.queries = self._queries(rng)
+
+    def _queries(self, rng: random.Random) -> list[str]:
+        """The vocabulary's words, fragments of 1–5 letters of the catalog's keys, words in
+        other letter and digit forms, pairs and triples of them, and words found nowhere."""
+        keys = [s.search_text for s in Service.objects.all()]
+        fragments = []
+        for _ in range(100):
+            key = rng.choice(keys)
+            size = rng.randint(1, 5)
+            start = rng.randrange(max(1, len(key) - size))
+            fragments.append(key[start : start + size])
+        queries = [*_VOCABULARY, *fragments, "ماده 100", "ماده ١٠٠", "كنتور", "پیش دبستانی"]
+        queries += [" ".join(rng.sample(queries, rng.randint(2, 3))) for _ in range(40)]
+        return [*queries, "%", "_", "\\", "'", "همسان", "", "  ", "هیچ‌جا نیست"]
+
+    def _expected(self, query: str) -> list[str]:
+        words = search_key(query).split()
+        found = [
+            s
+            for s in Service.objects.filter(is_published=True, agency__is_active=True)
+            if all(w in s.search_text for w in words)
+        ]
+        return [s.slug for s in sorted(found, key=lambda s: (s.title, s.pk))]
+
+    def _found(self, query: str) -> tuple[list[str], int | None]:
+        """Every page's services in order (pages 1–5 by the page statement, the sixth and on
+        by the ORM's paginator) and the count the first page states (None: it states none,
+        as for an empty query)."""
+        first = self.client.get(LIST, {"q": query}).content.decode()
+        stated = re.search(r'<p class="text-muted">([۰-۹]*) خدمت', first)
+        pages = re.search(r"صفحه ۱ از ([۰-۹]+)</span>", first)
+        slugs = _listed(first)
+        for number in range(2, int(to_ascii_digits(pages.group(1))) + 1 if pages else 2):
+            page = self.client.get(LIST, {"q": query, "page": number}).content.decode()
+            slugs += _listed(page)
+        return slugs, int(to_ascii_digits(stated.group(1)) or 0) if stated else None
+
+    def test_it_finds_what_the_substring_filter_finds_in_the_same_order(self) -> None:
+        self.assertGreater(len(self.queries), 150)
+        for query in self.queries:
+            with self.subTest(query=query):
+                expected = self._expected(query)
+                slugs, count = self._found(query)
+                self.assertEqual(slugs, expected)
+                self.assertEqual(count, len(expected) if normalize(query) else None)
