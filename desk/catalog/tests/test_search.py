@@ -382,7 +382,7 @@ class SearchAsTheSubstringFilterTests(BaseTestCase):
         pages = re.search(r"صفحه ۱ از ([۰-۹]+)</span>", first)
         slugs = _listed(first)
         for number in range(2, int(to_ascii_digits(pages.group(1))) + 1 if pages else 2):
-            page = self.client.get(LIST, {"q": query, "page": number}).content.decode()
+            page = self.client.get(LIST, {"q": query, "page": str(number)}).content.decode()
             slugs += _listed(page)
         return slugs, int(to_ascii_digits(stated.group(1)) or 0) if stated else None
 
