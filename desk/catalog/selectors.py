@@ -42,7 +42,7 @@ def services_search(
     return _with_terms(qs, match, words).order_by("title", "pk")
 
 
-# SQLite's trigram index (catalog/migrations/0006_search_index.py) knows words of 3 characters
+# The trigram indexes (catalog/migrations/0006_search_index.py) know words of 3 characters
 # or more; a shorter one has no trigram to look up.
 TRIGRAM = 3
 _FTS_IDS = "SELECT rowid FROM catalog_service_fts WHERE catalog_service_fts MATCH %s"
@@ -152,18 +152,22 @@ ORDER BY page.title, page.id
 
 
 @cache
-def _page_sql(vendor: str, indexed: bool, words: int) -> str:
-    """``_PAGE`` for a search of ``words`` words tested on the key. SQLite: the FTS index's
-    matches joined when ``indexed`` (not ``IN`` its query: no list of their ids built to look
-    the services up from, about 0.13 M instructions of a search finding 110 services), the
-    words tested with ``instr``. PostgreSQL: ``LIKE``, which its trigram index serves; one
-    text per number of words, so that the statement is prepared once per connection."""
+def _page_sql(vendor: str, indexed: bool, words: int, short: int = 0) -> str:
+    """``_PAGE`` for a search of ``words`` words tested on the key, and ``short`` more.
+    SQLite: the FTS index's matches joined when ``indexed`` (not ``IN`` its query: no list of
+    their ids built to look the services up from, about 0.13 M instructions of a search
+    finding 110 services), the words tested with ``instr``. PostgreSQL: ``LIKE``, which its
+    trigram index serves, and ``strpos`` for the ``short`` words, of fewer than 3 letters: the
+    index has no trigram of theirs to look up and would read all of itself (a one-letter
+    search: 6–7 ms of the server against 3 ms for ``strpos`` over the table, at 2,000
+    services). One text per shape, so that the statement is prepared once per connection."""
     matches = "catalog_service_fts f INNER JOIN " if indexed else ""
     conditions = [" AND s.id = f.rowid AND f.catalog_service_fts MATCH %s"] if indexed else []
-    test = (
-        " AND instr(s.search_text, %s) > 0" if vendor == "sqlite" else " AND s.search_text LIKE %s"
-    )
-    conditions += [test] * words
+    if vendor == "sqlite":
+        conditions += [" AND instr(s.search_text, %s) > 0"] * (words + short)
+    else:
+        conditions += [" AND s.search_text LIKE %s"] * words
+        conditions += [" AND strpos(s.search_text, %s) > 0"] * short
     return _PAGE.format(
         matches=matches,
         service=Service._meta.db_table,
@@ -175,13 +179,17 @@ def _page_sql(vendor: str, indexed: bool, words: int) -> str:
 
 def _search_rows(match: str | None, words: tuple[str, ...], offset: int, limit: int) -> list[Any]:
     vendor = connection.vendor
-    tested: Iterable[str] = words
-    if vendor != "sqlite":  # ``LIKE '%…%'`` with its wildcards taken as text, as ``contains``
+    if vendor == "sqlite":
+        sql = _page_sql(vendor, match is not None, len(words))
+        params = [*(() if match is None else (match,)), *words, limit, offset]
+    else:  # ``LIKE '%…%'`` with its wildcards taken as text, as ``contains``; then the short
         prep = connection.ops.prep_for_like_query
-        tested = [f"%{prep(word)}%" for word in words]
-    params = [*(() if match is None else (match,)), *tested, limit, offset]
+        indexed = [f"%{prep(word)}%" for word in words if len(word) >= TRIGRAM]
+        short = [word for word in words if len(word) < TRIGRAM]
+        sql = _page_sql(vendor, False, len(indexed), len(short))
+        params = [*indexed, *short, limit, offset]
     with connection.cursor() as cursor:
-        cursor.execute(_page_sql(vendor, match is not None, len(words)), params)
+        cursor.execute(sql, params)
         return cursor.fetchall()
 
 
