@@ -45,6 +45,7 @@ def services_search(
 # The trigram indexes (catalog/migrations/0006_search_index.py) know words of 3 characters
 # or more; a shorter one has no trigram to look up.
 TRIGRAM = 3
+_NUL = "\0"
 _FTS_IDS = "SELECT rowid FROM catalog_service_fts WHERE catalog_service_fts MATCH %s"
 
 
@@ -57,7 +58,7 @@ def _terms(words: Sequence[str], vendor: str) -> tuple[str | None, tuple[str, ..
     ``pg_trgm`` index serves)."""
     if vendor != "sqlite":
         return None, tuple(words)
-    indexed = [w for w in words if len(w) >= TRIGRAM and "\0" not in w]
+    indexed = [w for w in words if len(w) >= TRIGRAM and _NUL not in w]
     tested = tuple(w for w in words if len(w) > TRIGRAM or w not in indexed)
     if not indexed:
         return None, tested
@@ -90,6 +91,8 @@ def _with_terms(
     if match is not None:
         qs = qs.filter(pk__in=RawSQL(_FTS_IDS, (match,)))
     postgres = connections[qs.db].vendor == "postgresql"
+    if postgres and any(_NUL in word for word in words):
+        return qs.none()  # PostgreSQL's text holds no NUL (and refuses one sent): no key has it
     for word in words:
         if postgres:
             qs = qs.filter(search_text__contains=word)
@@ -203,6 +206,8 @@ def services_search_page(
     if not 1 <= number <= SEARCH_COMPILED_PAGES:
         return None
     match, words = _terms(search_key(query, normalized=True).split(), connection.vendor)
+    if connection.vendor != "sqlite" and any(_NUL in word for word in words):
+        return None if number > 1 else ([], 0)  # as in ``_with_terms``
     rows = _search_rows(match, words, (number - 1) * per_page, per_page)
     if not rows:
         return None if number > 1 else ([], 0)

@@ -160,6 +160,15 @@ class SearchTests(BaseTestCase):
         self.assertEqual(self._search("50%"), set())
         self.assertEqual(self._search("کنتور_"), set())
 
+    def test_it_finds_nothing_for_a_word_with_a_nul_character(self) -> None:
+        # No search key holds one (PostgreSQL refuses one sent as text): nothing found, on
+        # the first page and on a page number the ORM's paginator answers.
+        for query, page in (("کنتور\x00", "1"), ("\x00", "1"), ("کنتور\x00", "9"), ("a\x00", "x")):
+            with self.subTest(query=query, page=page):
+                r = self.client.get(LIST, {"q": query, "page": page})
+                self.assertContains(r, "خدمتی پیدا نشد")
+                self.assertEqual(listed_slugs(r), [])
+
     def test_it_finds_an_edited_service_by_its_new_words_only(self) -> None:
         self.spaced.title = "تعویض فلومتر آب"
         self.spaced.summary = "کنتور هوشمند"
