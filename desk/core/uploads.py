@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import io
 import logging
 import re
 from collections.abc import Iterator
@@ -56,6 +57,8 @@ class CheckedDocument(ContentFile):
 
     def __init__(self, content: bytes, *, mime: str, original_name: str) -> None:
         super().__init__(content, name=f"document.{filecheck.EXTENSIONS[mime]}")
+        # The bytes themselves, for their hash (sha256_of) without reading them back in chunks.
+        self.content = content
         self.mime = mime
         self.sniffed_type = mime
         self.original_name = original_name
@@ -113,9 +116,7 @@ def check_document(upload: UploadedFile) -> CheckedDocument:
     limit = settings.UPLOAD_MAX_BYTES
     if upload.size is not None and upload.size > limit:
         raise refusal(Reason.TOO_BIG)
-    upload.seek(0)
-    data = upload.read(limit + 1)
-    upload.seek(0)
+    data = _content_of(upload, limit)
     if len(data) > limit:
         raise refusal(Reason.TOO_BIG)
     name = upload.name or ""
@@ -125,6 +126,20 @@ def check_document(upload: UploadedFile) -> CheckedDocument:
         raise refusal(verdict.reason)
     _scan(data, name)
     return CheckedDocument(verdict.content, mime=verdict.mime, original_name=name[-200:])
+
+
+def _content_of(upload: UploadedFile, limit: int) -> bytes:
+    """The bytes of `upload`, at most `limit` + 1 of them. One held in memory (Django's
+    in-memory handler writes it to a BytesIO) is taken as it is, without a copy."""
+    held = upload.file
+    if isinstance(held, io.BytesIO):
+        held.seek(0)
+        data = held.getvalue()
+        return data if len(data) <= limit else data[: limit + 1]
+    upload.seek(0)
+    data = upload.read(limit + 1)
+    upload.seek(0)
+    return data
 
 
 def _scan(data: bytes, name: str) -> None:
@@ -180,7 +195,10 @@ def remember_stored(field_file: FieldFile) -> None:
 
 
 def sha256_of(upload: File) -> str:
-    """The hex SHA-256 of a file's content, read in chunks; the file is rewound after."""
+    """The hex SHA-256 of a file's content, read in chunks; the file is rewound after (a
+    checked document's bytes are hashed as they are, without reading them back)."""
+    if isinstance(upload, CheckedDocument):
+        return hashlib.sha256(upload.content).hexdigest()
     digest = hashlib.sha256()
     upload.seek(0)
     for chunk in upload.chunks():
