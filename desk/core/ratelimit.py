@@ -11,13 +11,17 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
+import threading
 import time
-from typing import Literal
+from typing import Any, Literal
 
 from django.core.cache import BaseCache, caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import NoScriptError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from desk.core.outage import CACHE_ERRORS, warn_degraded
 
@@ -31,9 +35,56 @@ redis.call('EXPIRE', KEYS[1], ARGV[1], 'NX')
 return count
 """
 _INCR_EXPIRE_SHA = hashlib.sha1(_INCR_EXPIRE.encode()).hexdigest()  # its name in Redis
+# The commands as Redis reads them (RESP), but for the key and the expiry: EVALSHA sha 1 …,
+# EVAL script 1 ….
+_EVALSHA = b"*5\r\n$7\r\nEVALSHA\r\n$40\r\n%s\r\n$1\r\n1\r\n" % _INCR_EXPIRE_SHA.encode()
+_EVAL = b"*5\r\n$4\r\nEVAL\r\n$%d\r\n%s\r\n$1\r\n1\r\n" % (
+    len(_INCR_EXPIRE.encode()),
+    _INCR_EXPIRE.encode(),
+)
 
 # This process's own counters, used only while the shared cache is unreachable.
 _local = LocMemCache("desk-ratelimit-fallback", {"OPTIONS": {"MAX_ENTRIES": 10_000}})
+
+
+# The connection this process (thread) keeps for its counters, taken from the cache client's
+# pool once (per process: a connection made before a fork is never used after it).
+_held = threading.local()
+
+
+def _redis_count(backend: RedisCache, key: str, timeout: int) -> int:
+    """INCR and set the expiry together, as one script (EVALSHA), in one round trip on the hot
+    path of public pages, without redis-py's command machinery: the command packed here, sent
+    on a connection this process keeps (borrowing one from the pool and giving it back, with
+    the pool's checks, cost more than the rest of the limit). A connection that Redis closed
+    (a restart, an idle timeout) is made again and the script sent once more; a script Redis
+    forgot is sent in full. The key is made as the cache makes it (``make_key``); cache keys
+    are checked only for memcached's sake, and this one is ours."""
+    pool = backend._cache.get_client(write=True).connection_pool
+    held: tuple[int, Any, Any] | None = getattr(_held, "conn", None)
+    if held is None or held[0] != os.getpid() or held[1] is not pool:
+        held = _held.conn = (os.getpid(), pool, pool.get_connection())  # kept, not given back
+    conn = held[2]
+    encoded = key.encode()
+    expiry = str(timeout).encode()
+    args = b"$%d\r\n%s\r\n$%d\r\n%s\r\n" % (len(encoded), encoded, len(expiry), expiry)
+    try:
+        return _run(conn, args)
+    except (RedisConnectionError, RedisTimeoutError):
+        conn.disconnect()  # a half-read reply must not reach the next command
+        return _run(conn, args)  # on a connection made again
+    except BaseException:
+        conn.disconnect()
+        raise
+
+
+def _run(conn: Any, args: bytes) -> int:
+    conn.send_packed_command([_EVALSHA + args], check_health=False)
+    try:
+        return int(conn.read_response())
+    except NoScriptError:
+        conn.send_packed_command([_EVAL + args], check_health=False)
+        return int(conn.read_response())
 
 
 def hit(
@@ -58,27 +109,7 @@ def _hit(backend: BaseCache, *, key: str, limit: int, window_seconds: int) -> bo
     cache_key = f"rl:{key}:{window}"
     timeout = window_seconds + 5
     if isinstance(backend, RedisCache):
-        # One round trip on the hot path of public pages: INCR and set the expiry together,
-        # as one script (EVALSHA), sent on a connection of the client's pool without
-        # redis-py's command machinery (its pipeline of the two commands cost about 0.3 M
-        # instructions per lookup). The pool checks a connection before lending it and
-        # reconnects one that Redis closed; a script Redis forgot (a restart) is sent again.
-        key = backend.make_and_validate_key(cache_key)
-        pool = backend._cache.get_client(write=True).connection_pool
-        conn = pool.get_connection()
-        try:
-            try:
-                conn.send_command("EVALSHA", _INCR_EXPIRE_SHA, 1, key, timeout)
-                count = conn.read_response()
-            except NoScriptError:
-                conn.send_command("EVAL", _INCR_EXPIRE, 1, key, timeout)
-                count = conn.read_response()
-        except BaseException:
-            conn.disconnect()  # a half-read reply must not reach the next command
-            raise
-        finally:
-            pool.release(conn)
-        return int(count) <= limit
+        return _redis_count(backend, backend.make_key(cache_key), timeout) <= limit
     if backend.add(cache_key, 1, timeout=timeout):
         return True
     try:

@@ -61,14 +61,15 @@ def _translated(language: str | None, message: str) -> str:
     return gettext(message)
 
 
-def _texts() -> Callable[[str], str]:
-    """``gettext`` for the active language, read once (``_translated``)."""
-    language = get_language()
-    return functools.partial(_translated, language)
+def _texts(language: str | None = None) -> Callable[[str], str]:
+    """``gettext`` for the active language (``language`` when the caller read it already: each
+    read of it costs as much as a translation), read once (``_translated``)."""
+    return functools.partial(_translated, language or get_language())
 
 
-def next_step_for(submission: Submission) -> NextStep:
-    _ = _texts()
+def next_step_for(submission: Submission, *, language: str | None = None) -> NextStep:
+    """``language``: the active one, when the caller read it already."""
+    _ = _texts(language)
     status = submission.status
     step = submission.current_step
     if status == Status.AWAITING_PAYMENT:
@@ -122,7 +123,7 @@ def next_step_for(submission: Submission) -> NextStep:
             link=act_path(submission) + "#complaints-panel",
         )
     if step is not None and step.kind == StepKind.PAYMENT:
-        return _payment(submission)
+        return _payment(submission, _)
     if step is not None and step.kind == StepKind.APPOINTMENT:
         return NextStep(
             now=_("این مرحله به مراجعه حضوری نیاز دارد."),
@@ -142,8 +143,7 @@ def next_step_for(submission: Submission) -> NextStep:
     )
 
 
-def _payment(submission: Submission) -> NextStep:
-    _ = _texts()
+def _payment(submission: Submission, _: Callable[[str], str]) -> NextStep:
     # The bill itself (amount, options, the staff's reason) is the payments app's page; this
     # box only points at it (by URL name: submissions does not import the apps above it).
     return NextStep(
@@ -266,11 +266,17 @@ def _event_labels_in(language: str | None) -> dict[str, str]:
 
 
 def public_progress(
-    submission: Submission, events: Sequence[ShownEvent], next_step: NextStep, ahead: list[str]
+    submission: Submission,
+    events: Sequence[ShownEvent],
+    next_step: NextStep,
+    ahead: list[str],
+    *,
+    language: str | None = None,
 ) -> PublicProgress:
+    """``language``: the active one, when the caller read it already."""
     current_step = submission.current_step
     never_sent = submission.status in (Status.AWAITING_PAYMENT, Status.EXPIRED)
-    labels = _event_labels_in(get_language())
+    labels = _event_labels_in(language or get_language())
     return PublicProgress(
         code=to_persian_digits(tracking.format_code(submission.tracking_code)),
         submitted=jalali.format_datetime(submission.submitted_at),

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -179,8 +180,23 @@ def track(request: HttpRequest) -> HttpResponse:
             form.add_error(None, error)
         asking: dict[str, object] = {"form": form, "submission": None, "events": []}
         return render(request, "submissions/track.html", asking)
-    # The summary, timeline and «what happens next» formatted once, written in one pass.
-    context: dict[str, object] = {**_progress_context(submission, shown=True), "signs_in": True}
+    # The summary, timeline and «what happens next» formatted once, written in one pass, in
+    # the active language read once (each read costs as much as a translation).
+    language = get_language()
+    events = selectors.public_events(submission)
+    next_step = progress.next_step_for(submission, language=language)
+    ahead = progress.steps_ahead(submission)
+    shown = progress.public_progress(submission, events, next_step, ahead, language=language)
+    context: dict[str, object] = {
+        "submission": submission,
+        "events": events,
+        "next_step": next_step,
+        "ahead": ahead,
+        "decision_note": selectors.decision_note(events),
+        "shown": shown,
+        "signs_in": True,
+        "language": language,
+    }
     # The lookup's query says whether there is anything to download: no query for result
     # files or issued documents that are not there (most requests).
     completed = submission.status == Status.COMPLETED
@@ -194,7 +210,9 @@ def track(request: HttpRequest) -> HttpResponse:
         context["download_proof"] = proofs.proof_for(submission.pk)
     context["user"] = request.user  # «after signing in» on the next step's link
     answer = track_answer(context, request)
-    return render_part(request, "submissions/track.html", context, name="answer", part=answer)
+    return render_part(
+        request, "submissions/track.html", context, name="answer", part=answer, language=language
+    )
 
 
 def _look_up(request: HttpRequest, code: str, national_code: str) -> tuple[Submission | None, str]:

@@ -44,7 +44,8 @@ class RedisRateLimitTests(SimpleTestCase):
         self.assertTrue(self.hit())
         # A script Redis does not know (as after a restart): EVALSHA answers NOSCRIPT, and the
         # script itself is sent (without flushing the shared server's scripts).
-        with mock.patch.object(ratelimit, "_INCR_EXPIRE_SHA", "0" * 40):
+        unknown = ratelimit._EVALSHA.replace(ratelimit._INCR_EXPIRE_SHA.encode(), b"0" * 40)
+        with mock.patch.object(ratelimit, "_EVALSHA", unknown):
             self.assertTrue(self.hit())
             self.assertFalse(self.hit())
         self.assertFalse(self.hit())

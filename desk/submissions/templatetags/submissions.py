@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import get_script_prefix, reverse
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 from desk.core.templatetags.layout import url_once, url_with_code
 from desk.core.templatetags.persian import filesize
@@ -170,15 +171,25 @@ def _lines(text: str) -> str:
     return escape(text.replace("\r\n", "\n").replace("\r", "\n")).replace("\n", "<br>")
 
 
+@functools.lru_cache(maxsize=64)
+def _status_badge_in(status: str, language: str | None) -> str:
+    # ``request_status`` translates its lazy label (a look-up of the active language) and
+    # escapes it on every call; a status's badge is the same per language.
+    return str(request_status(status))
+
+
 @register.simple_tag
-def track_summary(submission: Any, shown: progress.PublicProgress) -> SafeString:
-    """The lookup's answer at a glance (``#track-result``): code, status, service, dates."""
+def track_summary(
+    submission: Any, shown: progress.PublicProgress, language: str | None = None
+) -> SafeString:
+    """The lookup's answer at a glance (``#track-result``): code, status, service, dates.
+    ``language``: the active one, when the caller read it already."""
     step = submission.current_step
     status = submission.status
     return mark_safe(
         _SUMMARY(
             escape(shown.code),
-            request_status(status),
+            _status_badge_in(status, language or get_language()),
             _CURRENT_STEP(escape(step.citizen_label))
             if status == Status.IN_REVIEW and step is not None
             else "",
@@ -301,7 +312,7 @@ def track_answer(context: Mapping[str, Any], request: HttpRequest) -> SafeString
     as ``{% include %}`` would (with the request's context processors)."""
     submission = context["submission"]
     shown: progress.PublicProgress = context["shown"]
-    parts: list[str] = [track_summary(submission, shown)]
+    parts: list[str] = [track_summary(submission, shown, context.get("language"))]
     note = context.get("decision_note")
     step = submission.current_step
     if submission.status == Status.COMPLETED:
