@@ -8,6 +8,7 @@ end (the public tracking page and «my request» show the same answer).
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -26,7 +27,7 @@ from desk.workflow.models import Action, StepKind
 from desk.workflow.services import WORKFLOWS_GENERATION
 
 # Branches a request takes only sometimes: not shown as "steps ahead".
-_SIDE_KINDS = (StepKind.ASK_CITIZEN, StepKind.END_REJECTED)
+SIDE_KINDS = (StepKind.ASK_CITIZEN, StepKind.END_REJECTED)
 
 
 @dataclass(frozen=True)
@@ -165,12 +166,19 @@ def steps_ahead(submission: Submission) -> list[str]:
     step = submission.current_step
     if step is None or step.is_end or not submission.is_open:
         return []
-    # A published version is frozen: its map is cached like the workflow's start.
-    main_exits = generation_cached(
-        key=f"workflow:main-exits:{step.version_id}",
-        generation=WORKFLOWS_GENERATION,
-        build=lambda: _main_exits(step.version_id),
-    )
+    brought: str | bool | None = getattr(submission, "main_exits", False)
+    if brought is not False:  # the lookup's query brought them (selectors._PG_MAIN_EXITS)
+        assert brought is None or isinstance(brought, str)
+        main_exits: dict[int, tuple[int, str]] = {}
+        for source_id, target_id, label in json.loads(brought) if brought else ():
+            main_exits.setdefault(source_id, (target_id, label))
+    else:
+        # A published version is frozen: its map is cached like the workflow's start.
+        main_exits = generation_cached(
+            key=f"workflow:main-exits:{step.version_id}",
+            generation=WORKFLOWS_GENERATION,
+            build=lambda: _main_exits(step.version_id),
+        )
     labels: list[str] = []
     seen = {step.pk}
     current = main_exits.get(step.pk)
@@ -185,7 +193,7 @@ def _main_exits(version_id: int) -> dict[int, tuple[int, str]]:
     """Each step's first way out along the main path: step id -> (next step id, its label)."""
     actions = (
         Action.objects.filter(source__version_id=version_id)
-        .exclude(target__kind__in=_SIDE_KINDS)
+        .exclude(target__kind__in=SIDE_KINDS)
         .values_list("source_id", "target_id", "target__citizen_label")
         .order_by("order", "pk")
     )

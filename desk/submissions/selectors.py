@@ -36,6 +36,7 @@ from desk.submissions.models import (
     INBOX_DEADLINE,
     INBOX_STATUSES,
     INBOX_WAITING,
+    OPEN_STATUSES,
     Attachment,
     AttachmentKind,
     Channel,
@@ -44,6 +45,8 @@ from desk.submissions.models import (
     Submission,
     TimelineEvent,
 )
+from desk.submissions.progress import SIDE_KINDS
+from desk.workflow.models import Action, Step
 from desk.workflow.selectors import inbox_filter, routed_branches, routed_to, staff_positions
 
 TRACK_COLUMNS = (
@@ -484,6 +487,24 @@ _PG_TIMELINE = (
 )
 
 
+# PostgreSQL: for an open request, its workflow version's ways out along with the request
+# (``progress.steps_ahead`` reads them: [source, target, target's citizen label], in the
+# actions' order, the side branches left out as ``progress._main_exits`` leaves them), rather
+# than a second round trip to the cache for the version's map (and a query to fill it).
+# "workflow_step" is the request's current step, joined by the query (select_related).
+_PG_MAIN_EXITS = (
+    f'CASE WHEN "{Submission._meta.db_table}"."status" IN'
+    f" ({', '.join(repr(str(s)) for s in OPEN_STATUSES)}) THEN ("
+    "SELECT json_agg(json_build_array(a.source_id, a.target_id, t.citizen_label)"
+    ' ORDER BY a."order", a.id)::text'
+    f' FROM "{Action._meta.db_table}" a'
+    f' JOIN "{Step._meta.db_table}" s ON s.id = a.source_id'
+    f' JOIN "{Step._meta.db_table}" t ON t.id = a.target_id'
+    f' WHERE s.version_id = "{Step._meta.db_table}"."version_id"'
+    f" AND t.kind NOT IN ({', '.join(repr(str(k)) for k in SIDE_KINDS)})) END"
+)
+
+
 def _track_query(code: str, national_code: str) -> QuerySet[Submission]:
     # The busiest public page: only the columns it shows (a service card's text is long), and
     # whether there is anything to download, so that a request without results or issued
@@ -509,7 +530,10 @@ def _track_query(code: str, national_code: str) -> QuerySet[Submission]:
                 Submission.objects.filter(pk=OuterRef("pk"), issued_documents__isnull=False)
             ),
             **(
-                {"public_timeline": RawSQL(_PG_TIMELINE, (), output_field=TextField())}
+                {
+                    "public_timeline": RawSQL(_PG_TIMELINE, (), output_field=TextField()),
+                    "main_exits": RawSQL(_PG_MAIN_EXITS, (), output_field=TextField()),
+                }
                 if connection.vendor == "postgresql"
                 else {}
             ),

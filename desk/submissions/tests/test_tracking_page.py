@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from html import escape
 from typing import TYPE_CHECKING
+from unittest import mock
 
 from django.conf import settings
 from django.db import connection
@@ -12,6 +14,7 @@ from django.urls import reverse
 
 from desk.lib import tracking
 from desk.lib.persian import to_persian_digits
+from desk.submissions import progress
 from desk.submissions.forms import TrackForm, track_clean
 from desk.submissions.models import AttachmentKind, Submission
 from desk.submissions.tests.base import SubmissionTestCase, body_without_csrf, checked_upload
@@ -148,6 +151,20 @@ class TrackingPageTests(SubmissionTestCase):
         with self.assertNumQueries(LOOKUP_QUERIES):
             r = self.track(self.code)
         self.assert_found(r, self.submission)
+
+    def test_it_brings_the_steps_ahead_with_the_request_on_postgresql(self) -> None:
+        if connection.vendor != "postgresql":
+            self.skipTest("the steps ahead come with the request's query on PostgreSQL only")
+        self.transition(self.submission, "start_review")
+        # What «my request» shows ahead, from the version's map (cached).
+        ahead = progress.steps_ahead(Submission.objects.get(pk=self.submission.pk))
+        self.assertTrue(ahead)
+        # The lookup: no look in the cache, no query for the map, the same steps in order.
+        with mock.patch.object(progress, "generation_cached") as cached, self.assertNumQueries(1):
+            r = self.track(self.code)
+        cached.assert_not_called()
+        shown = re.findall(r'timeline-future">\n<div>(.*?)</div>', r.content.decode())
+        self.assertEqual(shown, [escape(label) for label in ahead])
 
     @override_settings(SESSION_ENGINE="django.contrib.sessions.backends.cache")  # as in production
     def test_it_lists_a_completed_requests_result_file_with_no_query_for_it(self) -> None:
