@@ -94,8 +94,8 @@ class CompiledQuery(Generic[M]):
             return connection.ops.adapt_datefield_value(value)
         return value
 
-    def _plan(self, shape: Hashable) -> _Plan:
-        connection = connections[self.using]
+    def _plan(self, shape: Hashable, connection: Any = None) -> _Plan:
+        connection = connection or connections[self.using]
         plans: dict[Hashable, _Plan] = getattr(self._plans, "by_shape", None) or {}
         self._plans.by_shape = plans
         plan = plans.get(shape)
@@ -181,11 +181,13 @@ class CompiledQuery(Generic[M]):
     def rows(self, *arguments: Any, shape: Hashable = None) -> list[list[Any]]:
         """The converted rows of a ``values_list`` query (no model instances built: a page
         that only shows a few columns of a few rows need not pay for them)."""
-        return self._execute(self._plan(shape), arguments)
+        connection = connections[self.using]
+        return self._execute(self._plan(shape, connection), arguments, connection)
 
     def fetch(self, *arguments: Any, shape: Hashable = None) -> list[M]:
         """The model instances the query returns for these arguments."""
-        plan = self._plan(shape)
+        connection = connections[self.using]  # looked up once (an asgiref Local each time)
+        plan = self._plan(shape, connection)
         objects: list[M] = []
         model, db, init_list = self.model, self.using, plan.init_list
         # Built as ``from_db`` builds them, without its per-row matching of the columns to
@@ -193,7 +195,7 @@ class CompiledQuery(Generic[M]):
         # nothing listens to a model's initialisation.
         fast = not (pre_init.receivers or post_init.receivers)
         build = plan.build if fast else None
-        for row in self._execute(plan, arguments, connections[self.using]):
+        for row in self._execute(plan, arguments, connection):
             values = row[plan.model_slice]
             obj = build(values) if build else model.from_db(db, init_list, values)
             for populator, build_related in plan.related:

@@ -39,16 +39,25 @@ def render_part(
     name: str,
     part: SafeString,
     language: str | None = None,
+    script_prefix: str | None = None,
 ) -> HttpResponse:
     """``render(request, template_name, {**context, name: part})`` where ``part`` (already
     escaped) is the only thing of the page that depends on the request: the template must
-    show ``{{ name }}`` and nothing else from ``context`` for a visitor. ``language``: the
-    active one, when the caller read it already."""
-    if settings.DEBUG or request.user.is_authenticated or len(get_messages(request)):
+    show ``{{ name }}`` and nothing else from ``context`` for a visitor. ``language`` and
+    ``script_prefix``: the active ones, when the caller read them already."""
+    # Signed in means a session: without its cookie the visitor is anonymous, and nobody is
+    # loaded to say so (a waiting message is still looked for: it may be in its own cookie).
+    signed_in = settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated
+    if settings.DEBUG or signed_in or len(get_messages(request)):
         return render(request, template_name, {**context, name: part})
     # Keyed by language too: one language today (no LocaleMiddleware), but a second one would
     # otherwise be served the first visitor's page.
-    key = (template_name, name, get_script_prefix(), language or get_language())
+    key = (
+        template_name,
+        name,
+        script_prefix or get_script_prefix(),
+        language or get_language(),
+    )
     shell = _SHELLS.get(key)
     charset = settings.DEFAULT_CHARSET  # the response's, as ``HttpResponse`` encodes a str
     if shell is None:

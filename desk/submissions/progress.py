@@ -10,9 +10,8 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from django.conf import settings
 from django.urls import reverse
@@ -30,8 +29,9 @@ from desk.workflow.services import WORKFLOWS_GENERATION
 SIDE_KINDS = (StepKind.ASK_CITIZEN, StepKind.END_REJECTED)
 
 
-@dataclass(frozen=True)
-class NextStep:
+# The lookup's values are tuples: a frozen dataclass sets each field through
+# ``object.__setattr__``, which cost more than the values themselves.
+class NextStep(NamedTuple):
     """The «what happens next» box of a request."""
 
     now: str  # what is happening, in the citizen's words
@@ -210,8 +210,7 @@ def _main_exits(version_id: int) -> dict[int, tuple[int, str]]:
 # markup (escaped) in one pass.
 
 
-@dataclass(frozen=True)
-class TimelineRow:
+class TimelineRow(NamedTuple):
     """One done event of the citizen's timeline, formatted."""
 
     title: str
@@ -220,8 +219,7 @@ class TimelineRow:
     internal: bool  # not meant for the citizen (staff pages only)
 
 
-@dataclass(frozen=True)
-class PublicProgress:
+class PublicProgress(NamedTuple):
     """The timeline and the «what happens next» box of a request, formatted for the citizen."""
 
     code: str  # the tracking code grouped in fours, Persian digits

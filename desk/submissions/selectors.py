@@ -565,7 +565,8 @@ def submission_track(*, code: str, national_code: str) -> Submission | None:
     """Public lookup: the code and the applicant's national code must both match. The request
     carries ``result_count`` with the first result file's ``result_*`` columns and
     ``has_documents`` (anything to download)."""
-    code = tracking.normalize(code)
+    if not (len(code) == tracking.LENGTH and code.isascii() and code.isdigit()):
+        code = tracking.normalize(code)  # as typed (most codes come as stored: no need)
     if not tracking.is_valid(code):
         return None
     found = _TRACK.first(code, national_code)

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import get_script_prefix
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -182,7 +183,7 @@ def track(request: HttpRequest) -> HttpResponse:
         return render(request, "submissions/track.html", asking)
     # The summary, timeline and «what happens next» formatted once, written in one pass, in
     # the active language read once (each read costs as much as a translation).
-    language = get_language()
+    language, script_prefix = get_language(), get_script_prefix()
     events = selectors.public_events(submission)
     next_step = progress.next_step_for(submission, language=language)
     ahead = progress.steps_ahead(submission)
@@ -196,6 +197,7 @@ def track(request: HttpRequest) -> HttpResponse:
         "shown": shown,
         "signs_in": True,
         "language": language,
+        "script_prefix": script_prefix,
     }
     # The lookup's query says whether there is anything to download: no query for result
     # files or issued documents that are not there (most requests).
@@ -211,7 +213,13 @@ def track(request: HttpRequest) -> HttpResponse:
     context["user"] = request.user  # «after signing in» on the next step's link
     answer = track_answer(context, request)
     return render_part(
-        request, "submissions/track.html", context, name="answer", part=answer, language=language
+        request,
+        "submissions/track.html",
+        context,
+        name="answer",
+        part=answer,
+        language=language,
+        script_prefix=script_prefix,
     )
 
 

@@ -15,7 +15,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from desk.core.templatetags.layout import url_once, url_with_code
+from desk.core.templatetags.layout import url_with_code
 from desk.core.templatetags.persian import filesize
 from desk.lib.persian import to_persian_digits
 from desk.submissions import progress
@@ -306,10 +306,17 @@ _TIMELINE_TITLE = mark_safe('<h2 class="h5">مراحل درخواست</h2>')
 _ANOTHER = '<a class="btn btn-outline-secondary" href="{}">پیگیری درخواست دیگر</a>'.format
 
 
+@functools.cache
+def _track_url_at(script_prefix: str) -> str:
+    return reverse("submissions:track")  # ``url_once``'s, with the prefix the view read
+
+
 def track_answer(context: Mapping[str, Any], request: HttpRequest) -> SafeString:
     """What the public lookup shows of a request it found (``submissions/track.html``'s
     ``answer``), from the view's context; the includes of the apps above this one rendered
-    as ``{% include %}`` would (with the request's context processors)."""
+    as ``{% include %}`` would (with the request's context processors). ``language`` and
+    ``script_prefix`` in the context: the active ones, when the view read them already (each
+    read of either costs as much as writing a line of the answer)."""
     submission = context["submission"]
     shown: progress.PublicProgress = context["shown"]
     parts: list[str] = [track_summary(submission, shown, context.get("language"))]
@@ -325,7 +332,8 @@ def track_answer(context: Mapping[str, Any], request: HttpRequest) -> SafeString
         else:
             parts.append(next_step_box(context, shown))
     parts += [_TIMELINE_TITLE, public_timeline(shown)]
-    parts.append(_ANOTHER(escape(url_once("submissions:track"))))
+    prefix = context.get("script_prefix") or get_script_prefix()
+    parts.append(_ANOTHER(escape(_track_url_at(prefix))))
     return mark_safe("\n".join(parts))  # each part escaped above
 
 
@@ -361,7 +369,7 @@ def result_section(context: Mapping[str, Any], request: HttpRequest | None = Non
     # The lookup's links carry its download proof (desk/submissions/proofs.py).
     proof = context.get("download_proof")
     query = f"?proof={proof}" if proof else ""
-    url = _download_url_at(get_script_prefix())
+    url = _download_url_at(context.get("script_prefix") or get_script_prefix())
     files = "".join(
         _RESULT_FILE(
             escape(url.replace(_FILE_PLACEHOLDER, str(file.public_id), 1) + query),

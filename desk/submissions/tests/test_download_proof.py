@@ -6,8 +6,10 @@ import time
 from unittest import mock
 
 from django.conf import settings
+from django.core import signing
 from django.test import override_settings
 
+from desk.submissions import proofs
 from desk.submissions.tests.base import SubmissionTestCase
 from desk.test import PDF_BYTES
 
@@ -86,3 +88,14 @@ class DownloadProofTests(SubmissionTestCase):
     def test_it_still_hides_a_file_asked_for_without_a_proof(self) -> None:
         self.track(self.completed.tracking_code)
         self.assertEqual(self.client.get(self.download_url(self.result)).status_code, 404)
+
+    def test_it_makes_the_proof_djangos_timestamp_signer_makes(self) -> None:
+        # proof_for signs in one HMAC call; the download view checks with Django's signer.
+        for key in (settings.SECRET_KEY, "another-secret-key-" + "x" * 40):
+            with (
+                override_settings(SECRET_KEY=key),
+                mock.patch("django.core.signing.time.time", return_value=1_764_000_000.5),
+            ):
+                made = proofs.proof_for(42)
+                signed = signing.TimestampSigner(salt=proofs.SALT).sign("42")
+            self.assertEqual(f"42:{made}", signed)
