@@ -110,11 +110,12 @@ def _hit(backend: BaseCache, *, key: str, limit: int, window_seconds: int) -> bo
     timeout = window_seconds + 5
     if isinstance(backend, RedisCache):
         return _redis_count(backend, backend.make_key(cache_key), timeout) <= limit
-    if backend.add(cache_key, 1, timeout=timeout):
-        return True
+    # Counted where the counter is (every attempt but a window's first): one operation, not
+    # a refused ``add`` then ``incr``.
     try:
         count = backend.incr(cache_key)
-    except ValueError:  # expired between add and incr
-        backend.set(cache_key, 1, timeout=timeout)
-        return True
+    except ValueError:  # the window's first attempt (or its counter was evicted)
+        if backend.add(cache_key, 1, timeout=timeout):
+            return True
+        count = backend.incr(cache_key)  # another request started the window meanwhile
     return count <= limit

@@ -14,10 +14,12 @@ from datetime import date, datetime
 from typing import NamedTuple, Protocol
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import get_language, gettext
 
 from desk.core.cache import generation_cached
+from desk.core.compiled import CompiledQuery
 from desk.core.templatetags.layout import url_with_code
 from desk.lib import jalali, tracking
 from desk.lib.persian import to_persian_digits
@@ -189,16 +191,22 @@ def steps_ahead(submission: Submission) -> list[str]:
     return labels
 
 
-def _main_exits(version_id: int) -> dict[int, tuple[int, str]]:
-    """Each step's first way out along the main path: step id -> (next step id, its label)."""
-    actions = (
+def _main_exits_query(version_id: int) -> QuerySet[Action, tuple[int, int, str]]:
+    return (
         Action.objects.filter(source__version_id=version_id)
         .exclude(target__kind__in=SIDE_KINDS)
         .values_list("source_id", "target_id", "target__citizen_label")
         .order_by("order", "pk")
     )
+
+
+_MAIN_EXITS = CompiledQuery(_main_exits_query, (int,))  # compiled once: filled per version
+
+
+def _main_exits(version_id: int) -> dict[int, tuple[int, str]]:
+    """Each step's first way out along the main path: step id -> (next step id, its label)."""
     exits: dict[int, tuple[int, str]] = {}
-    for source_id, target_id, label in actions:
+    for source_id, target_id, label in _MAIN_EXITS.rows(version_id):
         exits.setdefault(source_id, (target_id, label))
     return exits
 

@@ -517,6 +517,11 @@ _PG_RESULTS = (
 )
 
 
+def _issued_documents() -> Any:
+    """The issued documents' model (``Submission.issued_documents``), by the relation."""
+    return Submission._meta.get_field("issued_documents").related_model
+
+
 def _track_query(code: str, national_code: str) -> QuerySet[Submission]:
     # The busiest public page: only the columns it shows (a service card's text is long), and
     # whether there is anything to download, so that a request without results or issued
@@ -547,9 +552,10 @@ def _track_query(code: str, national_code: str) -> QuerySet[Submission]:
         Submission.objects.select_related("service", "agency", "current_step")
         .only(*TRACK_COLUMNS)
         .annotate(
-            # By the relation's name: the delivery app sits above this one.
+            # By the relation's name (the delivery app sits above this one): its rows looked
+            # up by their request, not joined to the request's table again.
             has_documents=Exists(
-                Submission.objects.filter(pk=OuterRef("pk"), issued_documents__isnull=False)
+                _issued_documents()._default_manager.filter(submission=OuterRef("pk"))
             ),
             **brought,
         )
