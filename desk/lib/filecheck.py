@@ -447,17 +447,23 @@ def _dictionaries(obj: pikepdf.Object, depth: int) -> Iterator[pikepdf.Dictionar
             yield from _dictionaries(child, depth + 1)
 
 
+def _named(dictionary: pikepdf.Dictionary, keys: set[str], key: str) -> str:
+    """``str(dictionary.get(key, ""))``, asking pikepdf (a call into C++ each) only for a key
+    the dictionary has: most have no /S, many no /Type or /Subtype."""
+    return str(dictionary[key]) if key in keys else ""
+
+
 def _object_verdict(obj: pikepdf.Object, depth: int) -> Rejected | None:
     for dictionary in _dictionaries(obj, depth):
         keys = set(dictionary.keys())
         if keys & _ACTIVE_KEYS:
             return Rejected(Reason.ACTIVE_CONTENT, f"key {sorted(keys & _ACTIVE_KEYS)[0]}")
-        action = str(dictionary.get("/S", ""))
+        action = _named(dictionary, keys, "/S")
         if action in _ACTIVE_ACTIONS:
             return Rejected(Reason.ACTIVE_CONTENT, f"action {action}")
         if keys & _EMBEDDED_KEYS:
             return Rejected(Reason.EMBEDDED_FILES, f"key {sorted(keys & _EMBEDDED_KEYS)[0]}")
-        kinds = {str(dictionary.get("/Type", "")), str(dictionary.get("/Subtype", ""))}
+        kinds = {_named(dictionary, keys, "/Type"), _named(dictionary, keys, "/Subtype")}
         if kinds & _ACTIVE_TYPES:
             return Rejected(Reason.ACTIVE_CONTENT, f"type {sorted(kinds & _ACTIVE_TYPES)[0]}")
         if kinds & _EMBEDDED_TYPES:
