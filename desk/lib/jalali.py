@@ -62,12 +62,19 @@ def format_date(value: datetime.date | datetime.datetime | None) -> str:
     return _format_day(value)
 
 
+def _jalali_day(day: datetime.date) -> tuple[int, int, int]:
+    """(year, month, day) in the Jalali calendar: jdatetime's own conversion, without building
+    a ``jdatetime.date`` (its locale checks cost three times the conversion)."""
+    year, month, dom = jdatetime.GregorianToJalali(day.year, day.month, day.day).getJalaliList()
+    return year, month, dom
+
+
 @functools.lru_cache(maxsize=4096)
 def _format_day(day: datetime.date) -> str:
     # A list page shows a hundred dates over a few distinct days; jdatetime's conversion is the
     # slow part of a row, and a day's text never changes.
-    j = jdatetime.date.fromgregorian(date=day)
-    return to_persian_digits(f"{j.year:04d}/{j.month:02d}/{j.day:02d}")
+    year, month, dom = _jalali_day(day)
+    return to_persian_digits(f"{year:04d}/{month:02d}/{dom:02d}")
 
 
 def format_date_long(value: datetime.date | datetime.datetime | None) -> str:
@@ -82,9 +89,9 @@ def format_date_long(value: datetime.date | datetime.datetime | None) -> str:
 @functools.lru_cache(maxsize=4096)
 def _format_day_long(day: datetime.date) -> str:
     # A page shows the same deadline two or three times; a day's text never changes.
-    j = to_jalali(day)
-    weekday, month = WEEKDAY_NAMES[day.weekday()], MONTH_NAMES[j.month - 1]
-    return f"{weekday} {to_persian_digits(j.day)} {month} {to_persian_digits(j.year)}"
+    year, month, dom = _jalali_day(day)
+    weekday = WEEKDAY_NAMES[day.weekday()]
+    return f"{weekday} {to_persian_digits(dom)} {MONTH_NAMES[month - 1]} {to_persian_digits(year)}"
 
 
 def format_datetime(value: datetime.datetime | None) -> str:
@@ -93,7 +100,7 @@ def format_datetime(value: datetime.datetime | None) -> str:
         return ""
     local = _local(value)
     time = to_persian_digits(f"{local.hour:02d}:{local.minute:02d}")
-    return f"{format_date(local)} ساعت {time}"
+    return f"{_format_day(local.date())} ساعت {time}"  # in Tehran time already
 
 
 def parse_date(text: str) -> datetime.date:

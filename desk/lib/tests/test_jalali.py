@@ -5,6 +5,7 @@ import datetime
 import jdatetime
 from django.test import SimpleTestCase
 
+from desk.lib import jalali
 from desk.lib.jalali import (
     TEHRAN,
     format_date,
@@ -117,3 +118,12 @@ class TodayTests(SimpleTestCase):
         after = datetime.datetime.now(TEHRAN).date()
         self.assertIn(today, {before, after})
         self.assertIs(type(today), datetime.date)
+
+
+class JalaliDayTests(SimpleTestCase):
+    def test_it_converts_every_day_as_jdatetime_does(self) -> None:
+        day, last = datetime.date(2015, 1, 1), datetime.date(2035, 12, 31)
+        while day <= last:
+            j = jdatetime.date.fromgregorian(date=day)
+            self.assertEqual(jalali._jalali_day(day), (j.year, j.month, j.day), day)
+            day += datetime.timedelta(days=1)
