@@ -1,6 +1,7 @@
-"""Every request of a signed-in staff member passes here (installed after django-otp's).
+"""Who is signed in (SignedInUserMiddleware), and the staff's session rules
+(StaffSessionMiddleware).
 
-It signs out a person whose account or staff record was deactivated, ends sessions past their
+StaffSessionMiddleware: every request of a signed-in staff member passes here. It signs out a person whose account or staff record was deactivated, ends sessions past their
 idle or absolute timeout, and keeps a person who must use two-factor sign-in (or who enrolled)
 on the verification or enrollment page until they have passed it, at /staff/ and /admin/ alike.
 """
@@ -8,23 +9,100 @@ on the verification or enrollment page until they have passed it, at /staff/ and
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
+from typing import Any
 from urllib.parse import urlencode
 
-from django.contrib import messages
-from django.contrib.auth import SESSION_KEY, logout
+from django.conf import settings
+from django.contrib import auth, messages
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, logout
+from django.contrib.auth.middleware import AuthenticationMiddleware
+from django.contrib.auth.middleware import auser as django_auser
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.crypto import constant_time_compare
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
+from django_otp.middleware import OTPMiddleware
 
 from desk.accounts.audit import SignInEvent, record_sign_in_event
 from desk.accounts.models import User
 from desk.accounts.sessions import TWO_FACTOR_STATE, staff_session_expiry, two_factor_state
 from desk.accounts.two_factor import has_two_factor
 from desk.agencies import access
+from desk.core.compiled import CompiledQuery
 from desk.core.http import client_ip
 
 OPEN_TO_UNVERIFIED = ("accounts:staff_verify", "accounts:two_factor", "accounts:logout")
+# Every sign-in (desk/accounts/views.py) names this backend in the session.
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+# The signed-in user with their staff record and its agency (LEFT JOINs: none for a citizen),
+# compiled once (desk/core/compiled.py): nearly every signed-in request asks both.
+_USER_WITH_STAFF = CompiledQuery(
+    lambda user_id: User.objects.select_related("staff__agency").filter(pk=user_id), (int,)
+)
+
+
+class SignedInUserMiddleware(AuthenticationMiddleware):
+    """Django's AuthenticationMiddleware and django-otp's OTPMiddleware in one.
+
+    ``request.user`` is one lazy object (not one wrapped in another: every attribute read went
+    through both) whose user is read by one compiled statement with their staff record and
+    its agency joined, which ``access.staff_record`` then finds on the user instead of asking
+    again (two statements and the ORM's compiling of the first, on every signed-in request).
+    The checks are Django's (``auth.get_user``: active account, the session's password hash
+    with its fallback secrets) and django-otp's (the session's verified device)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        super().__init__(get_response)
+        self.otp = OTPMiddleware(get_response)
+
+    def process_request(self, request: HttpRequest) -> None:
+        if not hasattr(request, "session"):
+            raise ImproperlyConfigured("SignedInUserMiddleware needs SessionMiddleware before it")
+        request.user = SimpleLazyObject(partial(self._user, request))
+        request.auser = partial(  # type: ignore[attr-defined]
+            self.otp._verify_user_async_via_auser, request, partial(django_auser, request)
+        )
+
+    def _user(self, request: HttpRequest) -> Any:
+        if not hasattr(request, "_cached_user"):
+            request._cached_user = signed_in_user(request)  # type: ignore[attr-defined]
+        return self.otp._verify_user_sync(request, request._cached_user)  # type: ignore[attr-defined]
+
+
+def signed_in_user(request: HttpRequest) -> User | AnonymousUser:
+    """``django.contrib.auth.get_user`` for sessions signed in through the ModelBackend (all of
+    ours), with the user read by ``_USER_WITH_STAFF``; any other session: Django's own."""
+    session = request.session
+    try:
+        user_id = User._meta.pk.to_python(session[SESSION_KEY])  # type: ignore[union-attr]
+        backend_path = session[BACKEND_SESSION_KEY]
+    except KeyError:
+        return AnonymousUser()
+    if backend_path != MODEL_BACKEND or MODEL_BACKEND not in settings.AUTHENTICATION_BACKENDS:
+        return auth.get_user(request)  # type: ignore[return-value]
+    user = _USER_WITH_STAFF.first(user_id)
+    if user is None or not user.is_active:  # ModelBackend.get_user
+        return AnonymousUser()
+    # As auth.get_user: the session names the password it was opened with.
+    session_hash = session.get(HASH_SESSION_KEY)
+    session_auth_hash = user.get_session_auth_hash()
+    if session_hash and constant_time_compare(session_hash, session_auth_hash):
+        return user
+    if session_hash and any(
+        constant_time_compare(session_hash, fallback)
+        for fallback in user.get_session_auth_fallback_hash()
+    ):
+        session.cycle_key()
+        session[HASH_SESSION_KEY] = session_auth_hash
+        return user
+    session.flush()
+    return AnonymousUser()
 
 
 class StaffSessionMiddleware:
