@@ -230,7 +230,7 @@ if SESSION_BACKEND != "db" and not REDIS_URL:
     # to the next one.
     raise ImproperlyConfigured(f"SESSION_BACKEND={SESSION_BACKEND} needs REDIS_URL")
 SESSION_ENGINE = {
-    "db": "django.contrib.sessions.backends.db",
+    "db": "desk.core.sessions_db",
     "cache": "django.contrib.sessions.backends.cache",
     "cached_db": "desk.core.sessions",
 }[SESSION_BACKEND]

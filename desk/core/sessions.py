@@ -15,22 +15,90 @@ call falls back to the database, with three deliberate choices:
   sign-out in the cache.
 - Rotating the key at sign-in deletes the old anonymous session softly: an old copy of it in
   Redis is harmless (nobody holds its cookie any more).
+
+Both stores (this one, and ``DatabaseStore`` for ``SESSION_BACKEND=db``:
+desk/core/sessions_db.py) read and write the session's row with two statements written once,
+not through the ORM: a session is read on every signed-in request and written on most posts,
+and the ORM compiled the same SELECT and UPDATE each time, the UPDATE inside a transaction
+of its own (``atomic``: on SQLite a ``BEGIN IMMEDIATE`` and a commit around one statement,
+which is atomic by itself). Same rows, same expiry check, same errors (an UPDATE that finds
+no row is Django's ``UpdateError``: the session was ended meanwhile).
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any
+from datetime import datetime
+from typing import Any, NamedTuple
 
 from django.conf import settings
+from django.contrib.sessions.backends.base import UpdateError
 from django.contrib.sessions.backends.cached_db import SessionStore as CachedDBStore
+from django.contrib.sessions.backends.db import SessionStore as DjangoDBStore
+from django.db import connections, router
+from django.utils import timezone
 
 from desk.core.outage import warn_degraded
 
 logger = logging.getLogger(__name__)
 
 
-class SessionStore(CachedDBStore):
+class _Row(NamedTuple):
+    """What the stores read of a session's row (a Session instance for Django's)."""
+
+    session_data: str
+    expire_date: datetime
+
+
+class DatabaseStore(DjangoDBStore):
+    """Django's database store with its two busy statements written once (module docstring).
+    Creating, deleting and ``exists`` stay Django's."""
+
+    def _get_session_from_db(self) -> _Row | None:  # type: ignore[override]
+        model = self.model
+        connection = connections[router.db_for_read(model)]
+        quote = connection.ops.quote_name
+        table, expire = quote(model._meta.db_table), model._meta.get_field("expire_date")
+        sql = (
+            f"SELECT {quote('session_data')}, {quote('expire_date')} FROM {table} "
+            f"WHERE {quote('session_key')} = %s AND {quote('expire_date')} > %s"
+        )
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [self.session_key, now])
+            found = cursor.fetchone()
+        if found is None:
+            self._session_key = None
+            return None
+        data, expire_date = found
+        column = expire.get_col(model._meta.db_table)
+        for convert in connection.ops.get_db_converters(column) + column.get_db_converters(
+            connection
+        ):
+            expire_date = convert(expire_date, column, connection)
+        return _Row(data, expire_date)
+
+    def save(self, must_create: bool = False) -> None:
+        if self.session_key is None or must_create:
+            super().save(must_create)  # a new row: Django's INSERT (and its CreateError)
+            return
+        model = self.model
+        connection = connections[router.db_for_write(model)]
+        quote = connection.ops.quote_name
+        sql = (
+            f"UPDATE {quote(model._meta.db_table)} SET {quote('session_data')} = %s, "
+            f"{quote('expire_date')} = %s WHERE {quote('session_key')} = %s"
+        )
+        data = self.encode(self._get_session())
+        expire_date = connection.ops.adapt_datetimefield_value(self.get_expiry_date())
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [data, expire_date, self.session_key])
+            updated = cursor.rowcount
+        if updated != 1:
+            raise UpdateError  # as Django's forced update that found no row
+
+
+class SessionStore(CachedDBStore, DatabaseStore):
     def _cache_seconds(self, expiry_age: int) -> int:
         return max(1, min(expiry_age, getattr(settings, "SESSION_CACHE_SECONDS", 300)))
 

@@ -95,12 +95,12 @@ class ProductionSettingsTests(SimpleTestCase):
         report = self.report(REDIS_URL="redis://redis.internal:6379/0", SESSION_BACKEND="cache")
         self.assertEqual(report["session"], "django.contrib.sessions.backends.cache")
         report = self.report(REDIS_URL="redis://redis.internal:6379/0", SESSION_BACKEND="db")
-        self.assertEqual(report["session"], "django.contrib.sessions.backends.db")
+        self.assertEqual(report["session"], "desk.core.sessions_db")
 
     def test_it_keeps_everything_embedded_without_redis(self) -> None:
         report = self.report()
         self.assertEqual(report["cache"], "django.core.cache.backends.locmem.LocMemCache")
-        self.assertEqual(report["session"], "django.contrib.sessions.backends.db")
+        self.assertEqual(report["session"], "desk.core.sessions_db")
         self.assertEqual(report["huey"], "SqliteHuey")
         self.assertEqual(report["storage"], "django.core.files.storage.FileSystemStorage")
 
