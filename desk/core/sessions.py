@@ -54,6 +54,10 @@ class DatabaseStore(DjangoDBStore):
     """Django's database store with its two busy statements written once (module docstring).
     Creating, deleting and ``exists`` stay Django's."""
 
+    # Signed as Django's stores sign (their class is named SessionStore): the sessions already
+    # in the database stay readable, and readable by Django's own store again.
+    key_salt = "django.contrib.sessions.SessionStore"
+
     def _get_session_from_db(self) -> _Row | None:  # type: ignore[override]
         model = self.model
         connection = connections[router.db_for_read(model)]
