@@ -33,6 +33,7 @@ from desk.core.events import (
     SubmissionSubmitted,
     announce,
 )
+from desk.core.rows import row_insert
 from desk.core.uploads import document_save, files_deleted_on_error
 from desk.lib import tracking
 from desk.lib.jalali import today_tehran
@@ -159,7 +160,8 @@ def _submission_insert(
     acting_for = (applicant.national_code or "") if filing.filed_by else ""
     staged_claim(owner=filer, service=service, documents=staged, acting_for=acting_for)
     awaiting_fee = service.pay_at_application
-    submission = Submission.objects.create(
+    # INSERTs written from the fields (desk/core/rows.py), not compiled again on every filing.
+    submission = Submission(
         status=Status.AWAITING_PAYMENT if awaiting_fee else Status.SUBMITTED,
         workflow_version=version,
         current_step=start,
@@ -183,6 +185,7 @@ def _submission_insert(
         verification=verification,
         held=applicant.identity_held,
     )
+    row_insert(submission)
     if verification:
         transaction.on_commit(functools.partial(_verify_later, submission.pk))
     attachments = [
@@ -197,7 +200,9 @@ def _submission_insert(
         )
         for field, upload, public_id in uploads
     ]
-    if attachments:  # every document in one INSERT
+    if len(attachments) == 1:
+        row_insert(attachments[0])
+    elif attachments:  # every document in one INSERT
         Attachment.objects.bulk_create(attachments)
     if awaiting_fee:
         # Filed, but not yet submitted: the fee first (the payments app bills it and texts the
@@ -938,7 +943,7 @@ def _event_record(
     step: Step | None = None,
     public: bool = True,
 ) -> TimelineEvent:
-    event = TimelineEvent.objects.create(
+    event = TimelineEvent(
         submission=submission,
         kind=kind,
         status_after=submission.status,
@@ -948,6 +953,7 @@ def _event_record(
         label=step.citizen_label if step is not None else "",
         is_public=public,
     )
+    row_insert(event)
     submission_event_audit(submission=submission, event=event, actor=actor)
     return event
 
