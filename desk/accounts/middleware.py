@@ -1,7 +1,8 @@
 """Who is signed in (SignedInUserMiddleware), and the staff's session rules
 (StaffSessionMiddleware).
 
-StaffSessionMiddleware: every request of a signed-in staff member passes here. It signs out a person whose account or staff record was deactivated, ends sessions past their
+StaffSessionMiddleware: every request of a signed-in staff member passes here. It signs out
+a person whose account or staff record was deactivated, ends sessions past their
 idle or absolute timeout, and keeps a person who must use two-factor sign-in (or who enrolled)
 on the verification or enrollment page until they have passed it, at /staff/ and /admin/ alike.
 """
@@ -64,15 +65,16 @@ class SignedInUserMiddleware(AuthenticationMiddleware):
     def process_request(self, request: HttpRequest) -> None:
         if not hasattr(request, "session"):
             raise ImproperlyConfigured("SignedInUserMiddleware needs SessionMiddleware before it")
-        request.user = SimpleLazyObject(partial(self._user, request))
-        request.auser = partial(  # type: ignore[attr-defined]
+        request.user = SimpleLazyObject(partial(self._user, request))  # type: ignore[assignment]
+        request.auser = partial(
             self.otp._verify_user_async_via_auser, request, partial(django_auser, request)
         )
 
     def _user(self, request: HttpRequest) -> Any:
-        if not hasattr(request, "_cached_user"):
-            request._cached_user = signed_in_user(request)  # type: ignore[attr-defined]
-        return self.otp._verify_user_sync(request, request._cached_user)  # type: ignore[attr-defined]
+        kept: Any = request  # Django's own attribute for the request's user
+        if not hasattr(kept, "_cached_user"):
+            kept._cached_user = signed_in_user(request)
+        return self.otp._verify_user_sync(request, kept._cached_user)
 
 
 def signed_in_user(request: HttpRequest) -> User | AnonymousUser:
@@ -80,12 +82,12 @@ def signed_in_user(request: HttpRequest) -> User | AnonymousUser:
     ours), with the user read by ``_USER_WITH_STAFF``; any other session: Django's own."""
     session = request.session
     try:
-        user_id = User._meta.pk.to_python(session[SESSION_KEY])  # type: ignore[union-attr]
+        user_id = User._meta.pk.to_python(session[SESSION_KEY])
         backend_path = session[BACKEND_SESSION_KEY]
     except KeyError:
         return AnonymousUser()
     if backend_path != MODEL_BACKEND or MODEL_BACKEND not in settings.AUTHENTICATION_BACKENDS:
-        return auth.get_user(request)  # type: ignore[return-value]
+        return auth.get_user(request)
     user = _USER_WITH_STAFF.first(user_id)
     if user is None or not user.is_active:  # ModelBackend.get_user
         return AnonymousUser()

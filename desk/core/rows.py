@@ -38,11 +38,11 @@ def row_insert(obj: Model) -> None:
     ):
         obj.save(force_insert=True)
         return
-    obj._prepare_related_fields_for_save(operation_name="save")
+    obj._prepare_related_fields_for_save(operation_name="save")  # type: ignore[attr-defined]
     using = router.db_for_write(model, instance=obj)
     connection = connections[using]
     quote = connection.ops.quote_name
-    fields = [f for f in meta.local_concrete_fields if f is not meta.auto_field]
+    fields: list[Any] = [f for f in meta.local_concrete_fields if f is not meta.auto_field]
     values: list[Any] = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
     columns = ", ".join(quote(f.column) for f in fields)
     sql = (
@@ -50,14 +50,15 @@ def row_insert(obj: Model) -> None:
     )
     returning = connection.features.can_return_columns_from_insert
     if returning:
-        suffix, _params = connection.ops.return_insert_columns([meta.pk])
+        suffix, _params = connection.ops.return_insert_columns([meta.pk])  # type: ignore[attr-defined]
         sql = f"{sql} {suffix}"
+    ops: Any = connection.ops
     with transaction.mark_for_rollback_on_error(using=using), connection.cursor() as cursor:
         cursor.execute(sql, values)
         if returning:
             pk = cursor.fetchone()[0]
         else:
-            pk = connection.ops.last_insert_id(cursor, meta.db_table, meta.pk.column)
+            pk = ops.last_insert_id(cursor, meta.db_table, meta.pk.column)
     setattr(obj, meta.pk.attname, pk)
     obj._state.db = using
     obj._state.adding = False

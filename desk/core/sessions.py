@@ -58,7 +58,7 @@ class DatabaseStore(DjangoDBStore):
     # in the database stay readable, and readable by Django's own store again.
     key_salt = "django.contrib.sessions.SessionStore"
 
-    def _get_session_from_db(self) -> _Row | None:  # type: ignore[override]
+    def _get_session_from_db(self) -> _Row | None:
         model = self.model
         connection = connections[router.db_for_read(model)]
         quote = connection.ops.quote_name
