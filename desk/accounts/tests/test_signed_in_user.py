@@ -3,6 +3,7 @@ user read with their staff record in one statement."""
 
 from __future__ import annotations
 
+from django.test import override_settings
 from django.urls import reverse
 
 from desk.agencies.models import Role
@@ -30,6 +31,7 @@ class SignedInUserTests(BaseTestCase):
         r = self.client.get(reverse("submissions:my_requests"))
         self.assertEqual(r.status_code, 302)
 
+    @override_settings(SESSION_ENGINE="desk.core.sessions_db")  # the session counted below
     def test_a_staff_member_is_known_as_staff_from_the_same_statement(self) -> None:
         self.client.force_login(create_staff(self.agency, "clerk", Role.CLERK))
         # The session; the user with their staff record and agency (one statement: the staff
