@@ -184,21 +184,14 @@ def track(request: HttpRequest) -> HttpResponse:
     # The summary, timeline and «what happens next» formatted once, written in one pass, in
     # the active language read once (each read costs as much as a translation).
     language, script_prefix = get_language(), get_script_prefix()
-    events = selectors.public_events(submission)
-    next_step = progress.next_step_for(submission, language=language)
-    ahead = progress.steps_ahead(submission)
-    shown = progress.public_progress(submission, events, next_step, ahead, language=language)
-    context: dict[str, object] = {
-        "submission": submission,
-        "events": events,
-        "next_step": next_step,
-        "ahead": ahead,
-        "decision_note": selectors.decision_note(events),
-        "shown": shown,
-        "signs_in": True,
-        "language": language,
-        "script_prefix": script_prefix,
-    }
+    context = _progress_context(submission, shown=True, language=language)
+    context.update(
+        {
+            "signs_in": True,
+            "language": language,
+            "script_prefix": script_prefix,
+        }
+    )
     # The lookup's query says whether there is anything to download: no query for result
     # files or issued documents that are not there (most requests).
     completed = submission.status == Status.COMPLETED
@@ -284,11 +277,14 @@ def _detail_context(submission: Submission, form: object) -> dict[str, object]:
     }
 
 
-def _progress_context(submission: Submission, *, shown: bool = False) -> dict[str, object]:
+def _progress_context(
+    submission: Submission, *, shown: bool = False, language: str | None = None
+) -> dict[str, object]:
     """Where the request stands, for the citizen: events done, the next step, steps ahead
-    (and, with ``shown``, all of it formatted for the lookup's one-pass tags)."""
+    (and, with ``shown``, all of it formatted for the lookup's one-pass tags). ``language``:
+    the active one, when the caller read it already."""
     events = selectors.public_events(submission)  # tuples: the same query for both pages
-    next_step = progress.next_step_for(submission)
+    next_step = progress.next_step_for(submission, language=language)
     ahead = progress.steps_ahead(submission)
     context: dict[str, object] = {
         "submission": submission,
@@ -298,7 +294,9 @@ def _progress_context(submission: Submission, *, shown: bool = False) -> dict[st
         "decision_note": selectors.decision_note(events),
     }
     if shown:
-        context["shown"] = progress.public_progress(submission, events, next_step, ahead)
+        context["shown"] = progress.public_progress(
+            submission, events, next_step, ahead, language=language
+        )
     return context
 
 
