@@ -43,13 +43,15 @@ QUERIES = {
     # (a second result file would add the query that lists them; COMPLETED_LOOKUP below).
     # On PostgreSQL the timeline comes with the request's query (a JSON array): 1.
     "tracking lookup": (1, 1) if connection.vendor == "postgresql" else (2, 2),
-    # The document staged (user, staff record, insert), the form with its reference (user,
-    # staff record, the staged file checked), «send» (13: desk/health's query counts).
-    "application (200 KB staged upload)": (19, 19),
+    # The document staged (the user with their staff record in one statement:
+    # desk/accounts/middleware.py; the insert), the form with its reference (the user, the
+    # staged file checked), «send» (12). 19 -> 16: the staff record comes with the user.
+    "application (200 KB staged upload)": (16, 16),
     # The smoke expert's queue fits on the first page: its length is the count (no COUNT
     # query); a fuller queue (1,000,000: bench/staff_inbox.py) carries it on its rows. 10 -> 9:
-    # the staff record comes with its agency (access.staff_record), once per request.
-    "staff inbox": (9, 9),
+    # the staff record comes with its agency (access.staff_record), once per request; 9 -> 8:
+    # the user and their staff record in one statement (desk/accounts/middleware.py).
+    "staff inbox": (8, 8),
     # No service matches the phrase at this scale: the page's query, no count.
     "catalog search": (1, 1),
     # The card from the cache (rendered once per version); a service that offers appointments
