@@ -27,7 +27,9 @@ from django.urls import reverse
 from django.utils.crypto import constant_time_compare
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
-from django_otp.middleware import OTPMiddleware
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.middleware import is_verified
+from django_otp.models import Device
 
 from desk.accounts.audit import SignInEvent, record_sign_in_event
 from desk.accounts.models import User
@@ -56,25 +58,63 @@ class SignedInUserMiddleware(AuthenticationMiddleware):
     its agency joined, which ``access.staff_record`` then finds on the user instead of asking
     again (two statements and the ORM's compiling of the first, on every signed-in request).
     The checks are Django's (``auth.get_user``: active account, the session's password hash
-    with its fallback secrets) and django-otp's (the session's verified device)."""
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        super().__init__(get_response)
-        self.otp = OTPMiddleware(get_response)
+    with its fallback secrets) and django-otp's (the session's verified device: ``otp_device``
+    and ``is_verified()`` as its OTPMiddleware sets them, by django-otp's public parts only)."""
 
     def process_request(self, request: HttpRequest) -> None:
         if not hasattr(request, "session"):
             raise ImproperlyConfigured("SignedInUserMiddleware needs SessionMiddleware before it")
         request.user = SimpleLazyObject(partial(self._user, request))  # type: ignore[assignment]
-        request.auser = partial(
-            self.otp._verify_user_async_via_auser, request, partial(django_auser, request)
-        )
+        request.auser = partial(_averified_user, request)
 
     def _user(self, request: HttpRequest) -> Any:
         kept: Any = request  # Django's own attribute for the request's user
         if not hasattr(kept, "_cached_user"):
             kept._cached_user = signed_in_user(request)
-        return self.otp._verify_user_sync(request, kept._cached_user)
+        user = kept._cached_user
+        return _with_device(
+            request, user, _session_device(request) if user.is_authenticated else None
+        )
+
+
+def _persistent_id(request: HttpRequest) -> str | None:
+    """The device the session was verified with (django-otp's ``login``), in its current
+    form ("app_label.ModelName/id": an older full import path is shortened as django-otp
+    does)."""
+    persistent_id = request.session.get(DEVICE_ID_SESSION_KEY)
+    if not persistent_id:
+        return None
+    if persistent_id.count(".") > 1:
+        parts = persistent_id.split(".")
+        persistent_id = ".".join((parts[-3], parts[-1]))
+    return str(persistent_id)
+
+
+def _session_device(request: HttpRequest) -> Any:
+    persistent_id = _persistent_id(request)
+    return Device.from_persistent_id(persistent_id) if persistent_id else None
+
+
+def _with_device(request: HttpRequest, user: Any, device: Any) -> Any:
+    """``user.otp_device`` and ``user.is_verified()``, as django-otp's OTPMiddleware sets them:
+    the session's device only if it is this user's and confirmed, else none (and forgotten)."""
+    user.otp_device = None
+    user.is_verified = partial(is_verified, user)
+    if not user.is_authenticated:
+        return user
+    if device is not None and (device.user_id != user.pk or not device.confirmed):
+        device = None
+    if device is None and DEVICE_ID_SESSION_KEY in request.session:
+        del request.session[DEVICE_ID_SESSION_KEY]
+    user.otp_device = device
+    return user
+
+
+async def _averified_user(request: HttpRequest) -> Any:
+    user = await django_auser(request)
+    persistent_id = _persistent_id(request) if user.is_authenticated else None
+    device = await Device.afrom_persistent_id(persistent_id) if persistent_id else None
+    return _with_device(request, user, device)
 
 
 def signed_in_user(request: HttpRequest) -> User | AnonymousUser:
