@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from desk.audit.chain import normalise_details, seal
 from desk.audit.models import NATIONAL_SCOPE, AuditChain, AuditEntry
+from desk.core.rows import insert_row
 
 
 def scope_for(agency_id: int | None) -> str:
@@ -91,11 +92,12 @@ def _actor(actor: Any) -> tuple[int | None, str]:
 
 
 # The chain's three statements (lock the head, insert the entry, move the head) are written
-# here rather than by the ORM: every change of a request's state appends an entry, and the ORM
-# compiled the same three statements each time (a fifth of «send»'s instructions went to the
-# audit entry). The statements are the ORM's own: same columns, values prepared by the fields
-# (``get_db_prep_save``), ``FOR UPDATE`` where the database has it. Nothing listens to these
-# models' signals (an entry is only ever inserted here).
+# here (the insert by desk/core/rows.py) rather than by the ORM: every change of a request's
+# state appends an entry, and the ORM compiled the same three statements each time (a fifth
+# of «send»'s instructions went to the audit entry). The statements are the ORM's own: same
+# columns, values prepared by the fields (``get_db_prep_save``), ``FOR UPDATE`` where the
+# database has it. Nothing listens to these models' signals (an entry is only ever inserted
+# here).
 
 
 def _chain_locked(connection: Any, scope: str, agency_id: int | None) -> tuple[int, int, str]:
@@ -129,22 +131,6 @@ def _chain_head(connection: Any, scope: str) -> tuple[int, int, str] | None:
 
 
 def _entry_insert(connection: Any, entry: AuditEntry) -> None:
-    """INSERT the new entry as ``entry.save()`` would, and set its id."""
-    meta, quote = AuditEntry._meta, connection.ops.quote_name
-    fields = [f for f in meta.concrete_fields if not f.primary_key]
-    columns = ", ".join(quote(f.column) for f in fields)
-    marks = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({marks})"
-    values = [f.get_db_prep_save(getattr(entry, f.attname), connection) for f in fields]
-    returning = connection.features.can_return_columns_from_insert
-    if returning:
-        suffix, _params = connection.ops.return_insert_columns([meta.pk])
-        sql = f"{sql} {suffix}"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, values)
-        if returning:
-            entry.pk = cursor.fetchone()[0]
-        else:
-            entry.pk = connection.ops.last_insert_id(cursor, meta.db_table, meta.pk.column)
-    entry._state.adding = False
-    entry._state.db = connection.alias
+    """INSERT the new entry as ``entry.save()`` would, and set its id (``AuditEntry.save``
+    only refuses to change an entry, so the statement is written from the fields directly)."""
+    insert_row(entry, connection.alias)

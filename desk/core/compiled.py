@@ -11,8 +11,9 @@ same SQL text every time also lets PostgreSQL's prepared statements (``DB_PREPAR
 reuse their plans.
 
 Arguments are the values of exact and comparison filters (``tracking_code=...``,
-``pk__gt=...``; ``str``, ``int`` or ``datetime.date``), or of ``contains``, ``icontains``,
-``startswith``, ``endswith`` filters (escaped for ``LIKE`` as the ORM does).
+``pk__gt=...``; ``str``, ``int``, ``datetime.date`` or an aware ``datetime.datetime``), or of
+``contains``, ``icontains``, ``startswith``, ``endswith`` filters (escaped for ``LIKE`` as the
+ORM does).
 A query whose shape depends on its arguments (the number of words of a search) is compiled
 per shape: ``CompiledQuery`` takes a ``shape`` key beside the arguments.
 
@@ -47,6 +48,7 @@ M = TypeVar("M", bound=Model)
 _STR_MARK = "@@compiled-argument-{}@@"
 _INT_MARK = -2_147_000_000  # within a 32-bit integer column
 _DATE_MARK = datetime.date(1, 1, 1)  # no request, deadline or cursor is of the year 1
+_DATETIME_MARK = datetime.datetime(1, 1, 3, tzinfo=datetime.UTC)
 
 
 @dataclass(frozen=True)
@@ -66,8 +68,8 @@ class _Plan:
 
 class CompiledQuery(Generic[M]):
     """``build(*arguments)`` returns the queryset; ``kinds`` says each argument's type
-    (``str``, ``int`` or ``datetime.date``: the placeholder must pass the field's own
-    preparation)."""
+    (``str``, ``int``, ``datetime.date`` or an aware ``datetime.datetime``: the placeholder
+    must pass the field's own preparation)."""
 
     def __init__(
         self, build: Callable[..., QuerySet[M, Any]], kinds: Sequence[type], *, using: str = ""
@@ -82,6 +84,8 @@ class CompiledQuery(Generic[M]):
         return [
             _STR_MARK.format(i)
             if kind is str
+            else _DATETIME_MARK + datetime.timedelta(seconds=i)
+            if kind is datetime.datetime
             else _DATE_MARK + datetime.timedelta(days=i)
             if kind is datetime.date
             else _INT_MARK - i
@@ -89,9 +93,12 @@ class CompiledQuery(Generic[M]):
         ]
 
     def _adapt(self, connection: Any, argument: int, value: Any) -> Any:
-        # A date reaches the parameters as the backend stores it (SQLite: text).
-        if self.kinds[argument] is datetime.date:
+        # A date or a moment reaches the parameters as the backend stores it (SQLite: text).
+        kind = self.kinds[argument]
+        if kind is datetime.date:
             return connection.ops.adapt_datefield_value(value)
+        if kind is datetime.datetime:
+            return connection.ops.adapt_datetimefield_value(value)
         return value
 
     def _plan(self, shape: Hashable, connection: Any = None) -> _Plan:

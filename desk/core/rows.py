@@ -38,8 +38,14 @@ def row_insert(obj: Model) -> None:
     ):
         obj.save(force_insert=True)
         return
+    insert_row(obj, router.db_for_write(model, instance=obj))
+
+
+def insert_row(obj: Model, using: str) -> None:
+    """The INSERT itself, for a caller that vouches for the model: no eligibility check (a
+    model whose own ``save`` only refuses changes, as the audit entry's: desk/audit)."""
+    meta = type(obj)._meta
     obj._prepare_related_fields_for_save(operation_name="save")  # type: ignore[attr-defined]
-    using = router.db_for_write(model, instance=obj)
     connection = connections[using]
     quote = connection.ops.quote_name
     fields: list[Any] = [f for f in meta.local_concrete_fields if f is not meta.auto_field]

@@ -17,12 +17,13 @@ call falls back to the database, with three deliberate choices:
   Redis is harmless (nobody holds its cookie any more).
 
 Both stores (this one, and ``DatabaseStore`` for ``SESSION_BACKEND=db``:
-desk/core/sessions_db.py) read and write the session's row with two statements written once,
-not through the ORM: a session is read on every signed-in request and written on most posts,
-and the ORM compiled the same SELECT and UPDATE each time, the UPDATE inside a transaction
-of its own (``atomic``: on SQLite a ``BEGIN IMMEDIATE`` and a commit around one statement,
-which is atomic by itself). Same rows, same expiry check, same errors (an UPDATE that finds
-no row is Django's ``UpdateError``: the session was ended meanwhile).
+desk/core/sessions_db.py) read and write the session's row with two statements written once
+(the SELECT compiled once by desk/core/compiled.py, the UPDATE written here), not through the
+ORM: a session is read on every signed-in request and written on most posts, and the ORM
+compiled the same SELECT and UPDATE each time, the UPDATE inside a transaction of its own
+(``atomic``: on SQLite a ``BEGIN IMMEDIATE`` and a commit around one statement, which is
+atomic by itself). Same rows, same expiry check, same errors (an UPDATE that finds no row is
+Django's ``UpdateError``: the session was ended meanwhile).
 """
 
 from __future__ import annotations
@@ -36,8 +37,10 @@ from django.contrib.sessions.backends.base import UpdateError
 from django.contrib.sessions.backends.cached_db import SessionStore as CachedDBStore
 from django.contrib.sessions.backends.db import SessionStore as DjangoDBStore
 from django.db import connections, router
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from desk.core.compiled import CompiledQuery
 from desk.core.outage import warn_degraded
 
 logger = logging.getLogger(__name__)
@@ -50,6 +53,18 @@ class _Row(NamedTuple):
     expire_date: datetime
 
 
+def _session_row(key: str, now: datetime) -> QuerySet[Any, Any]:
+    from django.contrib.sessions.models import Session  # the app is loaded by then
+
+    return Session.objects.filter(session_key=key, expire_date__gt=now).values_list(
+        "session_data", "expire_date"
+    )
+
+
+# Django's SELECT of a live session, compiled once (desk/core/compiled.py).
+_SESSION = CompiledQuery(_session_row, (str, datetime))
+
+
 class DatabaseStore(DjangoDBStore):
     """Django's database store with its two busy statements written once (module docstring).
     Creating, deleting and ``exists`` stay Django's."""
@@ -59,27 +74,11 @@ class DatabaseStore(DjangoDBStore):
     key_salt = "django.contrib.sessions.SessionStore"
 
     def _get_session_from_db(self) -> _Row | None:
-        model = self.model
-        connection = connections[router.db_for_read(model)]
-        quote = connection.ops.quote_name
-        table, expire = quote(model._meta.db_table), model._meta.get_field("expire_date")
-        sql = (
-            f"SELECT {quote('session_data')}, {quote('expire_date')} FROM {table} "
-            f"WHERE {quote('session_key')} = %s AND {quote('expire_date')} > %s"
-        )
-        now = connection.ops.adapt_datetimefield_value(timezone.now())
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [self.session_key, now])
-            found = cursor.fetchone()
-        if found is None:
+        found = _SESSION.rows(self.session_key or "", timezone.now())
+        if not found:
             self._session_key = None
             return None
-        data, expire_date = found
-        column = expire.get_col(model._meta.db_table)
-        for convert in connection.ops.get_db_converters(column) + column.get_db_converters(
-            connection
-        ):
-            expire_date = convert(expire_date, column, connection)
+        data, expire_date = found[0]
         return _Row(data, expire_date)
 
     def save(self, must_create: bool = False) -> None:

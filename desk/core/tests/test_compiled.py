@@ -95,6 +95,24 @@ class CompiledQueryTests(TestCase):
         self.assertEqual(joined_before.rows(datetime.date(2026, 3, 2)), [["dated"]])
         self.assertEqual(joined_before.rows(datetime.date(2026, 3, 1)), [])
 
+    def test_it_takes_a_moment_argument_and_gives_moments_back(self) -> None:
+        joined = datetime.datetime(2026, 3, 1, 8, 30, tzinfo=datetime.UTC)
+        user = User.objects.create_user(username="timed", password="x-Strong-pass-1404")
+        User.objects.filter(pk=user.pk).update(date_joined=joined)
+        joined_after: CompiledQuery[User] = CompiledQuery(
+            lambda name, moment: User.objects.filter(
+                username=name, date_joined__gt=moment
+            ).values_list("date_joined"),
+            (str, datetime.datetime),
+        )
+        second = datetime.timedelta(seconds=1)
+        self.assertEqual(joined_after.rows("timed", joined - second), [[joined]])
+        self.assertEqual(joined_after.rows("timed", joined), [])
+        tehran = datetime.timezone(datetime.timedelta(hours=3, minutes=30))
+        self.assertEqual(
+            joined_after.rows("timed", (joined - second).astimezone(tehran)), [[joined]]
+        )
+
 
 class ConstantInTests(TestCase):
     def test_it_writes_the_values_into_the_sql_and_matches_as_in_does(self) -> None:
