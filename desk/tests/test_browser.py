@@ -111,7 +111,7 @@ class BrowserWalkTests(BrowserTestCase):
         # Search as you type (htmx), in either letter form, straight from the home page.
         search = page.locator("#q")
         search.fill("انشعاب برق")
-        expect(page.locator("#results")).to_contain_text("خدمتی پیدا نشد")
+        expect(page.locator("#results")).to_contain_text("خدمتی برای «انشعاب برق» پیدا نشد")
         search.fill("پروانه ساختماني")
         result = page.locator("#results a", has_text="صدور پروانه ساختمانی")
         expect(result).to_be_visible()

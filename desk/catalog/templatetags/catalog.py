@@ -100,7 +100,7 @@ _FORM = (
 )
 _FOUND = '<p class="text-muted">{} خدمت برای «{}» پیدا شد.</p>'
 _NOTHING = (
-    '<div class="alert alert-warning">خدمتی پیدا نشد. واژه دیگری را امتحان کنید یا '
+    '<div class="alert alert-warning">خدمتی{} پیدا نشد. واژه دیگری را امتحان کنید یا '
     '<a href="{}">فهرست دستگاه‌ها</a> را ببینید.</div>'
 )
 _RESULTS = (
@@ -127,13 +127,15 @@ def search_form(query: str) -> str:
 def search_results(query: str, page: Page[ServiceRow] | Page[Service], total: int) -> str:
     """``catalog/_results.html`` for a page of the search (``total``: the paginator's count)."""
     services: Sequence[ServiceRow | Service] = page.object_list  # type: ignore[assignment]
-    # As ``{% firstof total services|length %}``: nothing at all when both are 0.
-    count = to_persian_digits(total or len(services) or "")
-    found = _FOUND.format(count, escape(query)) if query else ""
+    found = ""
     if len(services):
         listing: str = service_results(services)
+        if query:
+            found = _FOUND.format(to_persian_digits(total or len(services)), escape(query))
     else:
-        listing = _NOTHING.format(escape(url_once("catalog:home")))
+        # Nothing found: the notice names the words, with no count of none before them.
+        for_query = f" برای «{escape(query)}»" if query else ""
+        listing = _NOTHING.format(for_query, escape(url_once("catalog:home")))
     pager = ""
     if page.has_other_pages():
         q = f"q={quote(query)}&amp;" if query else ""

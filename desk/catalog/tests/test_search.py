@@ -116,8 +116,19 @@ class SearchTests(BaseTestCase):
         self.assertEqual(self._search("پیش‌نویس"), set())
 
     def test_it_says_when_nothing_is_found(self) -> None:
-        r = self.client.get(LIST, {"q": "گواهینامه خلبانی"})
-        self.assertContains(r, "خدمتی پیدا نشد")
+        for headers in ({}, {"HX-Request": "true"}):
+            with self.subTest(headers=headers):
+                r = self.client.get(LIST, {"q": "گواهینامه خلبانی"}, headers=headers)
+                self.assertContains(r, "خدمتی برای «گواهینامه خلبانی» پیدا نشد")
+                # No count line before it: «0 found» (or a blank count) is not said.
+                self.assertNotContains(r, "پیدا شد")
+
+    def test_it_counts_what_it_finds_in_persian_digits(self) -> None:
+        r = self.client.get(LIST, {"q": "پروانه"})
+        found = len(self._search("پروانه"))
+        self.assertGreater(found, 0)
+        self.assertContains(r, f"{to_persian_digits(found)} خدمت برای «پروانه» پیدا شد.")
+        self.assertNotContains(r, "پیدا نشد")
 
     # --- the word index (catalog/migrations/0006_search_index.py) --------------------------------
 
@@ -166,7 +177,7 @@ class SearchTests(BaseTestCase):
         for query, page in (("کنتور\x00", "1"), ("\x00", "1"), ("کنتور\x00", "9"), ("a\x00", "x")):
             with self.subTest(query=query, page=page):
                 r = self.client.get(LIST, {"q": query, "page": page})
-                self.assertContains(r, "خدمتی پیدا نشد")
+                self.assertContains(r, "پیدا نشد")
                 self.assertEqual(listed_slugs(r), [])
 
     def test_it_finds_an_edited_service_by_its_new_words_only(self) -> None:
@@ -393,7 +404,10 @@ class SearchAsTheSubstringFilterTests(BaseTestCase):
         for number in range(2, int(to_ascii_digits(pages.group(1))) + 1 if pages else 2):
             page = self.client.get(LIST, {"q": query, "page": str(number)}).content.decode()
             slugs += _listed(page)
-        return slugs, int(to_ascii_digits(stated.group(1)) or 0) if stated else None
+        if stated:
+            return slugs, int(to_ascii_digits(stated.group(1)))
+        # Nothing found is said by the notice alone, naming the words (no count of none).
+        return slugs, 0 if "خدمتی برای «" in first else None
 
     def test_it_finds_what_the_substring_filter_finds_in_the_same_order(self) -> None:
         self.assertGreater(len(self.queries), 150)
