@@ -227,12 +227,12 @@ def _inbox_query(agency_id: int, *arguments: Any) -> QuerySet[Submission, Any]:
         routing = {"user_id": user_id, "agency_id": agency_id, "role": role, "positions": positions}
         where &= routed_to(**routing)
     queue = Submission.objects.filter(where, _WAITING)
-    compound = connection.features.supports_slicing_ordering_in_compound
-    if routing and not compound:
+    if routing and not connection.features.supports_slicing_ordering_in_compound:
         # SQLite: the queue counted as the rows of its branches, each read from its own
         # partial index (6.5 -> 0.04 ms at 1,000,000 requests), not the OR tested on every
-        # waiting request of the agency. The union keeps a row of two branches once.
-        queue = Submission.objects.filter(pk__in=_inbox_branches_sql(agency_id, routing))
+        # waiting request of the agency; the IN keeps a row of two branches once. PostgreSQL
+        # reads the OR by a BitmapOr over the same indexes (1.5 ms; its union took 4.4).
+        queue = Submission.objects.filter(pk__in=_union_all(_inbox_branches(agency_id, routing)))
     # One group, the agency: COUNT(*) … GROUP BY agency_id (no row when the queue is empty).
     count = queue.order_by().values("agency_id").annotate(n=Count("pk")).values_list("n")
     if kind == "count":
@@ -243,11 +243,7 @@ def _inbox_query(agency_id: int, *arguments: Any) -> QuerySet[Submission, Any]:
         # `deadline >= day` bounds the index range; the OR only skips that day's earlier ids.
         after = (Q(deadline__gt=day) | Q(deadline=day, pk__gt=pk)) & Q(deadline__gte=day)
     if routing:
-        heads = (
-            _inbox_heads(agency_id, routing, after)
-            if compound
-            else _inbox_branches_sql(agency_id, routing, after, INBOX_PAGE_SIZE + 1)
-        )
+        heads = _union_all(_inbox_branches(agency_id, routing, after))
         queue = Submission.objects.filter(pk__in=heads)
         after = Q()  # each branch's first rows are already after the cursor
     rows = queue.alias(deadline=INBOX_DEADLINE).annotate(deadline_on=INBOX_DEADLINE).filter(after)
@@ -260,51 +256,44 @@ def _inbox_query(agency_id: int, *arguments: Any) -> QuerySet[Submission, Any]:
     return rows.order_by("deadline", "pk").values_list(*columns)[: INBOX_PAGE_SIZE + 1]
 
 
-def _inbox_heads(agency_id: int, routing: dict[str, Any], after: Q) -> QuerySet[Submission, Any]:
-    """The ids of a page's rows and of a few more: the first 51 of each branch of the staff
-    member's routing (workflow.selectors.routed_branches), after the cursor, in the inbox's
-    order, as a UNION ALL. The page is the first 51 of them in that order: exactly the first
-    51 of the whole queue, since each of those is among its own branch's first 51.
+def _inbox_branches(
+    agency_id: int, routing: dict[str, Any], after: Q | None = None
+) -> list[QuerySet[Submission, Any]]:
+    """The ids of the waiting requests of each branch of the staff member's routing
+    (workflow.selectors.routed_branches); given ``after`` (the cursor's condition, empty on
+    the first page), only each branch's first 51 after it in the inbox's order: the ids of a
+    page's rows and of a few more. The page is the first 51 of their union in that order:
+    exactly the first 51 of the whole queue, since each of those is among its own branch's
+    first 51.
 
-    On PostgreSQL each branch reads its rows from its own partial index (assignee; department
-    or none, with the agency), where the whole OR read the agency's index in order and
-    filtered it: 1,475 rows for an expert's first 51 (the planner expected 557 of the queue
-    to match, 59 do), 1,836 buffers; 690 this way (docs/benchmarks.md). SQLite takes the same
-    union written by ``_inbox_branches_sql``."""
-    heads = [
-        Submission.objects.filter(branch, _WAITING, agency_id=agency_id)
-        .alias(deadline=INBOX_DEADLINE)
-        .filter(after)
-        .order_by("deadline", "pk")
-        .values("pk")[: INBOX_PAGE_SIZE + 1]
-        for branch in routed_branches(**routing)
-    ]
-    return heads[0].union(*heads[1:], all=True)
-
-
-def _inbox_branches_sql(
-    agency_id: int, routing: dict[str, Any], after: Q | None = None, first: int = 0
-) -> RawSQL:
-    """``_inbox_heads`` as SQLite takes it: each branch a ``SELECT * FROM (…)`` of its own,
-    since SQLite refuses an ORDER BY or LIMIT on a compound statement's members and the ORM
-    will not write the wrapping. With ``first``, each branch's first rows after the cursor in
-    the inbox's order (at 1,000,000 requests an expert's first page 5.3 -> 0.12 ms: the
-    agency's index walked and each row's routing tested, against three index ranges);
-    without, every row of every branch (for the count)."""
-    parts: list[str] = []
-    params: list[Any] = []
+    Each branch reads its rows from its own partial index (assignee; department or none, with
+    the agency), where the whole OR read the agency's index in order and filtered it: on
+    PostgreSQL 1,475 rows for an expert's first 51 (the planner expected 557 of the queue to
+    match, 59 do), 1,836 buffers, 690 this way; on SQLite 5.3 -> 0.12 ms at 1,000,000
+    requests (docs/benchmarks.md)."""
+    branches = []
     for branch in routed_branches(**routing):
         rows = Submission.objects.filter(branch, _WAITING, agency_id=agency_id)
-        if first:
+        if after is not None:
             rows = (
                 rows.alias(deadline=INBOX_DEADLINE)
-                .filter(after or Q())
-                .order_by("deadline", "pk")[:first]
+                .filter(after)
+                .order_by("deadline", "pk")[: INBOX_PAGE_SIZE + 1]
             )
-        sql, branch_params = rows.values("pk").query.sql_with_params()
-        parts.append(f"SELECT * FROM ({sql})")
-        params.extend(branch_params)
-    return RawSQL(" UNION ALL ".join(parts), params)
+        branches.append(rows.values("pk"))
+    return branches
+
+
+def _union_all(parts: list[QuerySet[Submission, Any]]) -> QuerySet[Submission, Any] | RawSQL:
+    """``parts`` as one UNION ALL, for ``pk__in``. SQLite refuses an ORDER BY or LIMIT on a
+    compound statement's members unless each is wrapped as ``SELECT * FROM (…)``, which the
+    ORM will not write (it refuses sliced members there): written here around each part's
+    SQL."""
+    if connection.features.supports_slicing_ordering_in_compound:
+        return parts[0].union(*parts[1:], all=True)
+    sqls, params = zip(*(part.query.sql_with_params() for part in parts), strict=True)
+    union = " UNION ALL ".join(f"SELECT * FROM ({sql})" for sql in sqls)
+    return RawSQL(union, [param for each in params for param in each])
 
 
 _INBOX_QUERIES: dict[tuple[bool, int, str], CompiledQuery[Submission]] = {}

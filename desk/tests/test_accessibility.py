@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -49,6 +50,12 @@ class AccessibleWalkTests(BrowserWalkCase):
         self.sign_in_as(citizen)
         self.go("/")
         self.check("home")
+        # The search, with results and with none (the notice naming the words).
+        self.go(reverse("catalog:service_list") + "?q=" + quote("پروانه"))
+        self.check("search-results")
+        self.go(reverse("catalog:service_list") + "?q=" + quote("گواهینامه خلبانی"))
+        expect(page.locator("#results")).to_contain_text("خدمتی برای «گواهینامه خلبانی» پیدا نشد")
+        self.check("search-nothing-found")
         self.go(reverse("catalog:service_detail", args=[self.service.slug]))
         self.check("service-card")
         page.get_by_role("link", name="ثبت درخواست برخط").click()

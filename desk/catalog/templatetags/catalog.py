@@ -101,7 +101,7 @@ _FORM = (
 _FOUND = '<p class="text-muted">{} خدمت برای «{}» پیدا شد.</p>'
 _NOTHING = (
     '<div class="alert alert-warning">خدمتی{} پیدا نشد. واژه دیگری را امتحان کنید یا '
-    '<a href="{}">فهرست دستگاه‌ها</a> را ببینید.</div>'
+    '<a class="alert-link" href="{}">فهرست دستگاه‌ها</a> را ببینید.</div>'
 )
 _RESULTS = (
     '\n<div id="results">\n  {}\n  <div class="list-group">\n    \n      {}\n    \n  </div>\n'
