@@ -4,9 +4,10 @@ import datetime
 
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import QuerySet
-from django.db.models.functions import Upper
-from django.test import TestCase
+from django.db import DataError, connection, transaction
+from django.db.models import IntegerField, QuerySet, Value
+from django.db.models.functions import Cast, Upper
+from django.test import TestCase, TransactionTestCase, skipUnlessDBFeature
 
 from desk.accounts.models import User
 from desk.core.compiled import CompiledQuery, constant_in
@@ -31,6 +32,33 @@ def _names(app_label: str) -> QuerySet[ContentType]:
 
 
 NAMES = CompiledQuery(_names, (str,))
+NAMES_GENERIC = CompiledQuery(_names, (str,), generic_plan=True)
+# A statement that fails on the database for some arguments: the text cast to an integer.
+NUMBER_GENERIC = CompiledQuery(
+    lambda text: ContentType.objects.annotate(n=Cast(Value(text), IntegerField())).values_list("n")[
+        :1
+    ],
+    (str,),
+    generic_plan=True,
+)
+
+
+def _plan_cache_mode() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW plan_cache_mode")
+        return str(cursor.fetchone()[0])
+
+
+def _prepared_plans(sql_start: str) -> tuple[int, int]:
+    """(generic plans, custom plans) of this connection's prepared statement that begins so."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements"
+            " WHERE statement LIKE %s || '%%'",
+            [sql_start],
+        )
+        found = cursor.fetchall()
+    return (sum(g for g, _c in found), sum(c for _g, c in found)) if found else (0, 0)
 
 
 class CompiledQueryTests(TestCase):
@@ -112,6 +140,53 @@ class CompiledQueryTests(TestCase):
         self.assertEqual(
             joined_after.rows("timed", (joined - second).astimezone(tehran)), [[joined]]
         )
+
+
+class GenericPlanTests(TestCase):
+    """``generic_plan=True``: on PostgreSQL with prepared statements, the statement runs under
+    its generic plan (never planned again for its arguments); elsewhere as any other."""
+
+    def test_it_answers_as_without_it_in_one_query(self) -> None:
+        for app_label in ("auth", "contenttypes", "no-such-app"):
+            expected = NAMES.rows(app_label)
+            with self.subTest(app_label=app_label), self.assertNumQueries(1):
+                self.assertEqual(NAMES_GENERIC.rows(app_label), expected)
+
+    @skipUnlessDBFeature("supports_slicing_ordering_in_compound")  # PostgreSQL
+    def test_postgresql_runs_it_under_the_generic_plan_and_keeps_its_own_setting(self) -> None:
+        if connection.settings_dict["OPTIONS"].get("prepare_threshold") is None:
+            self.skipTest("prepared statements are off (DB_PREPARED_STATEMENTS=0)")
+        for _ in range(8):  # prepared on the second execution (DB_PREPARE_THRESHOLD=2)
+            NAMES_GENERIC.rows("auth")
+            self.assertEqual(_plan_cache_mode(), "auto")
+        generic, custom = _prepared_plans('SELECT "django_content_type"."id"')
+        self.assertGreaterEqual(generic, 6)
+        self.assertEqual(custom, 0)
+
+    @skipUnlessDBFeature("supports_slicing_ordering_in_compound")
+    def test_a_statement_that_fails_leaves_the_connection_setting_as_it_was(self) -> None:
+        self.assertEqual(NUMBER_GENERIC.rows("7"), [[7]])
+        with self.assertRaises(DataError), transaction.atomic():
+            NUMBER_GENERIC.rows("seven")
+        self.assertEqual(_plan_cache_mode(), "auto")
+        self.assertEqual(NUMBER_GENERIC.rows("8"), [[8]])
+
+
+@skipUnlessDBFeature("supports_slicing_ordering_in_compound")
+class GenericPlanAutocommitTests(TransactionTestCase):
+    """Outside a transaction (a request's queries): the SET is undone with the failed
+    statement's implicit transaction."""
+
+    available_apps = ["django.contrib.contenttypes", "django.contrib.auth"]
+
+    def test_a_statement_that_fails_in_autocommit_leaves_the_setting_as_it_was(self) -> None:
+        self.assertTrue(connection.get_autocommit())
+        for _ in range(3):
+            with self.assertRaises(DataError):
+                NUMBER_GENERIC.rows("seven")
+            self.assertEqual(_plan_cache_mode(), "auto")
+            self.assertEqual(NUMBER_GENERIC.rows("9"), [[9]])
+            self.assertEqual(_plan_cache_mode(), "auto")
 
 
 class ConstantInTests(TestCase):
