@@ -4,6 +4,8 @@ Sends the very requests of `bench/run.py` (same fixtures, same bodies) straight 
 application, with the server's settings for that database, and prints for each page the CPU
 time of this process per request (the database server's own CPU is not in it; the wall time
 is), and the number of queries. `BENCH_PROFILE=<page>` adds a cProfile listing of that page.
+On PostgreSQL it ends with the prepared statements that PostgreSQL planned again for their
+parameters on most executions (more than five custom plans), which a generic plan might spare.
 
     .venv/bin/python bench/hotspots.py postgres                  # every page
     .venv/bin/python bench/hotspots.py sqlite tracking,inbox     # some of them
@@ -148,6 +150,19 @@ def main() -> None:
     print(f"{db}: {fixtures['requests']:,} requests in the database, {REQUESTS} per page")
     for page in pages:
         measure(app, PAGES[page], *scenarios[PAGES[page]])
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        # A prepared statement planned again for its parameters on (nearly) every execution:
+        # PostgreSQL kept its custom plans (CompiledQuery's generic_plan, desk/core/compiled.py).
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT generic_plans, custom_plans, left(regexp_replace(statement, '\\s+', ' ',"
+                " 'g'), 110) FROM pg_prepared_statements WHERE custom_plans > 5"
+                " ORDER BY custom_plans DESC"
+            )
+            for generic, custom, statement in cursor.fetchall():
+                print(f"  planned per execution: {custom} custom, {generic} generic: {statement}")
 
 
 if __name__ == "__main__":
