@@ -10,6 +10,7 @@ import uuid
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.test import Client, SimpleTestCase, TestCase, tag
 from django.test.runner import DiscoverRunner, ParallelTestSuite, test_match_tags
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -132,6 +133,25 @@ PNG_BYTES = (
     b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x01c\xf8\xff\xff?\x03\x00\x08\xfc\x02\xfeU\xea#R"
     b"\x00\x00\x00\x00IEND\xaeB`\x82"
 )
+
+
+def plan_cache_mode() -> str:
+    """PostgreSQL's ``plan_cache_mode`` on the test's connection."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW plan_cache_mode")
+        return str(cursor.fetchone()[0])
+
+
+def prepared_plans(pattern: str) -> list[tuple[int, int]]:
+    """(generic plans, custom plans) of each of the connection's prepared statements whose text
+    is ``LIKE pattern`` (PostgreSQL's ``pg_prepared_statements``)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements"
+            " WHERE statement LIKE %s",
+            [pattern],
+        )
+        return [(int(generic), int(custom)) for generic, custom in cursor.fetchall()]
 
 
 def create_agency(name: str = "شهرداری نمونه", slug: str = "sample-municipality") -> Agency:

@@ -181,7 +181,7 @@ class CompiledQuery(Generic[M]):
                 value = pattern.replace(mark, connection.ops.prep_for_like_query(value))
             params[position] = value
         with connection.cursor() as cursor:
-            if self.generic_plan and _prepares(connection):
+            if self.generic_plan and prepares_statements(connection):
                 _execute_generic(connection, cursor, plan.sql, params)
             else:
                 cursor.execute(plan.sql, params)
@@ -240,8 +240,9 @@ _GENERIC = "SET plan_cache_mode = force_generic_plan"
 _RESET = "RESET plan_cache_mode"
 
 
-def _prepares(connection: Any) -> bool:
-    """Whether ``connection`` prepares its statements (PostgreSQL, DB_PREPARED_STATEMENTS)."""
+def prepares_statements(connection: Any) -> bool:
+    """Whether ``connection`` prepares its statements on the server (PostgreSQL with
+    DB_PREPARED_STATEMENTS): only then has a statement a plan cache, and a generic plan."""
     return (
         connection.vendor == "postgresql"
         and connection.settings_dict.get("OPTIONS", {}).get("prepare_threshold") is not None

@@ -1,16 +1,18 @@
 from __future__ import annotations
 
 import datetime
+import unittest
 
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import DataError, connection, transaction
 from django.db.models import IntegerField, QuerySet, Value
 from django.db.models.functions import Cast, Upper
-from django.test import TestCase, TransactionTestCase, skipUnlessDBFeature
+from django.test import TestCase, TransactionTestCase
 
 from desk.accounts.models import User
-from desk.core.compiled import CompiledQuery, constant_in
+from desk.core.compiled import CompiledQuery, constant_in, prepares_statements
+from desk.test import plan_cache_mode, prepared_plans
 
 
 def _permissions(app_label: str, word: str) -> QuerySet[Permission]:
@@ -33,32 +35,19 @@ def _names(app_label: str) -> QuerySet[ContentType]:
 
 NAMES = CompiledQuery(_names, (str,))
 NAMES_GENERIC = CompiledQuery(_names, (str,), generic_plan=True)
-# A statement that fails on the database for some arguments: the text cast to an integer.
-NUMBER_GENERIC = CompiledQuery(
-    lambda text: ContentType.objects.annotate(n=Cast(Value(text), IntegerField())).values_list("n")[
-        :1
-    ],
-    (str,),
-    generic_plan=True,
+
+
+def _as_number(text: str) -> QuerySet[ContentType]:
+    # A statement that fails on the database for some arguments: the text cast to an integer.
+    found = ContentType.objects.annotate(n=Cast(Value(text), IntegerField()))
+    return found.values_list("n")[:1]  # type: ignore[return-value]
+
+
+NUMBER_GENERIC = CompiledQuery(_as_number, (str,), generic_plan=True)
+# The generic plan's tests need a plan cache: PostgreSQL with prepared statements.
+needs_plan_cache = unittest.skipUnless(
+    prepares_statements(connection), "no plan cache: SQLite, or DB_PREPARED_STATEMENTS=0"
 )
-
-
-def _plan_cache_mode() -> str:
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW plan_cache_mode")
-        return str(cursor.fetchone()[0])
-
-
-def _prepared_plans(sql_start: str) -> tuple[int, int]:
-    """(generic plans, custom plans) of this connection's prepared statement that begins so."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT generic_plans, custom_plans FROM pg_prepared_statements"
-            " WHERE statement LIKE %s || '%%'",
-            [sql_start],
-        )
-        found = cursor.fetchall()
-    return (sum(g for g, _c in found), sum(c for _g, c in found)) if found else (0, 0)
 
 
 class CompiledQueryTests(TestCase):
@@ -152,27 +141,25 @@ class GenericPlanTests(TestCase):
             with self.subTest(app_label=app_label), self.assertNumQueries(1):
                 self.assertEqual(NAMES_GENERIC.rows(app_label), expected)
 
-    @skipUnlessDBFeature("supports_slicing_ordering_in_compound")  # PostgreSQL
+    @needs_plan_cache
     def test_postgresql_runs_it_under_the_generic_plan_and_keeps_its_own_setting(self) -> None:
-        if connection.settings_dict["OPTIONS"].get("prepare_threshold") is None:
-            self.skipTest("prepared statements are off (DB_PREPARED_STATEMENTS=0)")
         for _ in range(8):  # prepared on the second execution (DB_PREPARE_THRESHOLD=2)
             NAMES_GENERIC.rows("auth")
-            self.assertEqual(_plan_cache_mode(), "auto")
-        generic, custom = _prepared_plans('SELECT "django_content_type"."id"')
-        self.assertGreaterEqual(generic, 6)
-        self.assertEqual(custom, 0)
+            self.assertEqual(plan_cache_mode(), "auto")
+        plans = prepared_plans('SELECT "django_content_type"."id"%')
+        self.assertGreaterEqual(sum(generic for generic, _custom in plans), 6)
+        self.assertEqual(sum(custom for _generic, custom in plans), 0)
 
-    @skipUnlessDBFeature("supports_slicing_ordering_in_compound")
+    @needs_plan_cache
     def test_a_statement_that_fails_leaves_the_connection_setting_as_it_was(self) -> None:
         self.assertEqual(NUMBER_GENERIC.rows("7"), [[7]])
         with self.assertRaises(DataError), transaction.atomic():
             NUMBER_GENERIC.rows("seven")
-        self.assertEqual(_plan_cache_mode(), "auto")
+        self.assertEqual(plan_cache_mode(), "auto")
         self.assertEqual(NUMBER_GENERIC.rows("8"), [[8]])
 
 
-@skipUnlessDBFeature("supports_slicing_ordering_in_compound")
+@needs_plan_cache
 class GenericPlanAutocommitTests(TransactionTestCase):
     """Outside a transaction (a request's queries): the SET is undone with the failed
     statement's implicit transaction."""
@@ -184,9 +171,9 @@ class GenericPlanAutocommitTests(TransactionTestCase):
         for _ in range(3):
             with self.assertRaises(DataError):
                 NUMBER_GENERIC.rows("seven")
-            self.assertEqual(_plan_cache_mode(), "auto")
+            self.assertEqual(plan_cache_mode(), "auto")
             self.assertEqual(NUMBER_GENERIC.rows("9"), [[9]])
-            self.assertEqual(_plan_cache_mode(), "auto")
+            self.assertEqual(plan_cache_mode(), "auto")
 
 
 class ConstantInTests(TestCase):

@@ -11,11 +11,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from desk.core.compiled import prepares_statements
 from desk.lib.jalali import today_tehran
 from desk.submissions import selectors
 from desk.submissions.models import Submission
 from desk.submissions.tests.base import SubmissionTestCase
-from desk.test import create_service
+from desk.test import create_service, plan_cache_mode, prepared_plans
 
 
 def codes(response: Any) -> list[str]:
@@ -90,10 +91,8 @@ class InboxTests(SubmissionTestCase):
         # Planned for their parameters, PostgreSQL planned them again on every page: 2 ms of
         # planning a page at 1,000,000 requests (docs/benchmarks.md). The first page, a later
         # page and its count, each asked several times: never a custom plan.
-        if connection.vendor != "postgresql":
-            self.skipTest("PostgreSQL's plan cache")
-        if connection.settings_dict["OPTIONS"].get("prepare_threshold") is None:
-            self.skipTest("prepared statements are off (DB_PREPARED_STATEMENTS=0)")
+        if not prepares_statements(connection):
+            self.skipTest("no plan cache: SQLite, or DB_PREPARED_STATEMENTS=0")
         for i in range(5):
             self.aged(submitted_days_ago=1, due_in_days=i)
         self.client.force_login(self.expert)
@@ -102,15 +101,8 @@ class InboxTests(SubmissionTestCase):
             cursor = first.context["inbox_page"].next_cursor
             later = self.client.get(self.url, {"after": cursor, "from": 3})
             self.assertEqual(len(codes(first)) + len(codes(later)), 4)
-        with connection.cursor() as cursor_:
-            cursor_.execute(
-                "SELECT generic_plans, custom_plans FROM pg_prepared_statements"
-                " WHERE statement LIKE %s",
-                ['%LEAST(%"due_on"%'],
-            )
-            plans = cursor_.fetchall()
-            cursor_.execute("SHOW plan_cache_mode")
-            self.assertEqual(cursor_.fetchone()[0], "auto")
+        plans = prepared_plans('%LEAST(%"due_on"%')
+        self.assertEqual(plan_cache_mode(), "auto")
         self.assertGreaterEqual(len(plans), 2)  # the first page and the later page at least
         self.assertTrue(all(generic >= 1 and custom == 0 for generic, custom in plans), plans)
 
