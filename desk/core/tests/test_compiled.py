@@ -1,13 +1,18 @@
 from __future__ import annotations
 
 import datetime
+import select
+import time
 import unittest
+from typing import Any, cast
 
+import psycopg
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
-from django.db import DataError, connection, transaction
+from django.db import DataError, connection, connections, transaction
 from django.db.models import IntegerField, QuerySet, Value
 from django.db.models.functions import Cast, Upper
+from django.db.transaction import TransactionManagementError
 from django.test import TestCase, TransactionTestCase
 
 from desk.accounts.models import User
@@ -174,6 +179,90 @@ class GenericPlanAutocommitTests(TransactionTestCase):
             self.assertEqual(plan_cache_mode(), "auto")
             self.assertEqual(NUMBER_GENERIC.rows("9"), [[9]])
             self.assertEqual(plan_cache_mode(), "auto")
+
+
+NUMBER = CompiledQuery(_as_number, (str,))
+on_postgresql = unittest.skipUnless(connection.vendor == "postgresql", "PostgreSQL's own errors")
+
+
+class KeptCursorTests(TestCase):
+    """Compiled queries run on a cursor kept for the connection, without Django's cursor
+    wrapper, when the connection's queries are not logged: with what the wrapper would do."""
+
+    def test_it_answers_as_through_the_wrapper_query_after_query(self) -> None:
+        self.assertFalse(connection.queries_logged)
+        for app_label in ("auth", "contenttypes", "no-such-app", "auth"):
+            with self.subTest(app_label=app_label):
+                found = NAMES.rows(app_label)
+                with self.assertNumQueries(1):  # logged: through Django's cursor wrapper
+                    self.assertEqual(NAMES.rows(app_label), found)
+                self.assertEqual(
+                    [tuple(row) for row in found],
+                    list(_names(app_label)),
+                )
+
+    def test_an_execute_wrapper_sees_and_may_refuse_each_compiled_query(self) -> None:
+        seen: list[str] = []
+
+        def record(execute: Any, sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:
+            seen.append(sql)
+            self.assertIs(context["connection"], connections["default"])
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(record):
+            self.assertEqual(NAMES.rows("auth"), NAMES.rows("auth"))
+        self.assertEqual(len(seen), 2)
+        self.assertIn("django_content_type", seen[0])
+
+        def refuse(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+            raise PermissionError("no queries here")
+
+        with connection.execute_wrapper(refuse), self.assertRaises(PermissionError):
+            BY_ID.first(1)
+
+    def test_a_query_in_a_transaction_marked_for_rollback_is_refused(self) -> None:
+        with transaction.atomic():
+            transaction.set_rollback(True)
+            with self.assertRaises(TransactionManagementError):
+                NAMES.rows("auth")
+        self.assertTrue(NAMES.rows("auth"))
+
+    @on_postgresql
+    def test_a_database_error_reaches_the_caller_as_djangos_and_the_cursor_goes_on(self) -> None:
+        with self.assertRaises(DataError), transaction.atomic():
+            NUMBER.rows("seven")
+        self.assertEqual(NUMBER.rows("12"), [[12]])
+
+
+class KeptCursorConnectionTests(TransactionTestCase):
+    """The kept cursor follows its connection: made again when the connection is."""
+
+    available_apps = ["django.contrib.contenttypes", "django.contrib.auth"]
+
+    def test_it_answers_after_the_connection_is_closed_and_opened_again(self) -> None:
+        expected = NAMES.rows("auth")
+        connection.close()
+        self.assertEqual(NAMES.rows("auth"), expected)
+        connection.close()
+        self.assertEqual(NAMES.rows("auth"), expected)
+
+    @on_postgresql
+    def test_a_connection_the_server_ended_is_replaced_at_the_next_requests_first_query(
+        self,
+    ) -> None:
+        wrapper = cast(Any, connections["default"])  # Django's attributes, not in its stubs
+        if not wrapper.health_check_enabled:
+            self.skipTest("CONN_HEALTH_CHECKS is off")
+        expected = NAMES.rows("auth")
+        pid = connection.connection.info.backend_pid
+        with psycopg.connect(**connection.get_connection_params(), autocommit=True) as other:
+            other.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        deadline = time.monotonic() + 5  # the server's FATAL message on its way
+        while not select.select([connection.connection.fileno()], [], [], 0.05)[0]:
+            self.assertLess(time.monotonic(), deadline)
+        wrapper.health_check_done = False  # a new request (django.db.close_old_connections)
+        self.assertEqual(NAMES.rows("auth"), expected)
+        self.assertNotEqual(connection.connection.info.backend_pid, pid)
 
 
 class ConstantInTests(TestCase):
