@@ -10,6 +10,7 @@ parameters on most executions (more than five custom plans), which a generic pla
     .venv/bin/python bench/hotspots.py postgres                  # every page
     .venv/bin/python bench/hotspots.py sqlite tracking,inbox     # some of them
     BENCH_PROFILE=submission BENCH_PROFILE_SORT=tottime .venv/bin/python bench/hotspots.py postgres
+    BENCH_STEPS=1 .venv/bin/python bench/hotspots.py sqlite submission   # each request's CPU
     BENCH_PROFILE=tracking BENCH_PROFILE_CPU=1 BENCH_PROFILE_LINES=0 \
         BENCH_PROFILE_CALLEES='_look_up|track_answer' .venv/bin/python bench/hotspots.py postgres
 
@@ -95,6 +96,25 @@ def respond(app: Callable[..., Any], name: str, raw: Any, check: Any) -> bytes:
     return response
 
 
+def measure_steps(app: Callable[..., Any], name: str, make: Any, check: Any, start: int) -> None:
+    """BENCH_STEPS=1: the CPU of each request of a page made of several (the application:
+    .1 the upload, .2 the form, .3 «send»), over REQUESTS more sequences."""
+    spent: list[float] = []
+    for i in range(REQUESTS):
+        answer = b""
+        steps = make(start + i)
+        for k, step in enumerate(steps):
+            request = step(answer) if callable(step) else step
+            last = k == len(steps) - 1
+            cpu = time.process_time()
+            answer = respond(app, name, request, check if last else lambda s, _r: 0 < s < 400)
+            if len(spent) <= k:
+                spent.append(0.0)
+            spent[k] += time.process_time() - cpu
+    for k, seconds in enumerate(spent):
+        print(f"  {name}.{k + 1:<20d} cpu {seconds / REQUESTS * 1000:6.2f} ms")
+
+
 def measure(app: Callable[..., Any], name: str, make: Any, check: Any) -> None:
     from django.conf import settings
     from django.db import connection, reset_queries
@@ -115,6 +135,8 @@ def measure(app: Callable[..., Any], name: str, make: Any, check: Any) -> None:
     cpu_ms = (time.process_time() - cpu) / REQUESTS * 1000
     wall_ms = (time.perf_counter() - wall) / REQUESTS * 1000
     print(f"{name:30s} cpu {cpu_ms:6.2f} ms  wall {wall_ms:6.2f} ms  queries {queries}")
+    if os.environ.get("BENCH_STEPS") == "1" and isinstance(make(0), list):
+        measure_steps(app, name, make, check, start=21 + REQUESTS)
     if os.environ.get("BENCH_PROFILE") in (name, next(k for k, v in PAGES.items() if v == name)):
         # BENCH_PROFILE_CPU=1: the thread's CPU time (with the kernel's for its system calls),
         # not the wall clock, which also counts the waits for the database and Redis.
