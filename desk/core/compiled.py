@@ -17,15 +17,14 @@ ORM does).
 A query whose shape depends on its arguments (the number of words of a search) is compiled
 per shape: ``CompiledQuery`` takes a ``shape`` key beside the arguments.
 
-Queries are counted by ``assertNumQueries``, logged with ``DEBUG`` (both through the
-connection's cursor wrapper) and wrapped by ``execute_wrapper`` as any other; otherwise they
-run on a cursor kept for the connection, without Django's wrapper around each (``_fetch_rows``).
+Queries are counted by ``assertNumQueries``, logged with ``DEBUG`` and wrapped by
+``execute_wrapper`` as any other, through Django's cursor wrapper; one kept for the connection
+while nothing logs its queries, not a new one for each (``_fetch_rows``).
 """
 
 from __future__ import annotations
 
 import datetime
-import functools
 import inspect
 import re
 import threading
@@ -247,11 +246,11 @@ def prepares_statements(connection: Any) -> bool:
 
 
 def _fetch_rows(connection: Any, sql: str, params: list[Any], *, generic: bool) -> list[Any]:
-    """The rows of ``sql``: through Django's cursor wrapper while the connection's queries are
-    logged (``DEBUG``, ``assertNumQueries``), else on the backend's own cursor, kept for the
-    connection (``_kept_cursor``), with what the wrapper would do around it: the health check
-    and connection (``_cursor``), the thread and broken-transaction checks, the connection's
-    ``execute_wrapper``s, and its errors as Django's."""
+    """The rows of ``sql``: on a new cursor while the connection's queries are logged
+    (``DEBUG``, ``assertNumQueries``: Django's debug wrapper), else on the cursor kept for the
+    connection (``_kept_cursor``), after what ``connection.cursor()`` does before handing one
+    out: the health check, the connection, the thread check. Django's ``CursorWrapper`` does
+    the rest as for any query (the broken-transaction check, ``execute_wrapper``s, errors)."""
     if connection.queries_logged:
         with connection.cursor() as cursor:
             _send(connection, cursor, sql, params, generic)
@@ -260,18 +259,8 @@ def _fetch_rows(connection: Any, sql: str, params: list[Any], *, generic: bool) 
     connection.ensure_connection()
     connection.validate_thread_sharing()
     cursor = _kept_cursor(connection)
-
-    def execute(sql: str, params: Any, many: bool, context: dict[str, Any]) -> None:
-        connection.validate_no_broken_transaction()
-        with connection.wrap_database_errors:
-            _send(connection, cursor, sql, params, generic)
-
-    executor: Callable[..., None] = execute
-    for wrapper in reversed(connection.execute_wrappers):
-        executor = functools.partial(wrapper, executor)
-    executor(sql, params, False, {"connection": connection, "cursor": cursor})
-    with connection.wrap_database_errors:
-        return cast(list[Any], cursor.fetchall())
+    _send(connection, cursor, sql, params, generic)
+    return cast(list[Any], cursor.fetchall())
 
 
 def _send(connection: Any, cursor: Any, sql: str, params: Sequence[Any], generic: bool) -> None:
@@ -282,16 +271,17 @@ def _send(connection: Any, cursor: Any, sql: str, params: Sequence[Any], generic
 
 
 def _kept_cursor(connection: Any) -> Any:
-    """The backend's cursor (``create_cursor``: psycopg's, or SQLite's with Django's
-    placeholders) that compiled queries share on this connection until it is replaced: making
-    one and wrapping it in Django's ``CursorWrapper`` for every query cost more than the
-    lookup's statement on the client (issue 19: ≈ 60 µs of 180 on PostgreSQL). Each
-    execution fetches all its rows, so nothing is left open on it between queries."""
+    """Django's ``CursorWrapper`` around the backend's cursor (``create_cursor``: psycopg's,
+    or SQLite's with Django's placeholders), shared by compiled queries on this connection
+    until it is replaced: a new backend cursor and wrapper for every query (``connection.
+    cursor()``) cost more than the lookup's statement on the client (issue 19: ≈ 60 µs of
+    180 on PostgreSQL). Each execution fetches all its rows, so nothing is left open on it
+    between queries."""
     raw = connection.connection
     kept: tuple[Any, Any] | None = getattr(connection, "_compiled_cursor", None)
     if kept is None or kept[0] is not raw:
         with connection.wrap_database_errors:
-            kept = (raw, connection.create_cursor())
+            kept = (raw, connection.make_cursor(connection.create_cursor()))
         connection._compiled_cursor = kept
     return kept[1]
 
