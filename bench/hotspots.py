@@ -11,6 +11,7 @@ parameters on most executions (more than five custom plans), which a generic pla
     .venv/bin/python bench/hotspots.py sqlite tracking,inbox     # some of them
     BENCH_PROFILE=submission BENCH_PROFILE_SORT=tottime .venv/bin/python bench/hotspots.py postgres
     BENCH_STEPS=1 .venv/bin/python bench/hotspots.py sqlite submission   # each request's CPU
+    BENCH_STEPS=1 BENCH_PROFILE_STEP=1 .venv/bin/python bench/hotspots.py sqlite submission
     BENCH_PROFILE=tracking BENCH_PROFILE_CPU=1 BENCH_PROFILE_LINES=0 \
         BENCH_PROFILE_CALLEES='_look_up|track_answer' .venv/bin/python bench/hotspots.py postgres
 
@@ -100,19 +101,33 @@ def measure_steps(app: Callable[..., Any], name: str, make: Any, check: Any, sta
     """BENCH_STEPS=1: the CPU of each request of a page made of several (the application:
     .1 the upload, .2 the form, .3 «send»), over REQUESTS more sequences."""
     spent: list[float] = []
+    # BENCH_PROFILE_STEP=k: a cProfile listing (CPU time) of the k-th request alone.
+    profile_step = int(os.environ.get("BENCH_PROFILE_STEP", "0"))
+    profiler = cProfile.Profile(time.thread_time)
     for i in range(REQUESTS):
         answer = b""
         steps = make(start + i)
         for k, step in enumerate(steps):
             request = step(answer) if callable(step) else step
             last = k == len(steps) - 1
+            if k + 1 == profile_step:
+                profiler.enable()
             cpu = time.process_time()
             answer = respond(app, name, request, check if last else lambda s, _r: 0 < s < 400)
+            if k + 1 == profile_step:
+                profiler.disable()
             if len(spent) <= k:
                 spent.append(0.0)
             spent[k] += time.process_time() - cpu
     for k, seconds in enumerate(spent):
         print(f"  {name}.{k + 1:<20d} cpu {seconds / REQUESTS * 1000:6.2f} ms")
+    if profile_step:
+        stats = pstats.Stats(profiler).sort_stats(
+            os.environ.get("BENCH_PROFILE_SORT", "cumulative")
+        )
+        stats.print_stats(int(os.environ.get("BENCH_PROFILE_LINES", "40")))
+        if os.environ.get("BENCH_PROFILE_CALLERS"):  # a regular expression of functions
+            stats.print_callers(os.environ["BENCH_PROFILE_CALLERS"])
 
 
 def measure(app: Callable[..., Any], name: str, make: Any, check: Any) -> None:

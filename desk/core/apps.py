@@ -19,7 +19,10 @@ class CoreConfig(AppConfig):
         # Before any urls.py is imported: ``<digits:code>`` in every app's routes.
         register_converter(DigitsConverter, "digits")
 
-        from desk.core import admin_persian
+        from desk.core import admin_persian, audit
+
+        # The audit log's request context: one receiver for the whole process.
+        audit.install()
 
         # After the admin's autodiscover (django.contrib.admin is first in INSTALLED_APPS).
         admin_persian.install()
