@@ -228,11 +228,14 @@ def service_for_apply(slug: str) -> Service | None:
 
     Every submission reads it, and cards change rarely: cached per slug, with the agency,
     category, documents and form fields it carries, until the next write
-    (``SERVICES_GENERATION``). Each call returns its own copy.
+    (``SERVICES_GENERATION``), and kept in the process as well (``shared``): the same object
+    for every request of this process until then, **read only** (an application's views and
+    services read the card; nothing sets an attribute on it or on what it carries).
     """
     return generation_cached(
         key=f"catalog:service-for-apply:{slug}",
         generation=SERVICES_GENERATION,
+        shared=True,
         build=lambda: (
             services_published()
             .prefetch_related("documents", "form_fields")

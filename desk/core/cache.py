@@ -70,15 +70,47 @@ def _seed(generation: str) -> int:
     return int(current) if current is not None else time.time_ns()
 
 
+# This process's own copies of the values its callers only read (``generation_cached`` with
+# ``shared=True``): the cache's key -> (the generation it was built at, the value). A hit still
+# asks the shared cache for the generation (so a write anywhere is seen at once), but not for
+# the value, which is not unpickled again: a service card with its form is a tree of model
+# instances, whose unpickling cost more than the rest of reading it.
+_process_copies: dict[str, tuple[Any, Any]] = {}
+PROCESS_COPIES = 512  # values kept at most; the oldest kept goes first
+
+
+def _keep(key: str, stamp: Any, value: Any) -> None:
+    if key not in _process_copies and len(_process_copies) >= PROCESS_COPIES:
+        _process_copies.pop(next(iter(_process_copies)), None)
+    _process_copies[key] = (stamp, value)
+
+
 def generation_cached(
-    *, key: str, generation: str, build: Callable[[], T], timeout: int = CACHE_SECONDS
+    *,
+    key: str,
+    generation: str,
+    build: Callable[[], T],
+    timeout: int = CACHE_SECONDS,
+    shared: bool = False,
 ) -> T:
     """The value under ``key`` if it was built at the current ``generation``; else ``build()``,
     stored for ``timeout`` seconds unless it is ``None``.
 
     Every hit is a fresh unpickled copy, so callers may change what they get (model instances
-    included) without touching what the next request reads.
+    included) without touching what the next request reads; with ``shared``, the process's
+    own copy, the same object for every caller while the generation holds: for callers that
+    only read it.
     """
+    own = cache.make_key(key) if shared else ""
+    kept = _process_copies.get(own) if shared else None
+    if kept is not None:
+        try:
+            current = cache.get(generation)
+        except CACHE_ERRORS:
+            current = None  # unknown: not trusted, read below as without a copy
+        if current is not None and kept[0] == current:
+            value: T = kept[1]
+            return value
     try:
         found = cache.get_many([generation, key])
     except CACHE_ERRORS:
@@ -90,7 +122,9 @@ def generation_cached(
     current = found.get(generation)
     stored = found.get(key)
     if current is not None and stored is not None and stored[0] == current:
-        value: T = stored[1]
+        value = stored[1]
+        if shared:
+            _keep(own, current, value)
         return value
     try:
         if current is None:  # seeded before the rows are read (see the module docstring)
@@ -103,6 +137,9 @@ def generation_cached(
             cache.set(key, (current, value), timeout=timeout)
         except CACHE_ERRORS:
             logger.warning("configuration cache unavailable; %s not stored", key)
+        else:
+            if shared:
+                _keep(own, current, value)
     return value
 
 

@@ -157,7 +157,10 @@ def workflow_define(
     steps: dicts of Step fields, with `department` given as a department name of the agency.
     actions: dicts with `source` and `target` step keys plus Action fields.
     """
-    workflow, _created = Workflow.objects.get_or_create(service=service)
+    # By its id: a workflow made here would otherwise be cached on `service` (the reverse of a
+    # one-to-one), which may be the card every request of the process shares
+    # (catalog.selectors.service_for_apply).
+    workflow, _created = Workflow.objects.get_or_create(service_id=service.pk)
     number = (workflow.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     version = WorkflowVersion.objects.create(
         workflow=workflow, number=number, created_by=actor, note=note

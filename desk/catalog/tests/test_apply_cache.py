@@ -4,6 +4,7 @@ in the admin, to the card, its form, or its agency, is seen by the very next app
 from __future__ import annotations
 
 import io
+import pickle
 import uuid
 from typing import Any
 
@@ -12,12 +13,18 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from desk.accounts.models import User
+from desk.api.tests.base import new_key, token_for
 from desk.calendars.selectors import calendar_for_agency
 from desk.catalog.models import Service
+from desk.catalog.selectors import service_for_apply
 from desk.catalog.tests.test_admin_scope import _admin_post_data
 from desk.lib.jalali import today_tehran
 from desk.submissions.models import Submission
 from desk.test import PDF_BYTES, BaseTestCase
+
+
+def api_headers(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
 
 
 class AdminEditTestCase(BaseTestCase):
@@ -58,6 +65,34 @@ class AdminEditTestCase(BaseTestCase):
 
 
 class ApplyCacheTests(AdminEditTestCase):
+    def test_an_application_leaves_the_card_the_process_shares_as_it_was(self) -> None:
+        # service_for_apply hands every request of the process the same card: what a request
+        # set on it would show in the next one's.
+        card = service_for_apply(self.service.slug)
+        assert card is not None
+        before = pickle.dumps(card)
+        self.client.force_login(self.citizen)
+        self.client.post(
+            reverse("submissions:apply_file", args=[self.service.slug, "deed"]),
+            {"deed": SimpleUploadedFile("deed.pdf", PDF_BYTES)},
+            HTTP_HX_REQUEST="true",
+        )
+        self.assertEqual(self.apply().status_code, 302)  # the form, «check», «send»
+        self.client.logout()
+        filed = self.client.post(  # and through the API
+            "/api/v1/me/requests/",
+            {
+                "service": self.service.slug,
+                "address": "تهران",
+                "deed": SimpleUploadedFile("deed.pdf", PDF_BYTES, "application/pdf"),
+            },
+            headers={"Idempotency-Key": new_key(), **api_headers(token_for(self.citizen))},
+        )
+        self.assertEqual(filed.status_code, 201, filed.content[:500])
+        self.assertIs(service_for_apply(self.service.slug), card)
+        self.assertEqual(pickle.dumps(card), before)
+        self.assertEqual(Submission.objects.count(), 2)
+
     def test_it_shows_the_next_applicant_a_form_field_relabelled_in_the_admin(self) -> None:
         self.client.force_login(self.citizen)
         self.assertContains(self.client.get(self.apply_url), "نشانی ملک")

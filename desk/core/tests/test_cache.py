@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from unittest import mock
+
 from django.core.cache import cache
 from django.db import transaction
 from django.test import TestCase
@@ -58,3 +60,29 @@ class GenerationCacheTests(TestCase):
         generation_cached(key="test:none", generation=GENERATION, build=lambda: None)
         found = generation_cached(key="test:none", generation=GENERATION, build=lambda: "made")
         self.assertEqual(found, "made")
+
+    def test_a_shared_value_is_the_same_object_until_the_generation_is_bumped(self) -> None:
+        def shared(value: object) -> object:
+            return generation_cached(
+                key="test:shared", generation=GENERATION, build=lambda: value, shared=True
+            )
+
+        first = shared(["v1"])
+        self.assertIs(shared(["ignored"]), first)  # this process's copy, not unpickled again
+        self.assertEqual(
+            generation_cached(key="test:shared", generation=GENERATION, build=lambda: 0), first
+        )
+        generation_bump(GENERATION)  # a write, in this process or any other
+        self.assertEqual(shared(["v2"]), ["v2"])
+
+    def test_a_shared_value_is_not_trusted_while_the_generation_cannot_be_read(self) -> None:
+        generation_cached(key="test:shared", generation=GENERATION, build=lambda: 1, shared=True)
+        down = ConnectionError("Redis is down")
+        with (
+            mock.patch.object(cache, "get", side_effect=down),
+            mock.patch.object(cache, "get_many", side_effect=down),
+        ):
+            found = generation_cached(
+                key="test:shared", generation=GENERATION, build=lambda: 2, shared=True
+            )
+        self.assertEqual(found, 2)  # read from the database, as without a copy
