@@ -194,6 +194,11 @@ class Payment(models.Model):
     reference = models.CharField(_("شماره مرجع"), max_length=100, blank=True)
     trace = models.CharField(_("شماره پیگیری"), max_length=100, blank=True)
     card = models.CharField(_("کارت"), max_length=40, blank=True)
+    # The gateway's own id of the transaction that the return named and that is verified for
+    # this payment (SEP's RefNum, Mellat's SaleReferenceId): one payment's, never another's.
+    # SEP verifies by it alone and answers «verified before» for it again: without this, one
+    # transaction paid at the bank could be shown to settle any number of payments.
+    gateway_reference = models.CharField(max_length=100, blank=True)
     refunded_amount = models.PositiveBigIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -209,7 +214,12 @@ class Payment(models.Model):
                 fields=["charge"],
                 condition=Q(state__in=["settled", "refunded"]),
                 name="payment_one_settled_per_charge",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["provider", "gateway_reference"],
+                condition=~Q(gateway_reference=""),
+                name="payment_gateway_reference_once",
+            ),
         ]
         indexes = [
             models.Index(fields=["state", "updated_at"], name="payment_reconcile"),

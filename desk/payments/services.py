@@ -15,7 +15,7 @@ from dataclasses import asdict
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -386,6 +386,17 @@ def payment_finish(
         if payment.is_final and not late_success:
             return payment
         gateway = gateway or _gateway(payment)
+        # A transaction already verified for another payment (SEP answers «verified before»
+        # for it again): shown here, it would pay this charge too.
+        if returned and returned.reference and not _holds_reference(payment, returned.reference):
+            PaymentEvent.objects.create(
+                payment=payment,
+                from_state=payment.state,
+                to_state=payment.state,
+                note="return rejected: its transaction belongs to another payment",
+                data={"reference": returned.reference},
+            )
+            return payment
         if returned is not None:
             PaymentEvent.objects.create(
                 payment=payment,
@@ -412,6 +423,24 @@ def payment_finish(
                 )
             )
     return payment
+
+
+def _holds_reference(payment: Payment, reference: str) -> bool:
+    """Whether the gateway's transaction `reference` is this payment's: the first return that
+    names one binds it to the payment (for good: a later return naming another is refused);
+    one already bound to another payment of the provider is never this one's."""
+    if payment.gateway_reference:
+        return payment.gateway_reference == reference
+    others = Payment.objects.filter(provider=payment.provider, gateway_reference=reference)
+    if others.exclude(pk=payment.pk).exists():
+        return False
+    try:
+        with transaction.atomic():  # a parallel return binding it first: the constraint says
+            Payment.objects.filter(pk=payment.pk).update(gateway_reference=reference)
+    except IntegrityError:
+        return False
+    payment.gateway_reference = reference
+    return True
 
 
 def _verify_and_apply(
@@ -441,6 +470,13 @@ def _verify_and_apply(
         return
     if charge.state != ChargeState.DUE:
         _reverse(payment, gateway, returned, "the charge was already paid")
+        return
+    if payment.amount != charge.amount:
+        # Another of the fee's options was chosen after this payment started (and failed):
+        # its late success pays the amount it started with, not the charge's.
+        _reverse(
+            payment, gateway, returned, f"the charge is {charge.amount} since this payment began"
+        )
         return
     try:
         gateway.settle(order_id=payment.order_id, token=payment.token, returned=returned)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from desk.accounts.models import User
 from desk.agencies.models import Role
-from desk.api.models import ApiToken
-from desk.api.tests.base import ApiTestCase
+from desk.api.models import ApiToken, IdempotencyRecord
+from desk.api.tests.base import ApiTestCase, new_key
 from desk.test import create_staff, create_totp_device, totp_code
 
 
@@ -17,6 +17,20 @@ class SignInTest(ApiTestCase):
         self.assertTrue(token.startswith(stored.prefix))
         me = self.call("get", "/api/v1/me/", token).json()
         self.assertEqual(me["national_code"], "0084575948")
+
+    def test_a_token_is_never_kept_to_be_replayed_nor_given_again(self) -> None:
+        # With an Idempotency-Key, an answer is kept to be replayed: a token must not be, and
+        # the same call again must pass the password and second-factor checks again.
+        device = create_totp_device(self.manager)
+        data = {"username": "manager", "password": "a-Strong-pass-1404", "code": ""}
+        data["code"] = totp_code(device)
+        key = new_key()
+        first = self.call("post", "/api/v1/staff/auth/token/", data=data, key=key)
+        self.assertEqual(first.status_code, 201)
+        self.assertFalse(IdempotencyRecord.objects.exists())
+        again = self.call("post", "/api/v1/staff/auth/token/", data=data, key=key)
+        self.assertEqual(again.status_code, 422)  # the code was used: not the token again
+        self.assertNotIn("Idempotent-Replayed", again)
 
     def test_a_wrong_code_says_how_many_tries_are_left(self) -> None:
         with self.captureOnCommitCallbacks(execute=True):

@@ -80,6 +80,17 @@ class DeployFilesTest(SimpleTestCase):
         servers = nginx.count("server {")
         self.assertEqual(nginx.count("access_log /var/log/nginx/access.log desk_noquery;"), servers)
 
+    def test_every_location_nginx_passes_on_overwrites_the_clients_address_headers(self) -> None:
+        # The app believes X-Forwarded-For from nginx (TRUSTED_PROXIES): a location that passed
+        # the client's own header on would let it claim any address (the health endpoint shows
+        # its details to addresses inside the network).
+        nginx = (ROOT / "deploy" / "nginx" / "desk.conf").read_text("utf-8")
+        blocks = re.findall(r"location[^{]*\{[^}]*proxy_pass[^}]*\}", nginx)
+        self.assertGreaterEqual(len(blocks), 2)
+        for block in blocks:
+            self.assertIn("proxy_set_header X-Forwarded-For $remote_addr;", block)
+            self.assertIn("proxy_set_header X-Real-IP $remote_addr;", block)
+
     def test_gunicorn_reads_the_env_file_but_the_environment_wins(self) -> None:
         with tempfile.TemporaryDirectory(prefix="desk-gunicorn-") as tmp:
             root = Path(tmp)
