@@ -17,10 +17,11 @@ from django.utils import timezone
 
 from desk.accounts.models import User
 from desk.core import ratelimit
+from desk.lib.addresses import limit_scope
 
 
 def _blocked_key(ip: str) -> str:
-    return f"staff-login:blocked:{ip}"
+    return f"staff-login:blocked:{limit_scope(ip)}"
 
 
 def address_blocked(ip: str) -> bool:
@@ -33,7 +34,7 @@ def address_failure(ip: str) -> bool:
     window = settings.STAFF_LOCKOUT_MINUTES * 60
     # hit() allows `limit` attempts: the failure after the (N-1)th is the one that shuts.
     within = ratelimit.hit(
-        key=f"staff-login:failures:{ip}",
+        key=f"staff-login:failures:{limit_scope(ip)}",
         limit=settings.STAFF_LOGIN_FAILURES_PER_ADDRESS - 1,
         window_seconds=window,
     )

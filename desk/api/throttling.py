@@ -13,6 +13,7 @@ from desk.api.models import ApiToken
 from desk.core import ratelimit
 from desk.core.http import client_ip
 from desk.integrations.models import ApiKey
+from desk.lib.addresses import limit_scope
 
 WINDOW_SECONDS = 60
 
@@ -30,9 +31,8 @@ def principal_key(request: Request) -> str:
 
 class ApiThrottle(BaseThrottle):
     def allow_request(self, request: Request, view: Any) -> bool:
-        address = client_ip(request._request) or "unknown"
         if not ratelimit.hit(
-            key=f"api:ip:{address}",
+            key=f"api:ip:{limit_scope(client_ip(request._request))}",
             limit=settings.API_REQUESTS_PER_IP_PER_MINUTE,
             window_seconds=WINDOW_SECONDS,
         ):

@@ -37,6 +37,7 @@ from desk.core.errors import ApplicationError
 from desk.core.events import ComplaintFiled, announce
 from desk.core.uploads import document_save, files_deleted_on_error
 from desk.lib import tracking
+from desk.lib.addresses import limit_scope
 from desk.lib.jalali import today_tehran
 from desk.lib.persian import to_persian_digits
 from desk.lib.workdays import WorkCalendar
@@ -110,7 +111,7 @@ class Filing:
 def _address_key(address: str) -> str:
     # The counter is keyed by a keyed hash of the address, never the address itself, so that
     # not even the cache holds the address an anonymous report came from.
-    return salted_hmac("complaints.address", address or "-").hexdigest()[:32]
+    return salted_hmac("complaints.address", limit_scope(address)).hexdigest()[:32]
 
 
 def _count(*, citizen: User | None, address: str, uploads: int) -> None:

@@ -17,6 +17,7 @@ from desk.core.verification import Verified
 from desk.delivery import selectors, services
 from desk.delivery.forms import VerifyCodeForm, VerifyUploadForm
 from desk.delivery.models import IssuedDocument
+from desk.lib.addresses import limit_scope
 from desk.submissions import proofs
 
 
@@ -24,7 +25,9 @@ def _lookup_allowed(request: HttpRequest) -> bool:
     limit = getattr(
         settings, "VERIFY_LOOKUPS_PER_IP_PER_HOUR", settings.TRACKING_LOOKUPS_PER_IP_PER_HOUR
     )
-    return ratelimit.hit(key=f"verify:{client_ip(request)}", limit=limit, window_seconds=3600)
+    return ratelimit.hit(
+        key=f"verify:{limit_scope(client_ip(request))}", limit=limit, window_seconds=3600
+    )
 
 
 def _matches(document: IssuedDocument | Verified, upload: File) -> bool:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from desk.core import ratelimit
 from desk.core.errors import ApplicationError
+from desk.lib.addresses import limit_scope
 from desk.lib.persian import to_persian_digits
 
 HOUR = 3600
@@ -48,7 +49,7 @@ def quota_consume(*, citizen_id: int, address: str, submissions: int, uploads: i
     quota; ApplicationError with a Persian message (and nothing saved) once one is spent."""
     amounts = {"submissions": submissions, "uploads": uploads}
     for quota in QUOTAS:
-        subject = str(citizen_id) if quota.who == "citizen" else address
+        subject = str(citizen_id) if quota.who == "citizen" else limit_scope(address)
         key = f"quota:{quota.what}:{quota.who}:{quota.window}:{subject}"
         for _count in range(amounts[quota.what]):
             if not ratelimit.hit(key=key, limit=quota.limit, window_seconds=quota.window):

@@ -26,6 +26,7 @@ from desk.core.errors import ApplicationError
 from desk.core.http import client_ip, staff_login_required
 from desk.core.shell import render_part
 from desk.core.uploads import document_response
+from desk.lib.addresses import limit_scope
 from desk.submissions import (
     deadlines,
     drafts,
@@ -220,7 +221,7 @@ def _look_up(request: HttpRequest, code: str, national_code: str) -> tuple[Submi
     """The request a valid lookup names, within the per-address limit; else why not, worded
     the same whether the code or the national code was wrong."""
     allowed = ratelimit.hit(
-        key=f"track:{client_ip(request)}",
+        key=f"track:{limit_scope(client_ip(request))}",
         limit=settings.TRACKING_LOOKUPS_PER_IP_PER_HOUR,
         window_seconds=3600,
     )

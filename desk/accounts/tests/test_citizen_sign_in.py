@@ -198,6 +198,17 @@ class CitizenSignInTests(BaseTestCase):
         self.assertContains(r, "از این نشانی درخواست زیادی رسیده است")
         self.assertEqual(len(MemoryBackend.outbox), 2)
 
+    @override_settings(OTP_MAX_PER_IP_PER_HOUR=2)
+    def test_a_fresh_ipv6_address_of_the_same_subscriber_counts_as_the_same(self) -> None:
+        # A phone given 2001:db8:7:1::/64 may use any address in it for each try.
+        for n, ip in enumerate(("2001:db8:7:1::10", "2001:db8:7:1:a:b:c:d")):
+            r = self._request_code(OTHER_CODES[n], f"0935000001{n}", ip=ip)
+            self.assertRedirects(r, VERIFY)
+        r = self._request_code(OTHER_CODES[2], "09350000013", ip="2001:db8:7:1:ffff::1")
+        self.assertContains(r, "از این نشانی درخواست زیادی رسیده است")
+        r = self._request_code(OTHER_CODES[2], "09350000013", ip="2001:db8:7:2::10")
+        self.assertRedirects(r, VERIFY)  # the next /64: another subscriber
+
         r = self._request_code(OTHER_CODES[2], "09350000003", ip="192.0.2.11")
         self.assertRedirects(r, VERIFY)
 

@@ -110,6 +110,22 @@ class PublicApiTest(BaseTestCase):
         self.assertEqual(response.json()["type"], "urn:mizkhedmat:problem:throttled")
         self.assertIn("Retry-After", response)
 
+    @override_settings(TRACKING_LOOKUPS_PER_IP_PER_HOUR=2)
+    def test_tracking_counts_an_ipv6_subscribers_whole_network(self) -> None:
+        code = self._filed()
+        data = {"code": code, "national_code": "0084575948"}
+        # Three addresses of one /64, as a phone taking a fresh one for each try.
+        self.client.post("/requests/track/", data, REMOTE_ADDR="2001:db8:5:9::1")
+        self.client.post("/requests/track/", data, REMOTE_ADDR="2001:db8:5:9:1:2:3:4")
+        refused = self.client.post(
+            "/api/v1/track/", data, content_type="application/json", REMOTE_ADDR="2001:db8:5:9::7"
+        )
+        self.assertEqual(refused.status_code, 429)
+        other = self.client.post(
+            "/api/v1/track/", data, content_type="application/json", REMOTE_ADDR="2001:db8:5:a::1"
+        )
+        self.assertEqual(other.status_code, 200)
+
     def test_invalid_json_is_a_problem_document(self) -> None:
         response = self.client.post("/api/v1/track/", "{", content_type="application/json")
         self.assertEqual(response.status_code, 400)

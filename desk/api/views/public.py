@@ -17,6 +17,7 @@ from desk.api.views.base import ApiView, address, paginate
 from desk.catalog import selectors as catalog
 from desk.core import ratelimit
 from desk.integrations.views import export_for, unchanged, versioned
+from desk.lib.addresses import limit_scope
 from desk.lib.persian import normalize
 from desk.submissions import progress
 from desk.submissions import selectors as submissions
@@ -100,7 +101,7 @@ class Track(ApiView):
         form = s.TrackIn(data=request.data)
         form.is_valid(raise_exception=True)
         if not ratelimit.hit(
-            key=f"track:{address(request)}",  # the web page's own counter
+            key=f"track:{limit_scope(address(request))}",  # the web page's own counter
             limit=settings.TRACKING_LOOKUPS_PER_IP_PER_HOUR,
             window_seconds=3600,
         ):
