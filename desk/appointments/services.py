@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from desk.accounts.models import User
+from desk.accounts.services import citizen_claim
 from desk.agencies import access
 from desk.agencies.models import Agency, Role
 from desk.appointments import selectors
@@ -97,21 +98,14 @@ def _note(appointment: Appointment, actor: User | None, message: str) -> None:
 
 
 def citizen_for_booking(*, national_code: str, mobile: str) -> User:
-    """The citizen a clerk books for (walk-in or caller), created as the SMS sign-in would
-    create them; an existing account keeps its verified mobile."""
+    """The citizen a clerk books for (walk-in or caller). The mobile the clerk types is the
+    appointment's own (its reminders go there) and is never written on the account: nothing
+    has proved it is the citizen's, and the account's mobile receives every text about the
+    citizen's requests. A new account is made as for a citizen served without a mobile;
+    sign-in later proves a mobile on Shahkar's word."""
     national_code = normalize_national_code(national_code)
-    mobile = normalize_mobile(mobile)
-    user, created = User.objects.get_or_create(
-        national_code=national_code,
-        defaults={"username": f"citizen-{national_code}", "mobile": mobile},
-    )
-    if created:
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-    elif not user.mobile:
-        user.mobile = mobile
-        user.save(update_fields=["mobile"])
-    return user
+    normalize_mobile(mobile)  # the form checked it; a bad one is refused here too
+    return citizen_claim(national_code=national_code, mobile="")
 
 
 # --- booking -------------------------------------------------------------------------------------

@@ -90,6 +90,25 @@ class BookingTests(AppointmentTestCase):
             citizen_for_booking(national_code="0010000038", mobile="09120000000"), citizen
         )
 
+    def test_a_mobile_a_clerk_types_stays_on_the_appointment_not_the_account(self) -> None:
+        # Nothing proves a walk-in's mobile is theirs: written on the account it would receive
+        # every later text about the citizen's requests.
+        citizen = citizen_for_booking(national_code="0010000038", mobile="09125554433")
+        citizen.refresh_from_db()
+        self.assertEqual(citizen.mobile, "")
+        self.assertIsNone(citizen.mobile_verified_at)
+        # A citizen served earlier without a mobile is not given one either.
+        again = citizen_for_booking(national_code="0010000038", mobile="09129998877")
+        again.refresh_from_db()
+        self.assertEqual(again.mobile, "")
+        # A signed-in citizen keeps the mobile sign-in proved.
+        self.assertEqual(
+            citizen_for_booking(
+                national_code=self.citizen.national_code or "", mobile="09129998877"
+            ).mobile,
+            self.citizen.mobile,
+        )
+
 
 class CancelAndRescheduleTests(AppointmentTestCase):
     def test_cancelling_frees_the_place_and_texts(self) -> None:
