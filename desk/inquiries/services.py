@@ -49,7 +49,11 @@ from desk.inquiries.models import (
 from desk.lib.jalali import format_date, today_tehran
 from desk.notifications.services import message_queue_template
 from desk.submissions.models import Attachment, EventKind, Submission
-from desk.submissions.services import submission_advance, submission_note_event
+from desk.submissions.services import (
+    staff_may_act_now,
+    submission_advance,
+    submission_note_event,
+)
 from desk.workflow.models import Step, StepKind
 
 # How many of the asked agency's staff a new inquiry or a reminder is texted to.
@@ -156,13 +160,18 @@ def inquiry_send_by_expert(
     *, submission_id: int, actor: User, to_agency: Agency, question: str, fields: Sequence[str]
 ) -> Inquiry:
     """The asking agency's expert chooses whom to ask (and may ask one more agency at a step
-    whose rule already sent its own)."""
+    whose rule already sent its own): one who may act at the inquiry step, as for its
+    actions."""
     submission = _lock(submission_id)
     if not access.can_act_on_submission(actor, submission):
         raise ApplicationError(_("شما اجازه این اقدام را ندارید."))
     step = submission.current_step
     if step is None or step.kind != StepKind.INQUIRY or not submission.is_open:
         raise ApplicationError(_("استعلام فقط در مرحله استعلام فرستاده می‌شود."))
+    # The citizen's data leaves the agency: only who works this step (its role, department,
+    # assignment) sends it, not any staff member of the agency.
+    if not staff_may_act_now(submission, actor):
+        raise ApplicationError(_("فرستادن استعلام در این مرحله با کارشناس همین مرحله است."))
     if not to_agency.is_active or to_agency.pk == submission.agency_id:
         raise ApplicationError(_("دستگاه دیگری را انتخاب کنید."), field="to_agency")
     if _sent_this_visit(submission, step).filter(to_agency=to_agency, state=State.SENT).exists():

@@ -58,6 +58,7 @@ from desk.payments.models import (
 from desk.submissions.models import Status, Submission
 from desk.submissions.progress import short_link
 from desk.submissions.services import (
+    staff_may_act_now,
     submission_advance,
     submission_expire_unpaid,
     submission_release_after_payment,
@@ -181,6 +182,8 @@ def charge_set_by_staff(*, submission_id: int, actor: User, amount: int, reason:
     step = submission.current_step
     if step is None or step.kind != StepKind.PAYMENT or not submission.is_open:
         raise ApplicationError(_("مبلغ را فقط در مرحله پرداخت می‌توان تعیین کرد."))
+    if not staff_may_act_now(submission, actor):  # who works this step, not any staff
+        raise ApplicationError(_("تعیین مبلغ در این مرحله با کارشناس همین مرحله است."))
     if amount <= 0:
         raise ApplicationError(_("مبلغ را به ریال و بیشتر از صفر وارد کنید."), field="amount")
     if not reason.strip():

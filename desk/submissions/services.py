@@ -492,6 +492,14 @@ def staff_actions_for(submission: Submission, user: object) -> list[ActionChoice
     return choices
 
 
+def staff_may_act_now(submission: Submission, user: object) -> bool:
+    """Whether ``user`` may act on ``submission`` at its current step (its role, department
+    and assignment): the test for the step's own work that is not a workflow action, such as
+    sending an inquiry that shares the citizen's data, or setting the amount at a payment
+    step. Being staff of the agency is not enough."""
+    return bool(staff_actions_for(submission, user))
+
+
 def _status_for(step: Step) -> Status:
     if step.kind == StepKind.ASK_CITIZEN:
         return Status.NEEDS_INFO

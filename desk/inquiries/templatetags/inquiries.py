@@ -7,10 +7,10 @@ from typing import Any
 
 from django import template
 
-from desk.agencies import access
 from desk.inquiries import selectors
 from desk.inquiries.forms import SendForm
 from desk.inquiries.services import rule_for
+from desk.submissions.services import staff_may_act_now
 from desk.workflow.models import StepKind
 
 register = template.Library()
@@ -24,7 +24,7 @@ def inquiries_panel(context: dict[str, Any], submission: Any) -> dict[str, Any]:
     step = submission.current_step
     at_inquiry = bool(submission.is_open and step is not None and step.kind == StepKind.INQUIRY)
     form = None
-    if at_inquiry and access.can_act_on_submission(user, submission):
+    if at_inquiry and staff_may_act_now(submission, user):
         rule = rule_for(submission, step)
         initial = {"question": rule.question, "shared": rule.field_names()} if rule else {}
         form = SendForm(submission=submission, initial=initial)

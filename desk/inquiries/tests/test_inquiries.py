@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from desk.accounts.models import User
 from desk.agencies import access
+from desk.agencies.models import Role
 from desk.calendars.models import Closure
 from desk.calendars.selectors import calendar_for_agency
 from desk.inquiries.models import AppendOnlyError, Inquiry, InquiryLog, LogKind, State, WaitFor
@@ -100,6 +101,38 @@ class SendingTests(InquiryTestCase):
         refused = self.client.post(url, {"to_agency": self.agency.pk, "question": "پرسش"})
         self.assertEqual(refused.status_code, 400)
         self.assertFalse(Inquiry.objects.exists())
+
+    def test_only_who_works_the_step_sends_the_citizens_data_to_another_agency(self) -> None:
+        # Any staff member of the agency could share the citizen's national code with any
+        # agency: a clerk, the agency's admin, an expert the request is not assigned to.
+        self.rule()
+        submission = self.at_inquiry()
+        clerk = create_staff(self.agency, "desk-clerk", Role.CLERK)
+        admin = create_staff(self.agency, "agency-admin", Role.ADMIN)
+        colleague = create_staff(self.agency, "colleague")
+        submissions.submission_assign(
+            submission_id=submission.pk, actor=self.manager, assignee=self.expert
+        )
+        url = reverse("inquiries:send", args=[submission.tracking_code])
+        page_url = reverse("submissions:staff_request", args=[submission.tracking_code])
+        body = {
+            "to_agency": self.third_agency.pk,
+            "question": "پرسش",
+            "shared": ["applicant_national_code", "applicant_name"],
+        }
+        for person in (clerk, admin, colleague):
+            with self.subTest(person=person.username):
+                self.client.force_login(person)
+                page = self.client.get(page_url)
+                if page.status_code == 200:
+                    self.assertNotContains(page, "فرستادن استعلام به دستگاه دیگر")
+                refused = self.client.post(url, body)
+                self.assertIn(refused.status_code, (400, 404))
+                self.assertFalse(Inquiry.objects.exists())
+        self.client.force_login(self.expert)  # the assigned expert still asks
+        self.assertContains(self.client.get(page_url), "فرستادن استعلام به دستگاه دیگر")
+        self.assertEqual(self.client.post(url, body).status_code, 302)
+        self.assertEqual(Inquiry.objects.get().sent_by, self.expert)
 
 
 class AnsweringTests(InquiryTestCase):

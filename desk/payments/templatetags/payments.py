@@ -16,6 +16,7 @@ from desk.lib.persian import format_rials, format_tomans
 from desk.payments.forms import StaffChargeForm
 from desk.payments.models import Charge, ChargeState, FeeKind, ServiceFee
 from desk.payments.selectors import charges_of
+from desk.submissions.services import staff_may_act_now
 from desk.workflow.models import StepKind
 
 register = template.Library()
@@ -42,6 +43,7 @@ def payments_panel(context: dict[str, Any], submission: Any, staff: bool = False
         staff
         and at_payment
         and ServiceFee.objects.filter(service_id=submission.service_id, kind=FeeKind.STAFF).exists()
+        and staff_may_act_now(submission, user)
     )
     return {
         "request": context["request"],

@@ -39,6 +39,25 @@ class StaffFeeTests(PaymentTestCase):
         self.assertContains(pay, "زیربنای ۲۰۰ متر")
         self.assertContains(pay, "۳۵۰٬۰۰۰ تومان")
 
+    def test_only_who_works_the_payment_step_sets_the_amount(self) -> None:
+        # Staff of the agency at another step (intake, technical review) set no fee.
+        submission = self.submission_at_payment()
+        url = f"/payments/staff/requests/{submission.tracking_code}/charge/"
+        page_url = reverse("submissions:staff_request", args=[submission.tracking_code])
+        for person in (self.intake, self.engineer):
+            with self.subTest(person=person.username):
+                self.client.force_login(person)
+                page = self.client.get(page_url)
+                if page.status_code == 200:
+                    self.assertNotContains(page, "تعیین مبلغ این مرحله")
+                refused = self.client.post(url, {"amount": "1000", "reason": "بدون نقش"})
+                self.assertIn(refused.status_code, (400, 404))
+                self.assertFalse(Charge.objects.exists())
+        self.client.force_login(self.cashier)
+        response = self.client.post(url, {"amount": "2000", "reason": "زیربنا"})
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(Charge.objects.get().created_by, self.cashier)
+
     def test_another_agency_cannot_set_an_amount(self) -> None:
         submission = self.submission_at_payment()
         self.client.force_login(self.outsider)
