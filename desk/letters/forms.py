@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from desk.agencies.models import Agency
 from desk.catalog.models import Service
 from desk.core.forms import NationalCodeField, NormalizedCharField, NormalizedTextField, StyledForm
+from desk.lib.persian import to_persian_digits
+from desk.lib.tracking import format_code
 from desk.submissions.forms import MultiDocumentField
 from desk.submissions.models import Submission
 from desk.workflow.models import Department
@@ -21,7 +23,8 @@ class AgencyChoiceField(forms.ModelChoiceField):
 
 class RequestChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.service.title} — {obj.tracking_code}"
+        # As every page shows a tracking code: Persian digits, grouped in fours.
+        return f"{obj.service.title} — {to_persian_digits(format_code(obj.tracking_code))}"
 
 
 class LetterForm(StyledForm):

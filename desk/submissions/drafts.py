@@ -319,6 +319,9 @@ def staged_choose(
         ):
             raise Http404
         return None, ""
+    # The file already staged for this question, if the page had one (posted beside the new
+    # one): a new file that is refused leaves it chosen; one that is staged replaces it.
+    previous = request.POST.get(field + STAGED_SUFFIX, "")
     chosen = request.FILES.get(field)
     try:
         if chosen is None:
@@ -331,11 +334,27 @@ def staged_choose(
             address=address,
             acting_for=owner,
         )
-    except ValidationError as exc:
-        return None, " ".join(exc.messages)
-    except ApplicationError as exc:
-        return None, exc.message
+    except (ValidationError, ApplicationError) as exc:
+        reason = " ".join(exc.messages) if isinstance(exc, ValidationError) else exc.message
+        kept = _staged_for(user, service, field, previous, owner) if previous else None
+        if kept is not None:
+            reason += " " + _("پرونده‌ای که پیش‌تر انتخاب کرده بودید همچنان انتخاب‌شده است.")
+        return kept, reason
+    if previous:
+        staging.staged_discard(
+            owner=user, reference=previous, service=service, acting_for=owner, field_name=field
+        )
     return row, ""
+
+
+def _staged_for(
+    user: User, service: Service, field: str, reference: str, owner: str
+) -> StagedFile | None:
+    """`user`'s staged file for this question by its reference, checked as a form's are."""
+    found, _refused = staging.staged_resolve_many(
+        owner=user, service=service, references={field: reference}, acting_for=owner
+    )
+    return found.get(field)
 
 
 def check_rows(service: Service, draft: Draft) -> list[CheckRow]:

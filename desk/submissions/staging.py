@@ -177,18 +177,27 @@ def staged_resolve_many(
     return found, refused
 
 
-def staged_discard(*, owner: User, reference: str, service: Service, acting_for: str = "") -> bool:
+def staged_discard(
+    *,
+    owner: User,
+    reference: str,
+    service: Service,
+    acting_for: str = "",
+    field_name: str | None = None,
+) -> bool:
     """Remove one of `owner`'s staged files for `service` (the citizen took it back; a clerk,
-    for the citizen being served, ``acting_for``); False if it is not one of those."""
+    for the citizen being served, ``acting_for``; ``field_name``: only if staged for that
+    question); False if it is not one of those."""
     try:
         public_id = uuid.UUID(str(reference))
     except ValueError:
         return False
-    rows = list(
-        StagedFile.objects.filter(
-            public_id=public_id, owner=owner, service=service, acting_for=acting_for
-        )
+    found = StagedFile.objects.filter(
+        public_id=public_id, owner=owner, service=service, acting_for=acting_for
     )
+    if field_name is not None:
+        found = found.filter(field_name=field_name)
+    rows = list(found)
     _remove(rows)
     return bool(rows)
 

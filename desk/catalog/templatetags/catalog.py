@@ -28,8 +28,10 @@ _RESULT = (
     '<a class="list-group-item list-group-item-action py-3" href="{before}',
     '{after}">\n        <div class="fw-semibold">',
     '</div>\n        <div class="small text-muted">',
-    " · ",
-    " · مهلت ",
+    # «،» between them, not «·»: after Persian digits (an agency «منطقه ۶») a «·» reads as
+    # one more zero (۰).
+    "، ",
+    "، مهلت ",
     ' روز کاری</div>\n        <div class="small">',
     "</div>\n      </a>\n",
 )

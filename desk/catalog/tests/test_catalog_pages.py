@@ -94,6 +94,14 @@ class CatalogPagesTests(BaseTestCase):
         self.assertNotContains(r, "مجوز تخریب ساختمان")
         self.assertNotContains(r, "انشعاب گاز")
 
+    def test_an_agency_without_online_services_says_so_and_where_to_go(self) -> None:
+        # Not a failed search's «nothing found»: the citizen searched for nothing.
+        body = create_agency("سازمان بازرسی نمونه", "sample-inspection")
+        r = self.client.get(reverse("catalog:agency_detail", args=[body.slug]))
+        self.assertContains(r, "این دستگاه خدمتی برای درخواست برخط در این سامانه ندارد.")
+        self.assertContains(r, reverse("catalog:service_list"))
+        self.assertNotContains(r, "خدمتی پیدا نشد")
+
     def test_it_hides_the_page_of_an_inactive_agency(self) -> None:
         self._assert_not_found(reverse("catalog:agency_detail", args=["dissolved-office"]))
 

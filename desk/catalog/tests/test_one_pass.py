@@ -94,8 +94,8 @@ class OnePassSearchTests(BaseTestCase):
                 '<a class="list-group-item list-group-item-action py-3" href="'
                 f'{escape(reverse("catalog:service_detail", args=[row.slug]))}">\n'
                 f'        <div class="fw-semibold">{escape(row.title)}</div>\n'
-                f'        <div class="small text-muted">{escape(row.agency_name)} · '
-                f"{escape(row.category_name)} · مهلت "
+                f'        <div class="small text-muted">{escape(row.agency_name)}، '
+                f"{escape(row.category_name)}، مهلت "
                 f"{to_persian_digits(row.duration_working_days)} روز کاری</div>\n"
                 f'        <div class="small">{escape(row.summary)}</div>\n'
                 "      </a>\n"

@@ -14,6 +14,8 @@ from django.urls import reverse
 from desk.agencies.models import Role
 from desk.letters.models import Channel, Letter, LetterReply, LetterStatus
 from desk.letters.tests.base import LettersTestCase, file_request, write_letter
+from desk.lib.persian import to_persian_digits
+from desk.lib.tracking import format_code
 from desk.notifications.models import OutboundMessage
 from desk.submissions.models import Submission, TimelineEvent
 from desk.submissions.tests.base import upload
@@ -63,7 +65,7 @@ class CitizenWritesTests(LettersTestCase):
     def test_a_letter_without_a_subject_is_refused_in_persian_keeping_the_text(self) -> None:
         r = self._fill(subject="")
         self.assertEqual(r.status_code, 200)
-        self.assertContains(r, "<title>خطا:", html=False)
+        self.assertContains(r, "<title>خطا: نوشتن نامه", html=False)  # said once
         self.assertContains(r, "موضوع نامه را بنویسید.")
         self.assertContains(r, "نشانی پروانه کسب من اشتباه است.")
         self.assertFalse(Letter.objects.exists())
@@ -81,6 +83,13 @@ class CitizenWritesTests(LettersTestCase):
         r = self._fill(about=theirs.pk)
         self.assertEqual(r.status_code, 200)
         self.assertContains(r, "<title>خطا:", html=False)
+
+    def test_the_request_picker_shows_tracking_codes_as_every_page_does(self) -> None:
+        mine = file_request(self.citizen, self.service)
+        page = self.client.get(reverse("letters:write"))
+        grouped = to_persian_digits(format_code(mine.tracking_code))
+        self.assertContains(page, f"{self.service.title} — {grouped}")
+        self.assertNotContains(page, mine.tracking_code)
 
     def test_the_my_requests_page_costs_the_same_queries_for_one_letter_or_ten(self) -> None:
         write_letter(self.citizen, self.agency, files=[])

@@ -111,6 +111,10 @@ class SettlementTests(PaymentTestCase):
         receipt = self.client.get(f"/payments/{payment.public_id}/receipt/")
         self.assertContains(receipt, "۱٬۲۰۰٬۰۰۰ ریال")
         self.assertContains(receipt, "شماره مرجع")
+        # Not a dead end: the request and its next step are one tap away.
+        self.assertContains(
+            receipt, reverse("submissions:my_request", args=[submission.tracking_code])
+        )
         texts = [m["body"] for m in MemoryBackend.outbox]
         self.assertTrue(any("دریافت شد" in t for t in texts), texts)
 

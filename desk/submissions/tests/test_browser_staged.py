@@ -55,6 +55,11 @@ class StagedUploadBrowserTests(BrowserTestCase):
         expect(page.get_by_role("button", name="حذف این پرونده")).to_be_visible()
         self.assertEqual(StagedFile.objects.count(), 1)
         self.check("apply-file-staged")
+        # «تغییر» and a wrong file: refused, and the file chosen before is still chosen.
+        page.set_input_files("#id_deed", self.file("notes.pdf", b"just some text"))
+        expect(page.locator("#field-deed")).to_contain_text("فقط پرونده PDF")
+        expect(page.locator("#id_deed_staged")).to_contain_text("فایل انتخاب‌شده: sanad.pdf")
+        self.assertEqual(StagedFile.objects.count(), 1)
         # «ادامه» without the address: an error, and the file is still chosen.
         page.get_by_role("button", name="ادامه").click()
         expect(page).to_have_title("خطا: درخواست صدور پروانه ساختمانی | میز خدمت")

@@ -110,6 +110,50 @@ class StagedUploadTests(SubmissionTestCase):
         self.assertContains(r, 'value="تبریز، خیابان امام"')
         self.assertFalse(StagedFile.objects.exists())
 
+    def test_a_refused_replacement_leaves_the_file_chosen_before(self) -> None:
+        # «تغییر» then a wrong file: the upload posts the question's reference beside it.
+        reference = self.stage_with_htmx()
+        r = self.client.post(
+            self.file_url,
+            {"deed": upload("notes.pdf", b"just some text"), "deed__staged": reference},
+            HTTP_HX_REQUEST="true",
+        )
+        self.assertContains(r, "فقط پرونده PDF یا تصویر JPEG و PNG پذیرفته می‌شود.")
+        self.assertContains(r, "پرونده‌ای که پیش‌تر انتخاب کرده بودید همچنان انتخاب‌شده است.")
+        self.assertContains(r, 'فایل انتخاب‌شده: <strong class="staged-name">sanad.pdf</strong>')
+        self.assertEqual(self.staged_reference(r), reference)
+        self.assertRedirects(
+            self.client.post(self.form_url, self.form(deed__staged=reference)), self.check_url
+        )
+        # The picker sends the reference with the file.
+        page = self.client.get(self.form_url)
+        self.assertContains(page, 'hx-params="deed,deed__staged"')
+
+    def test_an_accepted_replacement_takes_the_place_of_the_file_before(self) -> None:
+        first = self.stage_with_htmx("first.pdf")
+        r = self.client.post(
+            self.file_url,
+            {"deed": upload("second.pdf"), "deed__staged": first},
+            HTTP_HX_REQUEST="true",
+        )
+        second = self.staged_reference(r)
+        self.assertNotEqual(first, second)
+        self.assertEqual(
+            list(StagedFile.objects.values_list("original_name", flat=True)), ["second.pdf"]
+        )
+
+    def test_a_replacement_never_removes_a_file_of_another_question(self) -> None:
+        reference = self.stage_with_htmx()
+        row = StagedFile.objects.get()  # as if staged for another question of the form
+        row.field_name = "another"
+        row.save(update_fields=["field_name"])
+        self.client.post(
+            self.file_url,
+            {"deed": upload("second.pdf"), "deed__staged": reference},
+            HTTP_HX_REQUEST="true",
+        )
+        self.assertTrue(StagedFile.objects.filter(public_id=reference).exists())
+
     def test_another_citizens_staged_file_is_refused(self) -> None:
         reference = self.stage_with_htmx()
         self.client.force_login(self.other_citizen)
