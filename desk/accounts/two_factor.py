@@ -53,7 +53,7 @@ def recovery_codes_left(user: User) -> int:
 
 
 def _digits(code: str) -> str:
-    return "".join(ch for ch in to_ascii_digits(code) if ch.isdigit())
+    return "".join(ch for ch in to_ascii_digits(code) if "0" <= ch <= "9")
 
 
 def _recovery_hash(code: str) -> str:

@@ -41,7 +41,13 @@ class FormInput(serializers.Serializer):
 
     def to_internal_value(self, data: Any) -> dict[str, Any]:
         files = self.context.get("files")
-        form = self.form_class(data=_as_form_data(data), files=files, **self.form_kwargs())
+        if hasattr(data, "getlist"):  # multipart: form data already
+            form = self.form_class(data=data, files=files, **self.form_kwargs())
+        else:
+            form = self.form_class(data={}, files=files, **self.form_kwargs())
+            # Bound to the body once its fields are known: a list only where a field takes
+            # several values.
+            form.data = _as_form_data(data, _multiple(form))
         if not form.is_valid():
             raise form_invalid(form)
         return dict(form.cleaned_data)
@@ -57,13 +63,44 @@ def form_invalid(form: forms.Form) -> serializers.ValidationError:
     )
 
 
-def _as_form_data(data: Any) -> Any:
-    """JSON bodies as form data: numbers and booleans as the strings a form reads."""
-    if hasattr(data, "getlist"):
-        return data
+def _multiple(form: forms.Form) -> set[str]:
+    """The form's fields that take several values (checkboxes, multiple choice)."""
+    return {
+        name
+        for name, field in form.fields.items()
+        if getattr(field.widget, "allow_multiple_selected", False)
+    }
+
+
+_SCALARS = (str, int, float, bool)
+
+
+def _as_form_data(data: Any, multiple: set[str]) -> dict[str, Any]:
+    """A JSON body as form data: numbers and booleans as the strings a form reads; a list
+    only for a field in ``multiple``, of plain values. Anything else is refused by field, in
+    Persian: a list or object where one value belongs would reach the form as its Python text
+    («['a', 'b']») and be stored so."""
     if not isinstance(data, dict):
         raise serializers.ValidationError({"non_field_errors": ["بدنه باید یک شیء JSON باشد."]})
-    return {k: ("" if v is None else v if isinstance(v, list) else str(v)) for k, v in data.items()}
+    converted: dict[str, Any] = {}
+    refused: dict[str, list[str]] = {}
+    for key, value in data.items():
+        if value is None:
+            converted[key] = ""
+        elif isinstance(value, _SCALARS):
+            converted[key] = str(value)
+        elif isinstance(value, list) and key in multiple:
+            if all(isinstance(item, _SCALARS) for item in value):
+                converted[key] = [str(item) for item in value]
+            else:
+                refused[key] = ["هر گزینه باید یک مقدار ساده (متن یا عدد) باشد."]
+        elif isinstance(value, list):
+            refused[key] = ["این فیلد یک مقدار می‌گیرد، نه فهرست."]
+        else:
+            refused[key] = ["مقدار این فیلد باید متن یا عدد باشد، نه شیء."]
+    if refused:
+        raise serializers.ValidationError(refused)
+    return converted
 
 
 # --- catalog --------------------------------------------------------------------------------------

@@ -34,7 +34,7 @@ def service_list(request: HttpRequest) -> HttpResponse:
     number = request.GET.get("page") or "1"
     found = (
         selectors.services_search_page(query=query, number=int(number), per_page=SEARCH_PAGE_SIZE)
-        if number.isdigit() and len(number) < 4
+        if number.isascii() and number.isdigit() and len(number) < 4
         else None
     )
     page: Page[ServiceRow] | Page[Service]

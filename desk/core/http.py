@@ -19,9 +19,17 @@ def client_ip(request: HttpRequest) -> str | None:
 
 
 def safe_next(request: HttpRequest, default: str) -> str:
+    """Where to go after a form: the posted or asked ``next`` if it is a path of this site,
+    else ``default``. Only a path (``/…``): a bare word (``inbox``) would be taken by
+    ``redirect()`` for a URL name and fail after the form's work was done; another host, or a
+    scheme-relative ``//host``, would send the person off the site."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    if (
+        target.startswith("/")
+        and not target.startswith(("//", "/\\"))
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return target
     return default

@@ -103,7 +103,7 @@ def verified_peer(headers: Mapping[str, str], body: bytes, *, now: float | None 
     peer = Peer.objects.filter(key=headers.get("X-Desk-Peer", ""), is_active=True).first()
     timestamp = headers.get("X-Desk-Timestamp", "")
     given = headers.get("X-Desk-Signature", "")
-    if peer is None or not timestamp.isdigit():
+    if peer is None or not (timestamp.isascii() and timestamp.isdigit()):
         raise Refused(401, "unknown peer or no timestamp")
     if abs((now if now is not None else time.time()) - int(timestamp)) > WINDOW_SECONDS:
         raise Refused(401, "timestamp outside the window")

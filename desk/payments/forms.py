@@ -13,8 +13,10 @@ class AmountField(forms.CharField):
         text = to_ascii_digits(str(value or "")).replace(",", "").replace("٬", "").strip()
         if not text:
             return None
-        if not text.isdigit():
+        if not (text.isascii() and text.isdigit()):  # «²» is a digit to isdigit, not to int
             raise forms.ValidationError(_("مبلغ را فقط با رقم و به ریال بنویسید."))
+        if len(text.lstrip("0")) > 15:  # beyond any fee, and what the database holds
+            raise forms.ValidationError(_("این مبلغ بیش از اندازه است؛ مبلغ را به ریال بنویسید."))
         return int(text)
 
 

@@ -76,11 +76,12 @@ class FakeTransport:
 
 def _too_old(path: str, params: dict[str, Any]) -> bool:
     birth = str(params.get("birthDate", ""))
-    return path == "sabt/person-info" and birth[:4].isdigit() and int(birth[:4]) <= 1299
+    year = birth[:4]
+    return path == "sabt/person-info" and year.isascii() and year.isdigit() and int(year) <= 1299
 
 
 def _data(path: str, key: str) -> dict[str, Any]:
-    n = int(key) if key.isdigit() else sum(map(ord, key))
+    n = int(key) if key.isascii() and key.isdigit() else sum(map(ord, key))
     if path == "sabt/person-info":
         return {
             "firstName": FIRST_NAMES[n % len(FIRST_NAMES)],

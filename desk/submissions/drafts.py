@@ -243,9 +243,10 @@ def staged_form(
     # Only a reference the page posted is worth a word; a draft's file the citizen removed
     # since is simply no longer chosen.
     refused = {name: message for name, message in refused.items() if name in posted}
+    bound = request.method == "POST"  # an empty POST too: bound, so it gets its errors
     form = ApplicationForm(
-        request.POST or None,
-        request.FILES or None,
+        request.POST if bound else None,
+        request.FILES if bound else None,
         service=service,
         kept={name: row.original_name for name, row in found.items()},
         initial=draft_initial(service, draft),
@@ -296,7 +297,7 @@ def staged_clean(
             # Say why the file is gone rather than only that the question is unanswered.
             form.errors.pop(name, None)
             form.add_error(name, refused[name])
-    return not form.errors
+    return form.is_bound and not form.errors
 
 
 def staged_choose(

@@ -329,7 +329,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     page = selectors.inbox_page(
         staff,
         after=request.GET.get("after"),
-        start=int(start) if start.isdigit() and len(start) < 9 else 1,
+        start=int(start) if start.isascii() and start.isdigit() and len(start) < 9 else 1,
     )
     context = {
         "staff": staff,

@@ -44,7 +44,7 @@ class FakeGateway:
             order_id=params.get("order", ""),
             token=params.get("token", ""),
             reference=params.get("reference", ""),
-            amount=int(params["amount"]) if params.get("amount", "").isdigit() else None,
+            amount=int(params["amount"]) if _digits(params.get("amount", "")) else None,
         )
 
     def _row(self, token: str) -> FakeGatewayTransaction | None:
@@ -82,3 +82,8 @@ class FakeGateway:
                 state="reversed"
             )
         )
+
+
+def _digits(text: str) -> bool:
+    """ASCII digits only: ``str.isdigit`` also takes «²», which ``int`` refuses."""
+    return text.isascii() and text.isdigit()

@@ -124,7 +124,7 @@ class MellatGateway:
             order_id=params.get("SaleOrderId", ""),
             token=params.get("RefId", ""),
             reference=params.get("SaleReferenceId", ""),
-            amount=int(amount) if amount.isdigit() else None,
+            amount=int(amount) if amount.isascii() and amount.isdigit() else None,
             card=params.get("CardHolderPan", ""),
             extra={k: v for k, v in params.items() if k not in ("CardHolderInfo",)},
         )

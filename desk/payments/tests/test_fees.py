@@ -58,6 +58,20 @@ class StaffFeeTests(PaymentTestCase):
         self.assertEqual(response.status_code, 302)
         self.assertEqual(Charge.objects.get().created_by, self.cashier)
 
+    def test_an_amount_in_odd_digits_or_too_large_is_refused_in_persian(self) -> None:
+        submission = self.submission_at_payment()
+        self.client.force_login(self.cashier)
+        url = f"/payments/staff/requests/{submission.tracking_code}/charge/"
+        for amount, message in (
+            ("²", "مبلغ را فقط با رقم و به ریال بنویسید."),
+            ("9" * 30, "این مبلغ بیش از اندازه است"),
+        ):
+            with self.subTest(amount=amount):
+                r = self.client.post(url, {"amount": amount, "reason": "زیربنا"})
+                self.assertContains(r, message, status_code=400)
+                self.assertContains(r, "زیربنا", status_code=400)  # what was typed is kept
+        self.assertFalse(Charge.objects.exists())
+
     def test_another_agency_cannot_set_an_amount(self) -> None:
         submission = self.submission_at_payment()
         self.client.force_login(self.outsider)

@@ -217,6 +217,14 @@ class ApplyTests(SubmissionTestCase):
         self.assertNotContains(r, "فایل انتخاب‌شده")
         self.assertNotContains(r, 'name="plan__staged"')
 
+    def test_an_empty_post_gets_the_required_messages_not_an_error_page(self) -> None:
+        # No body at all (not even the form's hidden key): bound, so every question says so.
+        self.client.force_login(self.citizen)
+        r = self.client.post(self.url)
+        self.assertEqual(r.status_code, 200)
+        self.assertContains(r, "«نام مالک» را وارد کنید.")
+        self.assertFalse(Submission.objects.exists())
+
     def test_it_requires_required_fields(self) -> None:
         r = self.post({"idempotency_key": str(uuid.uuid4())})
         self.assertEqual(r.status_code, 200)
