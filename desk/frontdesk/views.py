@@ -204,6 +204,8 @@ def apply(request: HttpRequest, slug: str) -> HttpResponse:
     if valid:
         drafts.draft_keep(request.session, service, form, owner=owner)
         return redirect("frontdesk:apply_check", slug=slug)
+    if request.method == "POST":
+        drafts.partial_keep(request.session, service, form, owner=owner)
     context = {
         "service": service,
         "form": form,

@@ -128,6 +128,7 @@ def draft_save(
         files[name] = DraftFile(path=stored, name=shown[-200:], size=upload.size or 0)
     plain = {k: v.isoformat() if isinstance(v, date) else v for k, v in answers.items()}
     draft = Draft(str(idempotency_key), plain, files, verification, sorted(filled or []))
+    session.pop(_partial_key(service, owner), None)
     session[_key(service, owner)] = {
         "idempotency_key": draft.idempotency_key,
         "answers": draft.answers,
@@ -161,6 +162,7 @@ def draft_discard(
     session: SessionBase, service: Service, *, sent: str = "", owner: str = ""
 ) -> None:
     """Drop the draft and its files; ``sent``: the tracking code it was filed as."""
+    session.pop(_partial_key(service, owner), None)
     draft = draft_get(session, service, owner=owner)
     if draft is not None:
         for kept in draft.files.values():
@@ -186,6 +188,43 @@ def draft_initial(service: Service, draft: Draft | None) -> dict[str, object]:
         for name, value in draft.answers.items()
     }
     return {**answers, "idempotency_key": draft.idempotency_key}
+
+
+def _partial_key(service: Service, owner: str = "") -> str:
+    return "apply-partial:" + _key(service, owner).partition(":")[2]
+
+
+def partial_keep(
+    session: SessionBase, service: Service, form: ApplicationForm, *, owner: str = ""
+) -> None:
+    """After a form error: the answers that passed their checks and the staged files, kept
+    so that coming back to the form (a link followed, the page closed) shows them again. Not
+    a draft: «check your answers» and sending never read it."""
+    cleaned = getattr(form, "cleaned_data", {})
+    answers = {
+        name: value.isoformat() if isinstance(value, date) else value
+        for name, value in cleaned.items()
+        if name != "idempotency_key"
+        and name in form.fields
+        and name not in staging.file_field_names(service)
+        and value not in (None, "")
+    }
+    staged: dict[str, StagedFile] = getattr(form, "staged", {})
+    session[_partial_key(service, owner)] = {
+        "answers": answers,
+        "staged": {name: str(row.public_id) for name, row in staged.items()},
+    }
+
+
+def _partial_get(session: SessionBase, service: Service, owner: str) -> Draft | None:
+    raw = session.get(_partial_key(service, owner))
+    if not raw:
+        return None
+    files = {
+        name: DraftFile(path="", name="", size=0, staged=reference)
+        for name, reference in raw.get("staged", {}).items()
+    }
+    return Draft(str(uuid.uuid4()), raw.get("answers", {}), files)
 
 
 def draft_keep(
@@ -223,9 +262,11 @@ def staged_form(
     :func:`staged_clean` instead of ``is_valid``. ``owner``: a clerk (`user`) filing at the
     desk for the citizen with this national code (their draft, files staged for them)."""
     draft = draft_get(request.session, service, owner=owner)
+    if draft is None and request.method != "POST":  # back after a form error
+        draft = _partial_get(request.session, service, owner)
     names = staging.file_field_names(service)
-    # The draft's files (the citizen came back from «check your answers»), unless the page
-    # posted others.
+    # The draft's files (the citizen came back from «check your answers», or to a form left
+    # with an error), unless the page posted others.
     kept = {name: f.staged for name, f in (draft.files if draft else {}).items() if f.staged}
     posted = {
         name: request.POST[name + STAGED_SUFFIX]

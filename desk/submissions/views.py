@@ -78,6 +78,8 @@ def apply(request: HttpRequest, slug: str) -> HttpResponse:
         if form.is_valid():
             drafts.draft_keep(request.session, service, form, check=check)
             return redirect("submissions:apply_check", slug=slug)
+    if request.method == "POST":
+        drafts.partial_keep(request.session, service, form)
     context = {
         "service": service,
         "form": form,

@@ -87,6 +87,29 @@ class StagedUploadTests(SubmissionTestCase):
         self.client.post(self.check_url)
         self.assertEqual(Submission.objects.get().attachments.get().original_name, "sanad.pdf")
 
+    def test_coming_back_to_a_form_left_with_an_error_shows_what_was_given(self) -> None:
+        # The citizen leaves the page after an error (a link, the back button, the page
+        # closed) and opens the form again: the file and the answers that passed are there.
+        service = self.service
+        service.form_fields.create(name="floors", label="تعداد طبقه", kind="text", order=5)
+        reference = self.stage_with_htmx()
+        r = self.client.post(
+            self.form_url, self.form(address="", floors="سه طبقه", deed__staged=reference)
+        )
+        self.assertContains(r, "«نشانی ملک» را وارد کنید.")
+        again = self.client.get(self.form_url)
+        self.assertNotContains(again, "«نشانی ملک» را وارد کنید.")  # no error shown unasked
+        self.assertContains(again, 'value="سه طبقه"')
+        self.assertEqual(self.staged_reference(again), reference)
+        # Not a draft: «check your answers» still sends the citizen back to the form.
+        self.assertRedirects(self.client.get(self.check_url), self.form_url)
+        # Once the form passes, what was kept for the way back is gone.
+        self.assertRedirects(
+            self.client.post(self.form_url, self.form(floors="سه", deed__staged=reference)),
+            self.check_url,
+        )
+        self.assertNotIn(f"apply-partial:{self.service.pk}", self.client.session)
+
     def test_the_remove_button_takes_the_staged_file_back(self) -> None:
         reference = self.stage_with_htmx()
         path = StagedFile.objects.get().file.name or ""
