@@ -228,16 +228,28 @@ def _find_slot(
     *, office: Office, service: Service, slot_start: datetime.datetime, offer: selectors.Offer
 ) -> Slot:
     """The offered slot starting at ``slot_start``, full or not; refused when there is none."""
-    day = slot_start.astimezone(TEHRAN).date()
-    for slot in selectors.free_slots(
-        office=office, service=service, start=day, end=day, include_full=True
-    ):
-        if slot.starts_at == slot_start:
-            return slot
+    day = _local_day(slot_start)
+    if day is not None:
+        for slot in selectors.free_slots(
+            office=office, service=service, start=day, end=day, include_full=True
+        ):
+            if slot.starts_at == slot_start:
+                return slot
     raise SlotFullError(
         _("این نوبت دیگر در دسترس نیست. یکی از نوبت‌های آزاد زیر را انتخاب کنید."),
         alternatives=offer.slots[:6],
     )
+
+
+def _local_day(moment: datetime.datetime) -> datetime.date | None:
+    """The Tehran date of ``moment``; None for one no slot can start at: a naive moment, or
+    one at the edge of the calendar with no Tehran date (9999-12-31 late evening in UTC)."""
+    if moment.tzinfo is None:
+        return None
+    try:
+        return moment.astimezone(TEHRAN).date()
+    except OverflowError:
+        return None
 
 
 def _lock_slot(*, office: Office, service: Service, slot: Slot) -> None:

@@ -101,10 +101,13 @@ def grouped(answers: list[Answer]) -> list[AxisGroup]:
 
 
 def get_answer(assessment: Assessment, indicator_id: int) -> Answer:
+    """The assessment's answer to one indicator; 404 else. Looked up as ``indicator__pk``:
+    Django answers an out-of-range id with no rows on a primary key's lookup, not on the
+    foreign key column's own (``indicator_id``), where SQLite raises OverflowError."""
     answer = (
         assessment.answers.select_related("indicator__axis")
         .prefetch_related("evidence")
-        .filter(indicator_id=indicator_id)
+        .filter(indicator__pk=indicator_id)
         .first()
     )
     if answer is None:

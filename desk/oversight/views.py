@@ -104,15 +104,24 @@ def league(request: HttpRequest) -> HttpResponse:
     return render(request, "oversight/league.html", context)
 
 
+def _service_named(agency: Agency, value: str) -> Service | None:
+    """The agency's service that a dashboard link names in ``?service=``; None when the link
+    names none; 404 when it names no service of the agency (spelled as the ``<int:>`` of a
+    path, so that ``x`` or ``1.5`` is a missing page, not a 500)."""
+    if not value:
+        return None
+    if not (value.isascii() and value.isdigit()):
+        raise Http404
+    return get_object_or_404(Service, pk=int(value), agency=agency)
+
+
 @staff_login_required
 @require_http_methods(["GET", "POST"])
 def review_open(request: HttpRequest, agency_id: int) -> HttpResponse:
     """Before any request is shown: the reason, recorded with the evaluator's name."""
     _scope(request)
     found = _agency_in_scope(request, agency_id)
-    one = None
-    if request.GET.get("service"):
-        one = get_object_or_404(Service, pk=request.GET["service"], agency=found)
+    one = _service_named(found, request.GET.get("service", ""))
     form = CaseReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -165,3 +165,29 @@ class OneRuleTests(EvaluationTestCase):
             self_due_on=today + datetime.timedelta(days=14),
             objection_days=10,
         )
+
+
+class IdsThatNameNothingTests(EvaluationTestCase):
+    """An id in the address beyond the largest the database holds names nothing: 404."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.cycle = self.open_cycle()
+        self.mine = self.assessment_of(self.cycle, self.agency)
+
+    def test_an_indicator_id_beyond_the_largest_integer_is_404(self) -> None:
+        for person in (self.manager, self.admin):
+            self.client.force_login(person)
+            for indicator_id in (0, 2**63 - 1, 2**63, 99999999999999999999):
+                url = reverse("evaluation:answer", args=[self.mine.public_id, indicator_id])
+                with self.subTest(person=person.username, indicator_id=indicator_id):
+                    self.assertEqual(self.client.get(url).status_code, 404)
+                    self.assertEqual(self.client.post(url, {"self_score": "3"}).status_code, 404)
+        self.assertFalse(self.mine.answers.exclude(self_score=None).exists())
+
+    def test_a_cycle_id_beyond_the_largest_integer_is_404(self) -> None:
+        self.client.force_login(self.evaluator)
+        for name in ("cycle", "ranking", "report_xlsx", "report_pdf"):
+            with self.subTest(name):
+                url = reverse(f"evaluation:{name}", args=[99999999999999999999])
+                self.assertEqual(self.client.get(url).status_code, 404)

@@ -237,3 +237,40 @@ class CaseReviewTests(DashboardWorld):
 
         with self.assertRaises(ApplicationError):
             case_review_open(user=self.provincial, agency=self.agency, service=None, reason="x")
+
+
+class AddressesThatNameNothingTests(DashboardWorld):
+    """An id in the address that names no row is a 404, however it is spelled."""
+
+    BAD_IDS = ("x", "۱", "1.5", "-1", "0", "99999999999999999999", "9223372036854775808")
+
+    def test_a_case_review_for_a_service_that_is_no_id_is_not_found(self) -> None:
+        self.client.force_login(self.head)
+        url = reverse("oversight:review_open", args=[self.agency.pk])
+        for value in self.BAD_IDS:
+            with self.subTest(service=value):
+                self.assertEqual(self.client.get(url, {"service": value}).status_code, 404)
+                posted = self.client.post(f"{url}?service={value}", {"reason": "بررسی"})
+                self.assertEqual(posted.status_code, 404)
+        self.assertFalse(CaseReview.objects.exists())
+
+    def test_a_case_review_for_another_agencys_service_is_not_found(self) -> None:
+        self.client.force_login(self.national)
+        url = reverse("oversight:review_open", args=[self.agency.pk])
+        theirs = self.world.s3.pk
+        self.assertEqual(self.client.get(url, {"service": theirs}).status_code, 404)
+        ours = self.client.get(url, {"service": self.world.s1.pk})
+        self.assertContains(ours, "دلیل بررسی موردی")
+
+    def test_ids_beyond_the_largest_integer_in_the_path_are_not_found(self) -> None:
+        self.client.force_login(self.national)
+        huge = 2**63
+        for url in (
+            reverse("oversight:agency", args=[huge]),
+            reverse("oversight:service", args=[self.agency.pk, huge]),
+            reverse("oversight:service", args=[huge, huge]),
+            reverse("oversight:review_open", args=[huge]),
+            reverse("oversight:review_requests", args=[huge]),
+        ):
+            with self.subTest(url=url):
+                self.assertEqual(self.client.get(url, TIR).status_code, 404)
