@@ -12,6 +12,7 @@ from desk.core.forms import (
     NormalizedCharField,
     StyledForm,
 )
+from desk.lib.validators import validate_person_name
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise as StrOrPromise
@@ -36,8 +37,24 @@ class StaffLoginForm(StyledForm):
 
 
 class ProfileForm(StyledForm):
-    first_name = NormalizedCharField(label=_("نام"), max_length=150)
-    last_name = NormalizedCharField(label=_("نام خانوادگی"), max_length=150)
+    first_name = NormalizedCharField(
+        label=_("نام"),
+        max_length=150,
+        validators=[validate_person_name],
+        error_messages={
+            "required": _("نام خود را وارد کنید."),
+            "name_letters": _("نام را با حروف بنویسید، مثلاً مریم."),
+        },
+    )
+    last_name = NormalizedCharField(
+        label=_("نام خانوادگی"),
+        max_length=150,
+        validators=[validate_person_name],
+        error_messages={
+            "required": _("نام خانوادگی خود را وارد کنید."),
+            "name_letters": _("نام خانوادگی را با حروف بنویسید، مثلاً رضایی."),
+        },
+    )
 
 
 def _one_time_code_field(

@@ -137,6 +137,8 @@ class ServiceSummaryOut(serializers.Serializer):
 
 class FieldRulesOut(serializers.Serializer):
     max_length = serializers.IntegerField(required=False)
+    minimum = serializers.IntegerField(required=False)
+    maximum = serializers.IntegerField(required=False)
     pattern = serializers.CharField(required=False)
     format = serializers.CharField(required=False)
     max_bytes = serializers.IntegerField(required=False)

@@ -24,6 +24,9 @@ from desk.core.forms import (
 )
 
 YES_NO = [("yes", _("بله")), ("no", _("خیر"))]
+# A number answer is a count, an area, an amount: never negative (FormField has no bounds of
+# its own), and never past what a JSON number keeps exactly (2**53) or a bigint column holds.
+NUMBER_ANSWER_MAX = 10**15
 
 
 def _required_message(spec: FormField) -> str:
@@ -60,7 +63,7 @@ def _plain_field_for(kind: str, spec: FormField, common: dict[str, Any]) -> form
             max_length=4000, widget=forms.Textarea(attrs={"rows": 4}), **common
         )
     if kind == FieldKind.NUMBER:
-        return PersianIntegerField(**common)
+        return PersianIntegerField(min_value=0, max_value=NUMBER_ANSWER_MAX, **common)
     if kind == FieldKind.NATIONAL_CODE:
         return NationalCodeField(**common)
     if kind == FieldKind.MOBILE:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from desk.lib import jalali
-from desk.lib.persian import to_ascii_digits, to_persian_digits
+from desk.lib.persian import is_ascii_number, normalize, to_persian_digits
 
 _PART_ATTRS = {"inputmode": "numeric", "autocomplete": "off", "dir": "ltr"}
 
@@ -61,10 +61,10 @@ class JalaliDatePartsField(forms.MultiValueField):
     def compress(self, data_list: list[str]) -> date | None:
         if not data_list or not any(data_list):
             return None
-        day, month, year = (to_ascii_digits(part or "").strip() for part in data_list)
+        day, month, year = (normalize(part or "") for part in data_list)
         if not (day and month and year):
             raise ValidationError(self.error_messages["incomplete"], code="incomplete")
-        if not (day.isdigit() and month.isdigit() and year.isdigit()):
+        if not (is_ascii_number(day) and is_ascii_number(month) and is_ascii_number(year)):
             raise ValidationError(_("روز، ماه و سال را با رقم بنویسید."), code="digits")
         if len(year) != 4 or not 1200 <= int(year) <= 1500:
             raise ValidationError(_("سال را شمسی و با چهار رقم بنویسید، مثلاً ۱۳۶۸."), code="year")
@@ -121,8 +121,8 @@ class JalaliDateTimePartsField(forms.MultiValueField):
         day = self.date_field.compress(list(data_list[:3]))
         if day is None:
             raise ValidationError(self.date_field.error_messages["incomplete"], code="incomplete")
-        hour, minute = (to_ascii_digits(part or "").strip() for part in data_list[3:5])
-        if not (hour.isdigit() or not hour) or not (minute.isdigit() or not minute):
+        hour, minute = (normalize(part or "") for part in data_list[3:5])
+        if not all(is_ascii_number(part) for part in (hour, minute) if part):
             raise ValidationError(_("ساعت و دقیقه را با رقم بنویسید."), code="time_digits")
         if minute and not hour:
             raise ValidationError(_("ساعت را هم بنویسید، مثلاً ۱۴."), code="time_incomplete")

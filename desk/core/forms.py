@@ -3,19 +3,36 @@ and dashes, and answer in Persian."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from desk.core.uploads import check_document
 from desk.lib import jalali, validators
-from desk.lib.persian import normalize, to_ascii_digits
+from desk.lib.persian import normalize, to_persian_digits
 
 NUMERIC_ATTRS = {"inputmode": "numeric", "dir": "ltr", "autocomplete": "off"}
+# A sign, digits, and a decimal part of zeros only («۱۲٫۰» is twelve).
+_WHOLE_NUMBER = re.compile("([-+]?[0-9]+)(?:[.\u066b]0*)?")
+
+
+def _bound_message_text(message: object, label: object, limit: int | Callable[[], int]) -> str:
+    """«مساحت» باید ۱٬۰۰۰ یا کمتر باشد: the limit as a person reads it. The validator's error
+    is %-formatted again with its own params, so a «%» of the label is kept as one."""
+    value = limit() if callable(limit) else limit
+    limit_text = to_persian_digits(f"{value:,}".replace(",", "\u066c"))
+    return (str(message) % {"label": label, "limit": limit_text}).replace("%", "%%")
+
+
+# Lazy: a form declared at import time must not translate before a request picks the language.
+_bound_message = lazy(_bound_message_text, str)
 
 
 class NormalizedCharField(forms.CharField):
@@ -58,13 +75,38 @@ class PostalCodeField(forms.CharField):
 
 
 class PersianIntegerField(forms.IntegerField):
+    """A whole number in ASCII, Persian or Arabic-Indic digits, with or without thousands
+    separators; its bounds said in Persian digits («… باید ۰ یا بیشتر باشد»)."""
+
     widget = forms.TextInput(attrs=NUMERIC_ATTRS)
     default_error_messages = {"invalid": _("یک عدد درست وارد کنید.")}
 
+    def __init__(self, **kwargs: Any) -> None:
+        given = kwargs.get("error_messages") or {}
+        super().__init__(**kwargs)
+        bounds = {
+            "min_value": (self.min_value, _("«%(label)s» باید %(limit)s یا بیشتر باشد.")),
+            "max_value": (self.max_value, _("«%(label)s» باید %(limit)s یا کمتر باشد.")),
+        }
+        for code, (limit, message) in bounds.items():
+            if limit is not None and code not in given:
+                label = self.label or _("عدد")
+                self.error_messages[code] = _bound_message(message, label, limit)
+
     def to_python(self, value: Any) -> int | None:
-        if isinstance(value, str):
-            value = to_ascii_digits(value).replace(",", "").replace("٬", "").strip()
-        return super().to_python(value)
+        if not isinstance(value, str):
+            return super().to_python(value)
+        text = normalize(value).replace(",", "").replace("٬", "").replace(" ", "")
+        if text in self.empty_values:
+            return None
+        # Only ASCII, Persian and Arabic-Indic digits: int() would also take «²», «१» or «1_0».
+        number = _WHOLE_NUMBER.fullmatch(text)
+        if number is None:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        try:
+            return int(number.group(1))
+        except ValueError:  # past Python's 4,300 digits
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
 class JalaliDateField(forms.CharField):

@@ -36,7 +36,9 @@ MONTH_NAMES = (
 # Indexed by Python's weekday(): Monday = 0.
 WEEKDAY_NAMES = ("دوشنبه", "سه‌شنبه", "چهارشنبه", "پنجشنبه", "جمعه", "شنبه", "یکشنبه")
 
-_DATE_INPUT = re.compile(r"^(\d{4})\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*(\d{1,2})$")
+# ASCII digits only (normalize() has turned Persian and Arabic-Indic ones into them): ``\d``
+# would take any script's digits, «१/१/१३६८» among them.
+_DATE_INPUT = re.compile(r"^([0-9]{4})\s*[/\-.]\s*([0-9]{1,2})\s*[/\-.]\s*([0-9]{1,2})$")
 
 
 def _local(value: datetime.datetime) -> datetime.datetime:

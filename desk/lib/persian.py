@@ -19,16 +19,31 @@ _TO_PERSIAN = str.maketrans(_ASCII_DIGITS, _PERSIAN_DIGITS)
 _TATWEEL = "\u0640"
 _DIACRITICS = "".join(chr(c) for c in range(0x064B, 0x0660)) + "\u0670"
 
+# Bidi embeddings, overrides and isolates (LRE RLE PDF LRO RLO, LRI RLI FSI PDI): in a stored
+# answer they let a person reverse how the text reads to staff; no Persian text needs them.
+_BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+
 _NORMALIZE = str.maketrans(
     {
         "\u064a": "\u06cc",  # ي Arabic yeh -> ی Persian yeh
         "\u0649": "\u06cc",  # ى alef maksura -> ی
         "\u0643": "\u06a9",  # ك Arabic kaf -> ک Persian keheh
-        **dict.fromkeys(_TATWEEL + _DIACRITICS),
+        **dict.fromkeys(_TATWEEL + _DIACRITICS + _BIDI_CONTROLS),
     }
 )
 
 _WHITESPACE_RUN = re.compile(r"\s+")
+
+# Characters that show nothing: zero-width space, ZWNJ, ZWJ, LRM, RLM, the Arabic letter mark,
+# word joiners, BOM, soft hyphen, and the fillers people paste to make a blank look filled in.
+# Inside a word ZWNJ is spelling («می‌شود»); at either end of a text it is nothing.
+# Stripped with str.strip (linear), not a regex anchored at the end (quadratic on a long run).
+_BLANK_EDGES = (
+    " \u00ad\u034f\u061c\u115f\u1160\u180e\u200b\u200c\u200d\u200e\u200f"
+    "\u2060\u2061\u2062\u2063\u2064\u3164\ufeff\uffa0"
+)
+
+_ASCII_NUMBER = re.compile("[0-9]+")
 
 # Zero-width and bidi formatting characters. In search they separate words like a space does:
 # «میز‌خدمت» (with ZWNJ) must match «میز خدمت».
@@ -45,15 +60,23 @@ def to_persian_digits(value: object) -> str:
     return str(value).translate(_TO_PERSIAN)
 
 
+def is_ascii_number(text: str) -> bool:
+    """True for one or more ASCII digits and nothing else. ``str.isdigit`` and ``int`` take
+    any script's digits («²», «१»); typed numbers come in ASCII, Persian or Arabic-Indic digits
+    only, so check after :func:`to_ascii_digits`."""
+    return _ASCII_NUMBER.fullmatch(text) is not None
+
+
 def normalize(text: str) -> str:
     """Canonical form for stored and validated values.
 
-    Maps Arabic ي ى ك to Persian ی ک, digits to ASCII, drops tatweel and Arabic diacritics,
-    collapses whitespace runs to one space and strips. ZWNJ is kept: it is part of correct
-    Persian spelling («می‌شود»).
+    Maps Arabic ي ى ك to Persian ی ک, digits to ASCII, drops tatweel, Arabic diacritics and
+    bidi embeddings, overrides and isolates, collapses whitespace runs to one space and strips
+    whitespace and invisible characters from both ends, so an answer of only ZWNJ, RLM or BOM
+    is empty. ZWNJ inside the text is kept: it is part of correct Persian spelling («می‌شود»).
     """
     text = to_ascii_digits(text).translate(_NORMALIZE)
-    return _WHITESPACE_RUN.sub(" ", text).strip()
+    return _WHITESPACE_RUN.sub(" ", text).strip(_BLANK_EDGES)
 
 
 def search_key(text: str, *, normalized: bool = False) -> str:
@@ -64,7 +87,8 @@ def search_key(text: str, *, normalized: bool = False) -> str:
     text is :func:`normalize`'s already (a search's query, normalised by its view), not
     normalised again.
     """
-    text = _ZERO_WIDTH.sub(" ", text if normalized else normalize(text))
+    # Zero-width and bidi characters become spaces before normalize() would drop them.
+    text = _ZERO_WIDTH.sub(" ", text if normalized else normalize(_ZERO_WIDTH.sub(" ", text)))
     return _WHITESPACE_RUN.sub(" ", text).strip().casefold()
 
 

@@ -31,7 +31,7 @@ _DAMM_TABLE = (
 )
 
 _SEPARATORS = re.compile(r"[\s\-\u200c]")
-_CODE = re.compile(r"^[1-9]\d{11}$")
+_CODE = re.compile(r"^[1-9][0-9]{11}$")
 
 
 def _damm(digits: str) -> int:

@@ -15,7 +15,11 @@ from desk.lib.persian import normalize
 
 # Typed numbers arrive with spaces, dashes, dots and, when pasted, invisible bidi marks.
 _SEPARATORS = re.compile("[\\s\\-.\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
-_MOBILE = re.compile(r"^(?:\+98|0098|98|0)?(9\d{9})$")
+_MOBILE = re.compile(r"^(?:\+98|0098|98|0)?(9[0-9]{9})$")
+# Iran Post: ten digits, the first five without 0 or 2 (the post's documented rule), not one
+# digit ten times. Stricter community rules (no 5 fifth, no 2 in the last five) are not
+# applied: refusing a real code would stop a citizen; a made-up one only fails later.
+_POSTAL_CODE = re.compile(r"^(?!([0-9])\1{9}$)[13-9]{5}[0-9]{5}$")
 _LEGAL_ID_WEIGHTS = (29, 27, 23, 19, 17)
 
 
@@ -88,11 +92,36 @@ def masked_mobile(stored: str) -> str:
 
 
 def normalize_postal_code(value: str) -> str:
-    """Ten-digit postal code; ``12345-67890`` is accepted."""
+    """Ten-digit postal code; ``14338-13117`` is accepted."""
     code = _compact(value)
     if not code.isascii() or not code.isdigit() or len(code) != 10:
         raise ValidationError(_("کد پستی باید ۱۰ رقم باشد."), code="postal_code_invalid")
+    if _POSTAL_CODE.match(code) is None:
+        raise ValidationError(
+            _("کد پستی واردشده معتبر نیست؛ آن را از روی قبض آب، برق یا گاز بنویسید."),
+            code="postal_code_invalid",
+        )
     return code
+
+
+def _is_name_letter(char: str) -> bool:
+    """A letter of the Persian (Arabic) or Latin script."""
+    if not char.isalpha():
+        return False
+    return (
+        char.isascii()
+        or "\u00c0" <= char <= "\u024f"  # Latin with accents
+        or "\u0600" <= char <= "\u06ff"  # Arabic, with Persian پ چ ژ گ
+        or "\ufb50" <= char <= "\ufdff"  # Arabic presentation forms
+        or "\ufe70" <= char <= "\ufefc"
+    )
+
+
+def validate_person_name(value: str) -> None:
+    """A first or last name has at least one Persian or Latin letter: «-1», «...» are not
+    names."""
+    if not any(_is_name_letter(char) for char in value):
+        raise ValidationError(_("نام را با حروف فارسی یا لاتین بنویسید."), code="name_letters")
 
 
 def normalize_iban(value: str) -> str:

@@ -14,7 +14,7 @@ from desk.lib import tracking
 
 LENGTH = 16
 
-_CODE = re.compile(r"^[1-9]\d{15}$")
+_CODE = re.compile(r"^[1-9][0-9]{15}$")
 
 
 def generate() -> str:

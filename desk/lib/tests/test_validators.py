@@ -195,12 +195,12 @@ class MobileTests(ValidatorTestCase):
 
 class PostalCodeTests(ValidatorTestCase):
     def test_it_accepts_ten_digits(self):
-        self.assertEqual(normalize_postal_code("1234567890"), "1234567890")
+        self.assertEqual(normalize_postal_code("1433813117"), "1433813117")
 
     def test_it_accepts_a_dash_spaces_and_persian_digits(self):
-        self.assertEqual(normalize_postal_code("12345-67890"), "1234567890")
-        self.assertEqual(normalize_postal_code(" ۱۲۳۴۵-۶۷۸۹۰ "), "1234567890")
-        self.assertEqual(normalize_postal_code("١٢٣٤٥ ٦٧٨٩٠"), "1234567890")
+        self.assertEqual(normalize_postal_code("14338-13117"), "1433813117")
+        self.assertEqual(normalize_postal_code(" ۱۴۳۳۸-۱۳۱۱۷ "), "1433813117")
+        self.assertEqual(normalize_postal_code("١٤٣٣٨ ١٣١١٧"), "1433813117")
 
     def test_it_rejects_other_lengths_and_letters(self):
         for value in ("", "123456789", "12345678901", "12345-6789a"):

@@ -149,10 +149,10 @@ class OnceOnlyTests(SubmissionTestCase):
 
     def test_an_application_in_a_deceased_persons_national_code_is_refused(self) -> None:
         self._as_deceased()
-        r = self.client.post(self.url, self._form(postal_code="۱۴۳۹۹۵۱۱۱۲"))
+        r = self.client.post(self.url, self._form(postal_code="۱۴۳۹۹۵۱۱۱۳"))
         self.assertEqual(r.status_code, 200)
         self.assertIn("دارنده این کد ملی درگذشته است", r.context["form"].errors["birth_date"][0])
-        self.assertContains(r, "۱۴۳۹۹۵۱۱۱۲", msg_prefix="what was typed is kept")
+        self.assertContains(r, "۱۴۳۹۹۵۱۱۱۳", msg_prefix="what was typed is kept")
         self.assertFalse(Submission.objects.exists())
 
     def test_a_service_whose_rule_says_so_files_it_flagged_for_the_expert(self) -> None:
