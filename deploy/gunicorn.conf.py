@@ -24,7 +24,7 @@ def _load_env_file() -> None:
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    module.load_env_file(root / ".env")
+    module.load_env_file(Path(os.environ.get("DESK_ENV_FILE") or root / ".env"))
 
 
 _load_env_file()

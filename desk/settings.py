@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -22,7 +23,9 @@ from desk.lib.sms import parse_quiet_hours
 from desk.lib.urls import public_url_problem
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-load_env_file(BASE_DIR / ".env")
+# The settings file: DESK_ENV_FILE (the systemd units and shell commands of a server name
+# /etc/desk/desk.env), else .env beside the code. What the environment sets wins.
+load_env_file(Path(os.environ.get("DESK_ENV_FILE") or BASE_DIR / ".env"))
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
 # Local state (SQLite, job queue, uploads) lives here; created so a fresh clone just works.
 VAR_DIR.mkdir(parents=True, exist_ok=True)

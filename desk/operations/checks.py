@@ -30,4 +30,31 @@ def production_settings_check(app_configs: Any, **kwargs: Any) -> list[CheckMess
                 id="operations.E002",
             )
         )
+    if stand_ins := _stand_ins():
+        messages.append(
+            Error(
+                "Stand-ins for outside systems are in use: " + ", ".join(stand_ins) + ".",
+                hint="In production set SMS_BACKEND=kavenegar or smsir, REGISTRY_BACKEND=gsb, "
+                "PAYMENT_FAKE_ALLOWED=0, WEBHOOK_TRANSPORT=http and ANTIVIRUS_BACKEND=clamav "
+                "or none (docs/deployment.md): a console SMS backend prints sign-in codes to the "
+                "log, the fake registry verifies anyone, the fake bank pays without money.",
+                id="operations.E003",
+            )
+        )
     return messages
+
+
+def _stand_ins() -> list[str]:
+    """The development and test stand-ins the settings name, as NAME=value."""
+    found = []
+    if settings.SMS_BACKEND in ("console", "file", "memory"):
+        found.append(f"SMS_BACKEND={settings.SMS_BACKEND}")
+    if settings.REGISTRY_BACKEND == "fake":
+        found.append("REGISTRY_BACKEND=fake")
+    if settings.PAYMENT_FAKE_ALLOWED:
+        found.append("PAYMENT_FAKE_ALLOWED=1")
+    if settings.WEBHOOK_TRANSPORT == "fake":
+        found.append("WEBHOOK_TRANSPORT=fake")
+    if settings.ANTIVIRUS_BACKEND == "fake":
+        found.append("ANTIVIRUS_BACKEND=fake")
+    return found

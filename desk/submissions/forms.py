@@ -15,8 +15,13 @@ from desk.core.forms import (
     PersianFileInput,
     StyledForm,
 )
+from desk.lib.persian import to_persian_digits
 from desk.lib.validators import normalize_national_code
 from desk.workflow.models import Department
+
+# Documents one form field takes at once (a reply, a staff action, a letter): deploy/nginx's
+# client_max_body_size is five of UPLOAD_MAX_BYTES and the form.
+MAX_DOCUMENTS_PER_REQUEST = 5
 
 
 class MultiDocumentField(DocumentField):
@@ -29,7 +34,13 @@ class MultiDocumentField(DocumentField):
     def clean(self, data: Any, initial: Any = None) -> Any:
         single = super().clean
         if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data if d]
+            chosen = [d for d in data if d]
+            if len(chosen) > MAX_DOCUMENTS_PER_REQUEST:  # nginx's body limit covers five
+                raise forms.ValidationError(
+                    _("در هر بار حداکثر %(n)s پرونده بفرستید.")
+                    % {"n": to_persian_digits(MAX_DOCUMENTS_PER_REQUEST)}
+                )
+            return [single(d, initial) for d in chosen]
         return [single(data, initial)] if data else []
 
 

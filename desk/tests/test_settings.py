@@ -50,6 +50,13 @@ class SettingsTests(SimpleTestCase):
             VAR_DIR=self.var_dir,
             # Settings only: nothing in these checks connects to Redis.
             REDIS_URL="redis://127.0.0.1:6379/0",
+            # The real gateways' settings (nothing here sends a message or asks a registry).
+            SMS_BACKEND="kavenegar",
+            KAVENEGAR_API_KEY="placeholder",
+            REGISTRY_BACKEND="gsb",
+            REGISTRY_GSB_URL="https://gsb.example.ir",
+            REGISTRY_GSB_CLIENT_ID="desk",
+            REGISTRY_GSB_TOKEN="placeholder",
         )
         for name, value in changes.items():
             if value is None:
@@ -102,6 +109,46 @@ class SettingsTests(SimpleTestCase):
         self.assertNotEqual(result.returncode, 0, result.stdout)
         self.assertIn("operations.E001", result.stderr)
         self.assertIn("operations.E002", result.stderr)
+
+    def test_the_deploy_check_refuses_stand_ins_for_outside_systems(self) -> None:
+        # A console SMS backend prints sign-in codes to the log; the fake registry verifies
+        # anyone; the fake bank pays without money.
+        env = self._production_env(
+            SMS_BACKEND="console",
+            REGISTRY_BACKEND="fake",
+            PAYMENT_FAKE_ALLOWED="1",
+            WEBHOOK_TRANSPORT="fake",
+            ANTIVIRUS_BACKEND="fake",
+        )
+        result = self._manage("check", "--deploy", env=env)
+        self.assertNotEqual(result.returncode, 0, result.stdout)
+        self.assertIn("operations.E003", result.stderr)
+        for stand_in in (
+            "SMS_BACKEND=console",
+            "REGISTRY_BACKEND=fake",
+            "PAYMENT_FAKE_ALLOWED=1",
+            "WEBHOOK_TRANSPORT=fake",
+            "ANTIVIRUS_BACKEND=fake",
+        ):
+            self.assertIn(stand_in, result.stderr)
+
+    def test_a_server_names_its_settings_file_in_desk_env_file(self) -> None:
+        # The systemd units and a shell's manage.py read the same /etc/desk/desk.env; inline
+        # comments allowed; what the environment sets (the units' own lines) wins.
+        path = os.path.join(self.var_dir, "desk.env")
+        with open(path, "w", encoding="utf-8") as env_file:
+            env_file.write("SMS_SENDER=30001234   # the agency's line\n")
+            env_file.write("OTP_TOTP_ISSUER=FromFile\n")
+        env = self._production_env(DESK_ENV_FILE=path, OTP_TOTP_ISSUER="FromUnit")
+        env.pop("SMS_SENDER", None)
+        result = self._manage(
+            "shell",
+            "-c",
+            "from django.conf import settings as s; print(s.SMS_SENDER, s.OTP_TOTP_ISSUER)",
+            env=env,
+        )
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(result.stdout.split()[-2:], ["30001234", "FromUnit"])
 
     def test_it_fails_loudly_on_a_value_it_cannot_read(self) -> None:
         for name, value in (
