@@ -119,3 +119,57 @@ class DeployFilesTest(SimpleTestCase):
 
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertEqual(result.stdout.split(), ["5", "unix:/run/desk/gunicorn.sock", "10.0.0.5"])
+
+    def test_nginx_accepts_both_configurations(self) -> None:
+        # `nginx -t` on each file as shipped, with only the machine's paths (certificates, log
+        # folder, static root) and the compose service name pointed at a scratch folder.
+        nginx = shutil.which("nginx") or (
+            "/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else None
+        )
+        if nginx is None:
+            self.skipTest("nginx is not installed (.ci/run installs it)")
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp)
+            (folder / "ssl").mkdir()
+            subprocess.run(
+                [
+                    "openssl",
+                    "req",
+                    "-x509",
+                    "-newkey",
+                    "rsa:2048",
+                    "-nodes",
+                    "-days",
+                    "1",
+                    "-subj",
+                    "/CN=desk",
+                    "-keyout",
+                    str(folder / "ssl/privkey.pem"),
+                    "-out",
+                    str(folder / "ssl/fullchain.pem"),
+                ],
+                check=True,
+                capture_output=True,
+            )
+            for name in ("desk.conf", "compose.conf"):
+                with self.subTest(name=name):
+                    text = (ROOT / "deploy" / "nginx" / name).read_text(encoding="utf-8")
+                    text = (
+                        text.replace("/etc/ssl/desk/", f"{folder}/ssl/")
+                        .replace("/var/log/nginx/", f"{folder}/")
+                        .replace("/srv/desk/", f"{folder}/")
+                        .replace("web:8000", "127.0.0.1:8000")
+                    )
+                    (folder / name).write_text(text, encoding="utf-8")
+                    main = folder / f"test-{name}"
+                    main.write_text(
+                        f"pid {folder}/nginx.pid;\nerror_log {folder}/error.log;\n"
+                        f"events {{}}\nhttp {{\ninclude {folder / name};\n}}\n",
+                        encoding="utf-8",
+                    )
+                    result = subprocess.run(
+                        [nginx, "-t", "-c", str(main), "-p", str(folder)],
+                        capture_output=True,
+                        text=True,
+                    )
+                    self.assertEqual(result.returncode, 0, result.stderr)
