@@ -105,7 +105,7 @@ def identity_for_sign_in(*, national_code: str, mobile: str) -> str:
             account_flag(user=existing)  # the account's own mobile is not the owner's
         raise
     if identity == Identity.PENDING and existing is not None and existing.mobile != mobile:
-        raise ApplicationError(shahkar_waiting_message())
+        raise ApplicationError(shahkar_waiting_message(), retry_after=120)
     life_check(national_code=national_code, purpose=SIGN_IN_PURPOSE, user_id=user_id)
     return identity
 
@@ -133,7 +133,7 @@ def citizen_account_claim(*, national_code: str, mobile: str, identity: str) -> 
     existing = User.objects.filter(national_code=national_code).first()
     if existing is not None and existing.mobile != mobile:
         if identity != Identity.VERIFIED:
-            raise ApplicationError(shahkar_waiting_message())
+            raise ApplicationError(shahkar_waiting_message(), retry_after=120)
         if existing.identity != Identity.VERIFIED:
             try:
                 previous = shahkar_check(
@@ -147,7 +147,7 @@ def citizen_account_claim(*, national_code: str, mobile: str, identity: str) -> 
                 existing = None
             else:
                 if previous != Identity.VERIFIED:
-                    raise ApplicationError(shahkar_waiting_message()) from None
+                    raise ApplicationError(shahkar_waiting_message(), retry_after=120) from None
     return _account_save(existing, national_code=national_code, mobile=mobile, identity=identity)
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from desk.accounts.forms import CodeForm, StaffLoginForm
 from desk.appointments.forms import BookForm
 from desk.complaints.forms import ObjectionForm, RequestComplaintForm, ServiceComplaintForm
-from desk.core.forms import DocumentField, MobileField
+from desk.core.forms import DocumentField, MobileField, StrictBooleanField
 from desk.letters.forms import LetterForm
 
 
@@ -40,7 +40,7 @@ class ConfirmForm(forms.Form):
     """An irreversible act: the web asks «are you sure?» on a page; the API asks for
     ``confirmed=true``."""
 
-    confirmed = forms.BooleanField(
+    confirmed = StrictBooleanField(
         required=False, error_messages={"invalid": _("confirmed باید true یا false باشد.")}
     )
 

@@ -111,8 +111,17 @@ def _field_errors(detail: Any) -> dict[str, list[str]]:
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's EXCEPTION_HANDLER: every refusal as a problem document."""
     if isinstance(exc, ApplicationError):
+        if exc.retry_after:  # an outside system did not answer: try again, not refused
+            response = problem_response("unavailable", exc.message)
+            response["Retry-After"] = str(exc.retry_after)
+            return response
         errors = {exc.field: [exc.message]} if exc.field else None
         return problem_response("refused", exc.message, errors=errors)
+    if isinstance(exc, exceptions.ParseError):  # DRF's own words are English
+        return problem_response(
+            "invalid-input",
+            errors={"non_field_errors": [str(_("بدنه JSON درست نیست؛ آن را بررسی کنید."))]},
+        )
     if isinstance(exc, DjangoValidationError):
         return problem_response("invalid-input", " ".join(exc.messages))
     if isinstance(exc, Http404):

@@ -109,6 +109,38 @@ class PersianIntegerField(forms.IntegerField):
             raise ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
+_TRUE = frozenset({"true", "1", "on", "yes"})
+_FALSE = frozenset({"false", "0", "off", "no", ""})
+
+
+class _StrictCheckbox(forms.CheckboxInput):
+    """A checkbox's value as sent: Django's reads any other text as ticked («maybe», «no»)."""
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        if name not in data:
+            return False
+        value = data.get(name)
+        if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
+            return value.strip().lower() in _TRUE
+        return value
+
+
+class StrictBooleanField(forms.BooleanField):
+    """A yes/no that confirms an irreversible act: true/false (1/0, on/off, yes/no) or the
+    form's ticked box; anything else is an error, never a yes."""
+
+    widget = _StrictCheckbox
+
+    def to_python(self, value: Any) -> bool:
+        if isinstance(value, bool):
+            return value
+        if value is None:
+            return False
+        raise ValidationError(self.error_messages["invalid"], code="invalid")
+
+    default_error_messages = {"invalid": _("فقط true یا false بنویسید.")}
+
+
 class JalaliDateField(forms.CharField):
     """A Jalali date typed as ۱۴۰۴/۰۱/۱۰; cleaned to a Gregorian `date`."""
 

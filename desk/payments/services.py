@@ -321,7 +321,8 @@ def payment_start(*, charge_public_id: str, user: User) -> tuple[Payment, Redire
             locked.save()
         logger.warning("payment %s could not start: %s", payment.order_id, exc)
         raise ApplicationError(
-            _("درگاه بانک اکنون پاسخ نمی‌دهد. چند دقیقه دیگر دوباره «پرداخت» را بزنید.")
+            _("درگاه بانک اکنون پاسخ نمی‌دهد. چند دقیقه دیگر دوباره «پرداخت» را بزنید."),
+            retry_after=120,
         ) from exc
     with transaction.atomic():
         locked = Payment.objects.select_for_update().get(pk=payment.pk)

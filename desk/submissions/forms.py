@@ -13,6 +13,7 @@ from desk.core.forms import (
     NationalCodeField,
     NormalizedTextField,
     PersianFileInput,
+    StrictBooleanField,
     StyledForm,
 )
 from desk.lib.persian import to_persian_digits
@@ -58,7 +59,7 @@ class StaffActionForm(StyledForm):
     )
     documents = MultiDocumentField(label=_("پرونده نتیجه"), required=False)
     # Ticked on the form of an action that ends the request as done (see staff_act).
-    confirmed = forms.BooleanField(required=False)
+    confirmed = StrictBooleanField(required=False)
 
 
 class ReplyForm(StyledForm):

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.http import Http404
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiRequest, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -18,7 +18,7 @@ from desk.agencies import access
 from desk.api import serializers as s
 from desk.api.idempotency import idempotent
 from desk.api.permissions import HasKeyScope
-from desk.api.views.base import ApiView, paginate
+from desk.api.views.base import PAGE_PARAMETER, ApiView, paginate
 from desk.api.views.citizen import APPLICATION_SCHEMA, file_application, service_named
 from desk.api.views.public import track_out
 from desk.catalog import selectors as catalog
@@ -54,7 +54,10 @@ class AgencyServices(ApiView):
     key_scope = Scope.CATALOG_READ
 
     @extend_schema(
-        tags=TAG, summary="The key's agency's published services", responses={200: s.ServicePageOut}
+        parameters=[PAGE_PARAMETER],
+        tags=TAG,
+        summary="The key's agency's published services",
+        responses={200: s.ServicePageOut},
     )
     def get(self, request: Request) -> Response:
         rows = catalog.services_search(agency=agency_key(request).agency)
@@ -83,7 +86,7 @@ class OnBehalf(ApiView):
     @extend_schema(
         tags=TAG,
         summary="File a request for a citizen (their national code and their own mobile)",
-        request=OpenApiRequest({"multipart/form-data": ON_BEHALF_SCHEMA}),
+        request={"multipart/form-data": ON_BEHALF_SCHEMA},
         responses={201: s.AgencyRequestOut},
     )
     @idempotent
@@ -123,6 +126,7 @@ class AgencyInquiries(ApiView):
     key_scope = Scope.INQUIRIES_RECEIVE
 
     @extend_schema(
+        parameters=[PAGE_PARAMETER],
         tags=TAG,
         summary="Open inquiries other agencies sent to the key's agency, overdue first",
         responses={200: s.InquiryPageOut},

@@ -17,7 +17,7 @@ from desk.api import serializers as s
 from desk.api.idempotency import idempotent
 from desk.api.permissions import IsCitizen
 from desk.api.problems import PROBLEM_CONTENT_TYPE, problem_response
-from desk.api.views.base import ApiView, body, paginate
+from desk.api.views.base import PAGE_PARAMETER, ApiView, body, paginate
 from desk.api.views.citizen import citizen
 from desk.appointments import selectors, services
 from desk.appointments.models import Office
@@ -93,7 +93,10 @@ class MyAppointments(ApiView):
     permission_classes = [IsCitizen]
 
     @extend_schema(
-        tags=TAG, summary="My bookings, latest visit first", responses={200: s.AppointmentPageOut}
+        parameters=[PAGE_PARAMETER],
+        tags=TAG,
+        summary="My bookings, latest visit first",
+        responses={200: s.AppointmentPageOut},
     )
     def get(self, request: Request) -> Response:
         page, meta = paginate(request, selectors.appointments_of_citizen(citizen(request)))

@@ -9,7 +9,7 @@ from django.db.models.fields.files import FieldFile
 from django.http import FileResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import BaseRenderer, JSONRenderer
@@ -98,12 +98,21 @@ def address(request: Request) -> str:
     return client_ip(request._request) or "unknown"
 
 
+PAGE_PARAMETER = OpenApiParameter(
+    "page", int, description="Page from 1; a page past the last is empty (see count, pages)"
+)
+
+
 def paginate(request: Request, rows: Any, per_page: int = PAGE_SIZE) -> tuple[Any, dict[str, int]]:
-    """One page of ``rows`` (``?page=``, out-of-range pages give the last), and its numbers."""
-    page = Paginator(rows, per_page).get_page(request.query_params.get("page"))
-    meta = {
-        "count": page.paginator.count,
-        "page": page.number,
-        "pages": page.paginator.num_pages,
-    }
-    return list(page.object_list), meta
+    """One page of ``rows`` (``?page=`` from 1, PAGE_SIZE rows) and its numbers. A page past
+    the last is empty (a client that pages until no results stops there); a page that is not
+    a whole number from 1 is refused."""
+    raw = request.query_params.get("page") or "1"
+    if not (raw.isascii() and raw.isdigit() and 0 < int(raw) < 10**6):
+        raise serializers.ValidationError({"page": [_("شماره صفحه را با رقم و از ۱ بنویسید.")]})
+    paginator = Paginator(rows, per_page)
+    number = int(raw)
+    meta = {"count": paginator.count, "page": number, "pages": paginator.num_pages}
+    if number > paginator.num_pages:
+        return [], meta
+    return list(paginator.page(number).object_list), meta

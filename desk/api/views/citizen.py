@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiRequest, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -19,6 +19,7 @@ from desk.api import serializers as s
 from desk.api.idempotency import idempotent
 from desk.api.permissions import IsCitizen
 from desk.api.views.base import (
+    PAGE_PARAMETER,
     ApiView,
     DownloadView,
     address,
@@ -120,7 +121,12 @@ def file_application(request: Request, *, applicant: User, service: Service) -> 
 class MyRequests(ApiView):
     permission_classes = [IsCitizen]
 
-    @extend_schema(tags=TAG, summary="My requests, newest first", responses={200: s.RequestPageOut})
+    @extend_schema(
+        parameters=[PAGE_PARAMETER],
+        tags=TAG,
+        summary="My requests, newest first",
+        responses={200: s.RequestPageOut},
+    )
     def get(self, request: Request) -> Response:
         rows: QuerySet[Submission] = selectors.submissions_of_applicant(citizen(request))
         page, meta = paginate(request, rows)
@@ -129,7 +135,7 @@ class MyRequests(ApiView):
     @extend_schema(
         tags=TAG,
         summary="File a request: the service's form answers and documents (multipart)",
-        request=OpenApiRequest({"multipart/form-data": APPLICATION_SCHEMA}),
+        request={"multipart/form-data": APPLICATION_SCHEMA},
         responses={201: s.RequestOut},
     )
     @idempotent

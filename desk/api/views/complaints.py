@@ -17,7 +17,7 @@ from desk.accounts.models import User
 from desk.api import serializers as s
 from desk.api.idempotency import idempotent
 from desk.api.permissions import IsCitizen
-from desk.api.views.base import ApiView, Extended, address, body, own_key, paginate
+from desk.api.views.base import PAGE_PARAMETER, ApiView, Extended, address, body, own_key, paginate
 from desk.api.views.citizen import citizen
 from desk.catalog.selectors import services_published
 from desk.complaints import selectors, services
@@ -61,6 +61,7 @@ class MyComplaints(ApiView):
     permission_classes = [IsCitizen]
 
     @extend_schema(
+        parameters=[PAGE_PARAMETER],
         tags=TAG,
         summary="My complaints and objections, newest first",
         responses={200: s.ComplaintPageOut},

@@ -21,6 +21,7 @@ from desk.api import serializers as s
 from desk.api.idempotency import idempotent
 from desk.api.permissions import IsCitizen
 from desk.api.views.base import (
+    PAGE_PARAMETER,
     ApiView,
     DownloadView,
     Extended,
@@ -52,7 +53,12 @@ def letter_out(letter: Letter) -> dict[str, Any]:
 class MyLetters(ApiView):
     permission_classes = [IsCitizen]
 
-    @extend_schema(tags=TAG, summary="My letters, newest first", responses={200: s.LetterPageOut})
+    @extend_schema(
+        parameters=[PAGE_PARAMETER],
+        tags=TAG,
+        summary="My letters, newest first",
+        responses={200: s.LetterPageOut},
+    )
     def get(self, request: Request) -> Response:
         page, meta = paginate(request, selectors.letters_of_citizen(citizen(request)))
         return Response({**meta, "results": s.LetterSummaryOut(page, many=True).data})

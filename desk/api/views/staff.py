@@ -16,7 +16,7 @@ from desk.agencies.access import require_staff
 from desk.api import serializers as s
 from desk.api.idempotency import idempotent
 from desk.api.permissions import IsStaff
-from desk.api.views.base import ApiView, DownloadView, download_schema, paginate
+from desk.api.views.base import PAGE_PARAMETER, ApiView, DownloadView, download_schema, paginate
 from desk.api.views.citizen import answers_out, request_file
 from desk.core.errors import ApplicationError
 from desk.submissions import selectors, services
@@ -79,6 +79,7 @@ class Inbox(ApiView):
     permission_classes = [IsStaff]
 
     @extend_schema(
+        parameters=[PAGE_PARAMETER],
         tags=TAG,
         summary="The inbox: what my roles and departments can act on, overdue first",
         responses={200: s.InboxPageOut},

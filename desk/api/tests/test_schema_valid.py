@@ -1,0 +1,20 @@
+"""The OpenAPI document integrators build against is valid OpenAPI 3, and the two filing
+operations describe their multipart body (not a JSON object holding a media type)."""
+
+from __future__ import annotations
+
+from django.test import SimpleTestCase
+from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.validation import validate_schema
+
+
+class SchemaTests(SimpleTestCase):
+    def test_the_schema_validates_and_filing_is_multipart(self) -> None:
+        schema = SchemaGenerator().get_schema(request=None, public=True)
+        validate_schema(schema)  # raises on an invalid document
+        for path in ("/api/v1/me/requests/", "/api/v1/agency/requests/"):
+            with self.subTest(path=path):
+                content = schema["paths"][path]["post"]["requestBody"]["content"]
+                self.assertEqual(list(content), ["multipart/form-data"])
+                body = content["multipart/form-data"]["schema"]
+                self.assertIn("service", body["properties"])
