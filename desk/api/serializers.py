@@ -493,6 +493,12 @@ class ChargeOut(serializers.Serializer):
     paid_at = serializers.DateTimeField(allow_null=True)
 
 
+class ChooseIn(serializers.Serializer):
+    option = serializers.IntegerField(
+        min_value=0, help_text="the index of one of the charge's options (0 is the first)"
+    )
+
+
 class RedirectOut(serializers.Serializer):
     url = serializers.URLField()
     method = serializers.ChoiceField(choices=["GET", "POST"])

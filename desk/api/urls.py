@@ -44,6 +44,7 @@ urlpatterns = [
         name="my_file",
     ),
     path("v1/me/requests/<digits:code>/charges/", payments.Charges.as_view(), name="charges"),
+    path("v1/me/charges/<uuid:charge_id>/choose/", payments.Choose.as_view(), name="choose"),
     path("v1/me/charges/<uuid:charge_id>/pay/", payments.Pay.as_view(), name="pay"),
     path("v1/me/payments/<uuid:payment_id>/", payments.PaymentDetail.as_view(), name="payment"),
     path("v1/me/requests/<digits:code>/survey/", surveys.Survey.as_view(), name="survey"),

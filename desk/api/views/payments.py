@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from desk.api import serializers as s
 from desk.api.idempotency import idempotent
 from desk.api.permissions import IsCitizen
-from desk.api.views.base import ApiView
+from desk.api.views.base import ApiView, body
 from desk.api.views.citizen import citizen
 from desk.payments import selectors, services
 
@@ -34,6 +34,28 @@ class Charges(ApiView):
         if submission is None:
             raise Http404
         return Response(s.ChargeOut(selectors.charges_of(submission), many=True).data)
+
+
+class Choose(ApiView):
+    permission_classes = [IsCitizen]
+
+    @extend_schema(
+        tags=TAG,
+        summary="Choose one of a fee's options (needs_choice) before paying it",
+        request=s.ChooseIn,
+        responses={200: s.ChargeOut},
+    )
+    @idempotent
+    def post(self, request: Request, charge_id: uuid.UUID) -> Response:
+        charge = selectors.charge_for_applicant(request.user, str(charge_id))
+        if charge is None:
+            raise Http404
+        form = s.ChooseIn(data=body(request))
+        form.is_valid(raise_exception=True)
+        chosen = services.charge_choose(
+            charge_id=charge.pk, user=citizen(request), option=form.validated_data["option"]
+        )
+        return Response(s.ChargeOut(chosen).data)
 
 
 class Pay(ApiView):
