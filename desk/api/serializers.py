@@ -493,6 +493,12 @@ class ChargeOut(serializers.Serializer):
     paid_at = serializers.DateTimeField(allow_null=True)
 
 
+class ColleagueOut(serializers.Serializer):
+    id = serializers.IntegerField(help_text="the assignee of staff/requests/{code}/assign/")
+    name = serializers.CharField()
+    role = serializers.CharField()
+
+
 class ChooseIn(serializers.Serializer):
     option = serializers.IntegerField(
         min_value=0, help_text="the index of one of the charge's options (0 is the first)"

@@ -100,6 +100,7 @@ urlpatterns = [
     path("v1/agency/inquiries/", agency.AgencyInquiries.as_view(), name="agency_inquiries"),
     # staff
     path("v1/staff/inbox/", staff.Inbox.as_view(), name="inbox"),
+    path("v1/staff/colleagues/", staff.Colleagues.as_view(), name="colleagues"),
     path("v1/staff/requests/<digits:code>/", staff.StaffRequest.as_view(), name="staff_request"),
     path("v1/staff/requests/<digits:code>/act/", staff.StaffAct.as_view(), name="staff_act"),
     path(

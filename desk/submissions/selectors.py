@@ -78,6 +78,20 @@ INBOX_COLUMNS = (
 )
 
 
+def colleagues_of(staff: Staff) -> list[dict[str, object]]:
+    """The active staff of ``staff``'s agency, as the assignment form lists them (the same
+    people ``AssignForm`` accepts): id, name, role."""
+    rows = (
+        Staff.objects.filter(agency_id=staff.agency_id, is_active=True, user__is_active=True)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "pk")
+    )
+    return [
+        {"id": row.user_id, "name": row.user.get_full_name() or row.user.username, "role": row.role}
+        for row in rows
+    ]
+
+
 def inbox_for_staff(staff: Staff) -> QuerySet[Submission]:
     """What the staff member's roles and departments can act on, in the inbox's order: the
     earliest deadline first (so every overdue request comes before the others), then id."""

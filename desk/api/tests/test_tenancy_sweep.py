@@ -72,6 +72,7 @@ ROUTES: dict[str, str] = {
     "api:agency_service": KEY_OBJECT,
     "api:agency_request": KEY_OBJECT,
     "api:inbox": STAFF,
+    "api:colleagues": STAFF,
     "api:staff_request": STAFF_OBJECT,
     "api:staff_act": STAFF_OBJECT,
     "api:staff_assign": STAFF_OBJECT,

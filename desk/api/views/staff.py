@@ -90,6 +90,20 @@ class Inbox(ApiView):
         return Response({**meta, "results": s.InboxRowOut(page, many=True).data})
 
 
+class Colleagues(ApiView):
+    permission_classes = [IsStaff]
+
+    @extend_schema(
+        tags=TAG,
+        summary="The active staff of my agency: the ids a manager assigns a request to",
+        responses={200: s.ColleagueOut(many=True)},
+    )
+    def get(self, request: Request) -> Response:
+        staff = require_staff(request.user)
+        rows = selectors.colleagues_of(staff)
+        return Response(s.ColleagueOut(rows, many=True).data)
+
+
 class StaffRequest(ApiView):
     permission_classes = [IsStaff]
 
