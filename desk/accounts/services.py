@@ -73,10 +73,13 @@ def _otp_limits_check(*, mobile: str, ip: str | None, now: datetime) -> None:
         if wait > 0:
             raise ApplicationError(
                 _("کد قبلی هنوز معتبر است. پس از %(s)s ثانیه دوباره درخواست کنید.")
-                % {"s": to_persian_digits(wait)}
+                % {"s": to_persian_digits(wait)},
+                throttled=wait,
             )
     if recent.count() >= settings.OTP_MAX_PER_PHONE_PER_HOUR:
-        raise ApplicationError(_("برای این شماره کد زیادی درخواست شده است. یک ساعت بعد بیایید."))
+        raise ApplicationError(
+            _("برای این شماره کد زیادی درخواست شده است. یک ساعت بعد بیایید."), throttled=3600
+        )
     # Per address (an IPv6 address's /64: desk/lib/addresses.py), counted where limits are
     # counted: the codes asked for from it this hour, whatever became of them.
     if ip and not ratelimit.hit(
@@ -84,7 +87,9 @@ def _otp_limits_check(*, mobile: str, ip: str | None, now: datetime) -> None:
         limit=settings.OTP_MAX_PER_IP_PER_HOUR,
         window_seconds=3600,
     ):
-        raise ApplicationError(_("از این نشانی درخواست زیادی رسیده است. کمی بعد تلاش کنید."))
+        raise ApplicationError(
+            _("از این نشانی درخواست زیادی رسیده است. کمی بعد تلاش کنید."), throttled=3600
+        )
 
 
 def _shahkar_refusals_check(*, mobile: str, ip: str | None) -> None:

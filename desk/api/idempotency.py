@@ -98,7 +98,8 @@ def _claim(principal: str, key: str, digest: str) -> IdempotencyRecord | Respons
 
 
 def _keep(record: IdempotencyRecord, response: Response) -> None:
-    if response.status_code >= 500:
+    # «Try again later» is not an answer to keep: a retry with the same key must run again.
+    if response.status_code >= 500 or response.status_code == 429:
         record.delete()
         return
     record.status_code = response.status_code

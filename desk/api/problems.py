@@ -111,6 +111,10 @@ def _field_errors(detail: Any) -> dict[str, list[str]]:
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's EXCEPTION_HANDLER: every refusal as a problem document."""
     if isinstance(exc, ApplicationError):
+        if exc.throttled:  # the site's own limit (SMS codes): as the API's own rate limit
+            response = problem_response("throttled", exc.message)
+            response["Retry-After"] = str(exc.throttled)
+            return response
         if exc.retry_after:  # an outside system did not answer: try again, not refused
             response = problem_response("unavailable", exc.message)
             response["Retry-After"] = str(exc.retry_after)

@@ -49,3 +49,14 @@ class BodiesAndPagesTests(ApiTestCase):
                 r = self.client.get("/api/v1/catalog/services/", {"page": bad})
                 self.assertEqual(r.status_code, 400)
                 self.assertIn("page", r.json()["errors"])
+
+
+class SmsCodeLimitsTests(ApiTestCase):
+    def test_a_second_code_too_soon_is_429_with_retry_after(self) -> None:
+        data = {"national_code": "0084575948", "mobile": "09121234567"}
+        first = self.call("post", "/api/v1/auth/code/", data=data)
+        self.assertEqual(first.status_code, 202, first.content)
+        again = self.call("post", "/api/v1/auth/code/", data=data)
+        self.assertEqual(again.status_code, 429, again.content)
+        self.assertGreater(int(again["Retry-After"]), 0)
+        self.assertIn("کد قبلی هنوز معتبر است", again.json()["detail"])
