@@ -270,7 +270,9 @@ def done(request: HttpRequest, code: str) -> HttpResponse:
 def walk_in(request: HttpRequest) -> HttpResponse:
     """A clerk books for a walk-in or a caller: national code, mobile, then a slot."""
     staff = require_staff(request.user)
-    choose = ChooseForm(request.GET or None, agency_id=staff.agency_id)
+    # Bound once the clerk chose (the desk's link brings only the citizen: no errors on arrival).
+    chosen = "service" in request.GET or "office" in request.GET
+    choose = ChooseForm(request.GET if chosen else None, agency_id=staff.agency_id)
     if not choose.is_valid():
         return render(request, "appointments/walk_in.html", {"choose": choose})
     service, office = choose.cleaned_data["service"], choose.cleaned_data["office"]

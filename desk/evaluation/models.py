@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from desk.agencies.models import Agency
 from desk.core.models import StoredDocument
 from desk.lib.jalali import today_tehran
+from desk.lib.persian import to_persian_digits
 
 # Calendar days an agency has to object to its finalized result (the cycle may set its own).
 DEFAULT_OBJECTION_DAYS = 10
@@ -43,7 +44,7 @@ class Template(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title} (نسخه {self.version})"
+        return f"{self.title} (نسخه {to_persian_digits(self.version)})"
 
     @property
     def is_frozen(self) -> bool:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from desk.lib.persian import to_persian_digits
 from desk.payments.selectors import RevenueRow
 
 HEADERS = ("خدمت", "ماه", "تعداد پرداخت", "مبلغ (ریال)", "مسترد (ریال)", "خالص (ریال)")
@@ -16,7 +17,7 @@ def revenue_workbook(rows: Sequence[RevenueRow], year: int) -> Workbook:
     book = Workbook()
     sheet = book.active
     assert sheet is not None
-    sheet.title = f"درآمد {year}"
+    sheet.title = f"درآمد {to_persian_digits(year)}"
     sheet.sheet_view.rightToLeft = True
     sheet.append(HEADERS)
     for cell in sheet[1]:

@@ -123,6 +123,16 @@ class DeskViewTests(AppointmentTestCase):
         self.client.force_login(self.citizen)
         self.assertEqual(self.client.get(reverse("appointments:desk")).status_code, 404)
 
+    def test_the_desks_link_opens_the_choice_without_errors(self) -> None:
+        # The in-person desk links here with the citizen only: nothing chosen yet, no error.
+        self.client.force_login(self.expert)
+        response = self.client.get(
+            reverse("appointments:walk_in") + "?national_code=0010000038&mobile=09125554433"
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertNotContains(response, "این مقدار لازم است")
+        self.assertContains(response, "انتخاب کنید")
+
     def test_the_clerk_books_a_walk_in_and_a_bad_code_keeps_what_was_typed(self) -> None:
         self.client.force_login(self.expert)
         url = (

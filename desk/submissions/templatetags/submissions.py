@@ -14,6 +14,7 @@ from django.urls import get_script_prefix, reverse
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from desk.core.templatetags.layout import url_with_code
 from desk.core.templatetags.persian import filesize
@@ -32,6 +33,20 @@ def request_status(status: str) -> SafeString:
     """The request's status as a coloured badge. A filter, not an include: an inbox page shows
     seventy of them, and an include with ``get_status_display`` cost more than the row."""
     label = _STATUS_LABELS.get(status, status)
+    return format_html('<span class="badge status-{}">{}</span>', status, label)
+
+
+# The status as staff read it: the citizen's words speak to the citizen («…از سوی شما»).
+_STAFF_STATUS_LABELS = {
+    **_STATUS_LABELS,
+    Status.NEEDS_INFO: _("در انتظار تکمیل اطلاعات از سوی متقاضی"),
+}
+
+
+@register.filter
+def staff_request_status(status: str) -> SafeString:
+    """:func:`request_status` in staff's words."""
+    label = _STAFF_STATUS_LABELS.get(status, status)
     return format_html('<span class="badge status-{}">{}</span>', status, label)
 
 

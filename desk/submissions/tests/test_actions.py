@@ -99,6 +99,13 @@ class ActionTests(SubmissionTestCase):
             EventKind.INFO_REQUESTED, Status.NEEDS_INFO, "اطلاعات یا مدرک بیشتری لازم است"
         )
         self.assertEqual(event.message, "اصل سند را\nبارگذاری کنید.")
+        # Staff read the status badge in their own words, not the citizen's «…از سوی شما».
+        page = self.client.get(self.page)
+        self.assertContains(
+            page,
+            '<span class="badge status-needs_info">در انتظار تکمیل اطلاعات از سوی متقاضی</span>',
+            html=True,
+        )
 
     def test_it_requires_a_message_to_ask_for_information(self) -> None:
         r = self.act("request_info", message="  ")
