@@ -189,6 +189,9 @@ class StyledForm(forms.Form):
 
     def style_fields(self) -> None:
         for field in self.fields.values():
+            # Django's «---------» for a choice not made yet, in Persian.
+            if isinstance(field, forms.ModelChoiceField) and field.empty_label == "---------":
+                field.empty_label = _("انتخاب کنید")
             widget = field.widget
             if isinstance(widget, forms.RadioSelect | forms.CheckboxInput):
                 css = "form-check-input"
