@@ -36,24 +36,26 @@ class StaffLoginForm(StyledForm):
     password = forms.CharField(label=_("گذرواژه"), widget=forms.PasswordInput)
 
 
-class ProfileForm(StyledForm):
-    first_name = NormalizedCharField(
-        label=_("نام"),
+def _name_field(
+    label: StrOrPromise, required: StrOrPromise, letters: StrOrPromise
+) -> NormalizedCharField:
+    """A person's name: at least one letter (validate_person_name)."""
+    return NormalizedCharField(
+        label=label,
         max_length=150,
         validators=[validate_person_name],
-        error_messages={
-            "required": _("نام خود را وارد کنید."),
-            "name_letters": _("نام را با حروف بنویسید، مثلاً مریم."),
-        },
+        error_messages={"required": required, "name_letters": letters},
     )
-    last_name = NormalizedCharField(
-        label=_("نام خانوادگی"),
-        max_length=150,
-        validators=[validate_person_name],
-        error_messages={
-            "required": _("نام خانوادگی خود را وارد کنید."),
-            "name_letters": _("نام خانوادگی را با حروف بنویسید، مثلاً رضایی."),
-        },
+
+
+class ProfileForm(StyledForm):
+    first_name = _name_field(
+        _("نام"), _("نام خود را وارد کنید."), _("نام را با حروف بنویسید، مثلاً مریم.")
+    )
+    last_name = _name_field(
+        _("نام خانوادگی"),
+        _("نام خانوادگی خود را وارد کنید."),
+        _("نام خانوادگی را با حروف بنویسید، مثلاً رضایی."),
     )
 
 

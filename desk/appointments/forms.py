@@ -50,12 +50,8 @@ class WalkInForm(StyledForm):
 class ChooseForm(StyledForm):
     """Which service and office the clerk books for (a GET form)."""
 
-    service = forms.ModelChoiceField(
-        queryset=Service.objects.none(), label=_("خدمت"), empty_label=_("انتخاب کنید")
-    )
-    office = forms.ModelChoiceField(
-        queryset=Office.objects.none(), label=_("دفتر"), empty_label=_("انتخاب کنید")
-    )
+    service = forms.ModelChoiceField(queryset=Service.objects.none(), label=_("خدمت"))
+    office = forms.ModelChoiceField(queryset=Office.objects.none(), label=_("دفتر"))
 
     def __init__(self, *args: Any, agency_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

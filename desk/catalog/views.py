@@ -15,7 +15,7 @@ from desk.catalog.selectors import ServiceRow
 from desk.catalog.templatetags.catalog import search_form, search_results
 from desk.core.cache import generation_cached
 from desk.core.shell import render_part
-from desk.lib.persian import normalize
+from desk.lib.persian import is_ascii_number, normalize
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -34,7 +34,7 @@ def service_list(request: HttpRequest) -> HttpResponse:
     number = request.GET.get("page") or "1"
     found = (
         selectors.services_search_page(query=query, number=int(number), per_page=SEARCH_PAGE_SIZE)
-        if number.isascii() and number.isdigit() and len(number) < 4
+        if is_ascii_number(number) and len(number) < 4
         else None
     )
     page: Page[ServiceRow] | Page[Service]

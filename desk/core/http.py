@@ -24,12 +24,9 @@ def safe_next(request: HttpRequest, default: str) -> str:
     ``redirect()`` for a URL name and fail after the form's work was done; another host, or a
     scheme-relative ``//host``, would send the person off the site."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if (
-        target.startswith("/")
-        and not target.startswith(("//", "/\\"))
-        and url_has_allowed_host_and_scheme(
-            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        )
+    # url_has_allowed_host_and_scheme refuses «//host» and «/\\host» itself.
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
     return default

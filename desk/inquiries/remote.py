@@ -37,6 +37,7 @@ from desk.core.uploads import check_document, document_save, files_deleted_on_er
 from desk.inquiries.models import Delivery, Inquiry, InquiryFile, LogKind, Peer, State
 from desk.inquiries.services import _notify_asked, inquiry_settle, log_write
 from desk.lib.jalali import today_tehran
+from desk.lib.persian import is_ascii_number
 from desk.notifications.backends.base import (
     GatewayError,
     HttpRequest,
@@ -103,7 +104,7 @@ def verified_peer(headers: Mapping[str, str], body: bytes, *, now: float | None 
     peer = Peer.objects.filter(key=headers.get("X-Desk-Peer", ""), is_active=True).first()
     timestamp = headers.get("X-Desk-Timestamp", "")
     given = headers.get("X-Desk-Signature", "")
-    if peer is None or not (timestamp.isascii() and timestamp.isdigit()):
+    if peer is None or not is_ascii_number(timestamp):
         raise Refused(401, "unknown peer or no timestamp")
     if abs((now if now is not None else time.time()) - int(timestamp)) > WINDOW_SECONDS:
         raise Refused(401, "timestamp outside the window")

@@ -17,6 +17,7 @@ from desk.catalog.models import Service
 from desk.core.errors import ApplicationError
 from desk.core.http import staff_login_required
 from desk.lib.jalali import today_tehran
+from desk.lib.persian import is_ascii_number
 from desk.oversight import exports, kpis, selectors, services
 from desk.oversight.dashboard import Level, dashboard_context, period_from
 from desk.oversight.forms import CaseReviewForm, LeagueForm
@@ -110,7 +111,7 @@ def _service_named(agency: Agency, value: str) -> Service | None:
     path, so that ``x`` or ``1.5`` is a missing page, not a 500)."""
     if not value:
         return None
-    if not (value.isascii() and value.isdigit()):
+    if not is_ascii_number(value):
         raise Http404
     return get_object_or_404(Service, pk=int(value), agency=agency)
 

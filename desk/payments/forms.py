@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from desk.lib.persian import to_ascii_digits
+from desk.lib.persian import is_ascii_number, to_ascii_digits
 
 
 class AmountField(forms.CharField):
@@ -13,7 +13,7 @@ class AmountField(forms.CharField):
         text = to_ascii_digits(str(value or "")).replace(",", "").replace("٬", "").strip()
         if not text:
             return None
-        if not (text.isascii() and text.isdigit()):  # «²» is a digit to isdigit, not to int
+        if not is_ascii_number(text):  # «²» is a digit to isdigit, not to int
             raise forms.ValidationError(_("مبلغ را فقط با رقم و به ریال بنویسید."))
         if len(text.lstrip("0")) > 15:  # beyond any fee, and what the database holds
             raise forms.ValidationError(_("این مبلغ بیش از اندازه است؛ مبلغ را به ریال بنویسید."))

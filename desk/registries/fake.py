@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from desk.lib.persian import is_ascii_number
 from desk.registries.transport import HttpRequest, HttpResponse, Unavailable
 
 FIRST_NAMES = ["علی", "زهرا", "محمد", "فاطمه", "حسین", "مریم", "رضا", "سارا"]
@@ -77,11 +78,11 @@ class FakeTransport:
 def _too_old(path: str, params: dict[str, Any]) -> bool:
     birth = str(params.get("birthDate", ""))
     year = birth[:4]
-    return path == "sabt/person-info" and year.isascii() and year.isdigit() and int(year) <= 1299
+    return path == "sabt/person-info" and is_ascii_number(year) and int(year) <= 1299
 
 
 def _data(path: str, key: str) -> dict[str, Any]:
-    n = int(key) if key.isascii() and key.isdigit() else sum(map(ord, key))
+    n = int(key) if is_ascii_number(key) else sum(map(ord, key))
     if path == "sabt/person-info":
         return {
             "firstName": FIRST_NAMES[n % len(FIRST_NAMES)],

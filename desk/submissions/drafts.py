@@ -201,13 +201,11 @@ def partial_keep(
     so that coming back to the form (a link followed, the page closed) shows them again. Not
     a draft: «check your answers» and sending never read it."""
     cleaned = getattr(form, "cleaned_data", {})
+    files = staging.file_field_names(service)
     answers = {
         name: value.isoformat() if isinstance(value, date) else value
         for name, value in cleaned.items()
-        if name != "idempotency_key"
-        and name in form.fields
-        and name not in staging.file_field_names(service)
-        and value not in (None, "")
+        if name != "idempotency_key" and name not in files and value not in (None, "")
     }
     staged: dict[str, StagedFile] = getattr(form, "staged", {})
     session[_partial_key(service, owner)] = {

@@ -79,8 +79,8 @@ INBOX_COLUMNS = (
 
 
 def colleagues_of(staff: Staff) -> list[dict[str, object]]:
-    """The active staff of ``staff``'s agency, as the assignment form lists them (the same
-    people ``AssignForm`` accepts): id, name, role."""
+    """The active staff of ``staff``'s agency with an active account (id, name, role): whom a
+    manager assigns a request to (``AssignForm`` accepts these ids)."""
     rows = (
         Staff.objects.filter(agency_id=staff.agency_id, is_active=True, user__is_active=True)
         .select_related("user")

@@ -27,6 +27,7 @@ from desk.core.http import client_ip, staff_login_required
 from desk.core.shell import render_part
 from desk.core.uploads import document_response
 from desk.lib.addresses import limit_scope
+from desk.lib.persian import is_ascii_number
 from desk.submissions import (
     deadlines,
     drafts,
@@ -331,7 +332,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     page = selectors.inbox_page(
         staff,
         after=request.GET.get("after"),
-        start=int(start) if start.isascii() and start.isdigit() and len(start) < 9 else 1,
+        start=int(start) if is_ascii_number(start) and len(start) < 9 else 1,
     )
     context = {
         "staff": staff,

@@ -20,6 +20,7 @@ from desk.api.idempotency import HEADER
 from desk.api.throttling import principal_key
 from desk.core.http import client_ip
 from desk.core.uploads import document_response
+from desk.lib.persian import is_ascii_number
 
 PAGE_SIZE = 20
 
@@ -108,7 +109,7 @@ def paginate(request: Request, rows: Any, per_page: int = PAGE_SIZE) -> tuple[An
     the last is empty (a client that pages until no results stops there); a page that is not
     a whole number from 1 is refused."""
     raw = request.query_params.get("page") or "1"
-    if not (raw.isascii() and raw.isdigit() and 0 < int(raw) < 10**6):
+    if not (is_ascii_number(raw) and 0 < int(raw) < 10**6):
         raise serializers.ValidationError({"page": [_("شماره صفحه را با رقم و از ۱ بنویسید.")]})
     paginator = Paginator(rows, per_page)
     number = int(raw)

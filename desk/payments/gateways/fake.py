@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db.models import F
 from django.urls import reverse
 
+from desk.lib.persian import is_ascii_number
 from desk.payments.gateways.base import (
     GatewayUnavailable,
     Outcome,
@@ -44,7 +45,7 @@ class FakeGateway:
             order_id=params.get("order", ""),
             token=params.get("token", ""),
             reference=params.get("reference", ""),
-            amount=int(params["amount"]) if _digits(params.get("amount", "")) else None,
+            amount=int(params["amount"]) if is_ascii_number(params.get("amount", "")) else None,
         )
 
     def _row(self, token: str) -> FakeGatewayTransaction | None:
@@ -82,8 +83,3 @@ class FakeGateway:
                 state="reversed"
             )
         )
-
-
-def _digits(text: str) -> bool:
-    """ASCII digits only: ``str.isdigit`` also takes «²», which ``int`` refuses."""
-    return text.isascii() and text.isdigit()

@@ -18,6 +18,7 @@ from xml.sax.saxutils import escape
 
 from django.utils import timezone
 
+from desk.lib.persian import is_ascii_number
 from desk.payments.gateways.base import (
     Credentials,
     GatewayError,
@@ -124,7 +125,7 @@ class MellatGateway:
             order_id=params.get("SaleOrderId", ""),
             token=params.get("RefId", ""),
             reference=params.get("SaleReferenceId", ""),
-            amount=int(amount) if amount.isascii() and amount.isdigit() else None,
+            amount=int(amount) if is_ascii_number(amount) else None,
             card=params.get("CardHolderPan", ""),
             extra={k: v for k, v in params.items() if k not in ("CardHolderInfo",)},
         )

@@ -28,12 +28,17 @@ register = template.Library()
 _STATUS_LABELS = dict(Status.choices)  # lazy labels: translated when rendered
 
 
+def _badge(status: str, labels: dict[str, Any]) -> SafeString:
+    return format_html(
+        '<span class="badge status-{}">{}</span>', status, labels.get(status, status)
+    )
+
+
 @register.filter
 def request_status(status: str) -> SafeString:
     """The request's status as a coloured badge. A filter, not an include: an inbox page shows
     seventy of them, and an include with ``get_status_display`` cost more than the row."""
-    label = _STATUS_LABELS.get(status, status)
-    return format_html('<span class="badge status-{}">{}</span>', status, label)
+    return _badge(status, _STATUS_LABELS)
 
 
 # The status as staff read it: the citizen's words speak to the citizen («…از سوی شما»).
@@ -46,8 +51,7 @@ _STAFF_STATUS_LABELS = {
 @register.filter
 def staff_request_status(status: str) -> SafeString:
     """:func:`request_status` in staff's words."""
-    label = _STAFF_STATUS_LABELS.get(status, status)
-    return format_html('<span class="badge status-{}">{}</span>', status, label)
+    return _badge(status, _STAFF_STATUS_LABELS)
 
 
 # The staff inbox writes its rows in one pass: a template loop resolved a dozen variables a
