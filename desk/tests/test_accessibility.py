@@ -56,6 +56,11 @@ class AccessibleWalkTests(BrowserWalkCase):
         self.go(reverse("catalog:service_list") + "?q=" + quote("گواهینامه خلبانی"))
         expect(page.locator("#results")).to_contain_text("خدمتی برای «گواهینامه خلبانی» پیدا نشد")
         self.check("search-nothing-found")
+        # An agency with no online service: what it is not, and where to go instead.
+        body = create_agency("سازمان بازرسی نمونه", "sample-inspection")
+        self.go(reverse("catalog:agency_detail", args=[body.slug]))
+        expect(page.locator("main")).to_contain_text("خدمتی برای درخواست برخط در این سامانه ندارد")
+        self.check("agency-without-services")
         self.go(reverse("catalog:service_detail", args=[self.service.slug]))
         self.check("service-card")
         page.get_by_role("link", name="ثبت درخواست برخط").click()
