@@ -14,7 +14,7 @@ from desk.agencies.models import Agency, OversightLevel, Staff
 from desk.catalog.models import FieldKind, Service
 from desk.complaints.models import About, Complaint, ComplaintPolicy, Kind
 from desk.complaints.services import complaint_file
-from desk.demo import data as demo
+from desk.demo.sample_pdf import sample_pdf
 from desk.submissions.models import Submission
 from desk.submissions.services import submission_create, submission_transition
 
@@ -113,7 +113,7 @@ def complaints_create(citizen: User) -> list[Complaint]:
 
 def _rejected_permit(citizen: User) -> Submission:
     """A building permit rejected at intake by the municipality's expert."""
-    upload = SimpleUploadedFile("deed.pdf", demo.PDF_BYTES, content_type="application/pdf")
+    upload = SimpleUploadedFile("deed.pdf", sample_pdf(), content_type="application/pdf")
     upload.sniffed_type = "application/pdf"  # type: ignore[attr-defined]
     service = Service.objects.get(slug="building-permit")
     submission = submission_create(

@@ -22,21 +22,6 @@ CITIZEN = {
     "last_name": "رضایی",
 }
 
-# A one-page PDF that opens in any viewer, for the demo requests' documents and results.
-PDF_BYTES = (
-    b"%PDF-1.4\n"
-    b"1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
-    b"2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n"
-    b"3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842]"
-    b" /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>\nendobj\n"
-    b"4 0 obj\n<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>\nendobj\n"
-    b"5 0 obj\n<< /Length 57 >>\nstream\n"
-    b"BT /F1 18 Tf 72 770 Td (Mizkhedmat - demo document) Tj ET\nendstream\nendobj\n"
-    b"xref\n0 6\n0000000000 65535 f \n0000000009 00000 n \n0000000058 00000 n \n"
-    b"0000000115 00000 n \n0000000241 00000 n \n0000000311 00000 n \n"
-    b"trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n418\n%%EOF\n"
-)
-
 # --- Agencies and their staff -----------------------------------------------------------------
 # Staff usernames are "<username_prefix>-<role>".
 
@@ -1154,7 +1139,8 @@ SERVICES: list[dict[str, Any]] = [
 
 # --- The demo citizen's requests ----------------------------------------------------------------
 # Filed and moved on through the submission services, so that timelines and SMS are real. Every
-# file field of the service gets a copy of PDF_BYTES; "result" names the file a "complete" issues.
+# file field of the service gets a copy of the sample PDF (desk/demo/sample_pdf.py); "result"
+# names the file a "complete" issues.
 
 DEMO_REQUESTS: list[dict[str, Any]] = [
     {

@@ -10,8 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from desk.accounts.models import User
 from desk.core.uploads import check_document
-from desk.demo import data as demo
 from desk.demo.complaints import MUNICIPALITY
+from desk.demo.sample_pdf import sample_pdf
 from desk.evaluation import services
 from desk.evaluation.models import Assessment, Cycle, Indicator
 from desk.lib.jalali import today_tehran
@@ -43,7 +43,7 @@ def evaluation_create() -> Cycle:
     for indicator in Indicator.objects.filter(axis__template=cycle.template):
         files = []
         if indicator.evidence_required:
-            upload = SimpleUploadedFile("evidence.pdf", demo.PDF_BYTES)
+            upload = SimpleUploadedFile("evidence.pdf", sample_pdf())
             files = [check_document(upload)]
         services.answer_save(
             actor=admin,

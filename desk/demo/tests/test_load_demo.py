@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import io
 from io import StringIO
 
+import pikepdf
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.test import TestCase, override_settings
@@ -20,6 +22,7 @@ from desk.catalog.models import (
 )
 from desk.catalog.selectors import documents_mismatch, services_search
 from desk.demo.data import DEMO_PASSWORD
+from desk.demo.sample_pdf import sample_pdf
 from desk.notifications.models import OutboundMessage
 from desk.submissions.models import Attachment, Status, Submission, TimelineEvent
 from desk.submissions.selectors import inbox_for_staff
@@ -141,6 +144,22 @@ class LoadDemoTests(TestCase):
                 )
         completed = citizen.submissions.get(status=Status.COMPLETED)
         self.assertTrue(completed.attachments.filter(kind="result").exists())
+
+    def test_its_documents_are_a_persian_sample_that_says_it_has_no_value(self) -> None:
+        attachment = Attachment.objects.filter(kind="document").first()
+        assert attachment is not None
+        with attachment.file.open("rb") as f:
+            content = f.read()
+        self.assertEqual(content, sample_pdf())
+        with pikepdf.open(io.BytesIO(content)) as pdf:
+            fonts = {
+                str(font.get("/BaseFont"))
+                for page in pdf.pages
+                for font in page.Resources.Font.values()
+            }
+        # Set in Vazirmatn (Persian text), not the English stub in Helvetica of earlier demos.
+        self.assertTrue(any("Vazirmatn" in name for name in fonts), fonts)
+        self.assertNotIn(b"demo document", content)
 
     def test_it_adds_a_complaint_handler_an_evaluator_and_complaints(self) -> None:
         from desk.complaints.models import Complaint, Kind

@@ -35,6 +35,7 @@ from desk.demo import complaints as demo_complaints
 from desk.demo import data as demo
 from desk.demo import evaluation as demo_evaluation
 from desk.demo import oversight as demo_oversight
+from desk.demo.sample_pdf import sample_pdf
 from desk.inquiries.models import InquiryRule
 from desk.lib.persian import to_persian_digits
 from desk.lib.validators import display_mobile
@@ -312,7 +313,7 @@ def requests_create(citizen: User) -> list[Submission]:
 
 
 def pdf_upload(name: str) -> SimpleUploadedFile:
-    upload = SimpleUploadedFile(name, demo.PDF_BYTES, content_type="application/pdf")
+    upload = SimpleUploadedFile(name, sample_pdf(), content_type="application/pdf")
     # What DocumentField would have found by reading the file's first bytes.
     upload.sniffed_type = "application/pdf"  # type: ignore[attr-defined]
     return upload
