@@ -245,6 +245,22 @@ def service_for_apply(slug: str) -> Service | None:
     )
 
 
+def agency_service_choices(agency_id: int) -> list[tuple[int, str]]:
+    """Every service of an agency (published or not: staff still work on requests of a card
+    taken down) as (id, title), by title: a staff page's list to choose from. Cached until
+    the next write of a card (``SERVICES_GENERATION``), kept in the process, read only."""
+    return generation_cached(
+        key=f"catalog:agency-service-choices:{agency_id}",
+        generation=SERVICES_GENERATION,
+        shared=True,
+        build=lambda: list(
+            Service.objects.filter(agency_id=agency_id)
+            .order_by("title", "pk")
+            .values_list("pk", "title")
+        ),
+    )
+
+
 def agencies_with_counts() -> QuerySet[Agency]:
     return Agency.objects.filter(is_active=True).annotate(
         service_count=Count("services", filter=Q(services__is_published=True))

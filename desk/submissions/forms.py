@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from desk.accounts.models import User
+from desk.catalog.selectors import agency_service_choices
 from desk.core.forms import (
     DocumentField,
     NationalCodeField,
@@ -16,7 +17,7 @@ from desk.core.forms import (
     StrictBooleanField,
     StyledForm,
 )
-from desk.lib.persian import to_persian_digits
+from desk.lib.persian import normalize, to_persian_digits
 from desk.lib.validators import normalize_national_code
 from desk.workflow.models import Department
 
@@ -126,6 +127,47 @@ class AssignForm(StyledForm):
         field.queryset = User.objects.filter(
             staff__agency_id=agency_id, staff__is_active=True
         ).order_by("last_name", "first_name")
+
+
+class InboxFilterForm(StyledForm):
+    """The staff inbox's search (GET): a request by code or applicant, a service, a part."""
+
+    q = forms.CharField(
+        label=_("جستجو"),
+        required=False,
+        max_length=100,
+        help_text=_("کد رهگیری، کد ملی یا بخشی از نام متقاضی"),
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    service = forms.TypedChoiceField(
+        label=_("خدمت"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[],
+        error_messages={"invalid_choice": _("این خدمت در فهرست نیست؛ از فهرست انتخاب کنید.")},
+    )
+    only = forms.ChoiceField(
+        label=_("نمایش"),
+        required=False,
+        choices=[("", _("همه")), ("overdue", _("موعدگذشته")), ("mine", _("واگذارشده به من"))],
+        error_messages={"invalid_choice": _("از فهرست انتخاب کنید.")},
+    )
+
+    def __init__(self, *args: Any, agency_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["service"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [("", _("همه")), *agency_service_choices(agency_id)]
+
+    def clean_q(self) -> str:
+        return normalize(self.cleaned_data["q"])
+
+    def is_narrowed(self) -> bool:
+        """Valid and with something chosen (the inbox with nothing chosen is the plain one)."""
+        return self.is_valid() and any(
+            value not in ("", None) for value in self.cleaned_data.values()
+        )
 
 
 class ReferForm(StyledForm):

@@ -29,7 +29,7 @@ from desk.catalog.models import FieldKind, FormField
 from desk.core.compiled import CompiledQuery, constant_in
 from desk.lib import tracking
 from desk.lib.jalali import format_date, today_tehran
-from desk.lib.persian import to_persian_digits
+from desk.lib.persian import is_ascii_number, to_persian_digits
 from desk.lib.validators import display_mobile
 from desk.submissions import proofs
 from desk.submissions.models import (
@@ -190,6 +190,11 @@ def inbox_page(staff: Staff, *, after: str | None = None, start: int = 1) -> Inb
         found = _inbox_compiled(manager, size, "after").rows(agency_id, *routing, *cursor)
         counted = _inbox_compiled(manager, size, "count").rows(agency_id, *routing)
         count = counted[0][0] if counted else 0
+    return _inbox_page_of(found, count, start)
+
+
+def _inbox_page_of(found: Sequence[Sequence[Any]], count: int, start: int) -> InboxPage:
+    """A page of 50 of ``found`` (up to 51 rows of ``_ROW_COLUMNS``: a 51st means more)."""
     more = len(found) > INBOX_PAGE_SIZE
     found = found[:INBOX_PAGE_SIZE]
     next_cursor = None
@@ -202,6 +207,55 @@ def inbox_page(staff: Staff, *, after: str | None = None, start: int = 1) -> Inb
         first=max(start, 1),
         next_cursor=next_cursor,
     )
+
+
+InboxOnly = Literal["", "overdue", "mine"]
+
+
+def inbox_search(
+    staff: Staff,
+    *,
+    text: str = "",
+    service_id: int | None = None,
+    only: InboxOnly = "",
+    after: str | None = None,
+    start: int = 1,
+) -> InboxPage:
+    """A page of the staff member's inbox narrowed down: ``text`` finds a request by its
+    tracking code or the applicant's national code (digits, any script, dashes allowed) or by
+    part of the applicant's name; ``service_id`` one service; ``only`` the overdue ones or
+    those assigned to this staff member. The same queue, order and keyset pages as
+    ``inbox_page``, which serves the unfiltered inbox with its compiled queries; a search is
+    rarer and its filters cut the queue down, so it goes through the ORM as written."""
+    agency_id = access.submissions_agency_for(staff.user)
+    if agency_id is None:
+        return InboxPage(rows=[], count=0, first=1, next_cursor=None)
+    queue = Submission.objects.filter(inbox_filter(staff), INBOX_WAITING).alias(
+        deadline=INBOX_DEADLINE
+    )
+    if service_id is not None:
+        queue = queue.filter(service_id=service_id)
+    if only == "overdue":
+        queue = queue.filter(deadline__lt=today_tehran())
+    elif only == "mine":
+        queue = queue.filter(assigned_to_id=staff.user_id)
+    text = text.strip()
+    if text:
+        digits = tracking.normalize(text)
+        if is_ascii_number(digits):
+            queue = queue.filter(Q(tracking_code=digits) | Q(applicant_national_code=digits))
+        else:
+            queue = queue.filter(applicant_name__icontains=text)
+    count = queue.count()
+    rows = queue.annotate(deadline_on=INBOX_DEADLINE)
+    cursor = parse_inbox_cursor(after)
+    if cursor is None:
+        start = 1
+    else:
+        day, pk = cursor
+        rows = rows.filter(Q(deadline__gt=day) | Q(deadline=day, pk__gt=pk))
+    found = list(rows.order_by("deadline", "pk").values_list(*_ROW_COLUMNS)[: INBOX_PAGE_SIZE + 1])
+    return _inbox_page_of(found, count, start)
 
 
 _ROW_COLUMNS = (

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -40,6 +41,7 @@ from desk.submissions import (
 )
 from desk.submissions.forms import (
     AssignForm,
+    InboxFilterForm,
     ReferForm,
     ReplyForm,
     StaffActionForm,
@@ -328,14 +330,29 @@ def inbox(request: HttpRequest) -> HttpResponse:
     staff = require_staff(request.user)
     # An agency can have thousands of open requests: a page at a time, overdue first, each
     # page after the last row of the one before (`after`), never by skipping rows.
-    start = request.GET.get("from", "")
-    page = selectors.inbox_page(
-        staff,
-        after=request.GET.get("after"),
-        start=int(start) if is_ascii_number(start) and len(start) < 9 else 1,
-    )
+    start_text = request.GET.get("from", "")
+    start = int(start_text) if is_ascii_number(start_text) and len(start_text) < 9 else 1
+    after = request.GET.get("after")
+    search = InboxFilterForm(request.GET or None, agency_id=staff.agency_id)
+    if search.is_narrowed():
+        chosen = search.cleaned_data
+        page = selectors.inbox_search(
+            staff,
+            text=chosen["q"],
+            service_id=chosen["service"],
+            only=chosen["only"],
+            after=after,
+            start=start,
+        )
+        # The next page's link keeps the search (and only the search's own fields).
+        narrowed = {name: request.GET[name] for name in search.fields if request.GET.get(name)}
+    else:
+        page = selectors.inbox_page(staff, after=after, start=start)
+        narrowed = {}
     context = {
         "staff": staff,
+        "search": search,
+        "narrowed": urlencode(narrowed),
         "inbox": page.rows,
         "inbox_page": page,
         "next_from": page.first + len(page.rows),
