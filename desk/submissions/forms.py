@@ -118,14 +118,20 @@ class AssignForm(StyledForm):
         queryset=User.objects.none(),
         required=False,
         empty_label=_("همه کارکنان مرحله"),
+        error_messages={
+            "invalid_choice": _("این همکار در فهرست نیست یا حسابش بسته است؛ از فهرست انتخاب کنید.")
+        },
     )
 
     def __init__(self, *args: Any, agency_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["assignee"]
         assert isinstance(field, forms.ModelChoiceField)
+        # The people selectors.colleagues_of lists (the API's choices): an active staff record
+        # and an account that can still sign in; a request given to a closed account waits
+        # for nobody.
         field.queryset = User.objects.filter(
-            staff__agency_id=agency_id, staff__is_active=True
+            staff__agency_id=agency_id, staff__is_active=True, is_active=True
         ).order_by("last_name", "first_name")
 
 

@@ -154,6 +154,22 @@ class AssignmentTests(WorkflowTestCase):
         s.refresh_from_db()
         self.assertEqual(s.assigned_to, self.intake)
 
+    def test_a_request_is_not_given_to_a_closed_account(self) -> None:
+        s = self.submit()
+        self.intake.is_active = False
+        self.intake.save()
+        self.client.force_login(self.manager)
+        url = reverse("submissions:staff_request", args=[s.tracking_code])
+        self.assertNotContains(self.client.get(url), f'<option value="{self.intake.pk}"')
+        r = self.client.post(
+            reverse("submissions:staff_assign", args=[s.tracking_code]),
+            {"assignee": self.intake.pk},
+        )
+        self.assertEqual(r.status_code, 400)
+        self.assertContains(r, "این همکار در فهرست نیست یا حسابش بسته است", status_code=400)
+        s.refresh_from_db()
+        self.assertIsNone(s.assigned_to)
+
 
 class ReferralTests(WorkflowTestCase):
     def test_it_refers_to_another_department_with_a_note(self) -> None:
