@@ -52,6 +52,20 @@ class DeployFilesTest(SimpleTestCase):
             # The default, cached_db: a session held only in Redis would end with a restart.
             self.assertNotIn("SESSION_BACKEND", env)
 
+    def test_compose_backs_up_into_a_volume_the_image_lets_it_write(self) -> None:
+        compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text("utf-8"))
+        dockerfile = (ROOT / "deploy" / "Dockerfile").read_text("utf-8")
+
+        backup = compose["services"]["backup"]
+        self.assertEqual(backup["command"], ["python", "manage.py", "backup", "--drill"])
+        self.assertEqual(backup["profiles"], ["tools"])  # run on demand, never by `up`
+        self.assertIn("backups:/var/lib/desk/backups", backup["volumes"])
+        self.assertIn("backups", compose["volumes"])
+        # The image's VAR_DIR, and the folder the named volume copies its owner from.
+        self.assertIn("VAR_DIR=/var/lib/desk", dockerfile)
+        self.assertIn("mkdir -p /var/lib/desk/backups", dockerfile)
+        self.assertIn("chown -R desk /var/lib/desk", dockerfile)
+
     def test_the_image_has_weasyprints_libraries_and_leaves_secrets_out(self) -> None:
         dockerfile = (ROOT / "deploy" / "Dockerfile").read_text("utf-8")
         ignored = (ROOT / ".dockerignore").read_text("utf-8").split()
