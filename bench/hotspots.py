@@ -11,6 +11,7 @@ parameters on most executions (more than five custom plans), which a generic pla
     .venv/bin/python bench/hotspots.py sqlite tracking,inbox     # some of them
     BENCH_PROFILE=submission BENCH_PROFILE_SORT=tottime .venv/bin/python bench/hotspots.py postgres
     BENCH_STEPS=1 .venv/bin/python bench/hotspots.py sqlite submission   # each request's CPU
+    BENCH_SQL=1 .venv/bin/python bench/hotspots.py sqlite inbox   # one request's statements
     BENCH_STEPS=1 BENCH_PROFILE_STEP=1 .venv/bin/python bench/hotspots.py sqlite submission
     BENCH_PROFILE=tracking BENCH_PROFILE_CPU=1 BENCH_PROFILE_LINES=0 \
         BENCH_PROFILE_CALLEES='_look_up|track_answer' .venv/bin/python bench/hotspots.py postgres
@@ -143,6 +144,9 @@ def measure(app: Callable[..., Any], name: str, make: Any, check: Any) -> None:
     reset_queries()
     call(20)
     queries = len(connection.queries)
+    if os.environ.get("BENCH_SQL") == "1":  # the statements of one request, to read them
+        for query in connection.queries:
+            print(f"  [{query['time']}] {query['sql'][:300]}")
     settings.DEBUG = False
     cpu, wall = time.process_time(), time.perf_counter()
     for i in range(REQUESTS):
