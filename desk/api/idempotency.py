@@ -109,6 +109,12 @@ def _keep(record: IdempotencyRecord, response: Response) -> None:
     record.save(update_fields=["status_code", "content_type", "body", "location"])
 
 
+def is_idempotent(handler: object) -> bool:
+    """Whether a view's handler is decorated with ``idempotent`` (the OpenAPI document lists
+    ``Idempotency-Key`` there only)."""
+    return getattr(handler, "idempotent", False) is True
+
+
 def idempotent(handler: Handler) -> Handler:
     """Decorates an APIView's ``post``."""
 
@@ -137,4 +143,5 @@ def idempotent(handler: Handler) -> Handler:
         _keep(claimed, response)
         return response
 
+    wrapper.idempotent = True  # type: ignore[attr-defined]
     return wrapper  # type: ignore[return-value]

@@ -16,18 +16,24 @@ def _token(request: Request, kind: TokenKind) -> bool:
     return isinstance(auth, ApiToken) and auth.kind == kind
 
 
+# ``token_kind``: the one kind of token that passes (the OpenAPI document's security scheme
+# of the view's operations, desk/api/schema.py).
 class IsCitizen(BasePermission):
     """A citizen's token (an SMS sign-in): their own requests, bookings, complaints…"""
 
+    token_kind = TokenKind.CITIZEN
+
     def has_permission(self, request: Request, view: Any) -> bool:
-        return _token(request, TokenKind.CITIZEN) and access.may_apply(request.user)
+        return _token(request, self.token_kind) and access.may_apply(request.user)
 
 
 class IsStaff(BasePermission):
     """A staff member's token (password and second factor): their agency's work."""
 
+    token_kind = TokenKind.STAFF
+
     def has_permission(self, request: Request, view: Any) -> bool:
-        return _token(request, TokenKind.STAFF) and access.staff_for_user(request.user) is not None
+        return _token(request, self.token_kind) and access.staff_for_user(request.user) is not None
 
 
 class HasKeyScope(BasePermission):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django import forms
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -542,15 +543,44 @@ class QuestionOut(serializers.Serializer):
     required = serializers.BooleanField()  # type: ignore[assignment]
 
 
+MAX_ANSWER_LENGTH = 2000
+
+
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "integer", "minimum": 0, "maximum": 5},
+            {"type": "string", "maxLength": MAX_ANSWER_LENGTH},
+        ]
+    }
+)
+class AnswerField(serializers.Field):
+    """One survey answer as ``answers_of`` gives it and ``response_save`` takes it: a scale
+    question's score, an integer 1–5 (0: «did not happen to me»), or a text question's text.
+    A score may be sent as its digits too ("5"), as the web form sends it."""
+
+    def to_internal_value(self, data: Any) -> int | str:
+        if isinstance(data, bool) or not isinstance(data, int | str):
+            raise serializers.ValidationError(_("پاسخ باید عدد ۱ تا ۵ یا متن باشد."))
+        if isinstance(data, str) and len(data) > MAX_ANSWER_LENGTH:
+            raise serializers.ValidationError(_("پاسخ حداکثر ۲۰۰۰ نویسه است."))
+        return data
+
+    def to_representation(self, value: int | str) -> int | str:
+        return value
+
+
 class SurveyOut(serializers.Serializer):
     open = serializers.BooleanField()
     questions = QuestionOut(many=True)
-    answers = serializers.DictField(help_text="پاسخ‌های ثبت‌شده: کلید پرسش → عدد یا متن")
+    answers = serializers.DictField(
+        child=AnswerField(), help_text="پاسخ‌های ثبت‌شده: کلید پرسش → عدد ۰ تا ۵، یا متن"
+    )
 
 
 class SurveyIn(serializers.Serializer):
     answers = serializers.DictField(
-        child=serializers.CharField(allow_blank=True, max_length=2000),
+        child=AnswerField(),
         help_text="کلید پرسش → ۱ تا ۵ (یا 0 = موردی نداشت)، یا متن",
     )
 

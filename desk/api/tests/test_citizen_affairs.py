@@ -11,6 +11,7 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from desk.api.tests.base import ApiTestCase, new_key, token_for
+from desk.api.tests.conformance import assert_documented
 from desk.appointments.models import Appointment, AppointmentStatus
 from desk.appointments.tests.helpers import MONDAY, SATURDAY, SUNDAY, AppointmentTestCase, at
 from desk.complaints import services as complaint_services
@@ -66,6 +67,7 @@ class AppointmentApiTests(ApiTestCase, AppointmentTestCase):
         self.assertEqual(first.status_code, 201, first.content)
         code = first.json()["booking_code"]
         self.assertEqual(first["Location"], f"/api/v1/me/appointments/{code}/")
+        assert_documented(first)
         self.assertEqual(first.json()["status"], "booked")
         again = self.call("post", "/api/v1/me/appointments/", self.token, data, key=key)
         self.assertEqual(again.json(), first.json())
@@ -150,6 +152,7 @@ class ComplaintApiTests(ApiTestCase):
                 multipart=True,
             )
         self.assertEqual(got.status_code, 201, got.content)
+        assert_documented(got)
         code = got.json()["tracking_code"]
         self.assertEqual(got.json()["about"], "service")
         self.assertEqual(len(got.json()["attachments"]), 1)
@@ -223,6 +226,7 @@ class LetterApiTests(ApiTestCase):
     def test_a_letter_with_documents_is_registered_and_its_reply_read(self) -> None:
         got = self.write(documents=[pdf("a.pdf"), pdf("b.pdf")])
         self.assertEqual(got.status_code, 201, got.content)
+        assert_documented(got)
         code = got.json()["tracking_code"]
         letter = Letter.objects.get(tracking_code=code)
         self.assertEqual(letter.channel, LetterChannel.API)

@@ -9,6 +9,7 @@ from django.test import SimpleTestCase
 from desk.accounts.identity import shahkar_waiting_message
 from desk.api.problems import exception_handler
 from desk.api.tests.base import ApiTestCase
+from desk.api.tests.conformance import assert_documented
 from desk.core.errors import ApplicationError
 
 
@@ -59,4 +60,5 @@ class SmsCodeLimitsTests(ApiTestCase):
         again = self.call("post", "/api/v1/auth/code/", data=data)
         self.assertEqual(again.status_code, 429, again.content)
         self.assertGreater(int(again["Retry-After"]), 0)
+        assert_documented(again)
         self.assertIn("کد قبلی هنوز معتبر است", again.json()["detail"])

@@ -7,6 +7,7 @@ import uuid
 from django.test import override_settings
 
 from desk.api.problems import PROBLEM_CONTENT_TYPE
+from desk.api.tests.conformance import assert_documented
 from desk.catalog.models import FieldKind, FormField
 from desk.submissions.services import submission_create
 from desk.test import BaseTestCase
@@ -109,6 +110,7 @@ class PublicApiTest(BaseTestCase):
         self.assertEqual(response.status_code, 429)
         self.assertEqual(response.json()["type"], "urn:mizkhedmat:problem:throttled")
         self.assertIn("Retry-After", response)
+        assert_documented(response)
 
     @override_settings(TRACKING_LOOKUPS_PER_IP_PER_HOUR=2)
     def test_tracking_counts_an_ipv6_subscribers_whole_network(self) -> None:

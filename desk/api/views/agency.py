@@ -18,6 +18,7 @@ from desk.agencies import access
 from desk.api import serializers as s
 from desk.api.idempotency import idempotent
 from desk.api.permissions import HasKeyScope
+from desk.api.schema import LOCATION
 from desk.api.views.base import PAGE_PARAMETER, ApiView, paginate
 from desk.api.views.citizen import APPLICATION_SCHEMA, file_application, service_named
 from desk.api.views.public import track_out
@@ -87,6 +88,7 @@ class OnBehalf(ApiView):
         tags=TAG,
         summary="File a request for a citizen (their national code and their own mobile)",
         request={"multipart/form-data": ON_BEHALF_SCHEMA},
+        parameters=[LOCATION],
         responses={201: s.AgencyRequestOut},
     )
     @idempotent

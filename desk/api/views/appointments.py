@@ -17,6 +17,7 @@ from desk.api import serializers as s
 from desk.api.idempotency import idempotent
 from desk.api.permissions import IsCitizen
 from desk.api.problems import PROBLEM_CONTENT_TYPE, problem_response
+from desk.api.schema import LOCATION
 from desk.api.views.base import PAGE_PARAMETER, ApiView, body, paginate
 from desk.api.views.citizen import citizen
 from desk.appointments import selectors, services
@@ -106,6 +107,7 @@ class MyAppointments(ApiView):
         tags=TAG,
         summary="Book a free slot (one open booking per service)",
         request=s.BookIn,
+        parameters=[LOCATION],
         responses={201: s.AppointmentOut, (422, PROBLEM_CONTENT_TYPE): s.SlotProblemOut},
     )
     @idempotent

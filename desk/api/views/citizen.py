@@ -18,6 +18,7 @@ from desk.accounts.models import User
 from desk.api import serializers as s
 from desk.api.idempotency import idempotent
 from desk.api.permissions import IsCitizen
+from desk.api.schema import LOCATION
 from desk.api.views.base import (
     PAGE_PARAMETER,
     ApiView,
@@ -136,6 +137,7 @@ class MyRequests(ApiView):
         tags=TAG,
         summary="File a request: the service's form answers and documents (multipart)",
         request={"multipart/form-data": APPLICATION_SCHEMA},
+        parameters=[LOCATION],
         responses={201: s.RequestOut},
     )
     @idempotent

@@ -17,6 +17,7 @@ from desk.accounts.models import User
 from desk.api import serializers as s
 from desk.api.idempotency import idempotent
 from desk.api.permissions import IsCitizen
+from desk.api.schema import LOCATION
 from desk.api.views.base import PAGE_PARAMETER, ApiView, Extended, address, body, own_key, paginate
 from desk.api.views.citizen import citizen
 from desk.catalog.selectors import services_published
@@ -74,6 +75,7 @@ class MyComplaints(ApiView):
         tags=TAG,
         summary="Complain about a service and its agency (an optional document)",
         request={MULTIPART: s.ServiceComplaintIn, "application/json": s.ServiceComplaintIn},
+        parameters=[LOCATION],
         responses={201: s.ComplaintOut},
     )
     @idempotent
@@ -109,6 +111,7 @@ class RequestComplaint(ApiView):
         tags=TAG,
         summary="Complain about my request, or a staff member who acted on it",
         request={MULTIPART: s.RequestComplaintIn, "application/json": s.RequestComplaintIn},
+        parameters=[LOCATION],
         responses={201: s.ComplaintOut},
     )
     @idempotent
@@ -137,6 +140,7 @@ class Objection(ApiView):
         tags=TAG,
         summary="Object to the refusal of my request, within the agency's days",
         request={MULTIPART: s.ObjectionIn, "application/json": s.ObjectionIn},
+        parameters=[LOCATION],
         responses={201: s.ComplaintOut},
     )
     @idempotent

@@ -20,6 +20,7 @@ from desk.agencies.models import Agency
 from desk.api import serializers as s
 from desk.api.idempotency import idempotent
 from desk.api.permissions import IsCitizen
+from desk.api.schema import LOCATION
 from desk.api.views.base import (
     PAGE_PARAMETER,
     ApiView,
@@ -67,6 +68,7 @@ class MyLetters(ApiView):
         tags=TAG,
         summary="Write a letter to an agency, with documents (multipart)",
         request={"multipart/form-data": s.LetterIn, "application/json": s.LetterIn},
+        parameters=[LOCATION],
         responses={201: s.LetterOut},
     )
     @idempotent
