@@ -37,7 +37,7 @@ from desk.calendars.selectors import calendar_for_agency, calendars_for_agencies
 from desk.catalog.models import Service
 from desk.core.errors import ApplicationError
 from desk.lib import tracking
-from desk.lib.jalali import TEHRAN, format_datetime
+from desk.lib.jalali import TEHRAN, format_date_long, format_datetime
 from desk.lib.persian import to_persian_digits
 from desk.lib.validators import normalize_mobile, normalize_national_code
 from desk.notifications.services import message_queue, message_queue_template
@@ -513,7 +513,10 @@ def appointment_check_in(*, appointment_id: int, actor: User) -> Appointment:
             % {"status": appointment.get_status_display()}
         )
     if appointment.visit_on != selectors.local_today():
-        raise ApplicationError(_("این نوبت برای امروز نیست."))
+        raise ApplicationError(
+            _("این نوبت برای امروز نیست؛ حضور فقط در روز نوبت، %(day)s، ثبت می‌شود.")
+            % {"day": format_date_long(appointment.visit_on)}
+        )
     queue, _created = DailyQueue.objects.get_or_create(
         office=appointment.office, date=appointment.visit_on
     )

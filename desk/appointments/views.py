@@ -189,10 +189,12 @@ def desk(request: HttpRequest) -> HttpResponse:
         if form.is_valid()
         else None
     )
+    day = selectors.local_today()
     context = {
         "form": form,
         "found": found,
-        "today": selectors.appointments_for_day(staff.agency, selectors.local_today()),
+        "today": selectors.appointments_for_day(staff.agency, day),
+        "day": day,  # arrival is recorded on the booking's own day only
         "may_oversee": selectors.may_oversee(request.user) is not None,
     }
     return render(request, "appointments/desk.html", context)

@@ -2,7 +2,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from typing import TypeVar
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,6 +21,8 @@ from desk.core.uploads import document_response
 from desk.letters import drafts, selectors, services
 from desk.letters.forms import ConvertForm, LetterForm, PaperLetterForm, ReplyForm, RouteForm
 from desk.letters.models import Letter
+
+T = TypeVar("T")
 
 
 def _user(request: HttpRequest) -> User:
@@ -232,20 +236,22 @@ def staff_route(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "letters/staff_letter.html", context, status=400)
 
 
-def _confirmed_step(request: HttpRequest, form: StyledForm, act: Callable[[], object]) -> str:
+def _confirmed_step(
+    request: HttpRequest, form: StyledForm, act: Callable[[], T]
+) -> tuple[str, T | None]:
     """An irreversible staff action on its own confirmation step: a valid POST is shown back
-    ("confirm"), done once confirmed ("done"), or shown as the form again to change it
-    ("edit", also on errors, which go on the form)."""
+    ("confirm"), done once confirmed ("done", with what `act` returned), or shown as the form
+    again to change it ("edit", also on errors, which go on the form)."""
     if request.method != "POST" or not form.is_valid() or "edit" in request.POST:
-        return "edit"
+        return "edit", None
     if request.POST.get("confirmed") != "yes":
-        return "confirm"
+        return "confirm", None
     try:
-        act()
+        done = act()
     except ApplicationError as exc:
         form.add_error(None, exc.message)
-        return "edit"
-    return "done"
+        return "edit", None
+    return "done", done
 
 
 @staff_login_required
@@ -254,14 +260,21 @@ def staff_reply(request: HttpRequest, code: str) -> HttpResponse:
     """Write the reply, then confirm it before it takes its number."""
     letter = _letter_to_act_on(request, code)
     form = ReplyForm(request.POST or None)
-    step = _confirmed_step(
+    step, reply = _confirmed_step(
         request,
         form,
         lambda: services.letter_reply(
             letter_id=letter.pk, actor=_user(request), body=form.cleaned_data["body"]
         ),
     )
-    if step == "done":
+    if reply is not None:
+        # The number kept left to right inside the Persian sentence (as letter_number does).
+        number = f"\u2066{reply.number}\u2069"
+        messages.success(
+            request,
+            _("پاسخ با شماره صادره %(number)s ثبت شد و به نویسنده نامه پیامک می‌شود.")
+            % {"number": number},
+        )
         return redirect("letters:staff_letter", code=code)
     context = {"letter": letter, "form": form, "confirming": step == "confirm"}
     return render(request, "letters/staff_reply.html", context)
@@ -273,7 +286,7 @@ def staff_convert(request: HttpRequest, code: str) -> HttpResponse:
     """Turn the letter into a request for one of the agency's services, after a confirmation."""
     letter = _letter_to_act_on(request, code)
     form = ConvertForm(request.POST or None, services=selectors.services_for(letter))
-    step = _confirmed_step(
+    step, _converted = _confirmed_step(
         request,
         form,
         lambda: services.letter_convert(

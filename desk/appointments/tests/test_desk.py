@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from desk.appointments.models import Appointment, AppointmentStatus
 from desk.appointments.services import appointment_check_in, appointment_mark_no_show
-from desk.appointments.tests.helpers import MONDAY, AppointmentTestCase, at
+from desk.appointments.tests.helpers import MONDAY, SUNDAY, AppointmentTestCase, at
 from desk.core.errors import ApplicationError
 from desk.lib.persian import to_persian_digits
 
@@ -63,6 +63,35 @@ class DeskViewTests(AppointmentTestCase):
         self.assertContains(response, "شماره صف: ۱")
         self.appointment.refresh_from_db()
         self.assertEqual(self.appointment.queue_number, 1)
+
+    def test_a_booking_of_another_day_offers_no_check_in_and_a_post_is_refused(self) -> None:
+        # Sunday 09:00 in Tehran; the booking is for Monday.
+        self.client.force_login(self.expert)
+        code = self.appointment.booking_code
+        url = reverse("appointments:check_in", args=[code])
+        page = self.client.get(reverse("appointments:desk"), {"q": code})
+        self.assertContains(page, self.service.title)
+        self.assertNotContains(page, f'action="{url}"')
+        self.assertContains(page, "حضور در روز نوبت (۱۴۰۴/۰۳/۱۲) ثبت می‌شود.")
+        refused = self.client.post(url, follow=True)
+        self.assertEqual(refused.status_code, 200)
+        self.assertContains(refused, "این نوبت برای امروز نیست؛ حضور فقط در روز نوبت، دوشنبه")
+        self.appointment.refresh_from_db()
+        self.assertEqual(
+            (self.appointment.status, self.appointment.queue_number),
+            (AppointmentStatus.BOOKED, None),
+        )
+
+    def test_check_in_follows_the_day_in_tehran_not_in_utc(self) -> None:
+        code = self.appointment.booking_code
+        url = reverse("appointments:check_in", args=[code])
+        self.set_now(at(SUNDAY, 23, 59))
+        self.client.force_login(self.expert)
+        self.assertNotContains(self.client.get(reverse("appointments:desk"), {"q": code}), url)
+        self.set_now(at(MONDAY, 0, 30))  # Monday in Tehran, still Sunday 21:00 in UTC
+        self.client.force_login(self.expert)  # a new shift's sign-in (staff sessions idle out)
+        self.assertContains(self.client.get(reverse("appointments:desk"), {"q": code}), url)
+        self.assertContains(self.client.post(url, follow=True), "شماره صف: ۱")
 
     def test_no_show_is_recorded_only_after_the_clerk_confirms(self) -> None:
         self.set_now(at(MONDAY, 8, 20))

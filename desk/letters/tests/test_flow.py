@@ -169,6 +169,23 @@ class StaffTests(LettersTestCase):
         self.assertContains(verify, self.letter.number)
         self.assertContains(verify, reply.number)
 
+    def test_sending_a_reply_lands_on_the_letter_with_a_success_message(self) -> None:
+        self.client.force_login(self.expert)
+        body = "نشانی پروانه شما اصلاح شد."
+        page = self.client.post(
+            self.url("letters:staff_reply"), {"body": body, "confirmed": "yes"}, follow=True
+        )
+        self.assertEqual(page.redirect_chain, [(self.url("letters:staff_letter"), 302)])
+        reply = LetterReply.objects.get()
+        self.assertContains(
+            page,
+            f"پاسخ با شماره صادره \u2066{reply.number}\u2069 ثبت شد و به نویسنده نامه پیامک می‌شود.",
+        )
+        self.assertContains(page, 'class="alert alert-success"')
+        self.assertNotRegex(reply.number, "[0-9]")  # shown in Persian digits
+        # Shown once: the letter's page read again has no message.
+        self.assertNotContains(self.client.get(self.url("letters:staff_letter")), "ثبت شد و به")
+
     def test_changing_the_reply_before_sending_keeps_its_text(self) -> None:
         self.client.force_login(self.expert)
         body = "نشانی پروانه شما اصلاح شد."
