@@ -19,7 +19,10 @@ class ApiToken(models.Model):
     operator). Citizens get one by an SMS code, staff by password and their second factor."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("کاربر"),
     )
     kind = models.CharField(_("نوع"), max_length=8, choices=TokenKind.choices)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)

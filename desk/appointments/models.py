@@ -41,7 +41,10 @@ class Policy(models.Model):
     """An agency's booking rules. Without a row the defaults below apply."""
 
     agency = models.OneToOneField(
-        Agency, on_delete=models.CASCADE, related_name="appointment_policy"
+        Agency,
+        on_delete=models.CASCADE,
+        related_name="appointment_policy",
+        verbose_name=_("دستگاه"),
     )
     max_no_shows = models.PositiveSmallIntegerField(
         _("سقف غیبت"),
@@ -313,8 +316,12 @@ class Breach(models.Model):
     """A citizen whose first offered slot was later than the 3-working-day promise."""
 
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
-    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="breaches")
-    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+")
+    office = models.ForeignKey(
+        Office, on_delete=models.CASCADE, related_name="breaches", verbose_name=_("دفتر")
+    )
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, related_name="+", verbose_name=_("خدمت")
+    )
     appointment = models.OneToOneField(
         Appointment, on_delete=models.CASCADE, null=True, blank=True, related_name="breach"
     )

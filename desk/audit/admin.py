@@ -2,11 +2,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from auditlog.mixins import LogEntryAdminMixin
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from desk.audit.models import Action, AuditChain, AuditEntry
 from desk.core.admin import ReadOnlyOperatorsAdmin
+
+# django-auditlog's change log (its own admin, operators only) names the «Correlation ID»
+# column with a bare string, out of the catalogue's reach (the filter of the same name is
+# translated): the column gets the catalogue's word too.
+setattr(LogEntryAdminMixin.cid_url, "short_description", _("Correlation ID"))  # noqa: B010
 
 
 class ChainFilter(admin.RelatedFieldListFilter):

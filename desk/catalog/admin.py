@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -18,6 +19,7 @@ from desk.agencies.admin import AgencyScopedAdmin, OperatorsOnlyAdmin, ScopedSta
 from desk.catalog import measures, preview, selectors
 from desk.catalog.models import (
     Category,
+    Channel,
     Faq,
     FormField,
     Regulation,
@@ -57,8 +59,44 @@ class FormFieldInline(ScopedStackedInline):
     model = FormField
 
 
+class ChannelsField(forms.MultipleChoiceField):
+    """The service's access channels as checkboxes with their Persian names (``Channel``),
+    kept as the model keeps them: a JSON list of codes in ``Channel``'s order
+    (``["web", "in_person"]``)."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=Channel.choices, required=False, **kwargs)
+        self.codes: list[str] = list(Channel.values)
+
+    def keep_unknown(self, stored: Any) -> None:
+        """A code saved before ``Channel`` named it stays a choice, checked, under its code:
+        saving the card never drops it unless it is unchecked."""
+        extra = [code for code in stored or [] if isinstance(code, str) and code not in self.codes]
+        self.codes = [*self.codes, *extra]
+        self.choices = [*Channel.choices, *((code, code) for code in extra)]
+
+    def clean(self, value: Any) -> list[str]:
+        chosen = set(super().clean(value))
+        return [code for code in self.codes if code in chosen]
+
+
+class ServiceAdminForm(forms.ModelForm):
+    """The admin's form of a service card (the admin names the model and the fields)."""
+
+    channels = ChannelsField(label=Service._meta.get_field("channels").verbose_name)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("channels")
+        if isinstance(field, ChannelsField):
+            field.keep_unknown(self.instance.channels)
+
+
 @admin.register(Service)
 class ServiceAdmin(AgencyScopedAdmin, _ForgetsServiceCards):
+    form = ServiceAdminForm
     list_display = ["title", "agency", "category", "duration_working_days", "is_published"]
     list_filter = ["is_published", "category"]
     search_fields = ["title", "national_id"]

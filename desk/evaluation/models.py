@@ -55,7 +55,9 @@ class Template(models.Model):
 class Axis(models.Model):
     """An axis of the checklist; ``weight`` is its share of the total 100 points."""
 
-    template = models.ForeignKey(Template, on_delete=models.CASCADE, related_name="axes")
+    template = models.ForeignKey(
+        Template, on_delete=models.CASCADE, related_name="axes", verbose_name=_("چک‌لیست")
+    )
     order = models.PositiveSmallIntegerField(_("ترتیب"), default=0)
     title = models.CharField(_("عنوان محور"), max_length=200)
     weight = models.DecimalField(_("وزن (از ۱۰۰)"), max_digits=5, decimal_places=2)
@@ -122,7 +124,7 @@ class Cycle(models.Model):
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    opened_at = models.DateTimeField(default=timezone.now)
+    opened_at = models.DateTimeField(_("زمان گشایش"), default=timezone.now)
 
     class Meta:
         ordering = ["-opened_at"]
@@ -152,8 +154,12 @@ class Assessment(models.Model):
     """One agency's evaluation in a cycle."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="assessments")
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="assessments")
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.CASCADE, related_name="assessments", verbose_name=_("دوره")
+    )
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("دستگاه")
+    )
     state = models.CharField(_("وضعیت"), max_length=16, choices=State.choices, default=State.DRAFT)
     submitted_at = models.DateTimeField(null=True, blank=True)
     submitted_by = models.ForeignKey(
@@ -176,7 +182,9 @@ class Assessment(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     # The evaluator's total out of 100, written when finalized and again by the decision.
-    score = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    score = models.DecimalField(
+        _("امتیاز از ۱۰۰"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
 
     class Meta:
         ordering = ["cycle", "agency__name"]

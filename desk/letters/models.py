@@ -38,7 +38,9 @@ class Direction(models.TextChoices):
 class Register(models.Model):
     """An agency's secretariat settings: how its numbers read, and how long a letter may wait."""
 
-    agency = models.OneToOneField(Agency, on_delete=models.CASCADE, related_name="letter_register")
+    agency = models.OneToOneField(
+        Agency, on_delete=models.CASCADE, related_name="letter_register", verbose_name=_("دستگاه")
+    )
     incoming_format = models.CharField(
         _("قالب شماره نامه‌های وارده"),
         max_length=60,

@@ -39,15 +39,22 @@ class OutboundMessage(models.Model):
     (`pk`, Kavenegar's `localid`) before it is ever sent again.
     """
 
-    channel = models.CharField(max_length=5, choices=Channel.choices, default=Channel.SMS)
-    to = models.CharField(max_length=254)
+    channel = models.CharField(
+        _("راه ارسال"), max_length=5, choices=Channel.choices, default=Channel.SMS
+    )
+    to = models.CharField(_("گیرنده"), max_length=254)
     sender = models.CharField(max_length=20, blank=True)
     subject = models.CharField(max_length=200, blank=True)
     body = models.TextField()
-    kind = models.CharField(max_length=40)
-    reference = models.CharField(max_length=40, blank=True, db_index=True)
+    kind = models.CharField(_("نوع"), max_length=40)
+    reference = models.CharField(_("کد پیگیری مرتبط"), max_length=40, blank=True, db_index=True)
     agency = models.ForeignKey(
-        "agencies.Agency", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "agencies.Agency",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("دستگاه"),
     )
     template_version = models.ForeignKey(
         "TemplateVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -55,19 +62,21 @@ class OutboundMessage(models.Model):
     urgent = models.BooleanField(default=False)
 
     status = models.CharField(
-        max_length=20, choices=MessageStatus.choices, default=MessageStatus.QUEUED
+        _("وضعیت"), max_length=20, choices=MessageStatus.choices, default=MessageStatus.QUEUED
     )
-    attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(null=True, blank=True, default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(_("دفعات تلاش"), default=0)
+    next_attempt_at = models.DateTimeField(
+        _("تلاش بعدی"), null=True, blank=True, default=timezone.now
+    )
     expires_at = models.DateTimeField(null=True, blank=True)
     claimed_until = models.DateTimeField(null=True, blank=True)
     claim_token = models.CharField(max_length=32, blank=True)
-    in_doubt = models.BooleanField(default=False)
+    in_doubt = models.BooleanField(_("ارسال نامعلوم"), default=False)
 
-    provider = models.CharField(max_length=20, blank=True)
-    provider_id = models.CharField(max_length=100, blank=True)
+    provider = models.CharField(_("سرویس‌دهنده"), max_length=20, blank=True)
+    provider_id = models.CharField(_("شناسه نزد سرویس‌دهنده"), max_length=100, blank=True)
     last_error = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("زمان ساخت"), default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
     status_changed_at = models.DateTimeField(null=True, blank=True)
 
@@ -99,10 +108,15 @@ class MessageTemplate(models.Model):
 
     event = models.CharField(_("رویداد"), max_length=60)
     agency = models.ForeignKey(
-        "agencies.Agency", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        "agencies.Agency",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("دستگاه"),
     )
     is_active = models.BooleanField(_("فعال"), default=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("زمان ساخت"), default=timezone.now)
 
     class Meta:
         constraints = [
@@ -150,14 +164,19 @@ class DeliveryReceipt(models.Model):
     """What a provider said about a sent message, by webhook or when asked. Kept once: the same
     receipt arriving again is recognised by the unique constraint and changes nothing."""
 
-    provider = models.CharField(max_length=20)
-    provider_id = models.CharField(max_length=100)
-    raw_status = models.CharField(max_length=40)
-    status = models.CharField(max_length=20, choices=MessageStatus.choices)
+    provider = models.CharField(_("سرویس‌دهنده"), max_length=20)
+    provider_id = models.CharField(_("شناسه نزد سرویس‌دهنده"), max_length=100)
+    raw_status = models.CharField(_("وضعیت گزارش‌شده"), max_length=40)
+    status = models.CharField(_("وضعیت"), max_length=20, choices=MessageStatus.choices)
     message = models.ForeignKey(
-        OutboundMessage, null=True, blank=True, on_delete=models.CASCADE, related_name="receipts"
+        OutboundMessage,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="receipts",
+        verbose_name=_("پیام"),
     )
-    received_at = models.DateTimeField(default=timezone.now)
+    received_at = models.DateTimeField(_("زمان دریافت"), default=timezone.now)
 
     class Meta:
         constraints = [
@@ -182,15 +201,15 @@ class InboundStatus(models.TextChoices):
 class InboundMessage(models.Model):
     """An SMS a citizen sent to one of our lines, from the provider's webhook or its inbox."""
 
-    provider = models.CharField(max_length=20)
+    provider = models.CharField(_("سرویس‌دهنده"), max_length=20)
     provider_message_id = models.CharField(max_length=100)
-    sender = models.CharField(max_length=20)
-    line = models.CharField(max_length=20, blank=True)
-    text = models.TextField()
-    received_at = models.DateTimeField(default=timezone.now)
+    sender = models.CharField(_("فرستنده"), max_length=20)
+    line = models.CharField(_("خط"), max_length=20, blank=True)
+    text = models.TextField(_("متن"))
+    received_at = models.DateTimeField(_("زمان دریافت"), default=timezone.now)
     created_at = models.DateTimeField(default=timezone.now)
     status = models.CharField(
-        max_length=12, choices=InboundStatus.choices, default=InboundStatus.NEW
+        _("وضعیت"), max_length=12, choices=InboundStatus.choices, default=InboundStatus.NEW
     )
     reply = models.ForeignKey(
         OutboundMessage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

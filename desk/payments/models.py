@@ -181,12 +181,14 @@ class Payment(models.Model):
 
     public_id = models.UUIDField(unique=True, default=_public_id, editable=False)
     charge = models.ForeignKey(Charge, on_delete=models.PROTECT, related_name="payments")
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
-    provider = models.CharField(max_length=10, choices=Provider.choices)
-    order_id = models.BigIntegerField(unique=True, default=new_order_id)
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="+", verbose_name=_("دستگاه")
+    )
+    provider = models.CharField(_("درگاه"), max_length=10, choices=Provider.choices)
+    order_id = models.BigIntegerField(_("شماره سفارش"), unique=True, default=new_order_id)
     amount = models.PositiveBigIntegerField(_("مبلغ (ریال)"))
     state = models.CharField(
-        max_length=10, choices=PaymentState.choices, default=PaymentState.CREATED
+        _("وضعیت"), max_length=10, choices=PaymentState.choices, default=PaymentState.CREATED
     )
     # The gateway's handle of the attempt (Zarinpal authority, Mellat RefId, SEP token).
     token = models.CharField(max_length=200, blank=True, db_index=True)
@@ -200,7 +202,7 @@ class Payment(models.Model):
     # transaction paid at the bank could be shown to settle any number of payments.
     gateway_reference = models.CharField(max_length=100, blank=True)
     refunded_amount = models.PositiveBigIntegerField(default=0)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("زمان آغاز"), default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     settled_at = models.DateTimeField(null=True, blank=True)
 

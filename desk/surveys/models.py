@@ -66,7 +66,9 @@ class FormVersion(models.Model):
     invitation pins the version in force when it is sent, so a new version never alters
     the responses already given."""
 
-    form = models.ForeignKey(SurveyForm, on_delete=models.PROTECT, related_name="versions")
+    form = models.ForeignKey(
+        SurveyForm, on_delete=models.PROTECT, related_name="versions", verbose_name=_("پرسشنامه")
+    )
     number = models.PositiveIntegerField(_("شماره نسخه"))
     published_at = models.DateTimeField(_("زمان انتشار"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -280,13 +282,15 @@ class RedFlag(models.Model):
     """An agency's month in which the share of citizens who felt the need for connections
     passed SURVEY_RED_FLAG_PERCENT: reported once to its managers, kept for oversight."""
 
-    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    month = models.PositiveSmallIntegerField()
-    answered = models.PositiveIntegerField()
-    flagged = models.PositiveIntegerField()
-    threshold_percent = models.PositiveSmallIntegerField()
-    reported_at = models.DateTimeField(default=timezone.now)
+    agency = models.ForeignKey(
+        Agency, on_delete=models.CASCADE, related_name="+", verbose_name=_("دستگاه")
+    )
+    year = models.PositiveSmallIntegerField(_("سال"))
+    month = models.PositiveSmallIntegerField(_("ماه"))
+    answered = models.PositiveIntegerField(_("پاسخ‌ها"))
+    flagged = models.PositiveIntegerField(_("پاسخ‌های نیاز به سفارش و توصیه"))
+    threshold_percent = models.PositiveSmallIntegerField(_("آستانه (درصد)"))
+    reported_at = models.DateTimeField(_("زمان گزارش"), default=timezone.now)
 
     class Meta:
         ordering = ["-year", "-month", "agency"]

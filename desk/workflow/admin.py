@@ -12,10 +12,12 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from desk.agencies.admin import AgencyScopedAdmin, ScopedTabularInline, limit_to_agency
 from desk.catalog.models import Service
+from desk.core.admin import label_with_key
 from desk.core.errors import ApplicationError
 from desk.workflow import services
 from desk.workflow.graph import workflow_svg
@@ -39,15 +41,23 @@ class DepartmentAdmin(AgencyScopedAdmin):
     inlines = [PositionInline]
 
 
+def step_choice_label(step: Step) -> str:
+    """A step in a list of choices: its staff label, and its key to tell alike labels apart."""
+    return f"{step.staff_label} ({step.key})"
+
+
 class StepInline(ScopedTabularInline):
+    """A version's steps by their names first; the key, the name the data uses, after them
+    and small (static/desk/admin.css)."""
+
     model = Step
     fields = [
         "order",
+        "staff_label",
         "key",
+        "citizen_label",
         "kind",
         "is_start",
-        "citizen_label",
-        "staff_label",
         "role",
         "department",
         "duration_days",
@@ -155,8 +165,8 @@ class ActionInline(ScopedTabularInline):
     fk_name = "source"
     fields = [
         "order",
-        "key",
         "label",
+        "key",
         "target",
         "roles",
         "by_citizen",
@@ -172,16 +182,35 @@ class ActionInline(ScopedTabularInline):
         step_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
         if db_field.name == "target" and step_id:
             kwargs["queryset"] = Step.objects.filter(version__steps__pk=step_id)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "target" and field is not None:
+            setattr(field, "label_from_instance", step_choice_label)  # noqa: B010
+        return field
 
 
 @admin.register(Step)
 class StepAdmin(AgencyScopedAdmin):
     """A step's own page, reached from its version: its fields and its actions."""
 
-    list_display = ["staff_label", "version", "kind", "role", "department", "duration_days"]
+    list_display = ["step", "version", "kind", "role", "department", "duration_days"]
+    list_select_related = ["version__workflow__service", "department"]
+    fields = [
+        "staff_label",
+        "citizen_label",
+        "key",
+        "order",
+        "kind",
+        "is_start",
+        "role",
+        "department",
+        "duration_days",
+        "requires_documents",
+    ]
     inlines = [ActionInline]
-    exclude = ["version"]
+
+    @admin.display(description=_("مرحله"), ordering="staff_label")
+    def step(self, step: Step) -> SafeString:
+        return label_with_key(step.staff_label, step.key)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return False  # reached from its version's page

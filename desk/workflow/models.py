@@ -66,7 +66,9 @@ class Position(models.Model):
 
 
 class Workflow(models.Model):
-    service = models.OneToOneField(Service, on_delete=models.CASCADE, related_name="workflow")
+    service = models.OneToOneField(
+        Service, on_delete=models.CASCADE, related_name="workflow", verbose_name=_("خدمت")
+    )
 
     class Meta:
         verbose_name = _("گردش کار")
@@ -207,7 +209,9 @@ class Action(models.Model):
 class EscalationRule(models.Model):
     """What an agency does with an overdue step besides flagging it and telling managers."""
 
-    agency = models.OneToOneField(Agency, on_delete=models.CASCADE, related_name="escalation")
+    agency = models.OneToOneField(
+        Agency, on_delete=models.CASCADE, related_name="escalation", verbose_name=_("دستگاه")
+    )
     reassign_to = models.ForeignKey(
         Staff,
         null=True,

@@ -121,7 +121,7 @@ class CatalogAdminScopeTests(BaseTestCase):
                 "audience": "G2C",
                 "nature": "sovereign",
                 "level": "city",
-                "channels": '["web"]',
+                "channels": ["web"],  # the checkboxes (desk/catalog/admin.py ChannelsField)
                 "duration_working_days": "5",
                 "complaint_procedure": "سامانه ۱۳۷",
                 "responsible_name": "آقای محمدی",
