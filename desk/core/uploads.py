@@ -17,9 +17,10 @@ import hashlib
 import io
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
+from datetime import datetime
 from typing import IO, Any
 
 from django.conf import settings
@@ -32,8 +33,11 @@ from django.core.files.uploadhandler import (
     TemporaryFileUploadHandler,
 )
 from django.core.signals import setting_changed
+from django.db import transaction
+from django.db.models import Model
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse
+from django.utils import timezone
 
 from desk.lib import filecheck
 from desk.lib.antivirus import (
@@ -256,3 +260,35 @@ def document_response(file: IO[bytes], *, filename: str, content_type: str) -> F
     response["Cache-Control"] = "private, no-store"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+def rows_delete_with_files(model: type[Model], rows: Sequence[Any], what: str) -> None:
+    """Delete ``rows`` of ``model`` (each with a ``file``) now, and their stored files once
+    that commits: a rollback keeps both. A file that cannot be deleted is logged (``what``
+    names it) and left to the orphan sweep (desk/core/sweep.py)."""
+    if not rows:
+        return
+    stored = [(row.file.storage, row.file.name or "") for row in rows]
+    model._default_manager.filter(pk__in=[row.pk for row in rows]).delete()
+
+    def delete_files() -> None:
+        for storage, name in stored:
+            try:
+                storage.delete(name)
+            except Exception:  # the orphan sweep gets it later
+                logger.exception("could not delete %s %s", what, name)
+
+    transaction.on_commit(delete_files)
+
+
+def expired_sweep(model: type[Model], what: str, *, now: datetime | None = None) -> int:
+    """Remove every row of ``model`` whose ``expires_at`` has passed, with its file, 500 at a
+    time; returns how many."""
+    cutoff = now or timezone.now()
+    removed = 0
+    while True:
+        rows = list(model._default_manager.filter(expires_at__lte=cutoff).order_by("pk")[:500])
+        if not rows:
+            return removed
+        rows_delete_with_files(model, rows, what)
+        removed += len(rows)

@@ -15,3 +15,8 @@ class InquiriesConfig(AppConfig):
         from desk.inquiries.grants import GRANTS
 
         access.grant_provider_register(GRANTS)
+        # The staff's action form warns before a request leaves a step with inquiries open.
+        from desk.inquiries.selectors import OPEN_INQUIRIES_WARNING
+        from desk.submissions.warnings import leave_warning_provider_register
+
+        leave_warning_provider_register(OPEN_INQUIRIES_WARNING)

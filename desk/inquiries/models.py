@@ -250,7 +250,7 @@ class Inquiry(models.Model):
         return (self.due_on - (today or today_tehran())).days
 
 
-def _answer_upload_to(instance: InquiryFile, filename: str) -> str:
+def _answer_upload_to(instance: models.Model, filename: str) -> str:
     return f"inquiries/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
 
 
@@ -267,6 +267,28 @@ class InquiryFile(StoredDocument):
     class Meta(StoredDocument.Meta):
         verbose_name = _("پیوست پاسخ استعلام")
         verbose_name_plural = _("پیوست‌های پاسخ استعلام")
+
+    @property
+    def download_stem(self) -> str:
+        return f"{self.inquiry.case_reference}-inquiry-{self.public_id.hex[:8]}"
+
+
+class StagedAnswerFile(StoredDocument):
+    """A document a staff member chose for an inquiry's answer, checked and stored when the
+    answer form was posted, so that an error on the form never loses it
+    (desk/inquiries/staging.py). It belongs to the staff member who chose it
+    (``uploaded_by``) and to one inquiry, and expires (STAGED_UPLOAD_HOURS); the answer adopts
+    the stored file as an :class:`InquiryFile` (the same storage name, no copy) and the row goes.
+    """
+
+    inquiry = models.ForeignKey(Inquiry, on_delete=models.CASCADE, related_name="+")
+    # The same folders and random names as InquiryFile: an adopted file needs no move.
+    file = models.FileField(upload_to=_answer_upload_to, max_length=200)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta(StoredDocument.Meta):
+        verbose_name = _("پیوست پاسخ استعلام پیش از فرستادن")
+        verbose_name_plural = _("پیوست‌های پاسخ استعلام پیش از فرستادن")
 
     @property
     def download_stem(self) -> str:

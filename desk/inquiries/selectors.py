@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from desk.agencies import access
@@ -21,10 +22,12 @@ from desk.inquiries.models import (
     LogKind,
     State,
 )
-from desk.lib.jalali import today_tehran
+from desk.lib.jalali import format_date, today_tehran
+from desk.lib.persian import to_persian_digits
 from desk.registries.selectors import calls_for_submission
 from desk.submissions.models import Attachment, Submission
 from desk.submissions.selectors import answer_text
+from desk.workflow.selectors import step_actions
 
 INBOX_PAGE_SIZE = 50
 # What the citizen's data tracker lists: who received, opened or answered about their data.
@@ -186,6 +189,54 @@ def pending_for_citizen(submission: Submission) -> list[Inquiry]:
         .select_related("to_agency")
         .order_by("due_on", "pk")
     )
+
+
+def open_inquiries_of(submission: Submission) -> list[Inquiry]:
+    """The request's inquiries of its current step still waiting for an answer: the ones that
+    moving the request out of the step now would withdraw (services.on_submission_moved)."""
+    if submission.current_step_id is None:
+        return []
+    return list(
+        submission.inquiries.filter(state=State.SENT, step_id=submission.current_step_id)
+        .select_related("to_agency", "peer")
+        .order_by("due_on", "pk")
+    )
+
+
+def leave_warning(submission: Submission, action: str) -> str:
+    """For the staff's action form: when the current step's `action` takes the request out of
+    the step while inquiries of the step are unanswered, what taking it does to them, in
+    Persian, to be confirmed before it is taken; "" when there is nothing to warn of."""
+    step = submission.current_step
+    waiting = open_inquiries_of(submission) if step is not None else []
+    if step is None or not waiting:
+        return ""
+    chosen = next((a for a in step_actions(step) if a.key == action), None)
+    if chosen is None or chosen.target_id == step.pk:
+        return ""
+    agencies = "، ".join(
+        gettext("%(agency)s (مهلت پاسخ %(due)s)")
+        % {"agency": inquiry.target_name, "due": format_date(inquiry.due_on)}
+        for inquiry in waiting
+    )
+    return ngettext(
+        "پاسخ استعلام از %(agencies)s هنوز نرسیده است. با این اقدام، استعلام پس گرفته "
+        "می‌شود و پاسخی که بعداً بیاید پذیرفته نمی‌شود.",
+        "پاسخ استعلام‌ها از %(agencies)s هنوز نرسیده است. با این اقدام، این %(count)s استعلام "
+        "پس گرفته می‌شوند و پاسخی که بعداً بیاید پذیرفته نمی‌شود.",
+        len(waiting),
+    ) % {"agencies": agencies, "count": to_persian_digits(len(waiting))}
+
+
+class _OpenInquiriesWarning:
+    """``leave_warning`` as a provider of desk.submissions.warnings (registered in apps.py)."""
+
+    def leave_warnings(self, *, submission: Submission, action: str) -> list[str]:
+        text = leave_warning(submission, action)
+        return [text] if text else []
+
+
+OPEN_INQUIRIES_WARNING = _OpenInquiriesWarning()
 
 
 def get_answer_file(user: object, public_id: uuid.UUID) -> InquiryFile:

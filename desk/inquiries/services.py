@@ -33,6 +33,7 @@ from desk.core.events import (
     announce,
 )
 from desk.core.uploads import document_save, files_deleted_on_error
+from desk.inquiries import staging
 from desk.inquiries.models import (
     IDENTITY_FIELDS,
     Delivery,
@@ -43,6 +44,7 @@ from desk.inquiries.models import (
     LogKind,
     OnAnswer,
     Peer,
+    StagedAnswerFile,
     State,
     WaitFor,
 )
@@ -330,13 +332,22 @@ def _require_answerer(actor: User, inquiry: Inquiry) -> None:
 @files_deleted_on_error()
 @transaction.atomic
 def inquiry_answer(
-    *, inquiry_id: int, actor: User, answer: str, files: Sequence[File] = ()
+    *,
+    inquiry_id: int,
+    actor: User,
+    answer: str,
+    files: Sequence[File] = (),
+    staged: Sequence[str] = (),
 ) -> Inquiry:
-    """The asked agency answers, with documents (already checked: desk.core.uploads)."""
+    """The asked agency answers, with documents (already checked: desk.core.uploads) and
+    those `actor` kept for it by reference (desk/inquiries/staging.py), whose stored files
+    the answer adopts as they are."""
     inquiry = _lock_inquiry(inquiry_id)
     _require_answerer(actor, inquiry)
     if not answer.strip():
         raise ApplicationError(_("متن پاسخ را بنویسید."), field="answer")
+    for kept in staging.answer_files_claim(inquiry=inquiry, owner=actor, references=staged):
+        _file_adopt(inquiry, kept, actor)
     for upload in files:
         _file_store(inquiry, upload, actor)
     inquiry.state = State.ANSWERED
@@ -381,6 +392,19 @@ def _file_store(inquiry: Inquiry, upload: File, actor: User | None) -> InquiryFi
     document_save(row, upload)
     row.save()
     return row
+
+
+def _file_adopt(inquiry: Inquiry, kept: StagedAnswerFile, actor: User) -> InquiryFile:
+    """The answer's file from a kept one: the same stored file, named and sized as checked."""
+    return InquiryFile.objects.create(
+        inquiry=inquiry,
+        uploaded_by=actor,
+        file=kept.file.name,
+        original_name=kept.original_name,
+        content_type=kept.content_type,
+        size=kept.size,
+        sha256=kept.sha256,
+    )
 
 
 def inquiry_settle(inquiry: Inquiry) -> None:

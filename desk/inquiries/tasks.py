@@ -3,7 +3,7 @@ from __future__ import annotations
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
 
-from desk.inquiries import remote, services
+from desk.inquiries import remote, services, staging
 
 
 @db_task(retries=0)
@@ -32,3 +32,10 @@ def inquiries_status_poll() -> int:
     """Hourly: ask peers about our inquiries past their deadline (a lost inquiry is sent
     again; a lost answer is pushed again by the peer's outbox)."""
     return sum(1 for pk in remote.statuses_due() if remote.status_ask(inquiry_id=pk))
+
+
+@db_periodic_task(crontab(minute="40"))
+@lock_task("inquiries-sweep-staged-answer-files")
+def sweep_staged_answer_files() -> int:
+    """Hourly: documents kept for an answer that was never sent, once they expire."""
+    return staging.answer_files_sweep()

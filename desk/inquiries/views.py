@@ -14,7 +14,7 @@ from desk.agencies.access import require_staff
 from desk.core.errors import ApplicationError
 from desk.core.http import staff_login_required
 from desk.core.uploads import document_response
-from desk.inquiries import selectors, services
+from desk.inquiries import selectors, services, staging
 from desk.inquiries.forms import AnswerForm, DeclineForm, SendForm
 from desk.inquiries.models import Inquiry
 from desk.submissions.selectors import get_submission_for_staff
@@ -46,14 +46,14 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def respond(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     inquiry = selectors.get_inquiry_for_answerer(request.user, public_id)
-    form = AnswerForm(request.POST or None, request.FILES or None)
+    form = _answer_form(request, inquiry)
     if request.method == "POST" and form.is_valid():
         try:
             services.inquiry_answer(
                 inquiry_id=inquiry.pk,
                 actor=_user(request),
                 answer=form.cleaned_data["answer"],
-                files=form.cleaned_data["documents"],
+                staged=[str(row.public_id) for row in form.kept],
             )
         except ApplicationError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
@@ -64,6 +64,31 @@ def respond(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     return render(
         request, "inquiries/respond.html", _context(request, inquiry, form), status=status
     )
+
+
+def _answer_form(request: HttpRequest, inquiry: Inquiry) -> AnswerForm:
+    """The answer form. Posted, it carries the documents kept from an earlier post (by
+    reference, less those ticked to remove), and every newly chosen document that passes its
+    checks is kept at once, whatever else the form says: an error never asks for it again."""
+    if request.method != "POST":
+        return AnswerForm()
+    user = _user(request)
+    removed = request.POST.getlist(staging.REMOVE_FIELD)
+    staging.answer_files_discard(inquiry=inquiry, owner=user, references=removed)
+    posted = [r for r in request.POST.getlist(staging.KEPT_FIELD) if r not in removed]
+    kept, refused = staging.answer_files_kept(inquiry=inquiry, owner=user, references=posted)
+    form = AnswerForm(request.POST, request.FILES, kept=kept)
+    form.is_valid()
+    if form.accepted:  # newly chosen documents replace the kept ones
+        try:
+            form.kept = staging.answer_files_stage(
+                inquiry=inquiry, owner=user, documents=form.accepted, replacing=kept
+            )
+        except ApplicationError as exc:
+            form.add_error("documents", exc.message)
+    elif refused:  # a kept document gone; one newly chosen would have replaced it anyway
+        form.add_error("documents", refused)
+    return form
 
 
 def _context(request: HttpRequest, inquiry: Inquiry, form: object) -> dict[str, object]:

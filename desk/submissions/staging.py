@@ -29,7 +29,7 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.core.files import File
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,7 +37,13 @@ from django.utils.translation import gettext as _
 from desk.accounts.models import User
 from desk.catalog.models import FieldKind, FormField, Service
 from desk.core.errors import ApplicationError
-from desk.core.uploads import CheckedDocument, document_save, files_deleted_on_error
+from desk.core.uploads import (
+    CheckedDocument,
+    document_save,
+    expired_sweep,
+    files_deleted_on_error,
+    rows_delete_with_files,
+)
 from desk.lib.persian import to_persian_digits
 from desk.submissions.models import StagedFile
 from desk.submissions.quotas import quota_consume
@@ -255,28 +261,9 @@ def staged_claim(
 
 
 def _remove(rows: list[StagedFile]) -> None:
-    if not rows:
-        return
-    names = [row.file.name for row in rows]
-    StagedFile.objects.filter(pk__in=[row.pk for row in rows]).delete()
-
-    def delete_files() -> None:
-        for row, name in zip(rows, names, strict=True):
-            try:
-                row.file.storage.delete(name or "")
-            except Exception:  # the orphan sweeper gets it later
-                logger.exception("could not delete staged file %s", name)
-
-    transaction.on_commit(delete_files)
+    rows_delete_with_files(StagedFile, rows, "staged file")
 
 
 def staged_sweep(*, now: datetime | None = None) -> int:
     """Remove every staged file that expired; returns how many."""
-    cutoff = now or timezone.now()
-    removed = 0
-    while True:
-        rows = list(StagedFile.objects.filter(expires_at__lte=cutoff).order_by("pk")[:500])
-        if not rows:
-            return removed
-        _remove(rows)
-        removed += len(rows)
+    return expired_sweep(StagedFile, "staged file", now=now)

@@ -51,6 +51,7 @@ from desk.submissions.forms import (
 from desk.submissions.models import AttachmentKind, Status, Submission
 from desk.submissions.quotas import quota_consume
 from desk.submissions.templatetags.submissions import track_answer
+from desk.submissions.warnings import leave_warnings
 
 
 def _citizen(request: HttpRequest) -> User:
@@ -376,8 +377,18 @@ def staff_act(request: HttpRequest, code: str) -> HttpResponse:
     submission = selectors.get_submission_for_staff(request.user, code)
     form = StaffActionForm(request.POST, request.FILES)
     if form.is_valid() and _needs_confirming(request, submission, form):
-        context = {"submission": submission, "form": form}
+        warnings = leave_warnings(submission, form.cleaned_data["action"])
+        context = {"submission": submission, "form": form, "warnings": warnings}
         return render(request, "submissions/staff_confirm.html", context)
+    if form.is_valid() and request.POST.get("confirmed_leave") != "1":
+        # Moving on while another agency's answer is awaited withdraws the inquiry: said, and
+        # confirmed on a page of its own, before it is done (a rejection says it on its own).
+        choice = _choice(request, submission, form)
+        warnings = leave_warnings(submission, form.cleaned_data["action"]) if choice else []
+        if choice is not None and not choice.rejects and warnings:
+            context = {"submission": submission, "form": form, "choice": choice}
+            context["warnings"] = warnings
+            return render(request, "submissions/staff_confirm_leave.html", context)
     if form.is_valid() and _unconfirmed_ending(request, submission, form):
         form.add_error(
             "confirmed",
