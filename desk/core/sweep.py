@@ -25,7 +25,14 @@ from django.utils import timezone
 logger = logging.getLogger("desk.uploads")
 
 # Folders of the default storage that only FileFields write to (see each model's upload_to).
-SWEPT_FOLDERS = ("submissions", "delivery", "letters", "evaluation")
+SWEPT_FOLDERS = (
+    "submissions",
+    "delivery",
+    "letters",
+    "evaluation",
+    "complaints",
+    "inquiries",
+)
 _BATCH = 500
 
 

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.core.management import call_command
-from django.db import OperationalError
+from django.db import OperationalError, models
 
 from desk.core import uploads
 from desk.core.sweep import _file_fields, sweep_uploads
@@ -118,3 +118,15 @@ class SweepTests(SubmissionTestCase):
         # One query per FileField for the whole batch, whatever the number of files.
         with self.assertNumQueries(len(_file_fields())):
             sweep_uploads(grace=timedelta(hours=1))
+
+
+class SweptFoldersTests(SubmissionTestCase):
+    def test_every_stored_document_lives_in_a_folder_the_sweeper_walks(self) -> None:
+        from desk.core.sweep import SWEPT_FOLDERS
+
+        for model, name in _file_fields():
+            field = model._meta.get_field(name)
+            assert isinstance(field, models.FileField)
+            with self.subTest(model=model.__name__, field=name):
+                path = field.generate_filename(model(), "x.pdf")
+                self.assertIn(path.split("/")[0], SWEPT_FOLDERS)
