@@ -340,6 +340,13 @@ class StaffTouchTargetTests(BrowserTestCase):
         self.check("staff-inbox-page-2")
         self.page.get_by_role("link", name="صفحهٔ اول").click()
         expect(self.page.locator("main")).to_contain_text("ردیف ۱ تا ۱ از ۲")
+        # The search, typed as a clerk would: the second applicant's national code in Persian.
+        self.page.get_by_label("جستجو", exact=True).fill("۰۰۱۲۳۴۵۶۷۹")
+        self.page.get_by_role("button", name="جستجو").click()
+        expect(self.page.locator("#inbox-title")).to_contain_text("یافته‌ها در کارتابل")
+        expect(self.page.locator("main")).to_contain_text("ردیف ۱ تا ۱ از ۱")
+        self.assertEqual(self.touch_targets_too_small(), [])
+        self.check("staff-inbox-search")
 
     def _desk_on_a_phone(self) -> None:
         self.sign_in_as(self.expert)
