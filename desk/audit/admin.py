@@ -7,7 +7,8 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from desk.audit.models import Action, AuditChain, AuditEntry
+from desk.audit.labels import action_label
+from desk.audit.models import AuditChain, AuditEntry
 from desk.core.admin import ReadOnlyOperatorsAdmin
 
 # django-auditlog's change log (its own admin, operators only) names the «Correlation ID»
@@ -22,11 +23,6 @@ class ChainFilter(admin.RelatedFieldListFilter):
     def field_choices(self, field: Any, request: HttpRequest, model_admin: Any) -> list[Any]:
         chains = AuditChain.objects.select_related("agency").order_by("scope")
         return [(chain.pk, str(chain)) for chain in chains]
-
-
-def action_label(action: str) -> str:
-    """The action's Persian name; an app's own dotted name (not in ``Action``) as it is."""
-    return str(dict(Action.choices).get(action, action))
 
 
 class ActionFilter(admin.SimpleListFilter):

@@ -15,3 +15,9 @@ class LettersConfig(AppConfig):
 
         # The public verification page (delivery's) also verifies the replies' PDFs.
         source_register(reply_verified)
+
+        # The audit log names a letter's notes (letter.<kind>) by their words.
+        from desk.audit.labels import action_labels_register
+        from desk.letters.models import NoteKind
+
+        action_labels_register({f"letter.{kind.value}": f"نامه: {kind.label}" for kind in NoteKind})

@@ -9,10 +9,14 @@ from typing import Any
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from desk.agencies import access
 from desk.core.errors import ApplicationError
+from desk.lib.persian import to_persian_digits
 from desk.notifications import services
+from desk.notifications.events import EVENTS
 from desk.notifications.models import (
     DeliveryReceipt,
     InboundMessage,
@@ -39,22 +43,80 @@ class _OperatorsOnly(admin.ModelAdmin):
         return False
 
 
+def _kind_label(kind: str) -> str:
+    """A message's kind by the Persian name of its event (notifications.events), the code
+    itself for kinds no template edits (e.g. a sign-in code)."""
+    event = EVENTS.get(kind)
+    return event.label if event is not None else kind
+
+
+# The SMS gateways by the names their operators know (notifications/backends: each ``name``).
+PROVIDER_LABELS = {
+    "console": "نمایش در کنسول (نمایشی)",
+    "memory": "حافظه (آزمون)",
+    "kavenegar": "کاوه‌نگار",
+    "smsir": "اس‌ام‌اس‌آی‌آر",
+    "file": "پرونده (نمایشی)",
+}
+
+
+class KindFilter(admin.SimpleListFilter):
+    title = "نوع پیام"
+    parameter_name = "kind"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        kinds = model_admin.get_queryset(request).order_by().values_list("kind", flat=True)
+        return sorted(((k, _kind_label(k)) for k in set(kinds)), key=lambda pair: pair[1])
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset.filter(kind=self.value()) if self.value() else queryset
+
+
+class EventFilter(KindFilter):
+    title = "رویداد"
+    parameter_name = "event"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return sorted(((slug, event.label) for slug, event in EVENTS.items()), key=lambda p: p[1])
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset.filter(event=self.value()) if self.value() else queryset
+
+
 @admin.register(OutboundMessage)
 class OutboundMessageAdmin(_OperatorsOnly):
     list_display = [
-        "to",
+        "recipient",
         "channel",
-        "kind",
-        "reference",
+        "kind_label",
+        "reference_shown",
         "status",
         "attempts",
-        "provider",
+        "provider_label",
         "created_at",
         "next_attempt_at",
     ]
-    list_filter = ["status", "channel", "kind", "provider", "in_doubt"]
+    list_filter = ["status", "channel", KindFilter, "provider", "in_doubt"]
     search_fields = ["to", "reference", "provider_id"]
     actions = ["retry"]
+
+    @admin.display(description="نوع", ordering="kind")
+    def kind_label(self, message: OutboundMessage) -> str:
+        return _kind_label(message.kind)
+
+    @admin.display(description="گیرنده", ordering="to")
+    def recipient(self, message: OutboundMessage) -> SafeString:
+        # A mobile number or an address reads left to right inside the Persian page
+        # (a bare «+98…» showed its plus on the wrong side).
+        return format_html('<bdi dir="ltr">{}</bdi>', to_persian_digits(message.to))
+
+    @admin.display(description="کد پیگیری مرتبط", ordering="reference")
+    def reference_shown(self, message: OutboundMessage) -> str:
+        return to_persian_digits(message.reference)
+
+    @admin.display(description="سرویس‌دهنده", ordering="provider")
+    def provider_label(self, message: OutboundMessage) -> str:
+        return PROVIDER_LABELS.get(message.provider, message.provider)
 
     @admin.action(description="ارسال دوباره پیام‌های رهاشده")
     def retry(self, request: HttpRequest, queryset: QuerySet[OutboundMessage]) -> None:
@@ -88,9 +150,13 @@ class VersionInline(admin.TabularInline):
 
 @admin.register(MessageTemplate)
 class MessageTemplateAdmin(_OperatorsOnly):
-    list_display = ["event", "agency", "is_active", "created_at"]
-    list_filter = ["event", "is_active"]
+    list_display = ["event_label", "agency", "is_active", "created_at"]
+    list_filter = [EventFilter, "is_active"]
     inlines = [VersionInline]
+
+    @admin.display(description="رویداد", ordering="event")
+    def event_label(self, template: MessageTemplate) -> str:
+        return _kind_label(template.event)
 
 
 @admin.register(DeliveryReceipt)

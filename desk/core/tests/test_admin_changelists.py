@@ -78,3 +78,21 @@ class ChangeListsInPersianTests(BaseTestCase):
             self.assertContains(response, f'data-filter-title="{title}"')
         response = self.client.get(reverse("admin:letters_register_changelist"))
         self.assertContains(response, '<a href="?o=1">دستگاه</a>', html=False)
+
+    def test_the_outbox_names_each_message_by_its_event_and_shows_numbers_left_to_right(
+        self,
+    ) -> None:
+        from desk.notifications.models import OutboundMessage
+
+        message = OutboundMessage.objects.create(
+            to="+989121234567", channel="sms", kind="letter_registered", body="نامه ثبت شد."
+        )
+        response = self.client.get(
+            reverse("admin:notifications_outboundmessage_changelist"), {"kind": message.kind}
+        )
+        self.assertContains(response, "ثبت نامه در دبیرخانه")  # the event's name, not its code
+        self.assertNotContains(response, ">letter_registered<")
+        self.assertContains(response, '<bdi dir="ltr">+۹۸۹۱۲۱۲۳۴۵۶۷</bdi>', html=True)
+        found = list(response.context["cl"].result_list)
+        self.assertIn(message, found)
+        self.assertEqual({m.kind for m in found}, {"letter_registered"})  # the filter applied
