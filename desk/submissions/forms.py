@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
@@ -142,6 +143,7 @@ class InboxFilterForm(StyledForm):
         label=_("جستجو"),
         required=False,
         max_length=100,
+        error_messages={"max_length": _("جستجو حداکثر ۱۰۰ نویسه است؛ کوتاه‌ترش کنید.")},
         help_text=_("کد رهگیری، کد ملی یا بخشی از نام متقاضی"),
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
@@ -167,13 +169,16 @@ class InboxFilterForm(StyledForm):
         field.choices = [("", _("همه")), *agency_service_choices(agency_id)]
 
     def clean_q(self) -> str:
-        return normalize(self.cleaned_data["q"])
+        # NFKC first: pasted codes come in full-width («２３٦١») or styled («𝟐𝟑») digits too.
+        return normalize(unicodedata.normalize("NFKC", self.cleaned_data["q"]))
 
-    def is_narrowed(self) -> bool:
-        """Valid and with something chosen (the inbox with nothing chosen is the plain one)."""
-        return self.is_valid() and any(
-            value not in ("", None) for value in self.cleaned_data.values()
-        )
+    def chosen(self) -> dict[str, Any]:
+        """What the inbox is narrowed by: the fields given and accepted (one refused is said
+        beside it and left out; the others still apply). Empty: the plain inbox."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return {k: v for k, v in self.cleaned_data.items() if v not in ("", None)}
 
 
 class ReferForm(StyledForm):

@@ -335,18 +335,18 @@ def inbox(request: HttpRequest) -> HttpResponse:
     start = int(start_text) if is_ascii_number(start_text) and len(start_text) < 9 else 1
     after = request.GET.get("after")
     search = InboxFilterForm(request.GET or None, agency_id=staff.agency_id)
-    if search.is_narrowed():
-        chosen = search.cleaned_data
+    chosen = search.chosen()
+    if chosen:
         page = selectors.inbox_search(
             staff,
-            text=chosen["q"],
-            service_id=chosen["service"],
-            only=chosen["only"],
+            text=chosen.get("q", ""),
+            service_id=chosen.get("service"),
+            only=chosen.get("only", ""),
             after=after,
             start=start,
         )
-        # The next page's link keeps the search (and only the search's own fields).
-        narrowed = {name: request.GET[name] for name in search.fields if request.GET.get(name)}
+        # The next page's link keeps the search (the accepted fields, as they were typed).
+        narrowed = {name: request.GET[name] for name in chosen}
     else:
         page = selectors.inbox_page(staff, after=after, start=start)
         narrowed = {}

@@ -55,6 +55,25 @@ class InboxSearchTests(SubmissionTestCase):
         self.assertContains(r, "درخواستی در انتظار با این جستجو پیدا نشد.")
         self.assertContains(r, '<a href="?">همه درخواست‌ها</a>', html=True)
 
+    def test_a_code_pasted_in_full_width_digits_is_found(self) -> None:
+        pasted = self.second.tracking_code.translate(
+            str.maketrans("0123456789", "０１２３４５６７８９")
+        )
+        r = self.client.get(self.url, {"q": pasted})
+        self.assertEqual(codes(r), [self.second.tracking_code])
+
+    def test_too_long_a_text_is_refused_in_persian_and_the_other_choices_still_apply(self) -> None:
+        Submission.objects.filter(pk=self.first.pk).update(
+            due_on=today_tehran() - datetime.timedelta(days=1)
+        )
+        r = self.client.get(self.url, {"q": "x" * 150, "only": "overdue"})
+        self.assertContains(r, "جستجو حداکثر ۱۰۰ نویسه است؛ کوتاه‌ترش کنید.")
+        self.assertContains(r, "بخشی از جستجو پذیرفته نشد")
+        self.assertEqual(codes(r), [self.first.tracking_code])
+        self.assertContains(r, 'value="' + "x" * 150 + '"')  # what was typed stays
+        page_html = r.content.decode()
+        self.assertNotIn("q=xxx", page_html)
+
     def test_one_service_at_a_time(self) -> None:
         other = create_service(self.agency, slug="tree-cutting", title="قطع درخت")
         tree = self.create_submission(service=other)
