@@ -96,3 +96,22 @@ class ChangeListsInPersianTests(BaseTestCase):
         found = list(response.context["cl"].result_list)
         self.assertIn(message, found)
         self.assertEqual({m.kind for m in found}, {"letter_registered"})  # the filter applied
+
+    def test_the_change_log_names_models_and_changes_in_persian(self) -> None:
+        from auditlog.models import LogEntry
+
+        self.service.title = "عنوان تازه"
+        self.service.save()
+        entry = LogEntry.objects.get_for_object(self.service).latest("timestamp")
+        response = self.client.get(reverse("admin:auditlog_logentry_changelist"))
+        self.assertEqual(response.status_code, 200)
+        lookups = dict(response.context["cl"].filter_specs[1].lookup_choices)
+        self.assertEqual(lookups[str(entry.content_type_id)], "خدمت")
+        self.assertNotIn("service", lookups.values())
+        self.assertContains(response, "تغییر: عنوان خدمت")
+        self.assertNotContains(response, "changes:")
+        filtered = self.client.get(
+            reverse("admin:auditlog_logentry_changelist"),
+            {"resource_type": entry.content_type_id},
+        )
+        self.assertIn(entry, list(filtered.context["cl"].result_list))
