@@ -12,6 +12,19 @@ from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from desk.lib.persian import to_persian_digits
+
+_does_not_exist_redirect = getattr(admin.ModelAdmin, "_get_obj_does_not_exist_redirect")  # noqa: B009
+
+
+def _in_persian_digits(self: Any, request: HttpRequest, opts: Any, object_id: str) -> Any:
+    # «خدمت با کلید «۴» وجود ندارد»: the id of a row not there (or another agency's) is
+    # written with Persian digits, as everything else the admin shows.
+    return _does_not_exist_redirect(self, request, opts, to_persian_digits(object_id))
+
+
+setattr(admin.ModelAdmin, "_get_obj_does_not_exist_redirect", _in_persian_digits)  # noqa: B010
+
 
 def titled_filter(filter_class: type[FieldListFilter], title: str | Promise) -> Any:
     """``filter_class`` with its sidebar title set, for a field whose own name cannot carry

@@ -115,3 +115,9 @@ class ChangeListsInPersianTests(BaseTestCase):
             {"resource_type": entry.content_type_id},
         )
         self.assertIn(entry, list(filtered.context["cl"].result_list))
+
+    def test_a_row_not_there_is_named_with_persian_digits(self) -> None:
+        url = reverse("admin:catalog_service_change", args=[987654])
+        response = self.client.get(url, follow=True)
+        self.assertContains(response, "«۹۸۷۶۵۴»")
+        self.assertNotContains(response, "987654")
