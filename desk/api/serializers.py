@@ -25,6 +25,7 @@ from desk.api.formschema import field_rules
 from desk.api.schema import ProblemSerializer
 from desk.catalog.models import FormField
 from desk.complaints.forms import AppealForm
+from desk.core.forms import StrictBooleanField
 from desk.submissions.forms import AssignForm, ReplyForm, StaffActionForm, TrackForm
 
 # --- the web's forms as input validators ----------------------------------------------------------
@@ -48,7 +49,7 @@ class FormInput(serializers.Serializer):
             form = self.form_class(data={}, files=files, **self.form_kwargs())
             # Bound to the body once its fields are known: a list only where a field takes
             # several values.
-            form.data = _as_form_data(data, _multiple(form))
+            form.data = _as_form_data(data, _multiple(form), _strict_booleans(form))
         if not form.is_valid():
             raise form_invalid(form)
         return dict(form.cleaned_data)
@@ -76,17 +77,27 @@ def _multiple(form: forms.Form) -> set[str]:
 _SCALARS = (str, int, float, bool)
 
 
-def _as_form_data(data: Any, multiple: set[str]) -> dict[str, Any]:
+def _strict_booleans(form: forms.Form) -> set[str]:
+    """The form's yes/no fields that confirm an irreversible act (``StrictBooleanField``)."""
+    return {name for name, field in form.fields.items() if isinstance(field, StrictBooleanField)}
+
+
+def _as_form_data(
+    data: Any, multiple: set[str], booleans: frozenset[str] | set[str] = frozenset()
+) -> dict[str, Any]:
     """A JSON body as form data: numbers and booleans as the strings a form reads; a list
     only for a field in ``multiple``, of plain values. Anything else is refused by field, in
     Persian: a list or object where one value belongs would reach the form as its Python text
-    («['a', 'b']») and be stored so."""
+    («['a', 'b']») and be stored so. A field in ``booleans`` (a confirmation) takes JSON true
+    or false only: «yes», «on» or 1 confirmed a rejection, which cannot be undone."""
     if not isinstance(data, dict):
         raise serializers.ValidationError({"non_field_errors": ["بدنه باید یک شیء JSON باشد."]})
     converted: dict[str, Any] = {}
     refused: dict[str, list[str]] = {}
     for key, value in data.items():
-        if value is None:
+        if key in booleans and value is not None and not isinstance(value, bool):
+            refused[key] = ["فقط true یا false بنویسید."]
+        elif value is None:
             converted[key] = ""
         elif isinstance(value, _SCALARS):
             converted[key] = str(value)

@@ -4,11 +4,19 @@ and rejected requests."""
 
 from __future__ import annotations
 
+import uuid
+
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import SimpleTestCase
 
 from desk.api.forms import ConfirmForm
 from desk.api.serializers import _as_form_data
+from desk.api.tests.base import ApiTestCase, token_for
+from desk.core.uploads import check_document
+from desk.submissions import services
 from desk.submissions.forms import StaffActionForm
+from desk.submissions.models import Status
+from desk.test import PDF_BYTES
 
 
 class ConfirmedTests(SimpleTestCase):
@@ -41,3 +49,31 @@ class ConfirmedTests(SimpleTestCase):
         form = StaffActionForm(data={"action": "reject", "confirmed": "maybe"})
         form.is_valid()
         self.assertIn("confirmed", form.errors)
+
+
+class ConfirmedOverJsonTests(ApiTestCase):
+    """In a JSON body a confirmation is JSON true or false: the text «yes» or «on», or the
+    number 1, rejected requests that cannot be taken back (docs/api.md)."""
+
+    def test_a_rejection_is_confirmed_by_json_true_only(self) -> None:
+        submission = services.submission_create(
+            service=self.service,
+            applicant=self.citizen,
+            answers={"address": "تهران، خیابان آزادی، پلاک ۱۲"},
+            files={"deed": check_document(SimpleUploadedFile("deed.pdf", PDF_BYTES))},
+            idempotency_key=uuid.uuid4(),
+        )
+        token = token_for(self.expert)
+        url = f"/api/v1/staff/requests/{submission.tracking_code}/act/"
+        body = {"action": "reject", "message": "مدارک ناقص است."}
+        for value in ("yes", "on", "true", 1, "1"):
+            with self.subTest(value=value):
+                r = self.call("post", url, token, {**body, "confirmed": value})
+                self.assertEqual(r.status_code, 400, r.content)
+                self.assertEqual(r.json()["errors"]["confirmed"], ["فقط true یا false بنویسید."])
+                submission.refresh_from_db()
+                self.assertNotEqual(submission.status, Status.REJECTED)
+        r = self.call("post", url, token, {**body, "confirmed": True})
+        self.assertEqual(r.status_code, 200, r.content)
+        submission.refresh_from_db()
+        self.assertEqual(submission.status, Status.REJECTED)
