@@ -164,6 +164,14 @@ _AHEAD = (
     '<li class="timeline-item timeline-future">\n<div>{}</div>\n'
     '<div class="small text-muted">مرحله پیش رو</div>\n</li>'
 ).format
+# The main path's last step is where the request ends; its label says what will have happened
+# («انجام شد»): under «مرحله پیش رو» a reader took it for done already (templates/includes/
+# timeline.html says the same).
+_LAST = (
+    '<li class="timeline-item timeline-future">\n<div>پایان کار: {}</div>\n'
+    '<div class="small text-muted">گام پایانی، پس از مرحله‌های بالا؛ نتیجه به شما پیامک'
+    " می‌شود</div>\n</li>"
+).format
 
 
 _SUMMARY = (
@@ -242,7 +250,10 @@ def public_timeline(shown: progress.PublicProgress) -> SafeString:
     if shown.current:
         deadline = _DEADLINE(escape(shown.deadline)) if shown.deadline else ""
         parts.append(_CURRENT(escape(shown.current), deadline))
-    parts.extend(_AHEAD(escape(label)) for label in shown.ahead)
+    *between, last = shown.ahead or [""]
+    parts.extend(_AHEAD(escape(label)) for label in between)
+    if shown.ahead:
+        parts.append(_LAST(escape(last)))
     return mark_safe(
         '<ol class="timeline list-unstyled" id="progress">\n{}\n</ol>'.format(
             "\n".join(part for part in parts if part)

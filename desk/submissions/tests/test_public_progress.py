@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 from django.template import Context, Template
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from desk.submissions import proofs, selectors
 from desk.submissions.models import Submission
@@ -71,6 +72,17 @@ class OnePassProgressTests(SubmissionTestCase):
     def test_a_request_at_a_step_with_its_deadline_and_steps_ahead(self) -> None:
         submission = self.create_submission()
         self.assert_same_as_includes(self.transition(submission, "start_review"))
+
+    def test_the_last_step_ahead_reads_as_the_end_still_to_come(self) -> None:
+        submission = self.transition(self.create_submission(), "start_review")
+        r = self.client.post(
+            reverse("submissions:track"),
+            {"code": submission.tracking_code, "national_code": self.citizen.national_code},
+        )
+        page = r.content.decode()
+        ahead = page[page.index('aria-current="step"') :]
+        self.assertIn("پایان کار: ", ahead)
+        self.assertIn("گام پایانی، پس از مرحله‌های بالا؛ نتیجه به شما پیامک می‌شود", ahead)
 
     def test_a_request_that_asks_the_citizen_with_a_message_on_two_lines(self) -> None:
         submission = self.create_submission()
