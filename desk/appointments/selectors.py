@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -242,6 +242,21 @@ def offices_for_service(service: Service) -> QuerySet[Office]:
         .select_related("agency")
         .distinct()
         .order_by("name")
+    )
+
+
+def services_taking_bookings() -> list[Service]:
+    """The published services of active agencies a citizen can book a visit for (a visit in
+    person and an active office with weekly capacity for it), by agency and title: where
+    «my appointments» sends a citizen who has none."""
+    offered = SlotTemplate.objects.filter(
+        service_id=OuterRef("pk"), is_active=True, office__is_active=True
+    )
+    return list(
+        Service.objects.filter(is_published=True, agency__is_active=True, in_person_visits__gt=0)
+        .filter(Exists(offered))
+        .select_related("agency")
+        .order_by("agency__name", "title")
     )
 
 

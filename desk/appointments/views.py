@@ -134,7 +134,8 @@ def _offer_context(offer: Offer) -> dict[str, Any]:
 @login_required
 def my_appointments(request: HttpRequest) -> HttpResponse:
     appointments = selectors.appointments_of_citizen(_user(request))
-    return render(request, "appointments/mine.html", {"appointments": appointments})
+    context = {"appointments": appointments, "bookable": selectors.services_taking_bookings()}
+    return render(request, "appointments/mine.html", context)
 
 
 @login_required

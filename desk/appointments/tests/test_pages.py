@@ -69,6 +69,22 @@ class CitizenPageTests(AppointmentTestCase):
         self.assertContains(response, "ظرفیت این نوبت همین حالا پر شد", status_code=400)
         self.assertContains(response, "نزدیک‌ترین نوبت‌های آزاد", status_code=400)
 
+    def test_with_no_appointment_the_page_lists_the_services_to_book(self) -> None:
+        self.client.force_login(self.citizen)
+        response = self.client.get(reverse("appointments:mine"))
+        self.assertContains(response, "هنوز نوبتی نگرفته‌اید.")
+        self.assertContains(
+            response, '<details class="border rounded p-3 mt-3" id="book-new" open>'
+        )
+        book = reverse("appointments:book", args=[self.service.slug])
+        self.assertContains(response, f'href="{book}"')
+        # A service without a visit in person, or without an office that takes it, is not listed.
+        self.service.in_person_visits = 0
+        self.service.save(update_fields=["in_person_visits"])
+        response = self.client.get(reverse("appointments:mine"))
+        self.assertNotContains(response, f'href="{book}"')
+        self.assertContains(response, "اکنون هیچ خدمتی نوبت حضوری اینترنتی نمی‌دهد")
+
     def test_my_appointments_cancel_and_reschedule(self) -> None:
         appointment = self.book(at(MONDAY, 8, 0))
         self.client.force_login(self.citizen)
