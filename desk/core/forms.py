@@ -79,7 +79,7 @@ class PersianIntegerField(forms.IntegerField):
     separators; its bounds said in Persian digits («… باید ۰ یا بیشتر باشد»)."""
 
     widget = forms.TextInput(attrs=NUMERIC_ATTRS)
-    default_error_messages = {"invalid": _("یک عدد درست وارد کنید.")}
+    default_error_messages = {"invalid": _("عدد را فقط با رقم بنویسید؛ مثلاً ۲.")}
 
     def __init__(self, **kwargs: Any) -> None:
         given = kwargs.get("error_messages") or {}
@@ -92,6 +92,12 @@ class PersianIntegerField(forms.IntegerField):
             if limit is not None and code not in given:
                 label = self.label or _("عدد")
                 self.error_messages[code] = _bound_message(message, label, limit)
+        if "invalid" not in given and self.label:
+            # Named, so the error summary says which answer («یک عدد درست» read as "a correct
+            # number" to some), and how: digits, with an example.
+            self.error_messages["invalid"] = _("«%(label)s» را فقط با رقم بنویسید؛ مثلاً ۲.") % {
+                "label": self.label
+            }
 
     def to_python(self, value: Any) -> int | None:
         if not isinstance(value, str):

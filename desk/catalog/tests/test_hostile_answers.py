@@ -107,7 +107,10 @@ class DigitsOfOtherScriptsTests(HostileAnswerTestCase):
         for typed in ("²", "१२", "１２", "1_000"):
             with self.subTest(typed=typed):
                 self.assert_refused(
-                    self.post(count=typed), "count", "یک عدد درست وارد کنید.", typed
+                    self.post(count=typed),
+                    "count",
+                    "«تعداد واحدها» را فقط با رقم بنویسید؛ مثلاً ۲.",
+                    typed,
                 )
 
 
@@ -126,7 +129,9 @@ class NumberBoundsTests(HostileAnswerTestCase):
         )
 
     def test_thousands_of_digits_are_refused_not_a_500(self) -> None:
-        self.assert_refused(self.post(count="9" * 5000), "count", "یک عدد درست وارد کنید.")
+        self.assert_refused(
+            self.post(count="9" * 5000), "count", "«تعداد واحدها» را فقط با رقم بنویسید؛ مثلاً ۲."
+        )
 
     def test_zero_and_the_largest_number_are_accepted(self) -> None:
         self.assertEqual(self.answers(count="۰")["count"], 0)

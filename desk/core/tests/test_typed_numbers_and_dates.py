@@ -43,7 +43,7 @@ class IntegerTests(SimpleTestCase):
     def test_other_scripts_digits_are_not_a_number(self) -> None:
         field = PersianIntegerField(label="تعداد")
         for typed in ("²", "१२", "１２", "1_000", "1e3", "۱۲٫۵"):
-            message = "یک عدد درست وارد کنید."
+            message = "«تعداد» را فقط با رقم بنویسید؛ مثلاً ۲."
             with self.subTest(typed=typed), self.assertRaisesMessage(ValidationError, message):
                 field.clean(typed)
 

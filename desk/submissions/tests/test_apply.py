@@ -152,7 +152,9 @@ class ApplyTests(SubmissionTestCase):
 
     def test_it_refuses_a_word_for_a_number_and_keeps_it(self) -> None:
         r = self.post(self.valid_data(area="دوازده"))
-        self.assert_refused(r, "area", "یک عدد درست وارد کنید.", "دوازده", "علي كريمي")
+        self.assert_refused(
+            r, "area", "«مساحت (متر مربع)» را فقط با رقم بنویسید؛ مثلاً ۲.", "دوازده", "علي كريمي"
+        )
 
     def test_it_refuses_a_wrong_national_code_and_keeps_it(self) -> None:
         r = self.post(self.valid_data(owner_code="0084575949"))
