@@ -17,7 +17,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.views import APIView
 
 from desk.api.idempotency import HEADER as IDEMPOTENCY_HEADER
-from desk.api.idempotency import is_idempotent
+from desk.api.idempotency import MAX_KEY_LENGTH, is_idempotent
 from desk.api.models import TokenKind
 from desk.api.permissions import HasKeyScope
 from desk.api.problems import PROBLEM_CONTENT_TYPE, PROBLEMS, TYPE_PREFIX
@@ -113,13 +113,14 @@ class ProblemAutoSchema(AutoSchema):
             params.append(
                 OpenApiParameter(
                     IDEMPOTENCY_HEADER,
-                    str,
+                    {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH},
                     OpenApiParameter.HEADER,
                     required=False,
                     description=(
                         "A key the client makes (a UUID): a retry with the same key and body "
                         "gets the first answer; another body 422; while the first runs 409. "
-                        "Kept 24 hours."
+                        "Kept 24 hours. Printable characters, at most "
+                        f"{MAX_KEY_LENGTH}: another is 400."
                     ),
                 )
             )

@@ -18,3 +18,17 @@ class SchemaTests(SimpleTestCase):
                 self.assertEqual(list(content), ["multipart/form-data"])
                 body = content["multipart/form-data"]["schema"]
                 self.assertIn("service", body["properties"])
+
+    def test_the_idempotency_key_says_its_length(self) -> None:
+        schema = SchemaGenerator().get_schema(request=None, public=True)
+        found = [
+            parameter["schema"]
+            for path in schema["paths"].values()
+            for operation in path.values()
+            if isinstance(operation, dict)
+            for parameter in operation.get("parameters", [])
+            if parameter.get("name") == "Idempotency-Key"
+        ]
+        self.assertTrue(found)
+        for declared in found:
+            self.assertEqual(declared, {"type": "string", "minLength": 1, "maxLength": 255})
