@@ -16,6 +16,9 @@ from desk.submissions.drafts import DRAFTS_FOLDER, DraftFile
 
 KEY = "letter-draft"
 SENT_KEY = "letter-draft:sent"
+# Files accepted on a form sent back for another answer, before any draft exists: kept so that
+# the error costs nothing chosen (the request form keeps its files the same way).
+KEPT_KEY = "letter-draft:kept-files"
 
 
 @dataclass
@@ -47,19 +50,47 @@ def draft_save(
 ) -> LetterDraft:
     """Keep the letter; newly chosen files replace the ones kept, none chosen keeps them."""
     previous = draft_get(session)
-    files = list(previous.files) if previous else []
+    files = kept_files(session)
     if uploads:
-        for kept in files:
-            default_storage.delete(kept.path)
-        files = []
-        for upload in uploads:
-            stored = default_storage.save(f"{DRAFTS_FOLDER}/{uuid.uuid4().hex}", upload)
-            shown = getattr(upload, "original_name", "") or upload.name or "file"
-            files.append(DraftFile(path=stored, name=shown[-200:], size=upload.size or 0))
+        files = _replace(files, uploads)
+    session.pop(KEPT_KEY, None)
     key = previous.idempotency_key if previous else str(uuid.uuid4())
     draft = LetterDraft(key, agency_id, subject, body, about_id, files)
     session[KEY] = {**asdict(draft), "files": [asdict(f) for f in files]}
     return draft
+
+
+def kept_files(session: SessionBase) -> list[DraftFile]:
+    """The files the letter carries so far: its draft's, or those kept from a form sent
+    back with an error."""
+    draft = draft_get(session)
+    if draft is not None and draft.files:
+        return list(draft.files)
+    return [DraftFile(**spec) for spec in session.get(KEPT_KEY, [])]
+
+
+def files_keep(session: SessionBase, uploads: list[UploadedFile]) -> list[DraftFile]:
+    """Files chosen on a form that came back with an error elsewhere, already checked: kept
+    (replacing the ones kept before) until the letter is sent or discarded."""
+    files = _replace(kept_files(session), uploads)
+    draft = draft_get(session)
+    if draft is not None:
+        draft.files = files
+        session[KEY] = {**asdict(draft), "files": [asdict(f) for f in files]}
+    else:
+        session[KEPT_KEY] = [asdict(f) for f in files]
+    return files
+
+
+def _replace(files: list[DraftFile], uploads: list[UploadedFile]) -> list[DraftFile]:
+    for kept in files:
+        default_storage.delete(kept.path)
+    stored_files = []
+    for upload in uploads:
+        stored = default_storage.save(f"{DRAFTS_FOLDER}/{uuid.uuid4().hex}", upload)
+        shown = getattr(upload, "original_name", "") or upload.name or "file"
+        stored_files.append(DraftFile(path=stored, name=shown[-200:], size=upload.size or 0))
+    return stored_files
 
 
 def draft_uploads(draft: LetterDraft) -> list[File]:
@@ -77,5 +108,7 @@ def draft_discard(session: SessionBase, *, sent: str = "") -> None:
         for kept in draft.files:
             default_storage.delete(kept.path)
         del session[KEY]
+    for kept in [DraftFile(**spec) for spec in session.pop(KEPT_KEY, [])]:
+        default_storage.delete(kept.path)
     if sent:
         session[SENT_KEY] = sent

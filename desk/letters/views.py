@@ -69,7 +69,11 @@ def write(request: HttpRequest) -> HttpResponse:
             uploads=data["documents"],
         )
         return redirect("letters:write_check")
-    kept = draft.files if draft else []
+    if request.method == "POST" and "documents" not in form.errors:
+        chosen = form.cleaned_data.get("documents") or []
+        if chosen:  # accepted: kept while the rest is put right
+            drafts.files_keep(request.session, chosen)
+    kept = drafts.kept_files(request.session)
     return render(request, "letters/write.html", {"form": form, "kept": kept})
 
 

@@ -70,6 +70,28 @@ class CitizenWritesTests(LettersTestCase):
         self.assertContains(r, "نشانی پروانه کسب من اشتباه است.")
         self.assertFalse(Letter.objects.exists())
 
+    def test_a_file_chosen_on_a_letter_sent_back_for_its_subject_goes_with_the_letter(
+        self,
+    ) -> None:
+        r = self._fill(subject="", documents=upload("scan.pdf"))
+        self.assertContains(r, "موضوع نامه را بنویسید.")
+        self.assertContains(r, "پیوست شده است: <bdi>scan.pdf</bdi>")
+        self.assertNotContains(r, "دوباره انتخاب کنید")
+        r = self._fill()  # the subject put right, no file chosen again
+        self.assertRedirects(r, reverse("letters:write_check"))
+        self.assertContains(self.client.get(reverse("letters:write_check")), "scan.pdf")
+        self.client.post(reverse("letters:write_check"))
+        letter = Letter.objects.get()
+        self.assertEqual(letter.attachments.count(), 1)
+        # Nothing kept once it is sent: the next letter starts with no attachment.
+        self.assertNotContains(self.client.get(reverse("letters:write")), "پیوست شده است")
+
+    def test_a_new_file_replaces_the_one_kept_after_an_error(self) -> None:
+        self._fill(subject="", documents=upload("first.pdf"))
+        r = self._fill(body="", documents=upload("second.pdf"))
+        self.assertContains(r, "پیوست شده است: <bdi>second.pdf</bdi>")
+        self.assertNotContains(r, "first.pdf")
+
     def test_sending_twice_registers_one_letter(self) -> None:
         self._fill()
         first = self.client.post(reverse("letters:write_check"))
