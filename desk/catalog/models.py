@@ -154,6 +154,11 @@ class Service(models.Model):
             parts.append(self.agency.name)
         return search_key(" ".join(p for p in parts if p))
 
+    def audience_words(self) -> str:
+        """Whom the service is for as a citizen reads it: «دولت به شهروند», without the
+        taxonomy's Latin code the admin lists it by («(G2C)»)."""
+        return str(self.get_audience_display()).split(" (", 1)[0]
+
     def get_channels_display(self) -> list[str]:
         labels = dict(Channel.choices)
         return [str(labels.get(c, c)) for c in self.channels]

@@ -430,7 +430,7 @@ class BrowserWalkTests(BrowserTestCase):
         expect(page.locator("#confirm-when")).to_have_text("دوشنبه ۱۲ خرداد ۱۴۰۴ ساعت ۰۸:۳۰")
         page.get_by_role("button", name="تأیید و ثبت نوبت").click()
         page.wait_for_url(re.compile(re.escape(reverse("appointments:mine")) + r"\d{12}/$"))
-        expect(page.locator("#when")).to_have_text("۱۴۰۴/۰۳/۱۲ ساعت ۰۸:۳۰")
+        expect(page.locator("#when")).to_have_text("دوشنبه ۱۲ خرداد ۱۴۰۴، ساعت ۰۸:۳۰")
         first = Appointment.objects.get()
         self.assertNotRegex(page.locator("#booking-code").inner_text(), r"[0-9]")
         self.shot("21-appointment-booked-phone")

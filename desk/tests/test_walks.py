@@ -97,7 +97,7 @@ class CitizenWalkTests(BrowserTestCase):
         self.assertEqual(self.touch_targets_too_small(), [])
         self._tab_to(page.get_by_role("button", name="تأیید و ثبت نوبت"))
         page.keyboard.press("Enter")
-        expect(page.locator("#when")).to_have_text("۱۴۰۴/۰۳/۱۲ ساعت ۰۸:۳۰")
+        expect(page.locator("#when")).to_have_text("دوشنبه ۱۲ خرداد ۱۴۰۴، ساعت ۰۸:۳۰")
         self.check("appointment")
         appointment = Appointment.objects.get()
 

@@ -57,7 +57,7 @@ class CitizenPageTests(AppointmentTestCase):
             response, reverse("appointments:detail", args=[appointment.booking_code])
         )
         response = self.client.get(reverse("appointments:detail", args=[appointment.booking_code]))
-        self.assertContains(response, "۱۴۰۴/۰۳/۱۲ ساعت ۰۸:۳۰")
+        self.assertContains(response, "دوشنبه ۱۲ خرداد ۱۴۰۴، ساعت ۰۸:۳۰")  # the weekday, as booked
         self.assertContains(response, "خیابان انقلاب")
 
     def test_a_full_slot_shows_a_persian_message_and_the_next_slots(self) -> None:
