@@ -396,7 +396,10 @@ class RequestPageOut(PageOut):
 
 class AnswerOut(serializers.Serializer):
     label = serializers.CharField()  # type: ignore[assignment]
-    value = serializers.CharField()
+    value = serializers.CharField(help_text="the answer as shown; a file question: the file's name")
+    attachment = serializers.UUIDField(
+        allow_null=True, help_text="a file question: the attachment's id (files/{id}/); else null"
+    )
 
 
 class AttachmentOut(serializers.Serializer):

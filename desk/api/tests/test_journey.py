@@ -90,6 +90,12 @@ class MobileJourneyTest(ApiTestCase):
         self.assertEqual(filed["Location"], f"/api/v1/me/requests/{code}/")
         self.assertEqual(Submission.objects.get(tracking_code=code).channel, Channel.API)
         self.assertEqual(len(filed.json()["attachments"]), 1)
+        # A file question's answer reads as the file chosen, with the id to fetch it by.
+        deed = next(a for a in filed.json()["answers"] if a["attachment"])
+        self.assertEqual(deed["value"], "deed.pdf")
+        self.assertEqual(deed["attachment"], filed.json()["attachments"][0]["id"])
+        address = next(a for a in filed.json()["answers"] if not a["attachment"])
+        self.assertEqual(address["value"], "تهران، خیابان آزادی")
 
         tracked = self.call(
             "post", "/api/v1/track/", data={"code": code, "national_code": "0084575948"}

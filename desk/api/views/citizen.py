@@ -58,10 +58,14 @@ def citizen(request: Request) -> User:
     return user
 
 
-def answers_out(submission: Submission) -> list[dict[str, str]]:
+def answers_out(submission: Submission) -> list[dict[str, str | None]]:
+    """Each answer as the receipt shows it: a file question's value is the file's name (what a
+    person reads), its ``attachment`` the id to fetch it by (``files/{id}/``); None elsewhere."""
     rows = selectors.answers_for_display(submission)
     return [
-        {"label": label, "value": str(v.public_id) if isinstance(v, Attachment) else str(v)}
+        {"label": label, "value": v.original_name, "attachment": str(v.public_id)}
+        if isinstance(v, Attachment)
+        else {"label": label, "value": str(v), "attachment": None}
         for label, v in rows
     ]
 
