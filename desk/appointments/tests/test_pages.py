@@ -44,6 +44,8 @@ class CitizenPageTests(AppointmentTestCase):
         response = self.client.get(url)
         self.assertContains(response, "یکشنبه ۱۱ خرداد ۱۴۰۴")
         self.assertContains(response, "در مهلت سه روز کاری")
+        # What the badge means, said once above the days.
+        self.assertContains(response, "(سه روز کاری) به شما نوبت بدهد")
         slot = at(MONDAY, 8, 30).isoformat()
         # A tap on a slot only asks: what, when, where, and what happens next.
         response = self.client.post(url, {"slot": slot})
