@@ -48,7 +48,7 @@ class DeskStagedFileTests(DeskTestCase):
         r = self.client.post(FORM, answers(address="", deed=upload("scan.pdf")))
         self.assertContains(r, "«نشانی ملک» را وارد کنید.", status_code=400)
         self.assertContains(
-            r, 'فایل انتخاب‌شده: <strong class="staged-name">scan.pdf</strong>', status_code=400
+            r, 'پرونده انتخاب‌شده: <strong class="staged-name">scan.pdf</strong>', status_code=400
         )
         self.assertNotContains(r, "نگه داشته نشد", status_code=400)
         reference = self.staged_reference(r)
@@ -72,12 +72,12 @@ class DeskStagedFileTests(DeskTestCase):
     def test_with_javascript_the_scan_uploads_when_chosen_and_can_be_taken_back(self) -> None:
         self.consent()
         r = self.client.post(FILE, {"deed": upload("scan.pdf")}, HTTP_HX_REQUEST="true")
-        self.assertContains(r, 'فایل انتخاب‌شده: <strong class="staged-name">scan.pdf</strong>')
+        self.assertContains(r, 'پرونده انتخاب‌شده: <strong class="staged-name">scan.pdf</strong>')
         self.assertContains(r, f'hx-post="{FILE}"')
         reference = self.staged_reference(r)
         with self.captureOnCommitCallbacks(execute=True):
             r = self.client.post(FILE, {"remove": reference}, HTTP_HX_REQUEST="true")
-        self.assertNotContains(r, "فایل انتخاب‌شده")
+        self.assertNotContains(r, "پرونده انتخاب‌شده")
         self.assertFalse(StagedFile.objects.exists())
         # Chosen again, kept through a form error, filed.
         r = self.client.post(FILE, {"deed": upload("scan-2.pdf")}, HTTP_HX_REQUEST="true")

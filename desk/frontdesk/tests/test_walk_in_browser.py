@@ -84,7 +84,7 @@ class WalkInTests(BrowserWalkCase):
         expect(page.locator("h1")).to_contain_text("ثبت درخواست برای شهروند")
         self.check("frontdesk-apply")
         page.get_by_label("تصویر سند").set_input_files(self.file("scan.pdf", PDF_BYTES))
-        expect(page.locator("#id_deed_staged")).to_contain_text("فایل انتخاب‌شده: scan.pdf")
+        expect(page.locator("#id_deed_staged")).to_contain_text("پرونده انتخاب‌شده: scan.pdf")
         expect(page.get_by_role("button", name="حذف این پرونده")).to_be_visible()
         staged = StagedFile.objects.get()
         self.assertEqual((staged.owner, staged.acting_for), (clerk, citizen.national_code))

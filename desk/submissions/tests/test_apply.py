@@ -216,7 +216,7 @@ class ApplyTests(SubmissionTestCase):
             r, "plan", "فقط پرونده PDF یا تصویر JPEG و PNG پذیرفته می‌شود.", "علي كريمي"
         )
         # A refused file is not kept: the question asks for another one.
-        self.assertNotContains(r, "فایل انتخاب‌شده")
+        self.assertNotContains(r, "پرونده انتخاب‌شده")
         self.assertNotContains(r, 'name="plan__staged"')
 
     def test_an_empty_post_gets_the_required_messages_not_an_error_page(self) -> None:

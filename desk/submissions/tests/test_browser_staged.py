@@ -50,15 +50,15 @@ class StagedUploadBrowserTests(BrowserTestCase):
             expect(continue_button).to_be_disabled()
             answer.set()
             staged = page.locator("#id_deed_staged")
-            expect(staged).to_contain_text("فایل انتخاب‌شده: sanad.pdf")
+            expect(staged).to_contain_text("پرونده انتخاب‌شده: sanad.pdf")
         expect(continue_button).to_be_enabled()
         expect(page.get_by_role("button", name="حذف این پرونده")).to_be_visible()
         self.assertEqual(StagedFile.objects.count(), 1)
         self.check("apply-file-staged")
-        # «تغییر» and a wrong file: refused, and the file chosen before is still chosen.
+        # «انتخاب پرونده دیگر» and a wrong file: refused, and the file chosen before is still chosen.
         page.set_input_files("#id_deed", self.file("notes.pdf", b"just some text"))
         expect(page.locator("#field-deed")).to_contain_text("فقط پرونده PDF")
-        expect(page.locator("#id_deed_staged")).to_contain_text("فایل انتخاب‌شده: sanad.pdf")
+        expect(page.locator("#id_deed_staged")).to_contain_text("پرونده انتخاب‌شده: sanad.pdf")
         self.assertEqual(StagedFile.objects.count(), 1)
         # «ادامه» without the address: an error, and the file is still chosen.
         page.get_by_role("button", name="ادامه").click()

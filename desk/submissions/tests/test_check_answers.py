@@ -69,7 +69,7 @@ class CheckAnswersTests(SubmissionTestCase):
         self.fill(deed=upload("sanad.pdf"))
         r = self.client.get(self.form_url)
         self.assertContains(r, "تهران، خیابان آزادی")
-        self.assertContains(r, 'فایل انتخاب‌شده: <strong class="staged-name">sanad.pdf</strong>')
+        self.assertContains(r, 'پرونده انتخاب‌شده: <strong class="staged-name">sanad.pdf</strong>')
         self.fill(address="تبریز، خیابان امام")
         self.client.post(self.check_url)
         submission = Submission.objects.get()

@@ -42,7 +42,7 @@ class StagedUploadTests(SubmissionTestCase):
     def stage_with_htmx(self, name: str = "sanad.pdf") -> str:
         r = self.client.post(self.file_url, {"deed": upload(name)}, HTTP_HX_REQUEST="true")
         self.assertEqual(r.status_code, 200)
-        self.assertContains(r, f'فایل انتخاب‌شده: <strong class="staged-name">{name}</strong>')
+        self.assertContains(r, f'پرونده انتخاب‌شده: <strong class="staged-name">{name}</strong>')
         self.assertContains(r, "حذف این پرونده")
         return self.staged_reference(r)
 
@@ -53,8 +53,8 @@ class StagedUploadTests(SubmissionTestCase):
         self.assertEqual(r.status_code, 200)
         self.assertContains(r, "<title>خطا: ")
         self.assertContains(r, "«نشانی ملک» را وارد کنید.")
-        self.assertContains(r, 'فایل انتخاب‌شده: <strong class="staged-name">sanad.pdf</strong>')
-        self.assertContains(r, "تغییر")
+        self.assertContains(r, 'پرونده انتخاب‌شده: <strong class="staged-name">sanad.pdf</strong>')
+        self.assertContains(r, "انتخاب پرونده دیگر")  # one way to replace it, named so
         self.assertNotContains(r, "دوباره انتخاب کنید")
         reference = self.staged_reference(r)
         # The citizen fixes the address and posts again, without choosing the file again.
@@ -116,7 +116,7 @@ class StagedUploadTests(SubmissionTestCase):
         with self.captureOnCommitCallbacks(execute=True):
             r = self.client.post(self.file_url, {"remove": reference}, HTTP_HX_REQUEST="true")
         self.assertEqual(r.status_code, 200)
-        self.assertNotContains(r, "فایل انتخاب‌شده")
+        self.assertNotContains(r, "پرونده انتخاب‌شده")
         self.assertFalse(StagedFile.objects.exists())
         self.assertFalse(default_storage.exists(path))
 
@@ -143,7 +143,7 @@ class StagedUploadTests(SubmissionTestCase):
         )
         self.assertContains(r, "فقط پرونده PDF یا تصویر JPEG و PNG پذیرفته می‌شود.")
         self.assertContains(r, "پرونده‌ای که پیش‌تر انتخاب کرده بودید همچنان انتخاب‌شده است.")
-        self.assertContains(r, 'فایل انتخاب‌شده: <strong class="staged-name">sanad.pdf</strong>')
+        self.assertContains(r, 'پرونده انتخاب‌شده: <strong class="staged-name">sanad.pdf</strong>')
         self.assertEqual(self.staged_reference(r), reference)
         self.assertRedirects(
             self.client.post(self.form_url, self.form(deed__staged=reference)), self.check_url
