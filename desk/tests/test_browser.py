@@ -153,7 +153,7 @@ class BrowserWalkTests(BrowserTestCase):
         page.get_by_label("نشانی ملک").fill("تهران، خیابان آزادی، پلاک ۱۲")
         page.get_by_label("تصویر سند").set_input_files(self.file("deed.pdf", PDF_BYTES))
         # With JavaScript the document is staged as soon as it is chosen: wait for its name.
-        expect(page.locator("main")).to_contain_text("فایل انتخاب‌شده")
+        expect(page.locator("main")).to_contain_text("پرونده انتخاب‌شده")
         self.shot("04-apply-phone")
         page.get_by_role("button", name="ادامه", exact=True).click()
         # Check your answers, then send.
