@@ -45,6 +45,19 @@ RETRY_AFTER = {
     "schema": {"type": "integer", "minimum": 0},
 }
 
+# On a replay of an ``@idempotent`` call (desk/api/idempotency.py): the first answer again.
+REPLAYED = {
+    "description": "`true` when this is the first answer again, for a retry with the same key",
+    "required": False,
+    "schema": {"type": "string", "enum": ["true"]},
+}
+# With every 401 (DRF asks the first authentication class): which credential to send.
+WWW_AUTHENTICATE = {
+    "description": "The credential the operation takes (`Bearer` or `ApiKey`)",
+    "required": False,
+    "schema": {"type": "string"},
+}
+
 # The ``Location`` of what a 201 made: in ``parameters`` of the views that set it.
 LOCATION = OpenApiParameter(
     "Location",
@@ -96,6 +109,12 @@ class ProblemAutoSchema(AutoSchema):
             extra.update(_IDEMPOTENT)
         for code, slug in extra.items():
             responses.setdefault(code, _problem(slug))
+        responses["401"] = {**responses["401"], "headers": {"WWW-Authenticate": WWW_AUTHENTICATE}}
+        if self._idempotent():
+            for code, response in responses.items():
+                if code.startswith("2") and isinstance(response, dict):
+                    headers = response.setdefault("headers", {})
+                    headers["Idempotent-Replayed"] = REPLAYED
         self.registry.register_on_missing(self.resolve_serializer(ProblemSerializer, "response"))
         return responses
 

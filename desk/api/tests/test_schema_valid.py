@@ -32,3 +32,23 @@ class SchemaTests(SimpleTestCase):
         self.assertTrue(found)
         for declared in found:
             self.assertEqual(declared, {"type": "string", "minLength": 1, "maxLength": 255})
+
+    def test_replays_and_401s_document_the_headers_they_carry(self) -> None:
+        schema = SchemaGenerator().get_schema(request=None, public=True)
+        operations = [
+            operation
+            for path in schema["paths"].values()
+            for operation in path.values()
+            if isinstance(operation, dict) and "responses" in operation
+        ]
+        idempotent = 0
+        for operation in operations:
+            responses = operation["responses"]
+            self.assertIn("WWW-Authenticate", responses["401"]["headers"])
+            names = {p["name"] for p in operation.get("parameters", [])}
+            if "Idempotency-Key" in names:
+                idempotent += 1
+                for code, response in responses.items():
+                    if code.startswith("2"):
+                        self.assertIn("Idempotent-Replayed", response["headers"], code)
+        self.assertGreater(idempotent, 5)
