@@ -16,6 +16,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from desk.agencies.admin import AgencyScopedAdmin, ScopedTabularInline, limit_to_agency
+from desk.agencies.models import Role
 from desk.catalog.models import Service
 from desk.core.admin import label_with_key
 from desk.core.errors import ApplicationError
@@ -160,8 +161,36 @@ class WorkflowVersionAdmin(AgencyScopedAdmin):
             self.message_user(request, _("نسخه پیش‌نویس %(v)s ساخته شد.") % {"v": draft})
 
 
+class RolesField(forms.MultipleChoiceField):
+    """Who may take an action, as checkboxes of the roles by their Persian names, kept as the
+    model keeps them: a JSON list of codes in ``Role``'s order; none ticked: the step's role."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.pop("encoder", None)
+        kwargs.pop("decoder", None)
+        kwargs.pop("max_length", None)
+        super().__init__(choices=Role.choices, required=False, **kwargs)
+
+    def prepare_value(self, value: Any) -> Any:
+        return value if isinstance(value, list) else []
+
+    def clean(self, value: Any) -> list[str]:
+        chosen = set(super().clean(value))
+        return [code for code in Role.values if code in chosen]
+
+
+class ActionAdminForm(forms.ModelForm):
+    roles = RolesField(
+        label=Action._meta.get_field("roles").verbose_name,
+        help_text=Action._meta.get_field("roles").help_text,
+    )
+
+
 class ActionInline(ScopedTabularInline):
     model = Action
+    form = ActionAdminForm
     fk_name = "source"
     fields = [
         "order",

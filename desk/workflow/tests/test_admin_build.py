@@ -102,9 +102,9 @@ class BuildWorkflowInTheAdminTests(AgencyAdminTestCase):
         # The review step's actions, on the step's page.
         actions: list[dict[str, Any]] = [
             {"order": "1", "key": "complete", "label": "صدور مجوز", "target": done.pk,
-             "roles": "[]", "needs_result": "on"},
+             "needs_result": "on"},
             {"order": "2", "key": "reject", "label": "رد درخواست", "target": rejected.pk,
-             "roles": "[]", "needs_message": "on"},
+             "needs_message": "on", "roles": ["manager", "expert"]},
         ]  # fmt: skip
         step_fields = {
             "order": "1",
@@ -123,6 +123,12 @@ class BuildWorkflowInTheAdminTests(AgencyAdminTestCase):
         )
         self.assertEqual(r.status_code, 302, r.context and r.context["errors"])
         self.assertEqual(review.actions.count(), 2)
+        # Who may take an action: ticked roles, kept in the roles' order; none, the step's.
+        self.assertEqual(review.actions.get(key="reject").roles, ["expert", "manager"])
+        self.assertEqual(review.actions.get(key="complete").roles, [])
+        page = self.client.get(reverse("admin:workflow_step_change", args=[review.pk]))
+        self.assertContains(page, 'type="checkbox" name="actions-1-roles" value="manager"')
+        self.assertContains(page, "مدیر")
 
         # Published from the list, as the admin does it.
         r = self.post(
