@@ -55,7 +55,7 @@ class StagedUploadBrowserTests(BrowserTestCase):
         expect(page.get_by_role("button", name="حذف این پرونده")).to_be_visible()
         self.assertEqual(StagedFile.objects.count(), 1)
         self.check("apply-file-staged")
-        # «انتخاب پرونده دیگر» and a wrong file: refused, and the file chosen before is still chosen.
+        # «انتخاب پرونده دیگر» and a wrong file: refused, the file chosen before still chosen.
         page.set_input_files("#id_deed", self.file("notes.pdf", b"just some text"))
         expect(page.locator("#field-deed")).to_contain_text("فقط پرونده PDF")
         expect(page.locator("#id_deed_staged")).to_contain_text("پرونده انتخاب‌شده: sanad.pdf")
