@@ -443,7 +443,7 @@ class BrowserWalkTests(BrowserTestCase):
         expect(page.locator("#consequence")).to_contain_text("لغو می‌شود")
         page.get_by_role("button", name="تأیید و ثبت نوبت").click()
         page.wait_for_url(re.compile(re.escape(reverse("appointments:mine")) + r"\d{12}/$"))
-        expect(page.locator("#when")).to_have_text("۱۴۰۴/۰۳/۱۱ ساعت ۱۰:۰۰")
+        expect(page.locator("#when")).to_have_text("یکشنبه ۱۱ خرداد ۱۴۰۴، ساعت ۱۰:۰۰")
         moved = Appointment.objects.get(status=AppointmentStatus.BOOKED)
         self.assertEqual(moved.rescheduled_from, first)
         self.assertTrue(any("جابه‌جا شد" in sms["body"] for sms in MemoryBackend.outbox))
