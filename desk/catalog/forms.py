@@ -57,7 +57,7 @@ def _field_for(spec: FormField) -> forms.Field:
 
 def _plain_field_for(kind: str, spec: FormField, common: dict[str, Any]) -> forms.Field:
     if kind == FieldKind.TEXT:
-        return NormalizedCharField(max_length=200, **common)
+        return NormalizedCharField(max_length=200, prose=True, **common)
     if kind == FieldKind.TEXTAREA:
         return NormalizedTextField(
             max_length=4000, widget=forms.Textarea(attrs={"rows": 4}), **common

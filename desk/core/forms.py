@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from desk.core.uploads import check_document
 from desk.lib import jalali, validators
-from desk.lib.persian import normalize, to_persian_digits
+from desk.lib.persian import normalize, normalize_prose, to_persian_digits
 
 NUMERIC_ATTRS = {"inputmode": "numeric", "dir": "ltr", "autocomplete": "off"}
 # A sign, digits, and a decimal part of zeros only («۱۲٫۰» is twelve).
@@ -36,18 +36,27 @@ _bound_message = lazy(_bound_message_text, str)
 
 
 class NormalizedCharField(forms.CharField):
+    """One line, normalised. ``prose``: a person's words (a subject, an answer), kept with their
+    diacritics; otherwise a name or a query, whose marks are dropped so it can be found."""
+
+    def __init__(self, *args: Any, prose: bool = False, **kwargs: Any) -> None:
+        self.prose = prose
+        super().__init__(*args, **kwargs)
+
     def to_python(self, value: Any) -> str:
-        return normalize(super().to_python(value) or "")
+        text = super().to_python(value) or ""
+        return normalize_prose(text) if self.prose else normalize(text)
 
 
 class NormalizedTextField(forms.CharField):
-    """Multi-line text: each line normalised, the line breaks kept (templates use linebreaksbr)."""
+    """Multi-line text: each line normalised as prose (diacritics kept), the line breaks kept
+    (templates use linebreaksbr)."""
 
     widget = forms.Textarea
 
     def to_python(self, value: Any) -> str:
         text = super().to_python(value) or ""
-        return "\n".join(normalize(line) for line in text.splitlines()).strip()
+        return "\n".join(normalize_prose(line) for line in text.splitlines()).strip()
 
 
 class NationalCodeField(forms.CharField):

@@ -39,6 +39,7 @@ class LetterForm(StyledForm):
     subject = NormalizedCharField(
         label=_("موضوع نامه"),
         max_length=200,
+        prose=True,
         help_text=_("در یک جمله کوتاه؛ مثلاً «اصلاح نشانی در پروانه کسب»."),
         error_messages={"required": _("موضوع نامه را بنویسید.")},
     )

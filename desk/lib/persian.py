@@ -23,14 +23,17 @@ _DIACRITICS = "".join(chr(c) for c in range(0x064B, 0x0660)) + "\u0670"
 # answer they let a person reverse how the text reads to staff; no Persian text needs them.
 _BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 
+_LETTER_FORMS = {
+    "\u064a": "\u06cc",  # ي Arabic yeh -> ی Persian yeh
+    "\u0649": "\u06cc",  # ى alef maksura -> ی
+    "\u0643": "\u06a9",  # ك Arabic kaf -> ک Persian keheh
+}
 _NORMALIZE = str.maketrans(
-    {
-        "\u064a": "\u06cc",  # ي Arabic yeh -> ی Persian yeh
-        "\u0649": "\u06cc",  # ى alef maksura -> ی
-        "\u0643": "\u06a9",  # ك Arabic kaf -> ک Persian keheh
-        **dict.fromkeys(_TATWEEL + _DIACRITICS + _BIDI_CONTROLS),
-    }
+    {**_LETTER_FORMS, **dict.fromkeys(_TATWEEL + _DIACRITICS + _BIDI_CONTROLS)}
 )
+# Prose keeps its marks: «لطفاً» with its tanween, «خانۀ» with its hamza, «مُحَمَّد» as written.
+_MARKS = str.maketrans(dict.fromkeys(_DIACRITICS))
+_PROSE = str.maketrans({**_LETTER_FORMS, **dict.fromkeys(_TATWEEL + _BIDI_CONTROLS)})
 
 _WHITESPACE_RUN = re.compile(r"\s+")
 
@@ -79,16 +82,29 @@ def normalize(text: str) -> str:
     return _WHITESPACE_RUN.sub(" ", text).strip(_BLANK_EDGES)
 
 
+def normalize_prose(text: str) -> str:
+    """Canonical form for a person's written words (a letter, a message, an answer): as
+    :func:`normalize`, but Arabic diacritics are kept, since they are the writer's spelling
+    («لطفاً», «خانۀ», «مسأله»). Search keys and validation still drop them. A text of only marks
+    and invisible characters is empty."""
+    text = _WHITESPACE_RUN.sub(" ", to_ascii_digits(text).translate(_PROSE)).strip(_BLANK_EDGES)
+    return text if normalize(text) else ""
+
+
 def search_key(text: str, *, normalized: bool = False) -> str:
     """Key for search and matching: :func:`normalize`, zero-width chars as spaces, casefolded.
 
     Both the stored text and the query go through this function, then a substring test on the
     keys finds «میز‌خدمت» (ZWNJ) from «ميز خدمت» (Arabic yeh, space). ``normalized``: the
-    text is :func:`normalize`'s already (a search's query, normalised by its view), not
-    normalised again.
+    text is :func:`normalize`'s or :func:`normalize_prose`'s already (a search's query,
+    normalised by its view), not normalised again.
     """
-    # Zero-width and bidi characters become spaces before normalize() would drop them.
-    text = _ZERO_WIDTH.sub(" ", text if normalized else normalize(_ZERO_WIDTH.sub(" ", text)))
+    # Zero-width and bidi characters become spaces before normalize() would drop them; a prose
+    # text (normalize_prose) still has its diacritics, which a key never keeps.
+    if normalized:
+        text = _ZERO_WIDTH.sub(" ", text.translate(_MARKS))
+    else:
+        text = _ZERO_WIDTH.sub(" ", normalize(_ZERO_WIDTH.sub(" ", text)))
     return _WHITESPACE_RUN.sub(" ", text).strip().casefold()
 
 

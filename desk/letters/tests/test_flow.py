@@ -62,6 +62,15 @@ class CitizenWritesTests(LettersTestCase):
         self.assertContains(mine, letter.subject)
         self.assertContains(mine, reverse("letters:detail", args=[letter.tracking_code]))
 
+    def test_a_letter_keeps_the_writers_diacritics_and_is_stored_in_persian_letters(
+        self,
+    ) -> None:
+        self._fill(subject="مسألهٔ نشانی", body="لطفاً نشاني خانۀ مرا اصلاح كنيد.")
+        self.client.post(reverse("letters:write_check"))
+        letter = Letter.objects.get()
+        self.assertEqual(letter.subject, "مسألهٔ نشانی")
+        self.assertEqual(letter.body, "لطفاً نشانی خانۀ مرا اصلاح کنید.")
+
     def test_a_letter_without_a_subject_is_refused_in_persian_keeping_the_text(self) -> None:
         r = self._fill(subject="")
         self.assertEqual(r.status_code, 200)

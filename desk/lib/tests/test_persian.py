@@ -2,7 +2,13 @@ from __future__ import annotations
 
 from django.test import SimpleTestCase
 
-from desk.lib.persian import normalize, search_key, to_ascii_digits, to_persian_digits
+from desk.lib.persian import (
+    normalize,
+    normalize_prose,
+    search_key,
+    to_ascii_digits,
+    to_persian_digits,
+)
 
 ZWNJ = "\u200c"
 
@@ -48,6 +54,25 @@ class NormalizeTests(SimpleTestCase):
     def test_it_is_idempotent(self):
         text = " ميز  خدمتِ كشور ۱۲ "
         self.assertEqual(normalize(normalize(text)), normalize(text))
+
+
+class ProseTests(SimpleTestCase):
+    def test_it_keeps_the_writers_diacritics(self):
+        for text in ("لطفاً", "خانۀ ما", "مسأله", "مُحَمَّد", "رحمٰن"):
+            with self.subTest(text=text):
+                self.assertEqual(normalize_prose(text), text)
+
+    def test_it_maps_letter_forms_digits_and_whitespace_as_normalize_does(self):
+        self.assertEqual(normalize_prose("  ميز ــ  كار ۱۲\u202e "), "میز کار 12")
+
+    def test_marks_and_invisible_characters_alone_are_empty(self):
+        for text in ("\u064b", " \u064e\u0650 ", "\u200c\u0651\u200f"):
+            with self.subTest(text=repr(text)):
+                self.assertEqual(normalize_prose(text), "")
+
+    def test_its_search_key_is_the_plain_texts(self):
+        self.assertEqual(search_key(normalize_prose("لطفاً")), search_key("لطفا"))
+        self.assertEqual(search_key(normalize_prose("لطفاً"), normalized=True), "لطفا")
 
 
 class SearchKeyTests(SimpleTestCase):
