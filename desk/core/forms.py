@@ -195,14 +195,52 @@ class DocumentField(forms.FileField):
         return upload
 
 
+def _required_text(field: forms.Field, label: object) -> str:
+    if isinstance(field, forms.BooleanField):
+        return str(_("برای ادامه، «%(label)s» را علامت بزنید.") % {"label": label})
+    if isinstance(field, forms.FileField):
+        return str(_("پرونده «%(label)s» را انتخاب کنید.") % {"label": label})
+    if isinstance(field, forms.ChoiceField):
+        return str(_("«%(label)s» را انتخاب کنید.") % {"label": label})
+    return str(_("«%(label)s» را وارد کنید.") % {"label": label})
+
+
+_required_message = lazy(_required_text, str)
+
+# Django's own «این مقدار لازم است.» and «طول این مقدار باید حداکثر 200 کاراکتر باشد…» name no
+# field (the error summary repeats the same sentence) and show Latin digits.
+_DJANGO_REQUIRED = forms.Field.default_error_messages["required"]
+_LENGTH_MESSAGES = {
+    "max_length": _("«%(label)s» باید %(limit)s نویسه یا کمتر باشد؛ کوتاه‌ترش کنید."),
+    "min_length": _("«%(label)s» باید دست‌کم %(limit)s نویسه باشد."),
+}
+
+
+def name_field_errors(name: str, field: forms.Field) -> None:
+    """Give a field whose form left Django's defaults Persian messages that name it: «…» را
+    وارد کنید / انتخاب کنید, and its length limits in Persian digits. Messages the form set
+    itself are kept."""
+    label = field.label or name
+    if field.error_messages.get("required") is _DJANGO_REQUIRED:
+        field.error_messages["required"] = _required_message(field, label)
+    if isinstance(field, forms.CharField):
+        for code, message in _LENGTH_MESSAGES.items():
+            limit = getattr(field, code)
+            if limit is not None and code not in field.error_messages:
+                field.error_messages[code] = _bound_message(message, label, limit)
+
+
 class StyledForm(forms.Form):
-    """Adds Bootstrap classes and marks invalid fields, so templates stay plain."""
+    """Adds Bootstrap classes and marks invalid fields, so templates stay plain; fields left
+    with Django's default messages get Persian ones that name them (:func:`name_field_errors`)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.style_fields()
 
     def style_fields(self) -> None:
+        for name, field in self.fields.items():
+            name_field_errors(name, field)
         for field in self.fields.values():
             # Django's «---------» for a choice not made yet, in Persian.
             if isinstance(field, forms.ModelChoiceField) and field.empty_label == "---------":

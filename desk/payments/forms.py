@@ -3,6 +3,11 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from desk.core.forms import (
+    NormalizedCharField,
+    PersianIntegerField,
+    StyledForm,
+)
 from desk.lib.persian import is_ascii_number, to_ascii_digits
 
 
@@ -20,7 +25,7 @@ class AmountField(forms.CharField):
         return int(text)
 
 
-class ChooseForm(forms.Form):
+class ChooseForm(StyledForm):
     option = forms.TypedChoiceField(
         label=_("کدام گزینه را می‌پردازید؟"),
         coerce=int,
@@ -29,11 +34,11 @@ class ChooseForm(forms.Form):
     )
 
     def __init__(self, *args: object, options: list[tuple[int, str]], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         self.fields["option"].choices = options  # type: ignore[attr-defined]
 
 
-class StaffChargeForm(forms.Form):
+class StaffChargeForm(StyledForm):
     amount = AmountField(
         label=_("مبلغ (ریال)"),
         error_messages={"required": _("مبلغ را به ریال وارد کنید.")},
@@ -41,12 +46,13 @@ class StaffChargeForm(forms.Form):
     )
     reason = forms.CharField(
         label=_("این مبلغ بابت چیست؟ (متقاضی این را می‌خواند)"),
+        max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("بنویسید این مبلغ بابت چیست.")},
     )
 
 
-class RefundForm(forms.Form):
+class RefundForm(StyledForm):
     amount = AmountField(
         label=_("مبلغ استرداد (ریال)"),
         error_messages={"required": _("مبلغ استرداد را به ریال وارد کنید.")},
@@ -54,13 +60,22 @@ class RefundForm(forms.Form):
     )
     reason = forms.CharField(
         label=_("علت استرداد (برای متقاضی پیامک می‌شود)"),
+        max_length=300,
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("علت استرداد را بنویسید.")},
     )
-    reference = forms.CharField(
-        label=_("شماره مرجع واریز (اختیاری)"), required=False, max_length=100
+    reference = NormalizedCharField(label=_("شماره مرجع واریز"), required=False, max_length=100)
+
+
+class RevenueForm(StyledForm):
+    year = PersianIntegerField(
+        label=_("سال"),
+        min_value=1390,
+        max_value=1500,
+        help_text=_("سال شمسی با چهار رقم؛ مثلاً ۱۴۰۵"),
+        error_messages={
+            "required": _("سال را با چهار رقم بنویسید؛ مثلاً ۱۴۰۵."),
+            "min_value": _("سالی از ۱۳۹۰ تا ۱۵۰۰ بنویسید؛ مثلاً ۱۴۰۵."),
+            "max_value": _("سالی از ۱۳۹۰ تا ۱۵۰۰ بنویسید؛ مثلاً ۱۴۰۵."),
+        },
     )
-
-
-class RevenueForm(forms.Form):
-    year = forms.IntegerField(label=_("سال"), min_value=1390, max_value=1500)

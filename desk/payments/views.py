@@ -192,7 +192,9 @@ def _revenue_scope(request: HttpRequest) -> int:
 def revenue(request: HttpRequest) -> HttpResponse:
     agency_id = _revenue_scope(request)
     form = RevenueForm(request.GET or {"year": to_jalali(today_tehran()).year})
-    year = form.cleaned_data["year"] if form.is_valid() else to_jalali(today_tehran()).year
+    if not form.is_valid():  # the year as typed, its error, and no figures of another year
+        return render(request, "payments/revenue.html", {"form": form, "rows": [], "year": None})
+    year = form.cleaned_data["year"]
     rows = selectors.revenue(agency_id=agency_id, year=year)
     return render(request, "payments/revenue.html", {"form": form, "rows": rows, "year": year})
 

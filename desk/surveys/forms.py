@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from desk.core.forms import name_field_errors
 from desk.lib import jalali
 from desk.lib.persian import to_persian_digits
 from desk.surveys.models import Question, QuestionKind
@@ -28,6 +29,7 @@ class QuestionForm(forms.Form):
                 max_length=2000,
                 widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}),
             )
+            name_field_errors("answer", self.fields["answer"])
             return
         choices = [(str(score), label) for score, label in reversed(question.choices)]
         if question.allow_not_applicable:

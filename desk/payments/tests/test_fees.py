@@ -128,6 +128,18 @@ class RevenueTests(PaymentTestCase):
         self.assertEqual(rows[1][3], FEE)
         self.assertEqual(rows[-1][3], FEE)
 
+    def test_a_manager_finds_the_revenue_page_and_a_wrong_year_is_said_in_persian(self) -> None:
+        self.client.force_login(self.manager)
+        home = self.client.get("/requests/staff/")
+        self.assertContains(home, 'href="/payments/staff/revenue/"')
+        page = self.client.get("/payments/staff/revenue/", {"year": "۱۳۸۵"})
+        self.assertContains(page, "سالی از ۱۳۹۰ تا ۱۵۰۰ بنویسید؛ مثلاً ۱۴۰۵.")
+        self.assertContains(page, 'value="۱۳۸۵"')
+        self.assertContains(page, "<title>خطا: ", html=False)
+        self.assertNotContains(page, "revenue.xlsx")
+        this_year = self.client.get("/payments/staff/revenue/", {"year": "۱۴۰۵"})
+        self.assertContains(this_year, "درآمد خدمات در سال ۱۴۰۵")
+
     def test_experts_and_other_agencies_do_not_see_revenue(self) -> None:
         self.client.force_login(self.expert)
         self.assertEqual(self.client.get("/payments/staff/revenue/").status_code, 404)

@@ -199,7 +199,7 @@ class ReferralTests(WorkflowTestCase):
             {"department": department.pk, "note": ""},
         )
         self.assertEqual(r.status_code, 400)
-        self.assertContains(r, "این مقدار لازم است.", status_code=400)
+        self.assertContains(r, "«علت ارجاع» را وارد کنید.", status_code=400)
 
     def test_outsider_staff_cannot_refer(self) -> None:
         s = self.submit()
