@@ -590,8 +590,11 @@ class EvaluatorScope:
     agency_id: int
     province: str | None  # None: the whole country
 
-    def rows(self, path: str = "agency__province") -> Q:
-        return Q() if self.province is None else Q(**{path: self.province})
+    def rows(self, path: str = "agency__province", agency_path: str = "agency_id") -> Q:
+        """The agencies in scope — never the evaluator's own: an oversight body's complaints
+        are its own handlers' to answer, and not for every one of its staff to read."""
+        q = ~Q(**{agency_path: self.agency_id})
+        return q if self.province is None else q & Q(**{path: self.province})
 
 
 def evaluator_scope(user: object) -> EvaluatorScope | None:

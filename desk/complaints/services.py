@@ -224,7 +224,7 @@ def complaint_file(
     key = idempotency_key or uuid.uuid4()
     existing = Complaint.objects.filter(idempotency_key=key).first()
     if existing is not None:
-        return Filing(existing)
+        return _replayed(existing, kind=kind, citizen=citizen)
     _count(citizen=citizen, address=address, uploads=len(files))
     for _attempt in range(5):
         follow_key = f"{secrets.randbelow(10**8):08d}" if kind == Kind.REPORT else ""
@@ -246,8 +246,17 @@ def complaint_file(
         except IntegrityError:
             existing = Complaint.objects.filter(idempotency_key=key).first()
             if existing is not None:
-                return Filing(existing)
+                return _replayed(existing, kind=kind, citizen=citizen)
     raise ApplicationError(_("ثبت شکایت انجام نشد. لطفاً دوباره تلاش کنید."))
+
+
+def _replayed(existing: Complaint, *, kind: str, citizen: User | None) -> Filing:
+    """The complaint a repeated key filed already — only to the same person (or to no one, for
+    an anonymous report) and of the same kind: a key is posted by the client, and another
+    person's key must not open their complaint's code, agency and dates."""
+    if existing.kind != kind or existing.complainant_id != (citizen.pk if citizen else None):
+        raise ApplicationError(_("این فرم قبلاً ارسال شده است. صفحه را تازه کنید."))
+    return Filing(existing)
 
 
 def follow_key_hash(code: str, key: str) -> str:

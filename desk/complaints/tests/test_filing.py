@@ -252,3 +252,24 @@ class AntiAbuseTests(ComplaintTestCase):
         self.assertEqual(first["Location"], second["Location"])
         self.assertEqual(Complaint.objects.count(), 1)
         self.assertEqual(Submission.objects.count(), 0)
+
+    def test_another_persons_key_opens_nothing_of_their_complaint(self) -> None:
+        self.client.force_login(self.citizen)
+        url = reverse("complaints:new_about_service")
+        data = {"service": self.service.pk, "text": "شکایت من"}
+        check = self.client.post(url, data)
+        key = str(check.context["form"].cleaned_data["idempotency_key"])
+        self.client.post(url, {**data, "idempotency_key": key, "confirm": "1"})
+        mine = Complaint.objects.get()
+        self.client.logout()
+        # An anonymous report, and another citizen's complaint, posted with the same key.
+        report = reverse("complaints:new_report")
+        sent = {"service": self.service.pk, "text": "گزارش", "idempotency_key": key}
+        got = self.client.post(report, {**sent, "confirm": "1"}, REMOTE_ADDR=ADDRESS)
+        self.assertNotContains(got, mine.tracking_code)
+        self.assertContains(got, "این فرم قبلاً ارسال شده است. صفحه را تازه کنید.")
+        self.client.force_login(self.other_citizen)
+        got = self.client.post(url, {**data, "idempotency_key": key, "confirm": "1"})
+        self.assertEqual(got.status_code, 200)
+        self.assertNotContains(got, mine.tracking_code)
+        self.assertEqual(Complaint.objects.count(), 1)

@@ -188,6 +188,42 @@ class AppealTests(ComplaintTestCase):
         got = self.client.get(reverse("complaints:staff_detail", args=[objection.tracking_code]))
         self.assertEqual(got.status_code, 404)
 
+    def test_an_oversight_agencys_own_overdue_complaints_are_not_open_to_all_its_staff(
+        self,
+    ) -> None:
+        from desk.test import create_service
+
+        service = create_service(self.oversight, slug="aeo-service")
+        complaint = services.complaint_file(
+            kind=Kind.COMPLAINT,
+            about=About.SERVICE,
+            citizen=self.citizen,
+            service=service,
+            text="پاسخی نگرفتم",
+        ).complaint
+        Complaint.objects.filter(pk=complaint.pk).update(
+            due_on=today_tehran() - datetime.timedelta(days=3)
+        )
+        self.client.force_login(self.evaluator)  # oversight staff, not a complaint handler
+        got = self.client.get(reverse("complaints:staff_detail", args=[complaint.tracking_code]))
+        self.assertEqual(got.status_code, 404)
+        self.assertNotContains(
+            self.client.get(reverse("complaints:inbox")), complaint.tracking_code[:4]
+        )
+        # An overdue complaint of another agency stays in the evaluator's view.
+        other = services.complaint_file(
+            kind=Kind.COMPLAINT,
+            about=About.SERVICE,
+            citizen=self.citizen,
+            service=self.service,
+            text="پاسخی نگرفتم",
+        ).complaint
+        Complaint.objects.filter(pk=other.pk).update(
+            due_on=today_tehran() - datetime.timedelta(days=3)
+        )
+        got = self.client.get(reverse("complaints:staff_detail", args=[other.tracking_code]))
+        self.assertEqual(got.status_code, 200)
+
     def test_no_appeal_after_its_deadline(self) -> None:
         objection = self.answered_objection()
         Complaint.objects.filter(pk=objection.pk).update(
