@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -23,7 +24,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from desk.agencies import access
-from desk.complaints.models import Complaint, Kind, State
+from desk.complaints.models import Complaint, ComplaintAttachment, Kind, State
 from desk.lib.jalali import TEHRAN, today_tehran
 
 LIST_RELATED = ("agency", "service", "submission")
@@ -45,6 +46,15 @@ def get_complaint_for_citizen(user: object, code: str) -> Complaint:
     if complaint is None:
         raise Http404
     return complaint
+
+
+def attachment_of(complaint: Complaint, public_id: uuid.UUID) -> ComplaintAttachment:
+    """One file of a complaint the caller may already open (the complainant's or staff's
+    selector above found it); 404 for a file of another complaint."""
+    found = complaint.attachments.filter(public_id=public_id).first()
+    if found is None:
+        raise Http404
+    return found
 
 
 def staff_labels(submission: Any, staff: list[Any]) -> dict[int, str]:

@@ -15,9 +15,15 @@ urlpatterns = [
     path("mine/", views.mine, name="mine"),
     path("<digits:code>/", views.detail, name="detail"),
     path("<digits:code>/receipt/", views.receipt, name="receipt"),
+    path("<digits:code>/files/<uuid:public_id>/", views.attachment, name="attachment"),
     path("<digits:code>/appeal/", views.appeal, name="appeal"),
     path("staff/", views.inbox, name="inbox"),
     path("staff/<digits:code>/", views.staff_detail, name="staff_detail"),
+    path(
+        "staff/<digits:code>/files/<uuid:public_id>/",
+        views.staff_attachment,
+        name="staff_attachment",
+    ),
     path("staff/<digits:code>/answer/", views.staff_answer, name="staff_answer"),
     path("staff/<digits:code>/decide/", views.staff_decide, name="staff_decide"),
 ]

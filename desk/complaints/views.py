@@ -4,13 +4,14 @@ the evaluators' appeals). Thin: form → service → redirect or render."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -33,6 +34,7 @@ from desk.complaints.models import About, Complaint, Kind, State
 from desk.core import ratelimit
 from desk.core.errors import ApplicationError
 from desk.core.http import client_ip, staff_login_required
+from desk.core.uploads import document_response
 from desk.lib import tracking
 from desk.submissions.selectors import get_submission_for_applicant
 from desk.submissions.services import rejection_of, reopening_for
@@ -241,7 +243,20 @@ def receipt(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def detail(request: HttpRequest, code: str) -> HttpResponse:
     complaint = selectors.get_complaint_for_citizen(request.user, code)
-    return render(request, "complaints/detail.html", {"complaint": complaint})
+    context = {"complaint": complaint, "attachments": list(complaint.attachments.all())}
+    return render(request, "complaints/detail.html", context)
+
+
+@login_required
+def attachment(request: HttpRequest, code: str, public_id: uuid.UUID) -> FileResponse:
+    """A file the complainant sent, for the complainant (an anonymous report's files are
+    for its agency's staff only: no one signs in as its author)."""
+    found = selectors.attachment_of(
+        selectors.get_complaint_for_citizen(request.user, code), public_id
+    )
+    return document_response(
+        found.file.open("rb"), filename=found.download_name, content_type=found.content_type
+    )
 
 
 @login_required
@@ -315,6 +330,17 @@ def _answer_form(complaint: Complaint, data: Any) -> AnswerForm:
 def staff_detail(request: HttpRequest, code: str) -> HttpResponse:
     complaint = selectors.get_complaint_for_staff(request.user, code)
     return render(request, "complaints/staff_detail.html", _staff_context(request, complaint))
+
+
+@staff_login_required
+def staff_attachment(request: HttpRequest, code: str, public_id: uuid.UUID) -> FileResponse:
+    """A complaint's file for whoever may open the complaint: its handlers, or oversight."""
+    found = selectors.attachment_of(
+        selectors.get_complaint_for_staff(request.user, code), public_id
+    )
+    return document_response(
+        found.file.open("rb"), filename=found.download_name, content_type=found.content_type
+    )
 
 
 @staff_login_required

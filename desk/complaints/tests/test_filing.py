@@ -238,6 +238,46 @@ class AntiAbuseTests(ComplaintTestCase):
         self.assertEqual(sent.status_code, 302)
         self.assertEqual(ComplaintAttachment.objects.get().content_type, "application/pdf")
 
+    def test_the_complainant_and_the_handler_open_the_file_and_no_one_else(self) -> None:
+        self.client.force_login(self.citizen)
+        url = reverse("complaints:new_about_service")
+        data = {"service": self.service.pk, "text": "با پیوست 12"}
+        check = self.client.post(url, data)
+        key = str(check.context["form"].cleaned_data["idempotency_key"])
+        self.client.post(
+            url,
+            {
+                **data,
+                "idempotency_key": key,
+                "confirm": "1",
+                "document": upload("a.pdf", PDF_BYTES),
+            },
+        )
+        complaint = Complaint.objects.get()
+        attachment = ComplaintAttachment.objects.get()
+        mine = reverse(
+            "complaints:attachment", args=[complaint.tracking_code, attachment.public_id]
+        )
+        staff = reverse(
+            "complaints:staff_attachment", args=[complaint.tracking_code, attachment.public_id]
+        )
+        detail = self.client.get(reverse("complaints:detail", args=[complaint.tracking_code]))
+        self.assertContains(detail, mine)
+        self.assertContains(detail, "با پیوست ۱۲")
+        got = self.client.get(mine)
+        self.assertEqual(got.status_code, 200)
+        self.assertEqual(b"".join(got.streaming_content), PDF_BYTES)
+        self.client.force_login(self.handler)
+        page = self.client.get(reverse("complaints:staff_detail", args=[complaint.tracking_code]))
+        self.assertContains(page, staff)
+        self.assertContains(page, "پیوست ۱")
+        self.assertEqual(self.client.get(staff).status_code, 200)
+        for person in (self.other_citizen, self.expert, self.evaluator):
+            self.client.force_login(person)
+            with self.subTest(person=person.username):
+                self.assertEqual(self.client.get(mine).status_code, 404)
+                self.assertIn(self.client.get(staff).status_code, (302, 404))
+
     def test_a_double_tap_files_one_complaint(self) -> None:
         self.client.force_login(self.citizen)
         url = reverse("complaints:new_about_service")
