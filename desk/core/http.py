@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -32,13 +32,16 @@ def safe_next(request: HttpRequest, default: str) -> str:
     return default
 
 
-def staff_login_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
+
+
+def staff_login_required(view: View) -> View:
     """Send strangers to the staff sign-in page; signed-in non-staff get 404 from the selectors."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path(), reverse("accounts:staff_login"))
         return view(request, *args, **kwargs)
 
-    return wrapper
+    return cast(View, wrapper)

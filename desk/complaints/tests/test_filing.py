@@ -266,7 +266,7 @@ class AntiAbuseTests(ComplaintTestCase):
         self.assertContains(detail, "با پیوست ۱۲")
         got = self.client.get(mine)
         self.assertEqual(got.status_code, 200)
-        self.assertEqual(b"".join(got.streaming_content), PDF_BYTES)
+        self.assertEqual(b"".join(got.streaming_content), PDF_BYTES)  # type: ignore[attr-defined]
         self.client.force_login(self.handler)
         page = self.client.get(reverse("complaints:staff_detail", args=[complaint.tracking_code]))
         self.assertContains(page, staff)
