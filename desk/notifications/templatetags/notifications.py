@@ -10,6 +10,7 @@ from desk.agencies import access
 from desk.lib.sms import sms_parts
 from desk.notifications import selectors
 from desk.notifications.events import EVENTS
+from desk.notifications.failures import explain
 from desk.notifications.models import MessageStatus
 
 register = template.Library()
@@ -54,6 +55,12 @@ def event_label(kind: str) -> str:
     if event is not None:
         return event.label
     return _OTHER_KINDS.get(kind, OTHER_KIND_LABEL)
+
+
+@register.filter
+def failure_text(message: Any) -> str:
+    """Why a message failed and what to do, in Persian (its ``last_error`` is for operators)."""
+    return explain(message.last_error, message.provider)
 
 
 @register.filter

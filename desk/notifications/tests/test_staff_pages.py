@@ -74,7 +74,8 @@ class RequestPageMessagesTests(StaffMessagesTestCase):
         self.assertContains(r, "پیام رسیده")
         self.assertContains(r, "رسیده به گیرنده")
         self.assertContains(r, "ناموفق (دائم)")
-        self.assertContains(r, "[411] invalid receptor")
+        self.assertContains(r, "شماره همراه گیرنده پذیرفته نشد. شماره را با متقاضی بررسی")
+        self.assertNotContains(r, "invalid receptor")
 
     def test_the_list_is_scoped_to_the_viewers_agency(self) -> None:
         mine = self.message(self.agency.pk, MessageStatus.SENT, "ما")
@@ -109,6 +110,38 @@ class FailuresDashboardTests(StaffMessagesTestCase):
         self.assertNotContains(r, "شماره گاز نامعتبر")
         self.assertEqual(r.context["counts"][MessageStatus.PERMANENT_FAILURE], 1)
         self.assertEqual(r.context["counts"][MessageStatus.DELIVERED], 1)
+
+    def test_a_gateways_error_is_said_in_persian_with_what_to_do_and_its_words_folded(
+        self,
+    ) -> None:
+        self.message(
+            self.agency.pk,
+            MessageStatus.TEMPORARY_FAILURE,
+            "بی‌اعتبار",
+            provider="smsir",
+            last_error="[102] 102: credit is not enough",
+        )
+        self.message(
+            self.agency.pk,
+            MessageStatus.PERMANENT_FAILURE,
+            "فهرست سیاه",
+            provider="smsir",
+            last_error="[blacklist] the number is on the blacklist",
+        )
+        self.message(
+            self.agency.pk,
+            MessageStatus.TEMPORARY_FAILURE,
+            "دیر",
+            provider="kavenegar",
+            last_error="[timeout] timeout: timed out — تلاش دوباره در مهلت ارسال ممکن نبود.",
+        )
+        self.client.force_login(self.expert)
+        r = self.client.get(FAILURES)
+        self.assertContains(r, "اعتبار حساب درگاه پیامک تمام شده است؛ به راهبر سامانه خبر دهید.")
+        self.assertContains(r, "شماره دیگری از متقاضی بگیرید")
+        self.assertContains(r, "پیام در مهلت ارسالش فرستاده نشد و دیگر تلاش نمی‌شود")
+        self.assertContains(r, "<summary>جزئیات فنی</summary>", html=False)
+        self.assertContains(r, '<bdi dir="ltr">[102] 102: credit is not enough</bdi>', html=False)
 
     def test_a_message_of_no_known_event_is_named_in_persian_not_by_its_code(self) -> None:
         self.message(self.agency.pk, MessageStatus.PERMANENT_FAILURE, "هشدار", kind="escalation")
