@@ -168,7 +168,7 @@ _AHEAD = (
 # («انجام شد»): under «مرحله پیش رو» a reader took it for done already (templates/includes/
 # timeline.html says the same).
 _LAST = (
-    '<li class="timeline-item timeline-future">\n<div>پایان کار: {}</div>\n'
+    '<li class="timeline-item timeline-future">\n<div>در پایان: {}</div>\n'
     '<div class="small text-muted">گام پایانی، پس از مرحله‌های بالا؛ نتیجه به شما پیامک'
     " می‌شود</div>\n</li>"
 ).format

@@ -81,7 +81,7 @@ class OnePassProgressTests(SubmissionTestCase):
         )
         page = r.content.decode()
         ahead = page[page.index('aria-current="step"') :]
-        self.assertIn("پایان کار: ", ahead)
+        self.assertIn("در پایان: ", ahead)
         self.assertIn("گام پایانی، پس از مرحله‌های بالا؛ نتیجه به شما پیامک می‌شود", ahead)
 
     def test_a_request_that_asks_the_citizen_with_a_message_on_two_lines(self) -> None:
