@@ -216,12 +216,17 @@ def track_report(request: HttpRequest) -> HttpResponse:
             limit=20,
             window_seconds=3600,
         )
-        found = selectors.report_for_follow_up(tracking.normalize(form.cleaned_data["code"]))
-        key = tracking.normalize(form.cleaned_data["key"])
-        if allowed and found is not None and services.follow_key_matches(found, key):
-            complaint = found
+        if not allowed:  # said as it is: a right code and key would be refused too
+            form.add_error(None, _("تعداد جست‌وجوها از حد مجاز گذشته است. یک ساعت بعد بیایید."))
         else:
-            form.add_error(None, _("گزارشی با این کد و رمز پیدا نشد. هر دو را دوباره بررسی کنید."))
+            found = selectors.report_for_follow_up(tracking.normalize(form.cleaned_data["code"]))
+            key = tracking.normalize(form.cleaned_data["key"])
+            if found is not None and services.follow_key_matches(found, key):
+                complaint = found
+            else:
+                form.add_error(
+                    None, _("گزارشی با این کد و رمز پیدا نشد. هر دو را دوباره بررسی کنید.")
+                )
     return render(request, "complaints/track.html", {"form": form, "complaint": complaint})
 
 

@@ -211,7 +211,7 @@ _required_message = lazy(_required_text, str)
 # field (the error summary repeats the same sentence) and show Latin digits.
 _DJANGO_REQUIRED = forms.Field.default_error_messages["required"]
 _LENGTH_MESSAGES = {
-    "max_length": _("«%(label)s» باید %(limit)s نویسه یا کمتر باشد؛ کوتاه‌ترش کنید."),
+    "max_length": _("«%(label)s» حداکثر %(limit)s نویسه است؛ کوتاه‌ترش کنید."),
     "min_length": _("«%(label)s» باید دست‌کم %(limit)s نویسه باشد."),
 }
 

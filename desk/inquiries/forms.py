@@ -45,7 +45,7 @@ class AnswerForm(StyledForm):
     documents = AnswerDocumentsField(
         label=_("مدارک پاسخ (PDF یا تصویر)"),
         required=False,
-        help_text=_("اختیاری؛ چند پرونده را می‌توانید با هم انتخاب کنید."),
+        help_text=_("چند پرونده را می‌توانید با هم انتخاب کنید."),
     )
 
     def __init__(self, *args: Any, kept: Sequence[StagedAnswerFile] = (), **kwargs: Any) -> None:
@@ -62,7 +62,7 @@ class AnswerForm(StyledForm):
                 name = (upload.name or "")[-80:]
                 refused.append(
                     _("پرونده «%(name)s» پذیرفته نشد: %(reason)s")
-                    % {"name": name, "reason": " ".join(exc.messages)}
+                    % {"name": f"\u2068{name}\u2069", "reason": " ".join(exc.messages)}
                 )
         if refused:
             raise forms.ValidationError(refused)

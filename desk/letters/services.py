@@ -166,8 +166,14 @@ def letter_create(
         raise ApplicationError(_("شما اجازه ثبت نامه برای این دستگاه را ندارید."))
     if not by_desk and not access.may_write_letter(citizen):
         raise ApplicationError(_("نوشتن نامه فقط با ورود شهروند (کد ملی و پیامک) ممکن است."))
-    if not citizen.national_code or not agency.is_active:
-        raise ApplicationError(_("ثبت نامه برای این شخص یا دستگاه ممکن نیست."))
+    if not agency.is_active:
+        raise ApplicationError(
+            _("این دستگاه اکنون نامه نمی‌پذیرد؛ دستگاه دیگری را انتخاب کنید."), field="agency"
+        )
+    if not citizen.national_code:
+        raise ApplicationError(
+            _("برای این شهروند کد ملی ثبت نشده است؛ نخست کد ملی او را در حسابش ثبت کنید.")
+        )
     if about is not None and not access.is_applicant(citizen, about):
         raise ApplicationError(_("این درخواست از آنِ شما نیست."), field="about")
     subject, body = " ".join(subject.split()), body.strip()
@@ -354,6 +360,9 @@ def letter_convert(*, letter_id: int, actor: User, service: Service) -> Submissi
             NoteKind.CONVERTED,
             actor,
             _("درخواست «%(service)s» با کد رهگیری %(code)s برای شما ثبت شد.")
-            % {"service": service.title, "code": to_persian_digits(submission.tracking_code)},
+            % {
+                "service": service.title,
+                "code": to_persian_digits(tracking.format_code(submission.tracking_code)),
+            },
         )
     return submission

@@ -189,6 +189,18 @@ class AnonymousReportTests(ComplaintTestCase):
         self.assertContains(right, "بررسی و برخورد شد.")
         self.assertNotIn(filing.follow_key, filing.complaint.follow_key_hash)
 
+    def test_past_the_lookup_limit_the_author_is_told_to_come_back_later(self) -> None:
+        filing = services.complaint_file(
+            kind=Kind.REPORT, about=About.SERVICE, service=self.service, text="تخلف"
+        )
+        url = reverse("complaints:track_report")
+        code = filing.complaint.tracking_code
+        for _ in range(20):
+            self.client.post(url, {"code": code, "key": "00000000"}, REMOTE_ADDR=ADDRESS)
+        right = self.client.post(url, {"code": code, "key": filing.follow_key}, REMOTE_ADDR=ADDRESS)
+        self.assertContains(right, "تعداد جست‌وجوها از حد مجاز گذشته است. یک ساعت بعد بیایید.")
+        self.assertNotContains(right, "پیدا نشد")
+
 
 class AntiAbuseTests(ComplaintTestCase):
     @override_settings(COMPLAINTS_PER_CITIZEN_PER_DAY=2)

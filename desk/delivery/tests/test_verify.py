@@ -93,6 +93,7 @@ class VerifyPageTests(DeliveryTestCase):
             with self.subTest(code=code):
                 r = self.client.get(verify_url(code))
                 self.assertContains(r, "سندی با این کد صحت‌سنجی پیدا نشد", status_code=404)
+                self.assertContains(r, "<title>خطا: صحت‌سنجی سند", status_code=404, html=False)
                 self.assertNotContains(r, ALTERED, status_code=404)
                 self.assertNotContains(r, "شهرداری نمونه", status_code=404)
         # Codes are digits (the <digits:code> converter): anything else is no page at all.

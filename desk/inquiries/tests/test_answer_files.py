@@ -74,7 +74,7 @@ class AnswerFilesTests(InquiryTestCase):
             answer="بدهی ندارد.", documents=[pdf("receipt.pdf"), not_a_document("bad.pdf")]
         )
         self.assertContains(page, "بدهی ندارد.", status_code=400)
-        self.assertContains(page, "پرونده «bad.pdf» پذیرفته نشد", status_code=400)
+        self.assertContains(page, "پرونده «\u2068bad.pdf\u2069» پذیرفته نشد", status_code=400)
         self.assertContains(page, "receipt.pdf", status_code=400)
         self.assertContains(page, KEPT, status_code=400)
         self.assertEqual(len(kept_references(page)), 1)

@@ -200,6 +200,7 @@ class ReferralTests(WorkflowTestCase):
         )
         self.assertEqual(r.status_code, 400)
         self.assertContains(r, "«علت ارجاع» را وارد کنید.", status_code=400)
+        self.assertContains(r, "<title>خطا: درخواست", status_code=400, html=False)
 
     def test_outsider_staff_cannot_refer(self) -> None:
         s = self.submit()
