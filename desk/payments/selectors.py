@@ -9,7 +9,7 @@ from django.db.models import Prefetch, QuerySet
 
 from desk.agencies import access
 from desk.lib import jalali
-from desk.payments.models import Charge, ChargeState, Payment, PaymentState
+from desk.payments.models import Charge, ChargeState, GatewayAccount, Payment, PaymentState
 from desk.submissions.models import Submission
 
 
@@ -33,6 +33,11 @@ def charges_of(submission: Submission) -> QuerySet[Charge]:
         )
         .order_by("created_at", "pk")
     )
+
+
+def online_payment_open(agency_id: int) -> bool:
+    """Whether the agency takes payments online (an active gateway account)."""
+    return GatewayAccount.objects.filter(agency_id=agency_id, is_active=True).exists()
 
 
 def charge_for_applicant(user: object, public_id: str) -> Charge | None:

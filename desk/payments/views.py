@@ -40,7 +40,12 @@ def request_payments(request: HttpRequest, code: str) -> HttpResponse:
             charge.choose_form = ChooseForm(  # type: ignore[attr-defined]
                 options=_options(charge), prefix=f"c{charge.pk}"
             )
-    return render(request, "payments/request.html", {"submission": submission, "charges": charges})
+    context = {
+        "submission": submission,
+        "charges": charges,
+        "online": selectors.online_payment_open(submission.agency_id),
+    }
+    return render(request, "payments/request.html", context)
 
 
 def _options(charge: Charge) -> list[tuple[int, str]]:

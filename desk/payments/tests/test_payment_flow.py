@@ -21,6 +21,7 @@ from desk.payments.models import (
     Charge,
     ChargeState,
     FakeGatewayTransaction,
+    GatewayAccount,
     Payment,
     PaymentState,
 )
@@ -77,6 +78,18 @@ class ChargeTests(PaymentTestCase):
         self.assertContains(pay, "عوارض صدور پروانه")
         self.assertContains(pay, "۱٬۲۰۰٬۰۰۰ ریال")
         self.assertContains(pay, 'id="pay"')
+
+    def test_without_online_payment_the_citizen_is_told_how_to_pay_at_the_agency(self) -> None:
+        submission = self.submission_at_payment()
+        GatewayAccount.objects.filter(agency=self.agency).update(is_active=False)
+        self.agency.phone = "021-88776655"
+        self.agency.save(update_fields=["phone"])
+        self.client.force_login(self.citizen)
+        pay = self.client.get(f"/payments/requests/{submission.tracking_code}/")
+        self.assertContains(pay, "پرداخت برخط برای")
+        self.assertContains(pay, "۰۲۱-۸۸۷۷۶۶۵۵")
+        self.assertContains(pay, "درخواست شما محفوظ است و منتظر پرداخت می‌ماند.")
+        self.assertNotContains(pay, 'id="pay"')
 
     def test_another_citizen_cannot_see_or_pay_the_bill(self) -> None:
         from desk.test import create_citizen
