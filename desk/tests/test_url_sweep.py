@@ -169,6 +169,8 @@ ROUTES: dict[str, str] = {
     "complaints:detail": CITIZEN_OBJECT,
     "complaints:receipt": CITIZEN_OBJECT,
     "complaints:appeal": CITIZEN_OBJECT,
+    "complaints:attachment": FILE,
+    "complaints:staff_attachment": FILE,
     # Handlers and the head of the agency; oversight evaluators see appeals and the overdue.
     "complaints:inbox": STAFF,
     "complaints:staff_detail": STAFF_OBJECT,
@@ -256,6 +258,14 @@ ARGS: dict[str, Callable[[Side], list[Any]]] = {
     "complaints:staff_detail": lambda b: [b.extra["complaint"].tracking_code],
     "complaints:staff_answer": lambda b: [b.extra["complaint"].tracking_code],
     "complaints:staff_decide": lambda b: [b.extra["complaint"].tracking_code],
+    "complaints:attachment": lambda b: [
+        b.extra["complaint"].tracking_code,
+        b.extra["complaint"].attachments.get().public_id,
+    ],
+    "complaints:staff_attachment": lambda b: [
+        b.extra["complaint"].tracking_code,
+        b.extra["complaint"].attachments.get().public_id,
+    ],
     "inquiries:respond": lambda b: [b.extra["inquiry"].public_id],
     "inquiries:decline": lambda b: [b.extra["inquiry"].public_id],
     "inquiries:send": lambda b: [b.submission.tracking_code],

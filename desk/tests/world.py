@@ -270,7 +270,7 @@ def _letter(agency: Agency, citizen: User, tag: str) -> tuple[Letter, LetterRepl
 
 def _complaint(submission: Submission, manager: User, tag: str) -> Complaint:
     """The agency's complaint policy and an objection-like complaint about the request, filed
-    by its applicant, answered by the agency (its manager handles complaints) and appealed:
+    by its applicant with a file, answered by the agency (its manager handles complaints):
     every staff and citizen page of it has something to show."""
     ComplaintPolicy.objects.create(agency=submission.agency, answer_days=10)
     complaint = complaint_services.complaint_file(
@@ -279,6 +279,7 @@ def _complaint(submission: Submission, manager: User, tag: str) -> Complaint:
         citizen=submission.applicant,
         submission=submission,
         text=f"شکایت {tag}",
+        files=[checked_upload()],
     ).complaint
     complaint_services.complaint_answer(
         complaint_id=complaint.pk, actor=manager, answer=f"پاسخ {tag}", outcome="dismissed"
