@@ -672,15 +672,33 @@ def refund_check(*, payment: Payment, actor: User, amount: int, reason: str) -> 
 
 @transaction.atomic
 def refund_record(
-    *, payment_id: int, actor: User, amount: int, reason: str, reference: str = ""
+    *,
+    payment_id: int,
+    actor: User,
+    amount: int,
+    reason: str,
+    reference: str = "",
+    refunded_before: int | None = None,
 ) -> Refund:
-    """A manager records money given back (all or part), with a reason the citizen reads."""
+    """A manager records money given back (all or part), with a reason the citizen reads.
+
+    ``refunded_before``: what had been refunded when the manager confirmed; if it has changed
+    since (a double click, the confirmation sent again, another manager), nothing is recorded,
+    so one confirmation never gives money back twice."""
     payment = (
         Payment.objects.select_for_update()
         .select_related("charge__submission__service", "charge__submission__agency")
         .get(pk=payment_id)
     )
     submission = payment.charge.submission
+    if refunded_before is not None and payment.refunded_amount != refunded_before:
+        raise ApplicationError(
+            _(
+                "استردادی پس از تأیید شما ثبت شده است (تاکنون مسترد: %(done)s)؛ این استرداد "
+                "دوباره ثبت نشد. اگر هنوز لازم است، مبلغ را بررسی و دوباره تأیید کنید."
+            )
+            % {"done": format_rials(payment.refunded_amount)}
+        )
     refund_check(payment=payment, actor=actor, amount=amount, reason=reason)
     refund = Refund.objects.create(
         payment=payment,

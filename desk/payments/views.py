@@ -142,6 +142,12 @@ def staff_charge(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+def _refunded_before(request: HttpRequest) -> int:
+    """What the confirmation page showed as refunded so far (-1, never equal, if missing)."""
+    value = request.POST.get("refunded_before", "")
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else -1
+
+
 @staff_login_required
 @require_http_methods(["GET", "POST"])
 def staff_refund(request: HttpRequest, public_id: str) -> HttpResponse:
@@ -172,6 +178,7 @@ def staff_refund(request: HttpRequest, public_id: str) -> HttpResponse:
                 amount=data["amount"],
                 reason=data["reason"],
                 reference=data["reference"],
+                refunded_before=_refunded_before(request),
             )
             messages.success(request, _("استرداد ثبت شد و به متقاضی پیامک می‌شود."))
             return redirect(

@@ -308,6 +308,7 @@ class RefundTests(PaymentTestCase):
         self.assertContains(asked, "۲۰۰٬۰۰۰ ریال")
         self.assertContains(asked, "محاسبه نادرست")
         self.assertContains(asked, 'name="confirmed" value="1"')
+        self.assertContains(asked, 'name="refunded_before" value="0"')
         payment.refresh_from_db()
         self.assertEqual((payment.refunded_amount, payment.refunds.count()), (0, 0))
         self.assertFalse(any("برمی‌گردد" in m["body"] for m in MemoryBackend.outbox))
@@ -322,12 +323,20 @@ class RefundTests(PaymentTestCase):
         )
         self.assertEqual(back.status_code, 200)  # «نه، برگرد»: nothing was recorded
         with self.captureOnCommitCallbacks(execute=True):
-            done = self.client.post(
-                url, {"amount": "200000", "reason": "محاسبه نادرست", "confirmed": "1"}
-            )
+            sure = {
+                "amount": "200000",
+                "reason": "محاسبه نادرست",
+                "confirmed": "1",
+                "refunded_before": "0",
+            }
+            done = self.client.post(url, sure)
+            again = self.client.post(url, sure)  # a double click, or the page sent again
         self.assertEqual(done.status_code, 302)
+        self.assertContains(again, "این استرداد دوباره ثبت نشد", status_code=400)
         payment.refresh_from_db()
         self.assertEqual((payment.refunded_amount, payment.refunds.count()), (200_000, 1))
+        texted = [m for m in MemoryBackend.outbox if "برمی‌گردد" in m["body"]]
+        self.assertEqual(len(texted), 1)
 
     def test_an_amount_over_what_is_left_is_refused_before_the_are_you_sure_page(self) -> None:
         payment = self._settled()
@@ -338,7 +347,10 @@ class RefundTests(PaymentTestCase):
         self.assertNotContains(response, "آیا مطمئن هستید", status_code=400)
 
     def confirm_refund(self, url: str, data: dict[str, str]) -> Any:
-        return self.client.post(url, {**data, "confirmed": "1"})
+        """«بله» on the «are you sure» page, which carries what was refunded when it was shown."""
+        asked = self.client.post(url, data)
+        before = asked.context["payment"].refunded_amount if asked.status_code == 200 else 0
+        return self.client.post(url, {**data, "confirmed": "1", "refunded_before": str(before)})
 
     def test_a_manager_records_a_partial_then_full_refund_and_the_citizen_is_texted(self) -> None:
         payment = self._settled()
