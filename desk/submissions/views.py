@@ -409,6 +409,10 @@ def staff_act(request: HttpRequest, code: str) -> HttpResponse:
             messages.success(request, _("اقدام ثبت شد و به متقاضی پیامک می‌شود."))
             return redirect("submissions:staff_request", code=code)
     context = _staff_context(request, submission, form=form)
+    # What the page sent again must carry: the leave confirmation already given (else its page
+    # comes back in a loop), and a word that the chosen files did not come back with the page.
+    context["leave_confirmed"] = request.POST.get("confirmed_leave") == "1"
+    context["files_dropped"] = bool(request.FILES.getlist("documents"))
     return render(request, "submissions/staff_request.html", context, status=400)
 
 

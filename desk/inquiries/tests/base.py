@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from desk.agencies.models import Agency, Role
@@ -18,8 +19,9 @@ QUESTION = "آیا این ملک بدهی گاز دارد؟"
 ADDRESS = "تهران، خیابان آزادی، پلاک ۷"
 
 
-def define_inquiry_workflow(service: Service) -> Any:
-    """Intake, then an inquiry of other agencies, then the manager's decision."""
+def define_inquiry_workflow(service: Service, extra_actions: Sequence[dict[str, Any]] = ()) -> Any:
+    """Intake, then an inquiry of other agencies, then the manager's decision (and any
+    ``extra_actions``)."""
     steps: list[dict[str, Any]] = [
         {
             "key": "intake",
@@ -77,7 +79,7 @@ def define_inquiry_workflow(service: Service) -> Any:
             "needs_message": True,
         },
     ]
-    return workflow_define(service=service, steps=steps, actions=actions)
+    return workflow_define(service=service, steps=steps, actions=[*actions, *extra_actions])
 
 
 class InquiryTestCase(BaseTestCase):

@@ -9,8 +9,11 @@ from desk.inquiries.models import Inquiry
 from desk.inquiries.selectors import leave_warning, open_inquiries_of
 from desk.lib.jalali import format_date
 from desk.submissions import services as submissions
+from desk.submissions.models import Submission
+from desk.submissions.tests.base import upload
+from desk.test import PDF_BYTES
 
-from .base import InquiryTestCase
+from .base import InquiryTestCase, define_inquiry_workflow
 
 
 class LeaveWarningTests(InquiryTestCase):
@@ -102,3 +105,43 @@ class LeaveConfirmationPageTests(InquiryTestCase):
         r = self.client.post(self.url, {"action": "reject", "message": "مدارک ناقص است."})
         self.assertTemplateUsed(r, "submissions/staff_confirm.html")
         self.assertContains(r, "پس گرفته می‌شود")
+
+
+class LeaveWithAResultTests(InquiryTestCase):
+    """An action that ends the request with a result file, taken while an inquiry waits: the
+    files cannot ride along the confirmation page, so the page asks for them again once and
+    does not ask to confirm leaving a second time."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        issue_now = {
+            "source": "inquiry",
+            "target": "done",
+            "key": "issue_now",
+            "label": "صدور نتیجه بدون پاسخ",
+            "needs_result": True,
+        }
+        define_inquiry_workflow(self.service, [issue_now])
+        self.rule(self.other_agency)
+        self.submission = self.at_inquiry()
+        self.url = reverse("submissions:staff_act", args=[self.submission.tracking_code])
+        self.client.force_login(self.expert)
+
+    def test_the_files_are_chosen_again_once_and_the_request_ends(self) -> None:
+        chosen = {"action": "issue_now", "message": "", "confirmed": "1"}
+        asked = self.client.post(self.url, {**chosen, "documents": upload("r.pdf", PDF_BYTES)})
+        self.assertTemplateUsed(asked, "submissions/staff_confirm_leave.html")
+        self.assertContains(asked, 'name="confirmed" value="1"')
+        # «بله»: the confirmation comes without the files.
+        again = self.client.post(self.url, {**chosen, "confirmed_leave": "1"})
+        self.assertEqual(again.status_code, 400)
+        self.assertContains(again, 'name="confirmed_leave" value="1"', status_code=400)
+        self.assertContains(again, "دوباره انتخاب کنید", status_code=400)
+        # The files chosen again, from that page: no second confirmation, the request ends.
+        with self.captureOnCommitCallbacks(execute=True):
+            done = self.client.post(
+                self.url,
+                {**chosen, "confirmed_leave": "1", "documents": upload("r.pdf", PDF_BYTES)},
+            )
+        self.assertEqual(done.status_code, 302)
+        self.assertEqual(Submission.objects.get(pk=self.submission.pk).status, "completed")
