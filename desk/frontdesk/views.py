@@ -198,15 +198,22 @@ def apply(request: HttpRequest, slug: str) -> HttpResponse:
         return _no_consent(request)
     owner = consent.national_code
     form = drafts.staged_form(request, service, clerk, owner=owner)
-    valid = request.method == "POST" and drafts.staged_clean(
-        form, user=clerk, address=None, owner=owner
+    # A form opened for one citizen and sent after the desk moved on to another (another tab)
+    # is not filed for the one now served: said, with the answers kept on the page to check.
+    serving = request.POST.get("serving") if request.method == "POST" else None
+    switched = serving is not None and serving != str(consent.pk)
+    valid = (
+        request.method == "POST"
+        and not switched
+        and drafts.staged_clean(form, user=clerk, address=None, owner=owner)
     )
     if valid:
         drafts.draft_keep(request.session, service, form, owner=owner)
         return redirect("frontdesk:apply_check", slug=slug)
-    if request.method == "POST":
+    if request.method == "POST" and not switched:
         drafts.partial_keep(request.session, service, form, owner=owner)
     context = {
+        "switched": switched,
         "service": service,
         "form": form,
         "consent": consent,
@@ -215,7 +222,8 @@ def apply(request: HttpRequest, slug: str) -> HttpResponse:
         "staging": True,
         "staging_url": "frontdesk:apply_file",
     }
-    return render(request, "frontdesk/apply.html", context, status=400 if form.errors else 200)
+    failed = switched or (request.method == "POST" and bool(form.errors))
+    return render(request, "frontdesk/apply.html", context, status=400 if failed else 200)
 
 
 @staff_login_required

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from django.conf import settings
@@ -14,6 +15,7 @@ from desk.frontdesk.tests.base import CONSENT, HOME, NEW_CODE, DeskTestCase
 from desk.notifications.models import OutboundMessage
 from desk.submissions.models import Channel, Submission
 from desk.submissions.selectors import counts_by_channel
+from desk.submissions.tests.base import upload
 from desk.test import create_service, create_staff
 
 
@@ -159,6 +161,23 @@ class FilingTests(DeskTestCase):
         self.assertEqual(
             counts_by_channel(self.agency.pk), {"web": 0, "desk": 0, "phone": 1, "api": 0}
         )
+
+    def test_a_form_opened_for_one_citizen_is_not_filed_for_the_next_one(self) -> None:
+        self.consent()
+        url = reverse("frontdesk:apply", args=["building-permit"])
+        page = self.client.get(url)
+        first = re.search(r'name="serving" value="(\d+)"', page.content.decode())
+        assert first is not None
+        # Another tab: the desk moves on to the next citizen before this form is sent.
+        self.consent(NEW_CODE, mobile="09351234567")
+        sent = {"serving": first.group(1), "address": "نشانی نفر اول", "deed": upload()}
+        r = self.client.post(url, sent)
+        self.assertContains(r, "این فرم برای شهروند دیگری باز شده بود", status_code=400)
+        self.assertContains(r, "نشانی نفر اول", status_code=400)  # kept, to check with them
+        self.assertContains(r, "<title>خطا: ", status_code=400, html=False)
+        check = self.client.get(reverse("frontdesk:apply_check", args=["building-permit"]))
+        self.assertRedirects(check, url)  # nothing kept as the second citizen's answers
+        self.assertFalse(Submission.objects.exists())
 
     def test_the_form_keeps_its_own_validation(self) -> None:
         self.consent()
