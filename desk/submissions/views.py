@@ -249,6 +249,13 @@ def my_requests(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def my_request(request: HttpRequest, code: str) -> HttpResponse:
     submission = selectors.get_submission_for_applicant(_citizen(request), code)
+    if request.method == "POST" and submission.status != Status.NEEDS_INFO:
+        # A second tap on «ارسال پاسخ», or the page sent again: the request no longer waits.
+        messages.info(
+            request,
+            _("این درخواست اکنون منتظر پاسخ شما نیست؛ اگر پاسخی فرستاده بودید، ثبت شده است."),
+        )
+        return redirect("submissions:my_request", code=code)
     form = ReplyForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -270,7 +277,10 @@ def my_request(request: HttpRequest, code: str) -> HttpResponse:
         else:
             messages.success(request, _("پاسخ شما ثبت شد و درخواست به کارتابل بررسی برگشت."))
             return redirect("submissions:my_request", code=code)
-    return render(request, "submissions/my_request.html", _detail_context(submission, form))
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "submissions/my_request.html", _detail_context(submission, form), status=status
+    )
 
 
 def _detail_context(submission: Submission, form: object) -> dict[str, object]:

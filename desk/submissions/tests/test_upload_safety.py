@@ -165,9 +165,34 @@ class QuotaTests(UploadSafetyCase):
         url = reverse("submissions:my_request", args=[submission.tracking_code])
         files = [upload("a.pdf", pdf()), upload("b.pdf", pdf())]
         r = self.client.post(url, {"message": "دو سند پیوست شد", "documents": files})
-        self.assertContains(r, "سقف بارگذاری مدرک برای هر نفر ۱ پرونده در یک ساعت است")
-        self.assertContains(r, "دو سند پیوست شد")
+        self.assertContains(
+            r, "سقف بارگذاری مدرک برای هر نفر ۱ پرونده در یک ساعت است", status_code=400
+        )
+        self.assertContains(r, "دو سند پیوست شد", status_code=400)
+        self.assertContains(r, "آن‌ها را دوباره انتخاب کنید", status_code=400)
         self.assertFalse(submission.attachments.exists())
+
+    def test_a_reply_sent_twice_is_recorded_once_and_the_second_is_told_so(self) -> None:
+        submission = services.submission_create(
+            service=self.service,
+            applicant=self.citizen,
+            answers={"address": ADDRESS},
+            files={},
+            idempotency_key=uuid.uuid4(),
+        )
+        self.transition(submission, "start_review")
+        self.transition(submission, "request_info", message="سند را بفرستید")
+        self.client.force_login(self.citizen)
+        url = reverse("submissions:my_request", args=[submission.tracking_code])
+        first = self.client.post(url, {"message": "فرستادم", "documents": [upload("a.pdf", pdf())]})
+        second = self.client.post(
+            url, {"message": "فرستادم", "documents": [upload("a.pdf", pdf())]}
+        )
+        self.assertRedirects(first, url, fetch_redirect_response=False)
+        self.assertRedirects(second, url, fetch_redirect_response=False)
+        page = self.client.get(url)
+        self.assertContains(page, "این درخواست اکنون منتظر پاسخ شما نیست")
+        self.assertEqual(submission.attachments.count(), 1)
 
     def test_a_refused_file_does_not_spend_the_quota(self) -> None:
         with self.settings(SUBMISSIONS_PER_CITIZEN_PER_HOUR=1):
