@@ -9,7 +9,11 @@ it imports nothing from the project.
 import importlib.util
 import multiprocessing
 import os
+import re
 from pathlib import Path
+from typing import Any
+
+from gunicorn.glogging import Logger
 
 
 def _load_env_file() -> None:
@@ -57,6 +61,28 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None  # "-" logs to stdout
 # Path without the query string (%(U)s, not %(r)s or %(q)s), and no referrer: a lookup's result
 # links carry a download proof (?proof=…) that must not land in logs (deploy/nginx/desk.conf).
 access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(a)s" %(M)sms'
+# The SMS providers' webhooks carry SMS_WEBHOOK_TOKEN in their path
+# (/messages/hooks/sms/<provider>/<receipts|inbound>/<token>/): the log shows *** in its place,
+# as deploy/nginx/desk.conf does.
+HOOK_TOKEN = re.compile(r"(/hooks/sms/[^/?]+/(?:receipts|inbound)/)[^/?\s]+")
+
+
+def mask_hook_token(text: str) -> str:
+    return HOOK_TOKEN.sub(r"\1***", text)
+
+
+class AccessLogger(Logger):
+    """gunicorn's logger, with the webhook token masked in the path and the request line."""
+
+    def atoms(self, resp: Any, req: Any, environ: Any, request_time: Any) -> dict[str, Any]:
+        atoms: dict[str, Any] = super().atoms(resp, req, environ, request_time)
+        for name in ("U", "r"):
+            if isinstance(atoms.get(name), str):
+                atoms[name] = mask_hook_token(atoms[name])
+        return atoms
+
+
+logger_class = AccessLogger
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # X-Forwarded-Proto is believed only from the proxies: the same TRUSTED_PROXIES as the app's

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -49,6 +50,21 @@ if HTTPS and (problem := public_url_problem(SITE_URL)):
     raise ImproperlyConfigured(
         f"SITE_URL must be the public https:// address people reach the desk at "
         f"(e.g. https://desk.example.ir) in production (HTTPS=1): {problem}"
+    )
+# Forgetting HTTPS=1 must not let a server run on the development key: with DEBUG off and a
+# SITE_URL people reach (any host but this machine, http:// or https://) it is refused too. The
+# tests, `make check-migrations`, the image's collectstatic and the benchmarks' servers (bench/,
+# DEBUG=0) keep the local default SITE_URL, and the demo runs with DEBUG=1: none of them needs
+# configuration.
+if (
+    not DEBUG
+    and SECRET_KEY == DEVELOPMENT_SECRET_KEY
+    and not public_url_problem(urlsplit(SITE_URL)._replace(scheme="https").geturl())
+):
+    raise ImproperlyConfigured(
+        f"SECRET_KEY must be set: DEBUG is off and SITE_URL is {SITE_URL}, so this is a server, "
+        "and the development key would let anyone forge its sessions and signed links; make one "
+        'with: python -c "import secrets; print(secrets.token_urlsafe(50))"'
     )
 
 INSTALLED_APPS = [
@@ -245,6 +261,14 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 8)
 HUEY_BACKEND = env_choice("HUEY_BACKEND", "redis" if REDIS_URL else "sqlite", ("sqlite", "redis"))
 # The queue may live in its own Redis database, so that flushing the cache never drops jobs.
 HUEY_REDIS_URL = env_str("HUEY_REDIS_URL") or REDIS_URL
+# Consumer options of `manage.py run_huey` (its flags win). HUEY_PERIODIC=0 (or run_huey
+# --no-periodic) makes a worker leave the periodic jobs to the one process that schedules them:
+# every consumer with it on enqueues each periodic job once a minute (docs/deployment.md).
+HUEY_CONSUMER = {
+    "workers": env_int("HUEY_WORKERS", 2),
+    "worker_type": "thread",
+    "periodic": env_bool("HUEY_PERIODIC", True),
+}
 if HUEY_BACKEND == "redis":
     if not HUEY_REDIS_URL:
         raise ImproperlyConfigured("HUEY_BACKEND=redis needs REDIS_URL (or HUEY_REDIS_URL)")
@@ -253,7 +277,7 @@ if HUEY_BACKEND == "redis":
         "name": env_str("HUEY_NAME", "desk"),
         "url": HUEY_REDIS_URL,
         "immediate": False,
-        "consumer": {"workers": env_int("HUEY_WORKERS", 2), "worker_type": "thread"},
+        "consumer": HUEY_CONSUMER,
     }
 else:
     HUEY = {
@@ -261,7 +285,7 @@ else:
         "name": "desk",
         "filename": str(VAR_DIR / "huey.sqlite3"),
         "immediate": False,
-        "consumer": {"workers": env_int("HUEY_WORKERS", 2), "worker_type": "thread"},
+        "consumer": HUEY_CONSUMER,
     }
 
 # --- Auth -----------------------------------------------------------------------------------
@@ -489,8 +513,9 @@ if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # The proxies whose X-Forwarded-For / X-Real-IP give the client's address (desk/core/
 # forwarded.py): IPs, networks, "unix" for gunicorn on a unix socket, "*" for any peer.
-# FORWARDED_ALLOW_IPS (gunicorn's own name, for X-Forwarded-Proto) is read when unset.
-TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", env_str("FORWARDED_ALLOW_IPS"))
+# FORWARDED_ALLOW_IPS (gunicorn's own name, for X-Forwarded-Proto) is read when it is unset or
+# empty, as deploy/gunicorn.conf.py does ("TRUSTED_PROXIES=" in a copied .env.example).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES") or env_list("FORWARDED_ALLOW_IPS")
 refuse_unreal_addresses(
     https=HTTPS,
     behind_proxy=BEHIND_PROXY,
@@ -633,12 +658,22 @@ API_STAFF_TOKEN_HOURS = env_int("API_STAFF_TOKEN_HOURS", 12)
 API_IDEMPOTENCY_HOURS = env_int("API_IDEMPOTENCY_HOURS", 24)
 
 # --- Logging ---------------------------------------------------------------------------------
+# One line per record, to stderr: time, level, logger, message. Huey's logger gets the handler
+# itself (and does not propagate): run_huey adds its own handler only to a logger that has none,
+# which printed every worker's line twice. LOG_LEVEL sets both; unset, the app logs INFO and Huey
+# only WARNING (a line per job run otherwise).
+LOG_LEVEL = env_str("LOG_LEVEL").strip().upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"huey": {"level": "WARNING"}},
+    "formatters": {
+        "line": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL or "INFO"},
+    "loggers": {
+        "huey": {"handlers": ["console"], "level": LOG_LEVEL or "WARNING", "propagate": False},
+    },
 }
 
 # --- Benchmarks ------------------------------------------------------------------------------

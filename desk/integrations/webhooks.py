@@ -25,6 +25,7 @@ import secrets
 import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
@@ -394,8 +395,24 @@ def _record(
         delivery.next_attempt_at = now + retry_delay(delivery.attempts)
     delivery.save()
     if error:
-        logger.info("webhook %s to %s failed: %s", delivery.pk, delivery.endpoint.url, error)
+        logger.info(
+            "webhook %s to %s failed: %s", delivery.pk, url_for_log(delivery.endpoint.url), error
+        )
     return delivery
+
+
+def url_for_log(url: str) -> str:
+    """An endpoint's scheme, host and path: an integrator may put a token in its query string
+    (or a password before its host), which must not land in the log."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if ":" in host:  # an IPv6 address
+        host = f"[{host}]"
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return f"{parts.scheme}://{host}{f':{port}' if port else ''}{parts.path}"
 
 
 def deliveries_due(limit: int = 500) -> list[int]:

@@ -14,6 +14,7 @@ from django.core.files.storage import Storage
 from django.db import connections, models
 
 from desk.audit.selectors import audit_chain_verify, audit_chains
+from desk.core.cache import GENERATIONS, generation_bump
 from desk.operations.backup import (
     FILES_DIR,
     POSTGRES_FILE,
@@ -104,6 +105,14 @@ def files_restore(folder: Path, manifest: dict[str, Any], storage: Storage) -> i
             raise RestoreError(f"storage saved {name} as {saved}")
         written += 1
     return written
+
+
+def cached_config_forget() -> None:
+    """Make the configuration cached in Redis stale (what `manage.py forget_cached_config`
+    does): its generations were stamped by the data a restore just replaced, and would otherwise
+    serve the old service cards, calendars and templates for up to an hour."""
+    for generation in GENERATIONS:
+        generation_bump(generation)
 
 
 def restore_verify(manifest: dict[str, Any], *, using: str, storage: Storage) -> Verification:

@@ -28,6 +28,7 @@ _INHERITED = (
     "FORWARDED_ALLOW_IPS",
     "GUNICORN_BIND",
     "GUNICORN_WORKERS",
+    "LOG_LEVEL",
 )
 
 
@@ -103,6 +104,30 @@ class SettingsTests(SimpleTestCase):
                 self.assertNotEqual(result.returncode, 0, result.stdout)
                 self.assertIn("SITE_URL must be the public https:// address", result.stderr)
 
+    def test_a_server_without_https_still_refuses_the_development_key(self) -> None:
+        # HTTPS=1 forgotten: DEBUG off and a SITE_URL people reach make it a server.
+        for site_url in ("https://desk.example.ir", "http://desk.example.ir", "http://10.0.0.5"):
+            with self.subTest(site_url=site_url):
+                env = self._production_env(HTTPS="0", SECRET_KEY=None, SITE_URL=site_url)
+                result = self._manage("check", env=env)
+                self.assertNotEqual(result.returncode, 0, result.stdout)
+                self.assertIn("SECRET_KEY must be set: DEBUG is off", result.stderr)
+
+    def test_tests_benchmarks_and_the_demo_need_no_secret_key(self) -> None:
+        # The local default SITE_URL (the tests, `make check-migrations`, the benchmarks'
+        # servers, which answer ALLOWED_HOSTS=desk.example.ir), or DEBUG=1 (`make demo`): the
+        # development key is accepted.
+        for changes in (
+            {"SITE_URL": None},
+            {"SITE_URL": "http://127.0.0.1:8150"},
+            {"SITE_URL": "http://localhost:8000"},
+            {"DEBUG": "1"},
+        ):
+            with self.subTest(**{k: str(v) for k, v in changes.items()}):
+                env = self._production_env(HTTPS="0", SECRET_KEY=None, **changes)
+                result = self._manage("check", env=env)
+                self.assertEqual(result.returncode, 0, result.stderr)
+
     def test_the_deploy_check_flags_the_development_key_and_a_local_site_url(self) -> None:
         env = self._production_env(HTTPS="0", SECRET_KEY=None, SITE_URL=None)
         result = self._manage("check", "--deploy", env=env)
@@ -173,6 +198,33 @@ class SettingsTests(SimpleTestCase):
         env = self._production_env(REDIS_URL=None, GUNICORN_WORKERS="1")
         result = self._manage("check", env=env)
         self.assertEqual(result.returncode, 0, result.stderr)
+
+    def test_log_lines_name_time_level_and_logger_and_huey_prints_once(self) -> None:
+        # run_huey adds a handler of its own to a "huey" logger that has none: with the root's
+        # as well, every worker line was printed twice.
+        code = (
+            "import logging; h = logging.getLogger('huey'); assert h.handlers; "
+            "h.info('hidden'); h.warning('once'); logging.getLogger('desk.x').info('app')"
+        )
+        result = self._manage("shell", "-c", code, env=self._production_env(LOG_LEVEL=None))
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(result.stderr.count("once"), 1, result.stderr)
+        self.assertNotIn("hidden", result.stderr)
+        self.assertRegex(result.stderr, r"(?m)^\d{4}-\d\d-\d\d [\d:,]+ WARNING huey: once$")
+        self.assertRegex(result.stderr, r"(?m)^\d{4}-\d\d-\d\d [\d:,]+ INFO desk\.x: app$")
+
+    def test_an_empty_trusted_proxies_falls_back_to_forwarded_allow_ips(self) -> None:
+        # «TRUSTED_PROXIES=» as in a copied .env.example: gunicorn.conf.py reads
+        # FORWARDED_ALLOW_IPS then, and so must the app.
+        code = "from django.conf import settings as s; print(s.TRUSTED_PROXIES)"
+        for trusted, expected in (("", "['10.0.0.5']"), ("unix", "['unix']")):
+            with self.subTest(trusted=trusted):
+                env = self._production_env(
+                    BEHIND_PROXY="1", TRUSTED_PROXIES=trusted, FORWARDED_ALLOW_IPS="10.0.0.5"
+                )
+                result = self._manage("shell", "-c", code, env=env)
+                self.assertEqual(result.returncode, 0, result.stderr)
+                self.assertEqual(result.stdout.split()[-1], expected)
 
     def test_it_refuses_a_unix_socket_whose_peer_is_not_trusted(self) -> None:
         env = self._production_env(

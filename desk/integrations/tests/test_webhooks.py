@@ -215,6 +215,20 @@ class RetryTests(WebhookTestCase):
             list(WebhookAttempt.objects.values_list("response_code", flat=True)), [503, 200]
         )
 
+    def test_a_failure_is_logged_without_the_endpoints_query_or_password(self) -> None:
+        # An integrator may put a token in the endpoint's query string: never in the log (nor
+        # a password before the host, which the transport refuses to send anyway).
+        self.endpoint.url = "https://user:pw@hooks.example.ir:8443/in/desk?token=s3cret#x"
+        self.endpoint.save()
+
+        with self.assertLogs("desk.integrations.webhooks", logging.INFO) as logs:
+            self.submit()
+
+        (line,) = logs.output
+        self.assertIn("to https://hooks.example.ir:8443/in/desk failed: ", line)
+        for secret in ("s3cret", "token", "pw", "user"):
+            self.assertNotIn(secret, line)
+
     def test_it_gives_up_after_the_last_attempt(self) -> None:
         FakeTransport.answer(
             DeliveryError("timeout: timed out"), HttpResponse(500, b""), HttpResponse(302, b"")

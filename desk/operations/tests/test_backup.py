@@ -10,17 +10,20 @@ import shutil
 import tempfile
 import uuid
 from pathlib import Path
+from unittest import mock
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.db import connections
-from django.test import TransactionTestCase, override_settings
+from django.test import SimpleTestCase, TransactionTestCase, override_settings
 
 from desk.audit.services import audit_record
+from desk.core.cache import GENERATIONS
 from desk.operations.backup import MANIFEST, backup_create, manifest_read
 from desk.operations.drill import restore_drill
-from desk.operations.restore import RestoreError
+from desk.operations.restore import RestoreError, Verification
 from desk.submissions import services
 from desk.submissions.models import Attachment, Submission
 from desk.submissions.tests.base import checked_upload
@@ -163,3 +166,25 @@ class RestoreCommandTest(BackupTestCase):
     def test_it_refuses_a_folder_that_is_no_backup(self) -> None:
         with self.assertRaisesMessage(CommandError, "is not a usable backup"):
             call_command("restore", str(self.folder), "--yes")
+
+
+class RestoreForgetsCachedConfigurationTest(SimpleTestCase):
+    def test_the_restore_command_makes_the_cached_configuration_stale(self) -> None:
+        # Redis outlives the database a restore replaces: the service cards, calendars and
+        # templates cached from the old rows must not be served afterwards.
+        command = "desk.operations.management.commands.restore"
+        for generation in GENERATIONS:
+            cache.set(generation, 5)
+        self.addCleanup(cache.delete_many, list(GENERATIONS))
+        verified = Verification(files=1, files_verified=1)
+        with (
+            mock.patch(f"{command}.backup_check", return_value={}),
+            mock.patch(f"{command}.database_restore") as database_restore,
+            mock.patch(f"{command}.files_restore", return_value=1),
+            mock.patch(f"{command}.restore_verify", return_value=verified),
+        ):
+            call_command("restore", "/nowhere", "--yes", stdout=io.StringIO())
+
+        database_restore.assert_called_once()
+        for generation in GENERATIONS:
+            self.assertNotEqual(cache.get(generation), 5, generation)

@@ -65,6 +65,61 @@ class DeployFilesTest(SimpleTestCase):
         self.assertIn("VAR_DIR=/var/lib/desk", dockerfile)
         self.assertIn("mkdir -p /var/lib/desk/backups", dockerfile)
         self.assertIn("chown -R desk /var/lib/desk", dockerfile)
+        # After collectstatic, which loads the settings as root and so creates VAR_DIR's
+        # tmp/uploads (where uploads over 2.5 MB are spooled): desk must own it at run time.
+        self.assertLess(
+            dockerfile.index("manage.py collectstatic"),
+            dockerfile.index("chown -R desk /var/lib/desk"),
+        )
+        self.assertLess(
+            dockerfile.index("chown -R desk /var/lib/desk"), dockerfile.index("USER desk")
+        )
+
+    def test_compose_is_a_production_recipe_that_every_service_can_start_with(self) -> None:
+        compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text("utf-8"))
+        services = compose["services"]
+        app = [name for name, service in services.items() if "build" in service]
+        self.assertEqual(set(app), {"web", "worker", "scheduler", "migrate", "backup"})
+        for name in app:
+            env = services[name]["environment"]
+            with self.subTest(name=name):
+                # HTTPS=1 with BEHIND_PROXY=1 refuses to start without TRUSTED_PROXIES.
+                self.assertEqual(env["BEHIND_PROXY"], "1")
+                self.assertEqual(env["TRUSTED_PROXIES"], "*")
+                self.assertEqual(env["HTTPS"], "${HTTPS:-1}")
+                self.assertRegex(env["SECRET_KEY"], r"^\$\{SECRET_KEY:\?.+\}$")
+                self.assertIn("${POSTGRES_PASSWORD:?", env["DATABASE_URL"])
+                self.assertRegex(env["AWS_ACCESS_KEY_ID"], r"^\$\{MINIO_ROOT_USER:\?.+\}$")
+                self.assertRegex(env["AWS_SECRET_ACCESS_KEY"], r"^\$\{MINIO_ROOT_PASSWORD:\?.+\}$")
+        # No weak password falls back silently; .env.example names what compose requires.
+        text = (ROOT / "docker-compose.yml").read_text("utf-8")
+        self.assertNotRegex(text, r"\$\{(POSTGRES_PASSWORD|MINIO_ROOT_\w+|SECRET_KEY):-")
+        example = (ROOT / ".env.example").read_text("utf-8")
+        for name in ("SECRET_KEY", "POSTGRES_PASSWORD", "MINIO_ROOT_USER", "MINIO_ROOT_PASSWORD"):
+            self.assertRegex(example, rf"(?m)^{name}=")
+
+    def test_one_consumer_alone_schedules_the_periodic_jobs_under_compose(self) -> None:
+        services = yaml.safe_load((ROOT / "docker-compose.yml").read_text("utf-8"))["services"]
+        self.assertIn("--no-periodic", services["worker"]["command"])
+        scheduler = services["scheduler"]
+        self.assertIn("run_huey", scheduler["command"])
+        self.assertNotIn("--no-periodic", scheduler["command"])
+        self.assertNotIn("deploy", scheduler)  # one replica
+        self.assertEqual(scheduler["stop_signal"], "SIGINT")
+
+    def test_the_systemd_units_leave_var_dir_and_proxies_to_the_settings_file(self) -> None:
+        # A unit's Environment= wins over desk.env, which shell commands read alone: VAR_DIR and
+        # TRUSTED_PROXIES set in a unit would differ from the release's collectstatic or backup.
+        deployment = (ROOT / "docs" / "deployment.md").read_text("utf-8")
+        for unit in sorted((ROOT / "deploy" / "systemd").glob("*.service")):
+            text = unit.read_text("utf-8")
+            with self.subTest(unit=unit.name):
+                self.assertIn("Environment=DESK_ENV_FILE=/etc/desk/desk.env", text)
+                self.assertNotRegex(text, r"(?m)^Environment=(VAR_DIR|TRUSTED_PROXIES)=")
+                for section in re.findall(r'docs/deployment\.md, "([^"]+)"', text):
+                    self.assertRegex(deployment, rf"(?m)^#+ {re.escape(section)}$")
+        self.assertIn("VAR_DIR=/var/lib/desk", deployment)
+        self.assertIn("TRUSTED_PROXIES=unix", deployment)
 
     def test_the_image_has_weasyprints_libraries_and_leaves_secrets_out(self) -> None:
         dockerfile = (ROOT / "deploy" / "Dockerfile").read_text("utf-8")
@@ -85,14 +140,54 @@ class DeployFilesTest(SimpleTestCase):
         self.assertIn("%(U)s", line_format)
         for with_query in ("%(r)s", "%(q)s", "%(f)s"):
             self.assertNotIn(with_query, line_format)
-        nginx = (ROOT / "deploy" / "nginx" / "desk.conf").read_text("utf-8")
-        formats = re.findall(r"log_format\s+(\w+)([^;]*);", nginx)
-        self.assertEqual([name for name, _ in formats], ["desk_noquery"])
-        self.assertNotRegex(
-            formats[0][1], r"\$(request|request_uri|args|query_string|http_referer)\b"
-        )
-        servers = nginx.count("server {")
-        self.assertEqual(nginx.count("access_log /var/log/nginx/access.log desk_noquery;"), servers)
+        for name in ("desk.conf", "compose.conf"):
+            with self.subTest(name=name):
+                nginx = (ROOT / "deploy" / "nginx" / name).read_text("utf-8")
+                formats = re.findall(r"log_format\s+(\w+)([^;]*);", nginx)
+                self.assertEqual([name for name, _ in formats], ["desk_noquery"])
+                self.assertNotRegex(
+                    formats[0][1], r"\$(request|request_uri|uri|args|query_string|http_referer)\b"
+                )
+                # The path as logged: the SMS webhooks' token masked (map $uri $desk_log_uri).
+                self.assertIn("$desk_log_uri", formats[0][1])
+                self.assertIn("map $uri $desk_log_uri {", nginx)
+                servers = nginx.count("server {")
+                self.assertEqual(
+                    nginx.count("access_log /var/log/nginx/access.log desk_noquery;"), servers
+                )
+
+    def test_gunicorn_logs_the_sms_webhooks_path_without_its_token(self) -> None:
+        import datetime
+        import runpy
+        from types import SimpleNamespace
+
+        from gunicorn.config import Config
+
+        conf = runpy.run_path(str(ROOT / "deploy" / "gunicorn.conf.py"))
+        logger = conf["logger_class"](Config())
+        response = SimpleNamespace(status="200 OK", sent=2, headers=[])
+        for path, logged in (
+            (
+                "/messages/hooks/sms/kavenegar/receipts/tok3n-SECRET-0123456789abcdef/",
+                "/messages/hooks/sms/kavenegar/receipts/***/",
+            ),
+            (
+                "/hooks/sms/smsir/inbound/tok3n-SECRET-0123456789abcdef/",
+                "/hooks/sms/smsir/inbound/***/",
+            ),
+            ("/messages/hooks/sms/smsir/inbound/", "/messages/hooks/sms/smsir/inbound/"),
+            ("/track/", "/track/"),
+        ):
+            with self.subTest(path=path):
+                environ = {
+                    "REQUEST_METHOD": "POST",
+                    "RAW_URI": path + "?x=1",
+                    "SERVER_PROTOCOL": "HTTP/1.1",
+                    "PATH_INFO": path,
+                }
+                atoms = logger.atoms(response, [], environ, datetime.timedelta(seconds=0))
+                self.assertEqual(atoms["U"], logged)
+                self.assertNotIn("SECRET", atoms["r"])
 
     def test_every_location_nginx_passes_on_overwrites_the_clients_address_headers(self) -> None:
         # The app believes X-Forwarded-For from nginx (TRUSTED_PROXIES): a location that passed

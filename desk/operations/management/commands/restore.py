@@ -8,9 +8,11 @@ from typing import Any
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from desk.core.outage import CACHE_ERRORS
 from desk.operations.restore import (
     RestoreError,
     backup_check,
+    cached_config_forget,
     database_restore,
     files_restore,
     restore_verify,
@@ -46,6 +48,14 @@ class Command(BaseCommand):
             written = files_restore(folder, manifest, default_storage)
         except RestoreError as exc:
             raise CommandError(str(exc)) from exc
+        # What Redis cached from the data just replaced must not be served on restart.
+        try:
+            cached_config_forget()
+        except CACHE_ERRORS as exc:
+            self.stderr.write(
+                f"the cache is unreachable ({type(exc).__name__}): run "
+                "`manage.py forget_cached_config` once Redis is back, before the app serves"
+            )
         result = restore_verify(manifest, using="default", storage=default_storage)
         self.stdout.write(
             f"restored {result.tables} tables ({result.rows} rows), {written} files written, "
