@@ -376,7 +376,7 @@ def staff_answer(request: HttpRequest, code: str) -> HttpResponse:
             messages.success(request, _("پاسخ ثبت شد و به شهروند پیامک می‌شود."))
             return redirect("complaints:staff_detail", code=code)
     context = _staff_context(request, complaint, answer_form=form)
-    return render(request, "complaints/staff_detail.html", context)
+    return render(request, "complaints/staff_detail.html", context, status=_status(form))
 
 
 @staff_login_required
@@ -408,4 +408,9 @@ def staff_decide(request: HttpRequest, code: str) -> HttpResponse:
             messages.success(request, _("رأی ثبت شد و به شهروند پیامک می‌شود."))
             return redirect("complaints:staff_detail", code=code)
     context = _staff_context(request, complaint, decision_form=form)
-    return render(request, "complaints/staff_detail.html", context)
+    return render(request, "complaints/staff_detail.html", context, status=_status(form))
+
+
+def _status(form: Form) -> int:
+    """400 for a form sent back with its errors; 200 for «تغییر» (the form again to edit)."""
+    return 400 if form.is_bound and form.errors else 200

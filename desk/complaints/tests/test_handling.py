@@ -77,6 +77,21 @@ class HandlingTests(ComplaintTestCase):
         self.assertEqual(complaint.state, State.ANSWERED)
         self.assertIsNotNone(complaint.appeal_until)
 
+    def test_a_second_handlers_answer_is_refused_and_kept_for_them_to_copy(self) -> None:
+        complaint = self.complaint()
+        url = reverse("complaints:staff_answer", args=[complaint.tracking_code])
+        first = {"outcome": Outcome.DISMISSED, "answer": "بررسی شد.", "confirm": "1"}
+        self.client.force_login(self.handler)
+        self.client.post(url, first)
+        self.client.force_login(self.manager)  # had the page open, answers a moment later
+        late = {"outcome": Outcome.UPHELD, "answer": "پاسخ دیرتر من", "confirm": "1"}
+        r = self.client.post(url, late)
+        self.assertContains(r, "به این مورد قبلاً پاسخ داده شده است.", status_code=400)
+        self.assertContains(r, "پاسخ دیرتر من", status_code=400)
+        self.assertContains(r, "<title>خطا: ", status_code=400, html=False)
+        complaint.refresh_from_db()
+        self.assertEqual(complaint.answer, "بررسی شد.")
+
     def test_overdue_complaints_escalate_to_the_head_once(self) -> None:
         complaint = self.complaint()
         Complaint.objects.filter(pk=complaint.pk).update(

@@ -86,7 +86,7 @@ class ObjectionTests(ComplaintTestCase):
                 "confirm": "1",
             },
         )
-        self.assertEqual(refused.status_code, 200)
+        self.assertEqual(refused.status_code, 400)
         submission.refresh_from_db()
         self.assertEqual(submission.status, Status.REJECTED)
 
