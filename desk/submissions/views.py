@@ -386,6 +386,10 @@ def staff_request(request: HttpRequest, code: str) -> HttpResponse:
 def staff_act(request: HttpRequest, code: str) -> HttpResponse:
     submission = selectors.get_submission_for_staff(request.user, code)
     form = StaffActionForm(request.POST, request.FILES)
+    if request.POST.get("change") == "1":
+        # «نه، برگرد» on the «are you sure» page: the request's page with the text as typed.
+        context = _staff_context(request, submission, form=StaffActionForm(request.POST))
+        return render(request, "submissions/staff_request.html", context)
     if form.is_valid() and _needs_confirming(request, submission, form):
         warnings = leave_warnings(submission, form.cleaned_data["action"])
         context = {"submission": submission, "form": form, "warnings": warnings}

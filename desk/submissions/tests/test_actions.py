@@ -130,6 +130,13 @@ class ActionTests(SubmissionTestCase):
         self.assertContains(r, 'name="confirmed" value="1"')
         self.submission.refresh_from_db()
         self.assertEqual(self.submission.status, Status.IN_REVIEW)
+        # «نه، برگرد»: the request's page, the reason still in the reject box to change.
+        back = self.act("reject", message="ملک در طرح تعریض خیابان است.", confirmed="1", change="1")
+        self.assertEqual(back.status_code, 200)
+        self.assertContains(back, "ملک در طرح تعریض خیابان است.</textarea>", html=False)
+        self.assertNotContains(back, "<title>خطا", html=False)
+        self.submission.refresh_from_db()
+        self.assertEqual(self.submission.status, Status.IN_REVIEW)
 
     def test_it_labels_the_reject_box_apart_from_the_question_box(self) -> None:
         self.move_to("start_review")
