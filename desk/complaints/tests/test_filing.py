@@ -305,6 +305,18 @@ class AntiAbuseTests(ComplaintTestCase):
         self.assertEqual(Complaint.objects.count(), 1)
         self.assertEqual(Submission.objects.count(), 0)
 
+    def test_a_file_chosen_before_a_change_or_a_refusal_is_asked_for_again(self) -> None:
+        self.client.force_login(self.citizen)
+        url = reverse("complaints:new_about_service")
+        data = {"service": self.service.pk, "text": "با پیوست"}
+        check = self.client.post(url, data)
+        key = str(check.context["form"].cleaned_data["idempotency_key"])
+        changed = self.client.post(
+            url, {**data, "idempotency_key": key, "change": "text", "document": upload("a.pdf")}
+        )
+        self.assertContains(changed, "دوباره انتخاب کنید")
+        self.assertContains(changed, "با پیوست")
+
     def test_another_persons_key_opens_nothing_of_their_complaint(self) -> None:
         self.client.force_login(self.citizen)
         url = reverse("complaints:new_about_service")
