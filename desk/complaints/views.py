@@ -268,10 +268,17 @@ def attachment(request: HttpRequest, code: str, public_id: uuid.UUID) -> FileRes
 @require_http_methods(["GET", "POST"])
 def appeal(request: HttpRequest, code: str) -> HttpResponse:
     complaint = selectors.get_complaint_for_citizen(request.user, code)
-    if not complaint.may_appeal():
-        return redirect("complaints:detail", code=code)
     form = AppealForm(request.POST or None)
     context: dict[str, Any] = {"complaint": complaint, "form": form}
+    if not complaint.may_appeal():
+        if request.method != "POST" or complaint.appealed_at:
+            if complaint.appealed_at and request.method == "POST":  # sent twice
+                messages.info(request, _("تجدیدنظرخواهی شما پیش‌تر فرستاده شده است."))
+            return redirect("complaints:detail", code=code)
+        # The time ran out while the citizen wrote: said, with the text kept on the page.
+        form.is_valid()
+        form.add_error(None, _("مهلت درخواست تجدیدنظر گذشته است؛ این متن فرستاده نشد."))
+        return render(request, "complaints/appeal.html", context, status=400)
     if request.method == "POST" and "change" not in request.POST and form.is_valid():
         if "confirm" not in request.POST:
             return render(request, "complaints/appeal_check.html", context)

@@ -247,9 +247,12 @@ class AppealTests(ComplaintTestCase):
         self.client.force_login(self.citizen)
         url = reverse("complaints:appeal", args=[objection.tracking_code])
         self.assertRedirects(
-            self.client.post(url, {"text": "دیر", "confirm": "1"}),
-            reverse("complaints:detail", args=[objection.tracking_code]),
+            self.client.get(url), reverse("complaints:detail", args=[objection.tracking_code])
         )
+        # Sent after the time ran out (the page was open): said, and the text is kept.
+        late = self.client.post(url, {"text": "متن دیر من", "confirm": "1"})
+        self.assertContains(late, "مهلت درخواست تجدیدنظر گذشته است", status_code=400)
+        self.assertContains(late, "متن دیر من", status_code=400)
         objection.refresh_from_db()
         self.assertEqual(objection.state, State.ANSWERED)
 
