@@ -216,13 +216,18 @@ _LENGTH_MESSAGES = {
 }
 
 
-def name_field_errors(name: str, field: forms.Field) -> None:
+def name_field_errors(field: forms.Field) -> None:
     """Give a field whose form left Django's defaults Persian messages that name it: «…» را
     وارد کنید / انتخاب کنید, and its length limits in Persian digits. Messages the form set
     itself are kept."""
-    label = field.label or name
+    label = field.label
     if field.error_messages.get("required") is _DJANGO_REQUIRED:
-        field.error_messages["required"] = _required_message(field, label)
+        # A field with no label (a hidden one) is named by no code: «این بخش».
+        field.error_messages["required"] = (
+            _required_message(field, label) if label else _("این بخش را پر کنید.")
+        )
+    if not label:
+        return
     if isinstance(field, forms.CharField):
         for code, message in _LENGTH_MESSAGES.items():
             limit = getattr(field, code)
@@ -239,9 +244,8 @@ class StyledForm(forms.Form):
         self.style_fields()
 
     def style_fields(self) -> None:
-        for name, field in self.fields.items():
-            name_field_errors(name, field)
         for field in self.fields.values():
+            name_field_errors(field)
             # Django's «---------» for a choice not made yet, in Persian.
             if isinstance(field, forms.ModelChoiceField) and field.empty_label == "---------":
                 field.empty_label = _("انتخاب کنید")

@@ -29,7 +29,7 @@ class QuestionForm(forms.Form):
                 max_length=2000,
                 widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}),
             )
-            name_field_errors("answer", self.fields["answer"])
+            name_field_errors(self.fields["answer"])
             return
         choices = [(str(score), label) for score, label in reversed(question.choices)]
         if question.allow_not_applicable:
