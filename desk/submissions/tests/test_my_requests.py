@@ -151,9 +151,7 @@ class MyRequestTests(SubmissionTestCase):
         r = self.client.post(
             self.url, {"message": "این هم سند", "documents": upload("x.pdf", b"plain text")}
         )
-        self.assertContains(
-            r, "فقط پرونده PDF یا تصویر JPEG و PNG پذیرفته می‌شود.", status_code=400
-        )
+        self.assertContains(r, "فقط پرونده PDF یا تصویر JPEG و PNG پذیرفته می‌شود.", status_code=400)
         self.assertContains(r, "این هم سند", status_code=400)
         self.submission.refresh_from_db()
         self.assertEqual(self.submission.status, Status.NEEDS_INFO)
