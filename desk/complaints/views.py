@@ -252,16 +252,18 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "complaints/detail.html", context)
 
 
+def _file(complaint: Complaint, public_id: uuid.UUID) -> FileResponse:
+    found = selectors.attachment_of(complaint, public_id)
+    return document_response(
+        found.file.open("rb"), filename=found.download_name, content_type=found.content_type
+    )
+
+
 @login_required
 def attachment(request: HttpRequest, code: str, public_id: uuid.UUID) -> FileResponse:
     """A file the complainant sent, for the complainant (an anonymous report's files are
     for its agency's staff only: no one signs in as its author)."""
-    found = selectors.attachment_of(
-        selectors.get_complaint_for_citizen(request.user, code), public_id
-    )
-    return document_response(
-        found.file.open("rb"), filename=found.download_name, content_type=found.content_type
-    )
+    return _file(selectors.get_complaint_for_citizen(request.user, code), public_id)
 
 
 @login_required
@@ -347,12 +349,7 @@ def staff_detail(request: HttpRequest, code: str) -> HttpResponse:
 @staff_login_required
 def staff_attachment(request: HttpRequest, code: str, public_id: uuid.UUID) -> FileResponse:
     """A complaint's file for whoever may open the complaint: its handlers, or oversight."""
-    found = selectors.attachment_of(
-        selectors.get_complaint_for_staff(request.user, code), public_id
-    )
-    return document_response(
-        found.file.open("rb"), filename=found.download_name, content_type=found.content_type
-    )
+    return _file(selectors.get_complaint_for_staff(request.user, code), public_id)
 
 
 @staff_login_required

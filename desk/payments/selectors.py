@@ -35,9 +35,14 @@ def charges_of(submission: Submission) -> QuerySet[Charge]:
     )
 
 
+def active_gateway_accounts(agency_id: int) -> QuerySet[GatewayAccount]:
+    """The agency's gateway accounts that take payments now (services start payments on one)."""
+    return GatewayAccount.objects.filter(agency_id=agency_id, is_active=True)
+
+
 def online_payment_open(agency_id: int) -> bool:
     """Whether the agency takes payments online (an active gateway account)."""
-    return GatewayAccount.objects.filter(agency_id=agency_id, is_active=True).exists()
+    return active_gateway_accounts(agency_id).exists()
 
 
 def charge_for_applicant(user: object, public_id: str) -> Charge | None:

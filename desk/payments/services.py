@@ -55,6 +55,7 @@ from desk.payments.models import (
     Refund,
     ServiceFee,
 )
+from desk.payments.selectors import active_gateway_accounts
 from desk.submissions.models import Status, Submission
 from desk.submissions.progress import short_link
 from desk.submissions.services import (
@@ -248,7 +249,7 @@ def _text_due(charge: Charge, submission: Submission) -> None:
 
 
 def _account(agency_id: int) -> GatewayAccount:
-    account = GatewayAccount.objects.filter(agency_id=agency_id, is_active=True).first()
+    account = active_gateway_accounts(agency_id).first()
     if account is None:
         raise ApplicationError(_("پرداخت برخط برای این دستگاه هنوز فعال نشده است."))
     return account

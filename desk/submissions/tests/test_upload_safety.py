@@ -150,8 +150,9 @@ class QuotaTests(UploadSafetyCase):
         self.assertContains(r, "سقف بارگذاری مدرک برای هر نفر ۱ پرونده در یک روز است")
         self.assertContains(r, "فردا دوباره بفرستید")
 
-    @override_settings(UPLOADS_PER_CITIZEN_PER_HOUR=1)
-    def test_documents_sent_in_a_reply_count_too(self) -> None:
+    def asked_for_information(self) -> tuple[Submission, str]:
+        """A request whose expert asked the citizen for a document; the citizen signed in,
+        and the request's page where they answer."""
         submission = services.submission_create(
             service=self.service,
             applicant=self.citizen,
@@ -162,7 +163,11 @@ class QuotaTests(UploadSafetyCase):
         self.transition(submission, "start_review")
         self.transition(submission, "request_info", message="سند را بفرستید")
         self.client.force_login(self.citizen)
-        url = reverse("submissions:my_request", args=[submission.tracking_code])
+        return submission, reverse("submissions:my_request", args=[submission.tracking_code])
+
+    @override_settings(UPLOADS_PER_CITIZEN_PER_HOUR=1)
+    def test_documents_sent_in_a_reply_count_too(self) -> None:
+        submission, url = self.asked_for_information()
         files = [upload("a.pdf", pdf()), upload("b.pdf", pdf())]
         r = self.client.post(url, {"message": "دو سند پیوست شد", "documents": files})
         self.assertContains(
@@ -173,17 +178,7 @@ class QuotaTests(UploadSafetyCase):
         self.assertFalse(submission.attachments.exists())
 
     def test_a_reply_sent_twice_is_recorded_once_and_the_second_is_told_so(self) -> None:
-        submission = services.submission_create(
-            service=self.service,
-            applicant=self.citizen,
-            answers={"address": ADDRESS},
-            files={},
-            idempotency_key=uuid.uuid4(),
-        )
-        self.transition(submission, "start_review")
-        self.transition(submission, "request_info", message="سند را بفرستید")
-        self.client.force_login(self.citizen)
-        url = reverse("submissions:my_request", args=[submission.tracking_code])
+        submission, url = self.asked_for_information()
         first = self.client.post(url, {"message": "فرستادم", "documents": [upload("a.pdf", pdf())]})
         second = self.client.post(
             url, {"message": "فرستادم", "documents": [upload("a.pdf", pdf())]}
